@@ -1,0 +1,235 @@
+/**
+ * Rule sources: what guards the traffic (SPEC §1.2). Every reader turns one file into these plain objects,
+ * with spans pointing back into that file, and never throws: problems come back as `ParseProblem`s.
+ */
+import type { Span } from '../text/span';
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+export interface ParseProblem {
+  message: string;
+  span: Span;
+}
+
+export interface PortRange {
+  min: number;
+  max: number;
+}
+
+/** Which protocol a rule covers. `other` is a protocol we do not model (ICMP, GRE, ...): it never matches. */
+export type RuleProtocol =
+  | { kind: 'all' }
+  | { kind: 'one'; protocol: Protocol }
+  | { kind: 'other'; text: string }
+  | { kind: 'unknown'; text: string };
+
+/** Which destination ports a rule covers. */
+export type RulePorts =
+  | { kind: 'all' }
+  | { kind: 'ranges'; ranges: PortRange[] }
+  | { kind: 'unknown'; text: string };
+
+/** Where the traffic a rule covers may come from. */
+export type RuleSourceAddr =
+  /** no restriction on the source */
+  | { kind: 'any' }
+  /** a CIDR in canonical text (a single address becomes /32 or /128); `invert` for firewalld `invert="True"` */
+  | { kind: 'cidr'; cidr: string; invert?: boolean }
+  /** an OCI NSG rule whose source is another NSG: matches only traffic that comes from a load balancer */
+  | { kind: 'load-balancer'; text: string }
+  /** a source that can never match a requirement (OCI SERVICE_CIDR_BLOCK, firewalld ipset/mac) */
+  | { kind: 'never'; reason: string }
+  /** a value we cannot evaluate (a Terraform expression without a literal value) */
+  | { kind: 'unknown'; text: string };
+
+/** One rule, already normalised: firewalld and OCI alike. */
+export interface Rule {
+  action: 'allow' | 'deny';
+  protocol: RuleProtocol;
+  ports: RulePorts;
+  source: RuleSourceAddr;
+  /** firewalld rich rule `family`; a rule with a family matches only addresses of that family */
+  family?: 'ipv4' | 'ipv6';
+  /** the rule's element, object or block in its file */
+  span: Span;
+  /** a short text that names the rule to a person: `<port port="443" protocol="tcp"/>`, `ingress rule "ssh"` */
+  origin: string;
+}
+
+// ---------------------------------------------------------------------------------------------- firewalld
+
+export interface ZonePortEntry {
+  kind: 'port';
+  protocol: string; // as written, lower-case expected: tcp | udp | sctp | dccp
+  range: PortRange | null; // null when the port attribute is not a valid port or range
+  span: Span;
+}
+
+export interface ZoneProtocolEntry {
+  kind: 'protocol';
+  value: string;
+  span: Span;
+}
+
+export interface ZoneServiceEntry {
+  kind: 'service';
+  name: string;
+  span: Span;
+}
+
+export interface RichRuleSource {
+  address?: string;
+  ipset?: string;
+  mac?: string;
+  invert: boolean;
+}
+
+export type RichRuleMatch =
+  | { kind: 'none' } // no <port>/<service>/<protocol>: all ports
+  | { kind: 'port'; protocol: string; range: PortRange | null }
+  | { kind: 'service'; name: string }
+  | { kind: 'protocol'; value: string }
+  | { kind: 'other'; element: string }; // icmp-block, forward-port, masquerade, source-port...: not a port allow
+
+export interface ZoneRichRuleEntry {
+  kind: 'rich';
+  action: 'accept' | 'drop' | 'reject' | 'mark' | 'none';
+  family?: 'ipv4' | 'ipv6';
+  source?: RichRuleSource;
+  match: RichRuleMatch;
+  span: Span;
+}
+
+export type ZoneEntry = ZonePortEntry | ZoneProtocolEntry | ZoneServiceEntry | ZoneRichRuleEntry;
+
+/** Where a fix inserts a new child element into an XML root element. */
+export interface XmlInsertPoint {
+  /** offset at which the new line(s) go: right after the last child element's line, or before `</root>` */
+  offset: number;
+  /** indentation of the existing children (or two spaces when there are none) */
+  indent: string;
+  /** the file's newline: "\n" or "\r\n" */
+  newline: string;
+  /** true when the root is self-closing (`<zone/>`), so the fix must rewrite it */
+  selfClosing: boolean;
+  /**
+   * true when `offset` is not at the start of a line (the last child, or the root's start tag, shares its line
+   * with `</root>`): the fix then inserts `newline + indent + element + newline` instead of `indent + element +
+   * newline`. Absent (false) in the usual case.
+   */
+  leadingNewline?: boolean;
+  /** the span of the self-closing root tag, when `selfClosing` */
+  rootTagSpan?: Span;
+}
+
+export interface FirewalldZoneFile {
+  kind: 'firewalld-zone';
+  path: string;
+  /** zone name = file name without `.xml` */
+  name: string;
+  /** the root `<zone>` element */
+  span: Span;
+  target: 'default' | 'ACCEPT' | 'DROP' | 'REJECT';
+  entries: ZoneEntry[];
+  /** `<source address="…"/>` bindings: traffic from these addresses is governed by this zone */
+  sourceBindings: { address: string; span: Span }[];
+  insert: XmlInsertPoint;
+}
+
+export interface FirewalldServiceDef {
+  name: string;
+  ports: { protocol: string; range: PortRange }[];
+  protocols: string[];
+  includes: string[];
+}
+
+export interface FirewalldServiceFile extends FirewalldServiceDef {
+  kind: 'firewalld-service';
+  path: string;
+  span: Span;
+}
+
+export interface FirewalldConf {
+  kind: 'firewalld-conf';
+  path: string;
+  defaultZone?: { value: string; span: Span };
+  strictForwardPorts?: { value: boolean; span: Span };
+}
+
+// ---------------------------------------------------------------------------------------------------- OCI
+
+export interface OciJsonListInfo {
+  /** key style of the file: `ingress-security-rules` (kebab) or `ingressSecurityRules` (camel) */
+  keyStyle: 'kebab' | 'camel';
+  /** jsonc-parser path to the ingress rule array, e.g. ['data', 'ingress-security-rules'] or ['data', 0, '…'] */
+  rulesPath: (string | number)[];
+  /** span of the ingress rule array */
+  rulesSpan: Span;
+}
+
+export interface TerraformBlockInfo {
+  /** the resource's address, e.g. `oci_core_security_list.workers` */
+  address: string;
+  /** the whole `resource "…" "…" { … }` block */
+  blockSpan: Span;
+  /** offset of the closing `}` of the resource body */
+  bodyEnd: number;
+  /** indentation used inside the resource body (two spaces when it cannot be seen) */
+  indent: string;
+  newline: string;
+}
+
+export interface OciSecurityList {
+  kind: 'oci-security-list';
+  path: string;
+  /** how a person names it: the display name, else the Terraform address, else the id */
+  name: string;
+  displayName?: string;
+  id?: string;
+  /** the list object (JSON) or the resource block (Terraform) */
+  span: Span;
+  /** ingress rules only */
+  rules: Rule[];
+  json?: OciJsonListInfo;
+  terraform?: TerraformBlockInfo;
+}
+
+/** One `oci_core_network_security_group_security_rule` resource with direction INGRESS. */
+export interface OciNsgRuleResource {
+  /** the expression that names the NSG, e.g. `oci_core_network_security_group.workers.id` */
+  nsgExpr: string;
+  /** the NSG's resource address when the expression refers to one: `oci_core_network_security_group.workers` */
+  nsgAddress?: string;
+  rule: Rule;
+  terraform: TerraformBlockInfo;
+}
+
+/** An `oci_core_network_security_group` resource (the group itself; its rules are separate resources). */
+export interface OciNsgResource {
+  address: string;
+  displayName?: string;
+  span: Span;
+}
+
+/** Everything one Terraform file holds that Service Reach reads. */
+export interface TerraformFile {
+  kind: 'terraform';
+  path: string;
+  securityLists: OciSecurityList[];
+  nsgRules: OciNsgRuleResource[];
+  nsgs: OciNsgResource[];
+  newline: string;
+}
+
+/** Values a Terraform module defines, used to resolve `var.x` and `local.x` in rules. */
+export interface TerraformSymbols {
+  /** `variable "x" { default = … }` literal defaults */
+  variables: Map<string, string | number>;
+  /** `locals { x = … }` literal values */
+  locals: Map<string, string | number>;
+}
+
+export interface ReadResult<T> {
+  value: T | null;
+  problems: ParseProblem[];
+}

@@ -1,0 +1,193 @@
+/**
+ * OCI security lists in JSON, as the OCI CLI prints them (domain facts §B.1):
+ *  - `oci network security-list get`:  `{"data": { …list… }, "etag": "…"}`
+ *  - `oci network security-list list`: `{"data": [ …lists… ]}`
+ *  - a bare list object, or a top-level array of list objects.
+ * Keys are kebab-case (CLI output: `ingress-security-rules`, `tcp-options`, `destination-port-range`) or
+ * camelCase (SDK/API: `ingressSecurityRules`, `tcpOptions`, `destinationPortRange`). Null is normal for any
+ * unused field. Only ingress rules are read.
+ */
+import {
+  arrayItems,
+  isJsonNull,
+  jsonSpan,
+  numberValue,
+  parseJson,
+  propertyValue,
+  stringValue,
+  type JsonNode,
+} from '../parse/json';
+import type { OciSecurityList, ParseProblem, PortRange, ReadResult, Rule, RulePorts, RuleProtocol, RuleSourceAddr } from './model';
+import { baseName, cidrSource, describePorts, describeProtocol, describeSource, ociProtocol } from './source-common';
+
+type KeyStyle = 'kebab' | 'camel';
+
+const KEYS = {
+  kebab: {
+    ingress: 'ingress-security-rules',
+    displayName: 'display-name',
+    sourceType: 'source-type',
+    tcpOptions: 'tcp-options',
+    udpOptions: 'udp-options',
+    destinationPortRange: 'destination-port-range',
+    isStateless: 'is-stateless',
+  },
+  camel: {
+    ingress: 'ingressSecurityRules',
+    displayName: 'displayName',
+    sourceType: 'sourceType',
+    tcpOptions: 'tcpOptions',
+    udpOptions: 'udpOptions',
+    destinationPortRange: 'destinationPortRange',
+    isStateless: 'isStateless',
+  },
+} as const;
+
+/** Property lookup that prefers the file's key style but accepts the other (the CLI accepts both as input). */
+function prop(obj: JsonNode, style: KeyStyle, key: keyof (typeof KEYS)['kebab']): JsonNode | undefined {
+  const v = propertyValue(obj, KEYS[style][key]);
+  if (v !== undefined) return v;
+  return propertyValue(obj, KEYS[style === 'kebab' ? 'camel' : 'kebab'][key]);
+}
+
+interface Candidate {
+  node: JsonNode;
+  path: (string | number)[];
+}
+
+/** The objects that may be security lists: `data` (object or array items), the root, or root array items. */
+function candidates(root: JsonNode): Candidate[] {
+  if (root.type === 'array') return arrayItems(root).map((node, i) => ({ node, path: [i] }));
+  if (root.type !== 'object') return [];
+  const data = propertyValue(root, 'data');
+  if (data && data.type === 'object') return [{ node: data, path: ['data'] }, { node: root, path: [] }];
+  if (data && data.type === 'array') return arrayItems(data).map((node, i) => ({ node, path: ['data', i] }));
+  return [{ node: root, path: [] }];
+}
+
+function ingressKey(obj: JsonNode): { style: KeyStyle; value: JsonNode } | undefined {
+  if (obj.type !== 'object') return undefined;
+  const kebab = propertyValue(obj, KEYS.kebab.ingress);
+  if (kebab) return { style: 'kebab', value: kebab };
+  const camel = propertyValue(obj, KEYS.camel.ingress);
+  if (camel) return { style: 'camel', value: camel };
+  return undefined;
+}
+
+/**
+ * Reads the security lists of a JSON file. Value null (and no problems) when the file holds none, e.g. a
+ * package.json or a Kubernetes manifest. JSON syntax problems are reported only when the file is evidently
+ * meant to hold a security list: the tolerant parse still finds one, or the text contains one of the ingress
+ * rule keys.
+ */
+export function readOciSecurityListsJson(path: string, text: string): ReadResult<OciSecurityList[]> {
+  const { root, problems: syntax } = parseJson(text);
+  const lists: OciSecurityList[] = [];
+  const problems: ParseProblem[] = [];
+  if (root) {
+    for (const c of candidates(root)) {
+      const found = ingressKey(c.node);
+      if (!found) continue;
+      lists.push(readList(path, c.node, found.style, found.value, [...c.path, KEYS[found.style].ingress], lists.length, problems));
+      if (c.path.length === 1 && c.path[0] === 'data') break; // `get` output: the root itself is not a list
+    }
+  }
+  const meant = lists.length > 0 || text.includes(KEYS.kebab.ingress) || text.includes(KEYS.camel.ingress);
+  if (!meant) return { value: null, problems: [] };
+  return { value: lists.length > 0 ? lists : null, problems: [...syntax, ...problems] };
+}
+
+function readList(
+  path: string,
+  obj: JsonNode,
+  style: KeyStyle,
+  rulesNode: JsonNode,
+  rulesPath: (string | number)[],
+  index: number,
+  problems: ParseProblem[],
+): OciSecurityList {
+  const displayName = stringValue(prop(obj, style, 'displayName'));
+  const id = stringValue(propertyValue(obj, 'id'));
+  const list: OciSecurityList = {
+    kind: 'oci-security-list',
+    path,
+    name: displayName ?? id ?? `${baseName(path)} list #${index + 1}`,
+    span: jsonSpan(obj),
+    rules: [],
+    json: { keyStyle: style, rulesPath, rulesSpan: jsonSpan(rulesNode) },
+  };
+  if (displayName !== undefined) list.displayName = displayName;
+  if (id !== undefined) list.id = id;
+  if (rulesNode.type === 'array') {
+    arrayItems(rulesNode).forEach((ruleNode, i) => {
+      const rule = readRule(ruleNode, style, i, problems);
+      if (rule) list.rules.push(rule);
+    });
+  } else if (!isJsonNull(rulesNode)) {
+    problems.push({ message: `${KEYS[style].ingress} should be an array of rules`, span: jsonSpan(rulesNode) });
+  }
+  return list;
+}
+
+function readRule(node: JsonNode, style: KeyStyle, index: number, problems: ParseProblem[]): Rule | null {
+  const span = jsonSpan(node);
+  if (node.type !== 'object') {
+    problems.push({ message: 'an ingress rule should be an object', span });
+    return null;
+  }
+  // protocol
+  const protocolNode = propertyValue(node, 'protocol');
+  const protocolValue = stringValue(protocolNode) ?? numberValue(protocolNode);
+  let protocol: RuleProtocol;
+  if (protocolValue === undefined) {
+    problems.push({ message: 'the ingress rule has no protocol', span: protocolNode ? jsonSpan(protocolNode) : span });
+    protocol = { kind: 'other', text: '(none)' };
+  } else protocol = ociProtocol(protocolValue);
+
+  // destination ports: options of the rule's own protocol; none means every port
+  let ports: RulePorts = { kind: 'all' };
+  if (protocol.kind === 'one' && protocol.protocol !== 'SCTP') {
+    const options = prop(node, style, protocol.protocol === 'TCP' ? 'tcpOptions' : 'udpOptions');
+    if (options && options.type === 'object') {
+      const range = prop(options, style, 'destinationPortRange');
+      if (range && range.type === 'object') ports = readRange(range, problems);
+    }
+  }
+
+  // source
+  const sourceType = stringValue(prop(node, style, 'sourceType'));
+  const sourceNode = propertyValue(node, 'source');
+  const sourceText = stringValue(sourceNode);
+  let source: RuleSourceAddr;
+  if (sourceType === 'SERVICE_CIDR_BLOCK') {
+    source = { kind: 'never', reason: `service CIDR label${sourceText ? ` "${sourceText}"` : ''} (SERVICE_CIDR_BLOCK)` };
+  } else if (sourceType === 'NETWORK_SECURITY_GROUP') {
+    source = { kind: 'load-balancer', text: sourceText ?? '(network security group)' };
+  } else if (sourceText === undefined) {
+    problems.push({ message: 'the ingress rule has no source', span: sourceNode ? jsonSpan(sourceNode) : span });
+    source = { kind: 'never', reason: 'no source' };
+  } else {
+    source = cidrSource(sourceText);
+    if (source.kind === 'never' && sourceNode) problems.push({ message: `"${sourceText}" is not a CIDR block`, span: jsonSpan(sourceNode) });
+  }
+
+  // `is-stateless` does not matter here: stateless or not, an ingress rule admits the traffic it matches
+  const description = stringValue(propertyValue(node, 'description'));
+  const summary = `${describeProtocol(protocol)} ${describePorts(ports)} from ${describeSource(source)}`;
+  const origin = description ? `ingress rule "${description}" (${summary})` : `ingress rule #${index + 1} (${summary})`;
+  return { action: 'allow', protocol, ports, source, span, origin };
+}
+
+function readRange(range: JsonNode, problems: ParseProblem[]): RulePorts {
+  const minNode = propertyValue(range, 'min');
+  const maxNode = propertyValue(range, 'max');
+  const min = numberValue(minNode);
+  const max = numberValue(maxNode);
+  const ok = (n: number | undefined): n is number => n !== undefined && Number.isInteger(n) && n >= 1 && n <= 65535;
+  if (ok(min) && ok(max) && min <= max) {
+    const r: PortRange = { min, max };
+    return { kind: 'ranges', ranges: [r] };
+  }
+  problems.push({ message: 'destination port range needs min and max, 1–65535, with min ≤ max', span: jsonSpan(range) });
+  return { kind: 'unknown', text: `${minNode ? minNode.value : '?'}-${maxNode ? maxNode.value : '?'}` };
+}

@@ -1,0 +1,393 @@
+/**
+ * Terraform (`*.tf`) rule sources (domain facts §B.2):
+ *  - `resource "oci_core_security_list" "NAME"` with `ingress_security_rules { protocol source source_type
+ *    stateless description tcp_options { min max } udp_options { min max } }` — ports FLATTENED in the options —
+ *    and `dynamic "ingress_security_rules" { for_each … content { … } }`, read once with its unresolved values
+ *    as unknown;
+ *  - `resource "oci_core_network_security_group_security_rule" "NAME"` with `direction = "INGRESS"` and ports
+ *    NESTED: `tcp_options { destination_port_range { min max } }`;
+ *  - `resource "oci_core_network_security_group" "NAME"`.
+ * `var.x` and `local.x` resolve through TerraformSymbols (literal variable defaults and locals); any other value
+ * that is not a literal is unknown. `count` / `for_each` on a resource are ignored: the resource is read once.
+ */
+import { hclAttribute, hclBlocks, isHclReady, parseHcl, type HclBlock, type HclBody, type HclExpression, type HclParseResult } from '../parse/hcl';
+import type {
+  OciNsgResource,
+  OciNsgRuleResource,
+  OciSecurityList,
+  ParseProblem,
+  ReadResult,
+  Rule,
+  RulePorts,
+  RuleProtocol,
+  RuleSourceAddr,
+  TerraformBlockInfo,
+  TerraformFile,
+  TerraformSymbols,
+} from './model';
+import { cidrSource, describePorts, describeProtocol, describeSource, detectNewline, indentBefore, ociProtocol } from './source-common';
+
+const SECURITY_LIST = 'oci_core_security_list';
+const NSG_RULE = 'oci_core_network_security_group_security_rule';
+const NSG = 'oci_core_network_security_group';
+
+// ------------------------------------------------------------------------------------------ parse cache
+
+/** The workspace reads symbols and then rules from the same texts: keep a few recent parses. */
+const CACHE_SIZE = 32;
+const parseCache = new Map<string, HclParseResult>();
+
+function parseCached(text: string): HclParseResult {
+  const hit = parseCache.get(text);
+  if (hit) {
+    parseCache.delete(text);
+    parseCache.set(text, hit);
+    return hit;
+  }
+  const result = parseHcl(text);
+  if (isHclReady()) {
+    parseCache.set(text, result);
+    if (parseCache.size > CACHE_SIZE) {
+      const oldest = parseCache.keys().next().value;
+      if (oldest !== undefined) parseCache.delete(oldest);
+    }
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------- values
+
+type Value = { kind: 'string'; value: string } | { kind: 'number'; value: number } | { kind: 'bool'; value: boolean } | { kind: 'null' } | { kind: 'unknown'; text: string };
+
+function emptySymbols(): TerraformSymbols {
+  return { variables: new Map(), locals: new Map() };
+}
+
+function literalOf(expr: HclExpression): string | number | undefined {
+  if (expr.kind === 'string' && typeof expr.value === 'string') return expr.value;
+  if (expr.kind === 'number' && typeof expr.value === 'number') return expr.value;
+  return undefined;
+}
+
+function symbolOf(expr: HclExpression, symbols: TerraformSymbols): string | number | undefined {
+  const t = expr.traversal;
+  if (!t || t.length !== 2) return undefined;
+  if (t[0] === 'var') return symbols.variables.get(t[1]);
+  if (t[0] === 'local') return symbols.locals.get(t[1]);
+  return undefined;
+}
+
+function resolve(expr: HclExpression | undefined, symbols: TerraformSymbols): Value | undefined {
+  if (!expr) return undefined;
+  switch (expr.kind) {
+    case 'string':
+      return { kind: 'string', value: String(expr.value) };
+    case 'number':
+      return { kind: 'number', value: Number(expr.value) };
+    case 'bool':
+      return { kind: 'bool', value: expr.value === true };
+    case 'null':
+      return { kind: 'null' };
+    case 'expr': {
+      const v = symbolOf(expr, symbols);
+      if (typeof v === 'string') return { kind: 'string', value: v };
+      if (typeof v === 'number') return { kind: 'number', value: v };
+      return { kind: 'unknown', text: expr.text };
+    }
+  }
+}
+
+/** An attribute's value; `null` literals count as absent, as in Terraform. */
+function attrValue(body: HclBody, name: string, symbols: TerraformSymbols): Value | undefined {
+  const v = resolve(hclAttribute(body, name)?.expr, symbols);
+  return v && v.kind === 'null' ? undefined : v;
+}
+
+function asString(v: Value | undefined): string | undefined {
+  if (!v) return undefined;
+  if (v.kind === 'string') return v.value;
+  if (v.kind === 'number') return String(v.value);
+  return undefined;
+}
+
+/** A port number from a number or a numeric string (Terraform converts), else undefined. */
+function asPort(v: Value | undefined): number | undefined {
+  if (!v) return undefined;
+  const n = v.kind === 'number' ? v.value : v.kind === 'string' && /^[0-9]{1,5}$/.test(v.value.trim()) ? Number(v.value) : NaN;
+  return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : undefined;
+}
+
+// --------------------------------------------------------------------------------------------- symbols
+
+/**
+ * The literal `variable` defaults and `locals` values of one file. A local that is just `var.x` or `local.y`
+ * resolves here when that name has a literal value in the same file, and in `readTerraform` through the
+ * symbols it is given (so that `local.a = var.b` with `var.b` in variables.tf works).
+ */
+export function readTerraformSymbols(path: string, text: string): TerraformSymbols {
+  const symbols = emptySymbols();
+  if (!isHclReady()) return symbols;
+  const { body } = parseCached(text);
+  for (const block of body.blocks) {
+    if (block.type === 'variable' && block.labels.length === 1) {
+      const def = hclAttribute(block.body, 'default');
+      const v = def ? literalOf(def.expr) : undefined;
+      if (v !== undefined) symbols.variables.set(block.labels[0].value, v);
+    } else if (block.type === 'locals') {
+      for (const a of block.body.attributes) {
+        const v = literalOf(a.expr);
+        if (v !== undefined) symbols.locals.set(a.name, v);
+      }
+    }
+  }
+  resolveLocalReferences(body, symbols);
+  return symbols;
+}
+
+/**
+ * Locals of this file that are just `var.x` or `local.y`: adds those whose target has a literal value in
+ * `symbols` (which may hold the whole module's values) to `symbols.locals`.
+ */
+function resolveLocalReferences(body: HclBody, symbols: TerraformSymbols): void {
+  const pending: { name: string; expr: HclExpression }[] = [];
+  for (const block of hclBlocks(body, 'locals')) {
+    for (const a of block.body.attributes) {
+      if (a.expr.traversal && !symbols.locals.has(a.name)) pending.push({ name: a.name, expr: a.expr });
+    }
+  }
+  for (let round = 0; round < 8 && pending.length > 0; round++) {
+    let progress = false;
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const v = symbolOf(pending[i].expr, symbols);
+      if (v !== undefined) {
+        symbols.locals.set(pending[i].name, v);
+        pending.splice(i, 1);
+        progress = true;
+      }
+    }
+    if (!progress) break;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ reader
+
+/**
+ * Reads the OCI security lists, NSG rules and NSGs of a Terraform file. HCL syntax problems are reported when the
+ * file has something for us: an OCI resource could be read, or the text mentions `oci_core_` (a broken file
+ * about OCI networking). Other Terraform files stay silent. Value null only when the HCL parser is not ready.
+ */
+export function readTerraform(path: string, text: string, symbols?: TerraformSymbols): ReadResult<TerraformFile> {
+  if (!isHclReady()) {
+    const { problems } = parseHcl(text); // says why
+    return { value: null, problems: text.includes('oci_core_') ? problems : [] };
+  }
+  const { body, problems: syntax } = parseCached(text);
+  // this file's `local.a = var.b` now resolve through the whole module's values (e.g. variables.tf)
+  const syms: TerraformSymbols = { variables: new Map(symbols?.variables), locals: new Map(symbols?.locals) };
+  resolveLocalReferences(body, syms);
+  const newline = detectNewline(text);
+  const problems: ParseProblem[] = [];
+  const file: TerraformFile = { kind: 'terraform', path, securityLists: [], nsgRules: [], nsgs: [], newline };
+
+  for (const block of resourceBlocks(body)) {
+    const type = block.labels[0].value;
+    const name = block.labels[1].value;
+    const info = blockInfo(text, block, `${type}.${name}`, newline);
+    if (type === SECURITY_LIST) file.securityLists.push(readSecurityList(path, block, info, syms, problems));
+    else if (type === NSG_RULE) {
+      const r = readNsgRule(block, info, syms, problems);
+      if (r) file.nsgRules.push(r);
+    } else if (type === NSG) {
+      const nsg: OciNsgResource = { address: info.address, span: block.span };
+      const displayName = asString(attrValue(block.body, 'display_name', syms));
+      if (displayName !== undefined) nsg.displayName = displayName;
+      file.nsgs.push(nsg);
+    }
+  }
+  const ours = file.securityLists.length > 0 || file.nsgRules.length > 0 || file.nsgs.length > 0 || text.includes('oci_core_');
+  return { value: file, problems: ours ? [...syntax, ...problems] : [] };
+}
+
+/**
+ * `resource "TYPE" "NAME"` blocks: top-level ones, plus those that a broken block (missing `}`) swallowed —
+ * a resource block is never legitimately nested.
+ */
+function resourceBlocks(body: HclBody): HclBlock[] {
+  const out: HclBlock[] = [];
+  const visit = (b: HclBody, depth: number, salvage: boolean): void => {
+    for (const block of b.blocks) {
+      if (block.type === 'resource' && block.labels.length === 2 && (depth === 0 || salvage)) out.push(block);
+      if (depth < 16 && block.closeBrace === null) visit(block.body, depth + 1, true);
+    }
+  };
+  visit(body, 0, false);
+  return out;
+}
+
+function blockInfo(text: string, block: HclBlock, address: string, newline: string): TerraformBlockInfo {
+  const first = block.body.items[0];
+  const inner = first ? indentBefore(text, first.span.start) : null;
+  const outer = indentBefore(text, block.span.start) ?? '';
+  return {
+    address,
+    blockSpan: block.span,
+    bodyEnd: block.closeBrace ?? block.span.end,
+    indent: inner !== null && inner !== '' ? inner : outer + '  ',
+    newline,
+  };
+}
+
+function readSecurityList(path: string, block: HclBlock, info: TerraformBlockInfo, syms: TerraformSymbols, problems: ParseProblem[]): OciSecurityList {
+  const displayName = asString(attrValue(block.body, 'display_name', syms));
+  const list: OciSecurityList = {
+    kind: 'oci-security-list',
+    path,
+    name: displayName ?? info.address,
+    span: block.span,
+    rules: [],
+    terraform: info,
+  };
+  if (displayName !== undefined) list.displayName = displayName;
+  let n = 0;
+  for (const b of block.body.blocks) {
+    if (b.type === 'ingress_security_rules') {
+      n++;
+      list.rules.push(readSecurityListRule(b.body, b.span, `ingress_security_rules #${n}`, syms, problems));
+    } else if (b.type === 'dynamic' && b.labels[0]?.value === 'ingress_security_rules') {
+      n++;
+      const content = hclBlocks(b.body, 'content')[0];
+      const forEach = shorten(hclAttribute(b.body, 'for_each')?.expr.text);
+      const label = `dynamic "ingress_security_rules" #${n}${forEach ? ` (for_each = ${forEach})` : ''}`;
+      if (content) list.rules.push(readSecurityListRule(content.body, b.span, label, syms, problems));
+      else problems.push({ message: 'a dynamic block needs a content block', span: b.typeSpan });
+    }
+  }
+  return list;
+}
+
+/** An expression's text on one line, cut to a length that fits in a message. */
+function shorten(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const one = text.split(/\s+/).join(' ').trim();
+  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
+}
+
+function readProtocol(body: HclBody, span: { start: number; end: number }, syms: TerraformSymbols, problems: ParseProblem[]): RuleProtocol {
+  const v = attrValue(body, 'protocol', syms);
+  if (!v) {
+    problems.push({ message: 'the rule has no protocol', span });
+    return { kind: 'other', text: '(none)' };
+  }
+  if (v.kind === 'unknown') return { kind: 'unknown', text: v.text };
+  const s = asString(v);
+  return s === undefined ? { kind: 'other', text: String(v.kind) } : ociProtocol(s);
+}
+
+/** Which options block applies: the protocol's own; for an unknown protocol, whichever is present. */
+function optionsBlockName(protocol: RuleProtocol, body: HclBody): 'tcp_options' | 'udp_options' | null {
+  if (protocol.kind === 'one') return protocol.protocol === 'TCP' ? 'tcp_options' : protocol.protocol === 'UDP' ? 'udp_options' : null;
+  if (protocol.kind === 'unknown') {
+    const has = (n: string) => hclBlocks(body, n).length > 0 || body.blocks.some((b) => b.type === 'dynamic' && b.labels[0]?.value === n);
+    return has('tcp_options') ? 'tcp_options' : has('udp_options') ? 'udp_options' : null;
+  }
+  return null;
+}
+
+/** The destination ports of a rule body; `nested` for NSG rules (`destination_port_range { min max }`). */
+function readPorts(body: HclBody, protocol: RuleProtocol, nested: boolean, syms: TerraformSymbols, problems: ParseProblem[]): RulePorts {
+  const name = optionsBlockName(protocol, body);
+  if (!name) return { kind: 'all' };
+  const dynamicOptions = body.blocks.find((b) => b.type === 'dynamic' && b.labels[0]?.value === name);
+  if (dynamicOptions) return { kind: 'unknown', text: `dynamic "${name}"` };
+  const options = hclBlocks(body, name)[0];
+  if (!options) return { kind: 'all' };
+  const range = hclBlocks(options.body, 'destination_port_range')[0];
+  let minMaxBody: HclBody | null;
+  if (nested) {
+    if (!range && (hclAttribute(options.body, 'min') || hclAttribute(options.body, 'max'))) {
+      problems.push({ message: `in ${NSG_RULE}, min and max belong in ${name} { destination_port_range { … } }`, span: options.span });
+      return { kind: 'unknown', text: `${name} without destination_port_range` };
+    }
+    minMaxBody = range ? range.body : null;
+  } else {
+    if (range) {
+      problems.push({ message: `in ${SECURITY_LIST}, min and max sit directly in ${name} { … } (there is no destination_port_range block)`, span: range.span });
+      return { kind: 'unknown', text: `${name} with destination_port_range` };
+    }
+    minMaxBody = hclAttribute(options.body, 'min') || hclAttribute(options.body, 'max') ? options.body : null;
+  }
+  if (!minMaxBody) return { kind: 'all' }; // options with only source_port_range: every destination port
+  const minV = attrValue(minMaxBody, 'min', syms);
+  const maxV = attrValue(minMaxBody, 'max', syms);
+  const min = asPort(minV);
+  const max = asPort(maxV);
+  if (min !== undefined && max !== undefined && min <= max) return { kind: 'ranges', ranges: [{ min, max }] };
+  const text = (e: HclExpression | undefined) => e?.text ?? '?';
+  const rangeText = `${text(hclAttribute(minMaxBody, 'min')?.expr)}-${text(hclAttribute(minMaxBody, 'max')?.expr)}`;
+  const unresolved = minV?.kind === 'unknown' || maxV?.kind === 'unknown';
+  if (!unresolved) problems.push({ message: 'the port range needs min and max, 1–65535, with min ≤ max', span: minMaxBody.span });
+  return { kind: 'unknown', text: rangeText };
+}
+
+function readSource(body: HclBody, span: { start: number; end: number }, syms: TerraformSymbols, problems: ParseProblem[], allowNsg: boolean): RuleSourceAddr {
+  const typeV = attrValue(body, 'source_type', syms);
+  const sourceAttr = hclAttribute(body, 'source');
+  const sourceV = attrValue(body, 'source', syms);
+  if (typeV && typeV.kind === 'unknown') return { kind: 'unknown', text: `source_type = ${typeV.text}` };
+  const sourceType = asString(typeV) ?? 'CIDR_BLOCK';
+  if (sourceType === 'SERVICE_CIDR_BLOCK') {
+    const label = asString(sourceV);
+    return { kind: 'never', reason: `service CIDR label${label ? ` "${label}"` : ''} (SERVICE_CIDR_BLOCK)` };
+  }
+  if (sourceType === 'NETWORK_SECURITY_GROUP' && allowNsg) return { kind: 'load-balancer', text: sourceAttr?.expr.text ?? '(network security group)' };
+  if (!sourceV) {
+    problems.push({ message: 'the ingress rule has no source', span });
+    return { kind: 'never', reason: 'no source' };
+  }
+  if (sourceV.kind === 'unknown') return { kind: 'unknown', text: sourceV.text };
+  const s = asString(sourceV);
+  if (s === undefined) return { kind: 'never', reason: 'the source is not a CIDR block' };
+  const src = cidrSource(s);
+  if (src.kind === 'never' && sourceAttr) problems.push({ message: `"${s}" is not a CIDR block`, span: sourceAttr.expr.span });
+  return src;
+}
+
+function summary(rule: Pick<Rule, 'protocol' | 'ports' | 'source'>): string {
+  return `${describeProtocol(rule.protocol)} ${describePorts(rule.ports)} from ${describeSource(rule.source)}`;
+}
+
+function readSecurityListRule(body: HclBody, span: { start: number; end: number }, label: string, syms: TerraformSymbols, problems: ParseProblem[]): Rule {
+  const protocol = readProtocol(body, span, syms, problems);
+  const ports = readPorts(body, protocol, false, syms, problems);
+  const source = readSource(body, span, syms, problems, false);
+  const description = asString(attrValue(body, 'description', syms));
+  const what = summary({ protocol, ports, source });
+  const origin = description ? `ingress_security_rules "${description}" (${what})` : `${label} (${what})`;
+  return { action: 'allow', protocol, ports, source, span, origin };
+}
+
+function readNsgRule(block: HclBlock, info: TerraformBlockInfo, syms: TerraformSymbols, problems: ParseProblem[]): OciNsgRuleResource | null {
+  const body = block.body;
+  const direction = attrValue(body, 'direction', syms);
+  const directionKnown = direction !== undefined && direction.kind !== 'unknown';
+  if (directionKnown && asString(direction) !== 'INGRESS') return null; // EGRESS (or nonsense): not an ingress rule
+  const protocol = readProtocol(body, block.span, syms, problems);
+  const ports = readPorts(body, protocol, true, syms, problems);
+  // a rule whose direction cannot be read might be an egress rule: it allows nothing we can rely on
+  const source: RuleSourceAddr = directionKnown
+    ? readSource(body, block.span, syms, problems, true)
+    : { kind: 'unknown', text: direction?.kind === 'unknown' ? `direction = ${direction.text}` : 'no direction' };
+  const description = asString(attrValue(body, 'description', syms));
+  const what = summary({ protocol, ports, source });
+  const origin = description ? `${info.address} "${description}" (${what})` : `${info.address} (${what})`;
+  const nsgAttr = hclAttribute(body, 'network_security_group_id');
+  const rule: OciNsgRuleResource = {
+    nsgExpr: nsgAttr?.expr.text ?? '',
+    rule: { action: 'allow', protocol, ports, source, span: block.span, origin },
+    terraform: info,
+  };
+  const t = nsgAttr?.expr.traversal;
+  if (t && t.length >= 2 && t[0] === NSG && !t[1].startsWith('[')) rule.nsgAddress = `${NSG}.${t[1]}`;
+  if (!nsgAttr) problems.push({ message: 'the rule has no network_security_group_id', span: block.typeSpan });
+  return rule;
+}

@@ -1,0 +1,17 @@
+/** A half-open range of UTF-16 offsets into one file's text. The engine speaks only in spans. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export function span(start: number, end: number): Span {
+  return { start, end };
+}
+
+export function spanContains(outer: Span, offset: number): boolean {
+  return offset >= outer.start && offset <= outer.end;
+}
+
+export function spanLength(s: Span): number {
+  return s.end - s.start;
+}
