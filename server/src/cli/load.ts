@@ -1,0 +1,138 @@
+/**
+ * Reads the files the CLI was pointed at into the engine's workspace: folders walked (skipping node_modules
+ * and .git), symbolic links that lead out of the workspace refused, binary files ignored, large files skipped.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { classify } from '../engine';
+
+export interface LoadedFile {
+  /** workspace-relative POSIX path */
+  path: string;
+  text: string;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: 'too-large' | 'binary' | 'outside' | 'unreadable';
+  detail: string;
+}
+
+export interface LoadResult {
+  root: string;
+  files: LoadedFile[];
+  skipped: SkippedFile[];
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+
+export class UsageError extends Error {}
+
+/** The workspace root: the one folder given, else the closest folder holding every path. */
+export function workspaceRoot(paths: string[]): string {
+  const abs = paths.map((p) => path.resolve(p));
+  const dirs = abs.map((p) => (isDir(p) ? p : path.dirname(p)));
+  let root = dirs[0];
+  for (const d of dirs.slice(1)) {
+    while (!(d + path.sep).startsWith(root.endsWith(path.sep) ? root : root + path.sep) && d !== root) root = path.dirname(root);
+  }
+  return root;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export function toWorkspacePath(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/');
+}
+
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+export function loadFiles(paths: string[], opts: { maxFileSize?: number; configAbs?: string } = {}): LoadResult {
+  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  for (const p of opts.configAbs ? [...paths, opts.configAbs] : paths) {
+    try {
+      fs.accessSync(p, fs.constants.R_OK);
+    } catch {
+      throw new UsageError(`cannot read ${p}`);
+    }
+  }
+  const root = workspaceRoot(paths);
+  const realRoot = fs.realpathSync(root);
+  const files: LoadedFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const seen = new Set<string>();
+
+  const addFile = (abs: string, explicit: boolean, anywhere = false) => {
+    const rel = toWorkspacePath(root, abs);
+    if (seen.has(rel)) return;
+    seen.add(rel);
+    if (!explicit && classify(rel) === 'other') return;
+    let real: string;
+    let size: number;
+    try {
+      real = fs.realpathSync(abs);
+      size = fs.statSync(real).size;
+    } catch (err) {
+      skipped.push({ path: rel, reason: 'unreadable', detail: (err as Error).message });
+      return;
+    }
+    if (!anywhere && !isInside(realRoot, real)) {
+      skipped.push({ path: rel, reason: 'outside', detail: `is a link to ${real}, outside the workspace` });
+      return;
+    }
+    if (size > maxFileSize) {
+      skipped.push({ path: rel, reason: 'too-large', detail: `${size} bytes is over the limit of ${maxFileSize}` });
+      return;
+    }
+    let buf: Buffer;
+    try {
+      buf = fs.readFileSync(real);
+    } catch (err) {
+      skipped.push({ path: rel, reason: 'unreadable', detail: (err as Error).message });
+      return;
+    }
+    if (buf.subarray(0, 8192).includes(0)) {
+      skipped.push({ path: rel, reason: 'binary', detail: 'holds NUL bytes' });
+      return;
+    }
+    files.push({ path: rel, text: buf.toString('utf8') });
+  };
+
+  const walk = (dir: string) => {
+    let names: fs.Dirent[];
+    try {
+      names = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      skipped.push({ path: toWorkspacePath(root, dir), reason: 'unreadable', detail: (err as Error).message });
+      return;
+    }
+    names.sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const d of names) {
+      const abs = path.join(dir, d.name);
+      if (d.isDirectory()) {
+        if (!SKIP_DIRS.has(d.name)) walk(abs);
+      } else if (d.isFile() || d.isSymbolicLink()) {
+        if (d.isSymbolicLink() && isDir(abs)) continue; // never follow linked folders
+        addFile(abs, false);
+      }
+    }
+  };
+
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    if (isDir(abs)) walk(abs);
+    else addFile(abs, true);
+  }
+  if (opts.configAbs) addFile(opts.configAbs, true, true); // named on the command line: the user's own choice
+  return { root, files, skipped };
+}

@@ -1,0 +1,127 @@
+/**
+ * `service-reach check [paths…] [--format text|json|sarif] [--config FILE] [--fix]` (SPEC §6).
+ * Exit code: 1 when an error-severity finding remains, 0 otherwise, 2 for a usage error or an unreadable path.
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { initEngine, Workspace } from '../engine';
+import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
+import { formatJson, formatSarif, formatText, place, summarize } from './format';
+
+const USAGE = `usage: service-reach check [paths…] [--format text|json|sarif] [--config FILE] [--max-file-size BYTES]
+
+Checks the Kubernetes Services under the given paths (default: .) against the API server's rules and
+against the firewalld zones and OCI security lists found beside them.
+
+  --format FORMAT        text (default), json or sarif
+  --config FILE          the config file (default: .service-reach.yaml in the checked folder)
+  --max-file-size BYTES  skip larger files (default ${DEFAULT_MAX_FILE_SIZE})
+  -h, --help             this text
+  -v, --version          the version
+
+exit status: 0 no errors, 1 errors found, 2 usage error or unreadable path`;
+
+export interface CliIo {
+  cwd: string;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+function version(): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('../../../package.json') as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        config: { type: 'string' },
+        'max-file-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    io.stderr(`service-reach: ${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) { io.stdout(USAGE + '\n'); return 0; }
+  if (values.version) { io.stdout(version() + '\n'); return 0; }
+  const [command, ...rest] = positionals;
+  if (command !== 'check') {
+    io.stderr(`service-reach: ${command === undefined ? 'no command given' : `unknown command "${command}"`}\n${USAGE}\n`);
+    return 2;
+  }
+  const format = values.format!;
+  if (!['text', 'json', 'sarif'].includes(format)) {
+    io.stderr(`service-reach: --format must be text, json or sarif\n`);
+    return 2;
+  }
+  let maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  if (values['max-file-size'] !== undefined) {
+    maxFileSize = Number(values['max-file-size']);
+    if (!Number.isInteger(maxFileSize) || maxFileSize <= 0) {
+      io.stderr('service-reach: --max-file-size must be a positive whole number of bytes\n');
+      return 2;
+    }
+  }
+  const paths = (rest.length ? rest : ['.']).map((p) => path.resolve(io.cwd, p));
+  const configAbs = values.config !== undefined ? path.resolve(io.cwd, values.config) : undefined;
+
+  let loaded;
+  try {
+    loaded = loadFiles(paths, { maxFileSize, configAbs });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`service-reach: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+
+  await initEngine();
+  const root = loaded.root;
+  const configPath = configAbs ? toWorkspacePath(root, configAbs) : undefined;
+  const ws = new Workspace({ configPath });
+  for (const f of loaded.files) ws.setFile(f.path, f.text);
+  for (const s of loaded.skipped) {
+    if (s.reason === 'too-large') ws.skipFile(s.path, 'file-too-large', `${s.path} was skipped: ${s.detail}.`);
+    else if (s.reason !== 'binary') io.stderr(`service-reach: skipped ${s.path}: ${s.detail}\n`);
+  }
+  const analysis = ws.analyze();
+
+  const display = (p: string) => {
+    const rel = path.relative(io.cwd, path.resolve(root, p));
+    return rel.split(path.sep).join('/');
+  };
+  const placed = place(analysis.findings, (p) => ws.getText(p), display);
+  const summary = summarize(placed, loaded.files.length, analysis.services.length);
+  if (format === 'json') io.stdout(formatJson(placed, summary));
+  else if (format === 'sarif') io.stdout(formatSarif(placed, version()));
+  else io.stdout(formatText(placed, summary));
+  return summary.errors > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    cwd: process.cwd(),
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+  }).then(
+    (code) => { process.exitCode = code; },
+    (err) => {
+      process.stderr.write(`service-reach: internal error: ${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,183 @@
+/**
+ * `.service-reach.yaml` (SPEC §1.3): read with positions, checked key by key. A wrong setting is a
+ * `config-invalid` finding on the config file and that setting falls back to its default; analysis goes on.
+ */
+import { finding, type Finding } from '../findings/finding';
+import { asMap, asScalar, asSeq, parseYaml, type YMap, type YNode, type YPair } from '../parse/yaml';
+import { parseCidr, type Cidr } from '../net/cidr';
+import type { Span } from '../text/span';
+import { closest } from '../util/edit-distance';
+import { normaliseWorkspacePath } from '../util/paths';
+
+export const CONFIG_FILE_NAMES = ['.service-reach.yaml', '.service-reach.yml'];
+
+export interface PortRangeSetting {
+  min: number;
+  max: number;
+}
+
+/** A configured rule source: `path` or `path#fragment`, already normalised and inside the workspace. */
+export interface ConfigRef {
+  text: string;
+  path: string;
+  fragment?: string;
+  span: Span;
+}
+
+export interface ServiceReachConfig {
+  /** the config file's own path, when there is one */
+  path?: string;
+  nodePortRange: PortRangeSetting;
+  kubeProxyHealthPort: number;
+  provider?: 'oci' | 'generic';
+  /** undefined: any source */
+  clientCidrs?: Cidr[];
+  firewalldZones?: ConfigRef[];
+  strictForwardPorts?: boolean;
+  workerLists?: ConfigRef[];
+  /** undefined: any source */
+  lbSubnetCidrs?: Cidr[];
+  lbLists?: ConfigRef[];
+}
+
+export const DEFAULT_CONFIG: ServiceReachConfig = {
+  nodePortRange: { min: 30000, max: 32767 },
+  kubeProxyHealthPort: 10256,
+};
+
+type Shape = { [key: string]: Shape | 'portRange' | 'port' | 'provider' | 'cidrs' | 'paths' | 'bool' };
+
+const SHAPE: Shape = {
+  nodePortRange: 'portRange',
+  kubeProxyHealthPort: 'port',
+  provider: 'provider',
+  nodes: {
+    clientCidrs: 'cidrs',
+    firewalld: { zones: 'paths', strictForwardPorts: 'bool' },
+    securityLists: 'paths',
+  },
+  loadBalancers: { subnetCidrs: 'cidrs', securityLists: 'paths' },
+};
+
+export function readConfig(path: string, text: string): { config: ServiceReachConfig; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const config: ServiceReachConfig = { ...DEFAULT_CONFIG, path };
+  const parsed = parseYaml(text, { template: false });
+  for (const p of parsed.problems) findings.push(finding('yaml-syntax', path, p.span, `YAML syntax error in the config: ${p.message}`));
+  const docs = parsed.documents.filter((d) => d.contents !== null);
+  if (docs.length === 0) return { config, findings };
+  const root = asMap(docs[0].contents);
+  if (!root) {
+    findings.push(finding('config-invalid', path, docs[0].contents!.span, 'The config must be a mapping of settings (see SPEC §1.3).'));
+    return { config, findings };
+  }
+  const bad = (span: Span, message: string) => findings.push(finding('config-invalid', path, span, message));
+
+  const walk = (map: YMap, shape: Shape, prefix: string) => {
+    for (const pair of map.pairs) {
+      const kind = shape[pair.name];
+      const where = prefix + pair.name;
+      if (kind === undefined) {
+        const hint = closest(Object.keys(shape), pair.name);
+        bad(pair.key.span, `Unknown setting "${where}"${hint ? `; did you mean "${prefix}${hint}"?` : '.'}`);
+        continue;
+      }
+      if (typeof kind === 'object') {
+        const m = asMap(pair.value);
+        if (!m) bad(valueSpan(pair), `"${where}" must be a mapping.`);
+        else walk(m, kind, where + '.');
+        continue;
+      }
+      apply(where, kind, pair);
+    }
+  };
+
+  const apply = (where: string, kind: string, pair: YPair) => {
+    const v = pair.value;
+    switch (kind) {
+      case 'portRange': {
+        const r = portRangeOf(v);
+        if (!r) bad(valueSpan(pair), `"${where}" must be a range like 30000-32767 (1–65535, low end first).`);
+        else config.nodePortRange = r;
+        return;
+      }
+      case 'port': {
+        const s = asScalar(v);
+        if (!s || typeof s.value !== 'number' || !Number.isInteger(s.value) || s.value < 1 || s.value > 65535) bad(valueSpan(pair), `"${where}" must be a port number (1–65535).`);
+        else config.kubeProxyHealthPort = s.value;
+        return;
+      }
+      case 'provider': {
+        const s = asScalar(v);
+        if (!s || (s.value !== 'oci' && s.value !== 'generic')) bad(valueSpan(pair), `"${where}" must be "oci" or "generic".`);
+        else config.provider = s.value;
+        return;
+      }
+      case 'bool': {
+        const s = asScalar(v);
+        if (!s || typeof s.value !== 'boolean') bad(valueSpan(pair), `"${where}" must be true or false.`);
+        else config.strictForwardPorts = s.value;
+        return;
+      }
+      case 'cidrs': {
+        const list = listOf(v);
+        if (!list) { bad(valueSpan(pair), `"${where}" must be a list of CIDRs.`); return; }
+        const cidrs: Cidr[] = [];
+        for (const item of list) {
+          const s = asScalar(item);
+          const c = s && typeof s.value === 'string' ? parseCidr(s.value) : null;
+          if (!c) bad(item?.span ?? valueSpan(pair), `"${where}" entry ${s ? `"${String(s.value)}"` : ''} is not a CIDR (like 10.0.20.0/24).`);
+          else cidrs.push(c);
+        }
+        if (where === 'nodes.clientCidrs') config.clientCidrs = cidrs;
+        else config.lbSubnetCidrs = cidrs;
+        return;
+      }
+      case 'paths': {
+        const list = listOf(v);
+        if (!list) { bad(valueSpan(pair), `"${where}" must be a list of paths.`); return; }
+        const refs: ConfigRef[] = [];
+        for (const item of list) {
+          const s = asScalar(item);
+          if (!s || typeof s.value !== 'string' || s.value.trim() === '') { bad(item?.span ?? valueSpan(pair), `"${where}" entries must be paths.`); continue; }
+          const raw = s.value.trim();
+          const hash = raw.indexOf('#');
+          const filePart = hash < 0 ? raw : raw.slice(0, hash);
+          const norm = normaliseWorkspacePath(filePart);
+          if (!norm) {
+            findings.push(finding('config-path-outside-workspace', path, s.span, `"${raw}" leaves the workspace (absolute path or "..") and is ignored.`));
+            continue;
+          }
+          refs.push({ text: raw, path: norm, fragment: hash < 0 ? undefined : raw.slice(hash + 1), span: s.span });
+        }
+        if (where === 'nodes.firewalld.zones') config.firewalldZones = refs;
+        else if (where === 'nodes.securityLists') config.workerLists = refs;
+        else config.lbLists = refs;
+        return;
+      }
+    }
+  };
+
+  walk(root, SHAPE, '');
+  return { config, findings };
+}
+
+function valueSpan(pair: YPair): Span {
+  return pair.value?.span ?? pair.key.span;
+}
+
+function listOf(v: YNode | null): (YNode | null)[] | null {
+  const seq = asSeq(v);
+  if (seq) return seq.items;
+  return null;
+}
+
+function portRangeOf(v: YNode | null): PortRangeSetting | null {
+  const s = asScalar(v);
+  if (!s || typeof s.value !== 'string') return null;
+  const parts = s.value.trim().split('-');
+  if (parts.length !== 2) return null;
+  const [min, max] = parts.map((x) => (/^\d{1,5}$/.test(x.trim()) ? Number(x.trim()) : NaN));
+  if (!(min >= 1 && max <= 65535 && min <= max)) return null;
+  return { min, max };
+}

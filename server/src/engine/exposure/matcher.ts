@@ -1,0 +1,191 @@
+/**
+ * Checks requirements against rules (SPEC §1.2 "Rule matching"): protocol, port range, and real CIDR
+ * containment for IPv4 and IPv6. The core question, "which addresses may reach every port of this range",
+ * is answered as an AddressSet so that allow/deny, source bindings and the bypass check share one answer.
+ */
+import type { Protocol, PortRange, Rule } from '../sources/model';
+import { AddressSet, parseCidr, type Cidr } from '../net/cidr';
+import type { Span } from '../text/span';
+import type { From, Requirement, Traffic } from './requirements';
+
+/** A rule source as the matcher sees it: a zone, a security list, or the rules of one NSG. */
+export interface GuardSource {
+  kind: 'firewalld-zone' | 'oci-security-list' | 'oci-nsg';
+  /** how a message names it: `firewalld zone "public"`, `security list "workers"` */
+  label: string;
+  path: string;
+  span: Span;
+  rules: Rule[];
+  /** firewalld: addresses bound to this zone with `<source address>` */
+  bindings?: Cidr[];
+  /** identity for fixes: zone name, Terraform address, JSON list name */
+  key: string;
+}
+
+export interface FirewalldLayer {
+  /** the zones that guard the nodes (any of them allowing is enough) */
+  nodeZones: GuardSource[];
+  /** zones with `<source address>` bindings: they decide for traffic from those addresses */
+  bindingZones: GuardSource[];
+  strictForwardPorts: boolean;
+  /** where strictness came from, for messages */
+  strictOrigin?: string;
+}
+
+export interface ListLayer {
+  sources: GuardSource[];
+}
+
+export interface AllowedAnswer {
+  /** addresses allowed on every port of the range */
+  set: AddressSet;
+  /** some rule that could matter cannot be evaluated (Terraform expression): treat as allowed, never as wrong */
+  unknown: boolean;
+  /** an NSG-sourced rule covers the range: traffic from a load balancer is allowed */
+  fromLoadBalancer: boolean;
+}
+
+function protocolMatches(rule: Rule, protocol: Protocol): boolean | 'unknown' {
+  switch (rule.protocol.kind) {
+    case 'all': return true;
+    case 'one': return rule.protocol.protocol === protocol;
+    case 'other': return false;
+    case 'unknown': return 'unknown';
+  }
+}
+
+function ruleCovers(rule: Rule, seg: PortRange): boolean | 'unknown' {
+  switch (rule.ports.kind) {
+    case 'all': return true;
+    case 'unknown': return 'unknown';
+    case 'ranges': return rule.ports.ranges.some((r) => r.min <= seg.min && seg.max <= r.max);
+  }
+}
+
+function sourceSet(rule: Rule, worldOnly: boolean): { set: AddressSet; unknown: boolean; lb: boolean } {
+  const familySet = rule.family === 'ipv4' ? AddressSet.family(4) : rule.family === 'ipv6' ? AddressSet.family(6) : AddressSet.ALL;
+  const s = rule.source;
+  switch (s.kind) {
+    case 'any': return { set: familySet, unknown: false, lb: false };
+    case 'cidr': {
+      const c = parseCidr(s.cidr.includes('/') ? s.cidr : `${s.cidr}/${s.cidr.includes(':') ? 128 : 32}`);
+      if (!c) return { set: AddressSet.EMPTY, unknown: false, lb: false };
+      if (s.invert) return { set: AddressSet.family(c.family).minus(AddressSet.of(c)).intersect(familySet), unknown: false, lb: false };
+      if (worldOnly && c.prefix !== 0) return { set: AddressSet.EMPTY, unknown: false, lb: false };
+      return { set: AddressSet.of(c).intersect(familySet), unknown: false, lb: false };
+    }
+    case 'load-balancer': return { set: AddressSet.EMPTY, unknown: false, lb: !worldOnly };
+    case 'never': return { set: AddressSet.EMPTY, unknown: false, lb: false };
+    case 'unknown': return { set: AddressSet.EMPTY, unknown: !worldOnly, lb: false };
+  }
+}
+
+/**
+ * The addresses that the rules let reach every port in `range` over `protocol`. Deny rules (firewalld rich
+ * rules with drop/reject) win over allows. With `worldOnly`, only rules open to the whole world count
+ * (used by the bypass check when no load-balancer subnet is configured).
+ */
+export function allowedAddresses(rules: readonly Rule[], protocol: Protocol, range: PortRange, worldOnly = false): AllowedAnswer {
+  const relevant = rules.filter((r) => protocolMatches(r, protocol) !== false);
+  // cut the range into segments on which every rule either covers all ports or none
+  const cuts = new Set<number>([range.min, range.max + 1]);
+  for (const r of relevant) {
+    if (r.ports.kind !== 'ranges') continue;
+    for (const pr of r.ports.ranges) {
+      if (pr.min > range.min && pr.min <= range.max) cuts.add(pr.min);
+      if (pr.max + 1 > range.min && pr.max + 1 <= range.max) cuts.add(pr.max + 1);
+    }
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  let total: AddressSet | null = null;
+  let unknown = false;
+  let lbEverywhere = true;
+  for (let i = 0; i + 1 < points.length; i++) {
+    const seg = { min: points[i], max: points[i + 1] - 1 };
+    let allow = AddressSet.EMPTY;
+    let deny = AddressSet.EMPTY;
+    let lbHere = false;
+    for (const r of relevant) {
+      const covers = ruleCovers(r, seg);
+      const proto = protocolMatches(r, protocol);
+      if (covers === false) continue;
+      const src = sourceSet(r, worldOnly);
+      if (r.action === 'allow') {
+        if (covers === 'unknown' || proto === 'unknown' || src.unknown) {
+          if (!worldOnly) unknown = true;
+          continue;
+        }
+        allow = allow.union(src.set);
+        if (src.lb) lbHere = true;
+      } else if (covers === true && proto === true) {
+        deny = deny.union(sourceSet(r, false).set);
+      }
+    }
+    const segSet = allow.minus(deny);
+    total = total === null ? segSet : total.intersect(segSet);
+    if (!lbHere) lbEverywhere = false;
+  }
+  return { set: total ?? AddressSet.EMPTY, unknown, fromLoadBalancer: lbEverywhere && points.length > 1 };
+}
+
+export function isFromLoadBalancer(t: Traffic): boolean {
+  return t === 'lb-to-nodes' || t === 'lb-health-check';
+}
+
+function satisfies(answer: AllowedAnswer, from: From, traffic: Traffic): boolean {
+  if (answer.unknown) return true;
+  if (answer.fromLoadBalancer && isFromLoadBalancer(traffic)) return true;
+  if (from.kind === 'any') return !answer.set.isEmpty();
+  const c = parseCidr(from.cidr);
+  return !!c && answer.set.containsCidr(c);
+}
+
+export function requirementRange(req: Requirement, nodePortRange: PortRange): PortRange {
+  return req.port === null ? nodePortRange : { min: req.port, max: req.port };
+}
+
+/** The zones that decide for traffic from `from`: a zone bound to a range holding it, else the node zones. */
+export function decidingZones(layer: FirewalldLayer, from: From): GuardSource[] {
+  if (from.kind === 'cidr') {
+    const c = parseCidr(from.cidr);
+    if (c) {
+      const bound = layer.bindingZones.filter((z) => z.bindings!.some((b) => b.family === c.family && b.first <= c.first && c.last <= b.last));
+      if (bound.length) return bound;
+    }
+  }
+  return layer.nodeZones;
+}
+
+/** Does the firewalld layer allow the requirement? (any deciding zone allowing is enough) */
+export function firewalldAllows(layer: FirewalldLayer, req: Requirement, nodePortRange: PortRange): { allowed: boolean; checked: GuardSource[] } {
+  const zones = decidingZones(layer, req.from);
+  const range = requirementRange(req, nodePortRange);
+  const allowed = zones.some((z) => satisfies(allowedAddresses(z.rules, req.protocol, range), req.from, req.traffic));
+  return { allowed, checked: zones };
+}
+
+/** Do the lists (a union of allow-only rules) allow the requirement? */
+export function listsAllow(layer: ListLayer, req: Requirement, nodePortRange: PortRange): boolean {
+  const rules = layer.sources.flatMap((s) => s.rules);
+  return satisfies(allowedAddresses(rules, req.protocol, requirementRange(req, nodePortRange)), req.from, req.traffic);
+}
+
+/** Addresses the firewalld layer lets reach the range (bindings honoured). */
+export function firewalldReach(layer: FirewalldLayer, protocol: Protocol, range: PortRange, worldOnly: boolean): AddressSet {
+  let node = AddressSet.EMPTY;
+  for (const z of layer.nodeZones) node = node.union(allowedAddresses(z.rules, protocol, range, worldOnly).set);
+  let bound = AddressSet.EMPTY;
+  let out = AddressSet.EMPTY;
+  for (const z of layer.bindingZones) {
+    let b = AddressSet.EMPTY;
+    for (const c of z.bindings!) b = b.union(AddressSet.of(c));
+    bound = bound.union(b);
+    out = out.union(b.intersect(allowedAddresses(z.rules, protocol, range, worldOnly).set));
+  }
+  return node.minus(bound).union(out);
+}
+
+/** Addresses the lists let reach the range. */
+export function listsReach(layer: ListLayer, protocol: Protocol, range: PortRange, worldOnly: boolean): AddressSet {
+  return allowedAddresses(layer.sources.flatMap((s) => s.rules), protocol, range, worldOnly).set;
+}

@@ -1,0 +1,173 @@
+/**
+ * The exposure model (SPEC §2) as one pure function: a Service (after defaults) in, a list of requirements
+ * out — `(layer, protocol, port | unpinned, from, who manages it)` — plus the facts they were derived from
+ * (node ports, health-check port, listeners, OCI flavour and mode). Hover, the inline chain, the diagram and
+ * the reachability check all read this; its shape is documented in ARCHITECTURE.md.
+ */
+import type { Protocol } from '../sources/model';
+import type { ServiceModel, ServicePort, ServiceType } from '../k8s/service';
+import type { ServiceReachConfig } from '../config/config';
+import type { Span } from '../text/span';
+import { parseCidr } from '../net/cidr';
+import { portItemHead, valueSpan } from '../checks/spans';
+import { ociSettingsOf, workerRulesAreUsers, type OciSettings } from './oci-settings';
+
+export type Provider = 'oci' | 'generic';
+export type Layer = 'firewalld' | 'worker-lists' | 'lb-lists';
+export type Traffic = 'clients-to-nodes' | 'lb-to-nodes' | 'lb-health-check' | 'clients-to-nodes-preserved' | 'clients-to-lb';
+export type PortKind = 'node' | 'health' | 'listener';
+export type Manager = 'user' | 'oci-cloud-controller';
+
+/** Where traffic comes from: a CIDR (canonical text), or any source (not configured). */
+export type From = { kind: 'any' } | { kind: 'cidr'; cidr: string };
+
+export interface Requirement {
+  traffic: Traffic;
+  layer: Layer;
+  protocol: Protocol;
+  /** the port; null when it is an unpinned node port or health-check port (picked at random from the range) */
+  port: number | null;
+  portKind: PortKind;
+  from: From;
+  managedBy: Manager;
+  /** index into `spec.ports`, or null for the health-check port */
+  servicePortIndex: number | null;
+  /** where a finding about this requirement goes */
+  anchor: Span;
+}
+
+export interface NodePortInfo {
+  servicePortIndex: number;
+  protocol: Protocol;
+  /** null: unpinned */
+  port: number | null;
+  anchor: Span;
+}
+
+export interface HealthCheckInfo {
+  /** null: unpinned healthCheckNodePort */
+  port: number | null;
+  origin: 'healthCheckNodePort' | 'kube-proxy';
+  anchor: Span;
+}
+
+export interface ListenerInfo {
+  servicePortIndex: number;
+  protocol: Protocol;
+  port: number;
+  anchor: Span;
+}
+
+export interface Exposure {
+  type: ServiceType;
+  provider: Provider;
+  /** OCI settings, for LoadBalancer Services when the provider is OCI */
+  oci?: OciSettings;
+  nodePorts: NodePortInfo[];
+  healthCheck?: HealthCheckInfo;
+  listeners: ListenerInfo[];
+  /** the client source ranges of the load balancer (canonical CIDRs; `0.0.0.0/0` when none are set) */
+  sourceRanges: string[];
+  requirements: Requirement[];
+}
+
+export interface ExposureOptions {
+  config: ServiceReachConfig;
+  provider: Provider;
+}
+
+const ANY: From = { kind: 'any' };
+
+function froms(cidrs: { text: string }[] | undefined): From[] {
+  return cidrs === undefined ? [ANY] : cidrs.map((c) => ({ kind: 'cidr', cidr: c.text }));
+}
+
+function nodePortAnchor(p: ServicePort): Span {
+  return p.nodePort !== null && p.nodePortPair ? valueSpan(p.nodePortPair) : portItemHead(p);
+}
+
+/** Undefined when the Service exposes nothing outside the cluster or its type is not known. */
+export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure | undefined {
+  const type = svc.type;
+  if (type === null) return undefined;
+  const { config, provider } = opts;
+  const oci = type === 'LoadBalancer' && provider === 'oci' ? ociSettingsOf(svc) : undefined;
+
+  const nodePorts: NodePortInfo[] = [];
+  const listeners: ListenerInfo[] = [];
+  if (type === 'NodePort' || type === 'LoadBalancer') {
+    for (const p of svc.ports) {
+      if (p.protocol === null || p.nodePortUnknown) continue;
+      const allocated = type === 'NodePort' || svc.allocateLoadBalancerNodePorts || p.nodePort !== null;
+      if (allocated) nodePorts.push({ servicePortIndex: p.index, protocol: p.protocol, port: p.nodePort, anchor: nodePortAnchor(p) });
+      if (type === 'LoadBalancer' && p.port !== null) listeners.push({ servicePortIndex: p.index, protocol: p.protocol, port: p.port, anchor: portItemHead(p) });
+    }
+  }
+
+  let healthCheck: HealthCheckInfo | undefined;
+  if (type === 'LoadBalancer' && svc.externalTrafficPolicy !== null) {
+    const anchor = svc.healthCheckNodePortPair ? valueSpan(svc.healthCheckNodePortPair)
+      : svc.externalTrafficPolicyPair ? valueSpan(svc.externalTrafficPolicyPair)
+      : svc.typePair ? valueSpan(svc.typePair) : svc.object.span;
+    if (svc.externalTrafficPolicy === 'Local') {
+      const unknown = svc.healthCheckNodePortPair?.value?.kind === 'scalar' && svc.healthCheckNodePortPair.value.template;
+      if (!unknown) healthCheck = { port: svc.healthCheckNodePort, origin: 'healthCheckNodePort', anchor };
+    } else {
+      healthCheck = { port: config.kubeProxyHealthPort, origin: 'kube-proxy', anchor };
+    }
+  }
+
+  const sourceRanges = svc.sourceRanges.unknown ? [] : sourceRangeCidrs(svc);
+  const requirements: Requirement[] = [];
+  const add = (r: Omit<Requirement, 'from'>, from: From[]) => { for (const f of from) requirements.push({ ...r, from: f }); };
+
+  if (type === 'NodePort') {
+    const clients = froms(config.clientCidrs);
+    for (const np of nodePorts) {
+      for (const layer of ['firewalld', 'worker-lists'] as const) {
+        add({ traffic: 'clients-to-nodes', layer, protocol: np.protocol, port: np.port, portKind: 'node', managedBy: 'user', servicePortIndex: np.servicePortIndex, anchor: np.anchor }, clients);
+      }
+    }
+  }
+
+  if (type === 'LoadBalancer') {
+    const lbSubnet = froms(config.lbSubnetCidrs);
+    const listsManager: Manager = !oci || workerRulesAreUsers(oci) ? 'user' : 'oci-cloud-controller';
+    const clientRanges: From[] = sourceRanges.map((cidr) => ({ kind: 'cidr', cidr }));
+    for (const np of nodePorts) {
+      const base = { protocol: np.protocol, port: np.port, portKind: 'node' as const, servicePortIndex: np.servicePortIndex, anchor: np.anchor };
+      add({ ...base, traffic: 'lb-to-nodes', layer: 'firewalld', managedBy: 'user' }, lbSubnet);
+      add({ ...base, traffic: 'lb-to-nodes', layer: 'worker-lists', managedBy: listsManager }, lbSubnet);
+      if (oci?.flavour === 'nlb' && oci.preserveSource) {
+        add({ ...base, traffic: 'clients-to-nodes-preserved', layer: 'firewalld', managedBy: 'user' }, clientRanges);
+        add({ ...base, traffic: 'clients-to-nodes-preserved', layer: 'worker-lists', managedBy: listsManager }, clientRanges);
+      }
+    }
+    if (healthCheck) {
+      const base = { protocol: 'TCP' as const, port: healthCheck.port, portKind: 'health' as const, servicePortIndex: null, anchor: healthCheck.anchor };
+      add({ ...base, traffic: 'lb-health-check', layer: 'firewalld', managedBy: 'user' }, lbSubnet);
+      add({ ...base, traffic: 'lb-health-check', layer: 'worker-lists', managedBy: listsManager }, lbSubnet);
+    }
+    const lbListsManager: Manager = !oci || oci.mode === 'None' ? 'user' : 'oci-cloud-controller';
+    for (const l of listeners) {
+      add({ traffic: 'clients-to-lb', layer: 'lb-lists', protocol: l.protocol, port: l.port, portKind: 'listener', managedBy: lbListsManager, servicePortIndex: l.servicePortIndex, anchor: l.anchor }, clientRanges);
+    }
+  }
+
+  return { type, provider, oci, nodePorts, healthCheck, listeners, sourceRanges, requirements };
+}
+
+/** Valid source ranges in canonical form; `0.0.0.0/0` when none are set. */
+export function sourceRangeCidrs(svc: ServiceModel): string[] {
+  if (svc.sourceRanges.origin === 'default') return ['0.0.0.0/0'];
+  const out: string[] = [];
+  for (const e of svc.sourceRanges.entries) {
+    const c = parseCidr(e.text);
+    if (c && !out.includes(c.text)) out.push(c.text);
+  }
+  return out;
+}
+
+export function fromText(f: From): string {
+  return f.kind === 'any' ? 'any source' : f.cidr;
+}

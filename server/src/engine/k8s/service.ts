@@ -1,0 +1,242 @@
+/**
+ * A Service as the API server sees it after defaulting (SPEC §1.1): type ClusterIP, protocol TCP, targetPort =
+ * port, externalTrafficPolicy Cluster on externally reachable types, allocateLoadBalancerNodePorts true on
+ * LoadBalancer. Every value keeps the pair it came from; a value that holds a template expression is unknown.
+ */
+import type { Span } from '../text/span';
+import type { Protocol } from '../sources/model';
+import { asMap, asScalar, asSeq, get, getValue, scalarString, type YMap, type YNode, type YPair, type YScalar } from '../parse/yaml';
+import { labelsOf, nameOf, namespaceOf, type K8sObject, type Labels } from './manifests';
+
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+export const SERVICE_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
+export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+export const LEGACY_SOURCE_RANGES_ANNOTATION = 'service.beta.kubernetes.io/load-balancer-source-ranges';
+
+export interface Annotation {
+  key: string;
+  /** the value as a string; undefined when it is a template expression or not a scalar */
+  value: string | undefined;
+  pair: YPair;
+}
+
+export interface ServicePort {
+  index: number;
+  /** the `ports[]` item */
+  node: YMap;
+  span: Span;
+  name: string | undefined;
+  namePair?: YPair;
+  /** a valid port number, else null */
+  port: number | null;
+  portPair?: YPair;
+  /** after defaulting; null when written and invalid, or unknown */
+  protocol: Protocol | null;
+  protocolPair?: YPair;
+  /** number or name after defaulting (port when absent or 0); null when unknown */
+  targetPort: number | string | null;
+  targetPortPair?: YPair;
+  /** a pinned node port (non-zero integer); null when unpinned */
+  nodePort: number | null;
+  nodePortPair?: YPair;
+  /** nodePort holds something we cannot read (a template): the port is unknown, never wrong */
+  nodePortUnknown: boolean;
+}
+
+export interface SourceRanges {
+  /** where the ranges come from */
+  origin: 'field' | 'annotation' | 'default';
+  /** the ranges as written, valid ones only (canonical text kept by the caller) */
+  entries: { text: string; span: Span }[];
+  /** the anchor for findings about the ranges: the field's key, or the annotation's value */
+  anchor?: Span;
+  /** unknown (templated): no finding about them */
+  unknown: boolean;
+}
+
+export interface ServiceModel {
+  object: K8sObject;
+  path: string;
+  name: string | undefined;
+  namespace: string | undefined;
+  metadata: YMap | null;
+  spec: YMap | null;
+  specPair?: YPair;
+  /** after defaulting; null when written and invalid or unknown */
+  type: ServiceType | null;
+  typePair?: YPair;
+  typeUnknown: boolean;
+  annotations: Map<string, Annotation>;
+  headless: boolean;
+  clusterIPPair?: YPair;
+  hasExternalIPs: boolean;
+  externallyReachable: boolean;
+  /** after defaulting, only for externally reachable Services */
+  externalTrafficPolicy: 'Cluster' | 'Local' | null;
+  externalTrafficPolicyPair?: YPair;
+  healthCheckNodePort: number | null;
+  healthCheckNodePortPair?: YPair;
+  allocateLoadBalancerNodePorts: boolean;
+  sourceRanges: SourceRanges;
+  selector: Labels | null;
+  selectorPair?: YPair;
+  sessionAffinity: string | undefined;
+  sessionAffinityPair?: YPair;
+  ports: ServicePort[];
+  portsPair?: YPair;
+}
+
+function intOf(node: YNode | null | undefined): number | null {
+  const s = asScalar(node);
+  if (!s || s.template || typeof s.value !== 'number' || !Number.isInteger(s.value)) return null;
+  return s.value;
+}
+
+export function isTemplate(node: YNode | null | undefined): boolean {
+  return !!node && node.kind === 'scalar' && node.template;
+}
+
+export function serviceOf(object: K8sObject): ServiceModel {
+  const root = object.root;
+  const metadata = asMap(getValue(root, 'metadata'));
+  const specPair = get(root, 'spec');
+  const spec = asMap(specPair?.value);
+
+  const annotations = new Map<string, Annotation>();
+  for (const p of asMap(getValue(metadata, 'annotations'))?.pairs ?? []) {
+    const s = asScalar(p.value);
+    annotations.set(p.name, { key: p.name, value: s && !s.template && s.value !== null ? String(s.value) : undefined, pair: p });
+  }
+
+  const typePair = get(spec, 'type');
+  let type: ServiceType | null = 'ClusterIP';
+  let typeUnknown = false;
+  if (typePair) {
+    const s = asScalar(typePair.value);
+    if (s?.template) { type = null; typeUnknown = true; }
+    else if (s && (s.value === null || s.value === '')) type = 'ClusterIP';
+    else {
+      const t = scalarString(typePair.value);
+      type = t !== undefined && (SERVICE_TYPES as readonly string[]).includes(t) ? (t as ServiceType) : null;
+    }
+  }
+
+  const clusterIPPair = get(spec, 'clusterIP');
+  const clusterIPsNode = asSeq(getValue(spec, 'clusterIPs'));
+  const headless = scalarString(clusterIPPair?.value) === 'None'
+    || (!clusterIPPair && clusterIPsNode?.items.length === 1 && scalarString(clusterIPsNode.items[0]) === 'None');
+
+  const externalIPs = asSeq(getValue(spec, 'externalIPs'));
+  const hasExternalIPs = !!externalIPs && externalIPs.items.length > 0;
+  const externallyReachable = type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && hasExternalIPs);
+
+  const etpPair = get(spec, 'externalTrafficPolicy');
+  const etpText = scalarString(etpPair?.value);
+  let externalTrafficPolicy: 'Cluster' | 'Local' | null = null;
+  if (externallyReachable) externalTrafficPolicy = etpText === 'Local' ? 'Local' : etpText === undefined || etpText === 'Cluster' || etpText === '' ? 'Cluster' : null;
+  if (externallyReachable && isTemplate(etpPair?.value)) externalTrafficPolicy = null;
+
+  const hcPair = get(spec, 'healthCheckNodePort');
+  const hc = intOf(hcPair?.value);
+
+  const alnpPair = get(spec, 'allocateLoadBalancerNodePorts');
+  const alnp = asScalar(alnpPair?.value);
+  const allocateLoadBalancerNodePorts = !(alnp && alnp.value === false);
+
+  const selectorPair = get(spec, 'selector');
+  const selector = selectorPair ? labelsOf(selectorPair.value) : null;
+
+  const sessionAffinityPair = get(spec, 'sessionAffinity');
+
+  const portsPair = get(spec, 'ports');
+  const ports: ServicePort[] = [];
+  asSeq(portsPair?.value)?.items.forEach((item, index) => {
+    const m = asMap(item);
+    if (m) ports.push(portOf(m, index));
+  });
+
+  return {
+    object, path: object.path, name: nameOf(root), namespace: namespaceOf(root), metadata, spec, specPair,
+    type, typePair, typeUnknown, annotations, headless, clusterIPPair, hasExternalIPs, externallyReachable,
+    externalTrafficPolicy, externalTrafficPolicyPair: etpPair,
+    healthCheckNodePort: hc !== null && hc !== 0 ? hc : null, healthCheckNodePortPair: hcPair,
+    allocateLoadBalancerNodePorts, sourceRanges: sourceRangesOf(spec, annotations),
+    selector, selectorPair, sessionAffinity: scalarString(sessionAffinityPair?.value), sessionAffinityPair,
+    ports, portsPair,
+  };
+}
+
+function portOf(m: YMap, index: number): ServicePort {
+  const namePair = get(m, 'name');
+  const portPair = get(m, 'port');
+  const protocolPair = get(m, 'protocol');
+  const targetPortPair = get(m, 'targetPort');
+  const nodePortPair = get(m, 'nodePort');
+
+  const portNum = intOf(portPair?.value);
+  const port = portNum !== null && portNum >= 1 && portNum <= 65535 ? portNum : null;
+
+  let protocol: Protocol | null = 'TCP';
+  if (protocolPair) {
+    const s = asScalar(protocolPair.value);
+    const t = scalarString(protocolPair.value);
+    if (s && s.value === null) protocol = 'TCP';
+    else protocol = t !== undefined && (PROTOCOLS as readonly string[]).includes(t) ? (t as Protocol) : null;
+  }
+
+  let targetPort: number | string | null = port;
+  if (targetPortPair) {
+    const s = asScalar(targetPortPair.value);
+    if (!s || s.template) targetPort = null;
+    else if (typeof s.value === 'number') targetPort = s.value === 0 ? port : s.value;
+    else if (typeof s.value === 'string' && s.value !== '') targetPort = s.value;
+  }
+
+  const np = asScalar(nodePortPair?.value);
+  const npNum = intOf(nodePortPair?.value);
+  const nodePortUnknown = !!np && (np.template || (np.value !== null && npNum === null));
+  const nodePort = npNum !== null && npNum !== 0 ? npNum : null;
+
+  return {
+    index, node: m, span: m.span,
+    name: scalarString(namePair?.value), namePair,
+    port, portPair, protocol, protocolPair, targetPort, targetPortPair,
+    nodePort, nodePortPair, nodePortUnknown,
+  };
+}
+
+function sourceRangesOf(spec: YMap | null, annotations: Map<string, Annotation>): SourceRanges {
+  const field = get(spec, 'loadBalancerSourceRanges');
+  const seq = asSeq(field?.value);
+  if (field && (seq?.items.length ?? 0) > 0) {
+    const entries: SourceRanges['entries'] = [];
+    let unknown = false;
+    for (const item of seq!.items) {
+      const s = asScalar(item);
+      if (!s || s.template) { unknown = true; continue; }
+      entries.push({ text: String(s.value ?? ''), span: s.span });
+    }
+    return { origin: 'field', entries, anchor: field.key.span, unknown };
+  }
+  if (field && isTemplate(field.value)) return { origin: 'field', entries: [], anchor: field.key.span, unknown: true };
+  const legacy = annotations.get(LEGACY_SOURCE_RANGES_ANNOTATION);
+  if (legacy) {
+    const valueNode = legacy.pair.value as YScalar | null;
+    if (legacy.value === undefined) return { origin: 'annotation', entries: [], anchor: valueNode?.span, unknown: true };
+    if (legacy.value.trim() !== '') {
+      const entries: SourceRanges['entries'] = [];
+      for (const part of legacy.value.split(',')) if (part.trim() !== '') entries.push({ text: part, span: valueNode!.span });
+      return { origin: 'annotation', entries, anchor: valueNode!.span, unknown: false };
+    }
+  }
+  return { origin: 'default', entries: [], unknown: false };
+}
+
+export function portLabel(p: ServicePort): string {
+  return p.name ? `port "${p.name}" (${p.port ?? '?'})` : `port ${p.port ?? '?'}`;
+}
+
+export function serviceLabel(s: ServiceModel): string {
+  return s.name ? `Service ${s.namespace && s.namespace !== 'default' ? `${s.namespace}/` : ''}${s.name}` : 'this Service';
+}
