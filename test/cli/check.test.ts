@@ -1,0 +1,135 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { main } from '../../server/src/cli/main';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CORPUS = path.resolve(ROOT, '../shared/corpus/cases');
+const EXAMPLES = path.join(ROOT, 'examples');
+
+async function run(args: string[], cwd = ROOT): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { cwd, stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
+  return { code, out, err };
+}
+
+function tempCopy(dir: string): string {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sr-cli-'));
+  fs.cpSync(dir, tmp, { recursive: true });
+  return tmp;
+}
+
+suite('CLI: service-reach check', () => {
+  test('text output reads like a compiler: path:line:col severity code message', async () => {
+    const r = await run(['check', path.join(CORPUS, 'p05-api-validity')]);
+    assert.equal(r.code, 1);
+    const lines = r.out.trim().split('\n');
+    assert.match(lines[0], /^\.\.\/shared\/corpus\/cases\/p05-api-validity\/services\.yaml:\d+:\d+ error [a-z-]+ .+/);
+    assert.match(lines[lines.length - 1], /^\d+ errors?, \d+ warnings?, \d+ notes? in \d+ Services? \(\d+ files? read\)$/);
+  });
+
+  test('json output: findings with 1-based positions relative to the cwd, and a summary', async () => {
+    const r = await run(['check', '--format', 'json', '.'], path.join(CORPUS, 'p11-nodeport-conflict'));
+    const j = JSON.parse(r.out);
+    assert.deepEqual(Object.keys(j), ['findings', 'summary']);
+    const keys = j.findings.map((f: { file: string; line: number; code: string }) => `${f.file}:${f.line} ${f.code}`).sort();
+    assert.deepEqual(keys, ['team-a/svc.yaml:13 nodeport-conflict', 'team-b/svc.yaml:13 nodeport-conflict', 'team-b/svc.yaml:17 nodeport-conflict', 'team-b/svc.yaml:32 nodeport-conflict']);
+    for (const f of j.findings) {
+      for (const k of ['file', 'line', 'column', 'endLine', 'endColumn', 'code', 'severity', 'message']) assert.ok(k in f, k);
+      assert.ok(f.line >= 1 && f.column >= 1);
+    }
+    assert.equal(j.summary.errors, 4);
+    assert.equal(r.code, 1);
+  });
+
+  test('exit 0 when only warnings remain; 0 on a clean repository', async () => {
+    assert.equal((await run(['check', path.join(CORPUS, 'p01-nodeport-firewalld-closed')])).code, 0);
+    assert.equal((await run(['check', path.join(CORPUS, 'p10-clean')])).code, 0);
+  });
+
+  test('exit 2 for usage errors and unreadable paths', async () => {
+    assert.equal((await run(['check', '--format', 'xml'])).code, 2);
+    assert.equal((await run(['frobnicate'])).code, 2);
+    assert.equal((await run([])).code, 2);
+    assert.equal((await run(['check', '--bogus'])).code, 2);
+    const missing = await run(['check', path.join(os.tmpdir(), 'does-not-exist-sr')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cannot read/);
+  });
+
+  test('--config points at another config file', async () => {
+    const tmp = tempCopy(path.join(CORPUS, 'p10-clean'));
+    fs.rmSync(path.join(tmp, '.service-reach.yaml'));
+    fs.writeFileSync(path.join(tmp, 'sr.yaml'), 'loadBalancers:\n  subnetCidrs: [10.9.9.0/24]\n');
+    const without = JSON.parse((await run(['check', '--format', 'json', '.'], tmp)).out);
+    const withConfig = JSON.parse((await run(['check', '--format', 'json', '--config', 'sr.yaml', '.'], tmp)).out);
+    assert.equal(without.findings.length, 0);
+    assert.ok(withConfig.findings.some((f: { code: string }) => f.code === 'security-list-port-closed'), 'the load balancers now come from 10.9.9.0/24, which no rule allows');
+  });
+
+  test('an invalid config is reported on the config file and analysis goes on', async () => {
+    const tmp = tempCopy(path.join(CORPUS, 'p01-nodeport-firewalld-closed'));
+    fs.writeFileSync(path.join(tmp, '.service-reach.yaml'), 'nodePortRange: 30000-2\nnodez: {}\nnodes:\n  firewalld:\n    zones: [../../etc/passwd, nope.xml]\n');
+    const j = JSON.parse((await run(['check', '--format', 'json', '.'], tmp)).out);
+    const keys = j.findings.map((f: { file: string; line: number; code: string }) => `${f.file}:${f.line} ${f.code}`).sort();
+    assert.deepEqual(keys, [
+      '.service-reach.yaml:1 config-invalid', '.service-reach.yaml:2 config-invalid',
+      '.service-reach.yaml:5 config-path-not-found', '.service-reach.yaml:5 config-path-outside-workspace',
+    ]);
+  });
+
+  test('folders are walked, skipping node_modules and .git', async () => {
+    const tmp = tempCopy(path.join(CORPUS, 'p05-api-validity'));
+    for (const d of ['node_modules/x', '.git/y']) {
+      fs.mkdirSync(path.join(tmp, d), { recursive: true });
+      fs.copyFileSync(path.join(tmp, 'services.yaml'), path.join(tmp, d, 'svc.yaml'));
+    }
+    const j = JSON.parse((await run(['check', '--format', 'json', '.'], tmp)).out);
+    assert.ok(j.findings.every((f: { file: string }) => f.file === 'services.yaml'));
+  });
+
+  test('a file over --max-file-size is skipped with a finding', async () => {
+    const tmp = tempCopy(path.join(CORPUS, 'p05-api-validity'));
+    const j = JSON.parse((await run(['check', '--format', 'json', '--max-file-size', '100', '.'], tmp)).out);
+    assert.deepEqual(j.findings.map((f: { code: string }) => f.code), ['file-too-large']);
+  });
+
+  test('the bin runs as a program', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/service-reach.js'), 'check', '--format', 'json', 'examples'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.ok(JSON.parse(r.stdout).findings.length > 0);
+  });
+});
+
+suite('CLI: SARIF 2.1.0', () => {
+  const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  const validate = ajv.compile(schema);
+
+  test('the validator rejects a broken log (it can fail)', () => {
+    assert.equal(validate({ version: '2.1.0', runs: [{ results: [{ level: 'fatal' }] }] }), false);
+  });
+
+  for (const [name, dir] of [['examples/', EXAMPLES], ['a corpus case with related locations', path.join(CORPUS, 'p09-nlb-preserve-source')]] as const) {
+    test(`check ${name} --format sarif is valid SARIF 2.1.0 (official schema)`, async () => {
+      const r = await run(['check', '--format', 'sarif', dir]);
+      const log = JSON.parse(r.out) as { runs: { results: { ruleId: string; ruleIndex: number; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[]; tool: { driver: { rules: { id: string; help: { text: string } }[] } } }[] };
+      const ok = validate(log);
+      assert.ok(ok, JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+      const run0 = log.runs[0];
+      assert.ok(run0.results.length > 0);
+      const ruleIds = run0.tool.driver.rules.map((x: { id: string }) => x.id);
+      for (const res of run0.results) {
+        assert.equal(ruleIds[res.ruleIndex], res.ruleId);
+        assert.ok(run0.tool.driver.rules[res.ruleIndex].help.text.length > 20);
+        assert.ok(!res.locations[0].physicalLocation.artifactLocation.uri.startsWith('/'));
+      }
+    });
+  }
+});
