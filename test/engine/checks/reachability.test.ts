@@ -64,6 +64,16 @@ suite('Reachability: firewalld (SPEC §3.3)', () => {
     assert.deepEqual(codes({ 'svc.yaml': loadBalancer(), 'public.xml': zone(`  <port port="30443" protocol="tcp"/>\n${rich('192.0.2.0/24', 'reject')}`), '.service-reach.yaml': cfg }), []);
   });
 
+  test('rule matching is per rule, as SPEC §1.2 words it: a matching deny wins, and from any source any deny on the port matches', () => {
+    const deny = '  <port port="30080" protocol="tcp"/>\n  <rule family="ipv4"><source address="198.51.100.0/24"/><port port="30080" protocol="tcp"/><drop/></rule>';
+    assert.deepEqual(codes({ 'svc.yaml': nodePort(), 'public.xml': zone(deny) }), ['firewalld-port-closed']);
+    assert.deepEqual(codes({ 'svc.yaml': nodePort(), 'public.xml': zone(deny), '.service-reach.yaml': 'nodes:\n  clientCidrs: [203.0.113.0/24]\n' }), []);
+    const halves = '  <rule family="ipv4"><source address="203.0.113.0/25"/><port port="30080" protocol="tcp"/><accept/></rule>\n  <rule family="ipv4"><source address="203.0.113.128/25"/><port port="30080" protocol="tcp"/><accept/></rule>';
+    assert.deepEqual(codes({ 'svc.yaml': nodePort(), 'public.xml': zone(halves), '.service-reach.yaml': 'nodes:\n  clientCidrs: [203.0.113.0/24]\n' }), ['firewalld-port-closed'], 'no single rule holds the whole source');
+    assert.deepEqual(codes({ 'svc.yaml': nodePort(), 'public.xml': zone(halves), '.service-reach.yaml': 'nodes:\n  clientCidrs: [203.0.113.0/25]\n' }), []);
+    assert.deepEqual(codes({ 'svc.yaml': nodePort(), 'public.xml': zone('  <rule family="ipv6"><port port="30080" protocol="tcp"/><accept/></rule>'), '.service-reach.yaml': 'nodes:\n  clientCidrs: [203.0.113.0/24]\n' }), ['firewalld-port-closed'], 'an ipv6 rule does not admit IPv4 clients');
+  });
+
   test('zone target ACCEPT allows everything not denied', () => {
     assert.deepEqual(codes({ 'svc.yaml': nodePort(), 'public.xml': zone('', ' target="ACCEPT"') }), []);
     assert.deepEqual(codes({ 'svc.yaml': nodePort(), 'public.xml': zone('', ' target="DROP"') }), ['firewalld-port-closed']);

@@ -39,7 +39,7 @@ export interface ListLayer {
 export interface AllowedAnswer {
   /** addresses allowed on every port of the range */
   set: AddressSet;
-  /** some rule that could matter cannot be evaluated (Terraform expression): treat as allowed, never as wrong */
+  /** some rule that could matter cannot be evaluated (Terraform expression) */
   unknown: boolean;
   /** an NSG-sourced rule covers the range: traffic from a load balancer is allowed */
   fromLoadBalancer: boolean;
@@ -132,12 +132,62 @@ export function isFromLoadBalancer(t: Traffic): boolean {
   return t === 'lb-to-nodes' || t === 'lb-health-check';
 }
 
-function satisfies(answer: AllowedAnswer, from: From, traffic: Traffic): boolean {
-  if (answer.unknown) return true;
-  if (answer.fromLoadBalancer && isFromLoadBalancer(traffic)) return true;
-  if (from.kind === 'any') return !answer.set.isEmpty();
+/**
+ * Does one rule's source match a requirement's `from` (SPEC §1.2)? Its source must contain `from`; when `from`
+ * is any, any source will do. NSG-sourced rules match only traffic from a load balancer; SERVICE_CIDR_BLOCK and
+ * ipset/mac sources never match. 'unknown' when the source cannot be evaluated.
+ */
+function sourceMatches(rule: Rule, from: From, traffic: Traffic): boolean | 'unknown' {
+  const s = rule.source;
+  if (s.kind === 'never') return false;
+  if (s.kind === 'unknown') return 'unknown';
+  if (s.kind === 'load-balancer') return isFromLoadBalancer(traffic);
+  if (from.kind === 'any') return true;
   const c = parseCidr(from.cidr);
-  return !!c && answer.set.containsCidr(c);
+  if (!c) return false;
+  if (rule.family && (rule.family === 'ipv4') !== (c.family === 4)) return false;
+  if (s.kind === 'any') return true;
+  const r = parseCidr(s.cidr.includes('/') ? s.cidr : `${s.cidr}/${s.cidr.includes(':') ? 128 : 32}`);
+  if (!r) return false;
+  // an inverted source matches what lies wholly outside it
+  return s.invert ? r.family === c.family && !(c.first <= r.last && r.first <= c.last) : r.family === c.family && r.first <= c.first && c.last <= r.last;
+}
+
+/**
+ * Do these rules allow the requirement on every port of `range`? A rule allows when its protocol is `all` or the
+ * requirement's, its ports cover the port, and its source matches; a deny rule that matches wins over any allow
+ * (firewalld evaluates deny rules first). A rule that cannot be evaluated counts as allowing: unknown is never
+ * wrong.
+ */
+export function rulesAllow(rules: readonly Rule[], protocol: Protocol, range: PortRange, from: From, traffic: Traffic): boolean {
+  const relevant = rules.filter((r) => protocolMatches(r, protocol) !== false);
+  const cuts = new Set<number>([range.min, range.max + 1]);
+  for (const r of relevant) {
+    if (r.ports.kind !== 'ranges') continue;
+    for (const pr of r.ports.ranges) {
+      if (pr.min > range.min && pr.min <= range.max) cuts.add(pr.min);
+      if (pr.max + 1 > range.min && pr.max + 1 <= range.max) cuts.add(pr.max + 1);
+    }
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  for (let i = 0; i + 1 < points.length; i++) {
+    const seg = { min: points[i], max: points[i + 1] - 1 };
+    let allowed = false;
+    for (const r of relevant) {
+      const covers = ruleCovers(r, seg);
+      if (covers === false) continue;
+      const proto = protocolMatches(r, protocol);
+      const src = sourceMatches(r, from, traffic);
+      if (src === false) continue;
+      if (r.action === 'deny') {
+        if (covers === true && proto === true && src === true) return false;
+        continue;
+      }
+      allowed = true; // covers, protocol and source match (or cannot be evaluated)
+    }
+    if (!allowed) return false;
+  }
+  return true;
 }
 
 export function requirementRange(req: Requirement, nodePortRange: PortRange): PortRange {
@@ -160,14 +210,14 @@ export function decidingZones(layer: FirewalldLayer, from: From): GuardSource[] 
 export function firewalldAllows(layer: FirewalldLayer, req: Requirement, nodePortRange: PortRange): { allowed: boolean; checked: GuardSource[] } {
   const zones = decidingZones(layer, req.from);
   const range = requirementRange(req, nodePortRange);
-  const allowed = zones.some((z) => satisfies(allowedAddresses(z.rules, req.protocol, range), req.from, req.traffic));
+  const allowed = zones.some((z) => rulesAllow(z.rules, req.protocol, range, req.from, req.traffic));
   return { allowed, checked: zones };
 }
 
 /** Do the lists (a union of allow-only rules) allow the requirement? */
 export function listsAllow(layer: ListLayer, req: Requirement, nodePortRange: PortRange): boolean {
   const rules = layer.sources.flatMap((s) => s.rules);
-  return satisfies(allowedAddresses(rules, req.protocol, requirementRange(req, nodePortRange)), req.from, req.traffic);
+  return rulesAllow(rules, req.protocol, requirementRange(req, nodePortRange), req.from, req.traffic);
 }
 
 /** Addresses the firewalld layer lets reach the range (bindings honoured). */
