@@ -127,6 +127,8 @@ function makeFinding(svc: ServiceModel, exposure: Exposure, g: Group, layers: La
     targets: g.checked.map((s) => ({ kind: s.kind, path: s.path, key: s.key })),
     servicePortIndex: first.servicePortIndex,
     anchor: g.anchor,
+    /** every requirement of the group (all of them not allowed): what a fix must open, layer by layer */
+    missing: g.reqs.map((r) => ({ layer: r.layer, traffic: r.traffic, from: r.from })),
   };
   const related = relatedOf(g.checked, `does not allow ${first.port ?? 'the whole node-port range'}/${first.protocol.toLowerCase()} from ${fromList}`);
   switch (g.code) {

@@ -1,0 +1,90 @@
+/**
+ * What the fixes of one run share: the workspace and its analysis, the node-port numbers already taken (by a
+ * Service of the workspace, or by another fix of the same run), and the names given out so far (port names,
+ * Terraform resource names), so that "fix all" never hands the same number or name out twice.
+ */
+import type { Analysis, ServiceAnalysis, Workspace } from '../workspace';
+import type { Finding } from '../findings/finding';
+import type { ServiceModel } from '../k8s/service';
+import type { Span } from '../text/span';
+
+export class FixContext {
+  readonly analysis: Analysis;
+  private usedNodePorts: Set<number> | undefined;
+  /** names handed out per scope (a Service's port names, a Terraform folder's resource names) */
+  private readonly names = new Map<string, Set<string>>();
+
+  constructor(readonly ws: Workspace) {
+    this.analysis = ws.analyze();
+  }
+
+  /** The lowest port of the node-port range that no Service uses and no earlier fix of this run took. */
+  takeNodePort(): number | undefined {
+    const used = this.nodePortsInUse();
+    const { min, max } = this.analysis.config.nodePortRange;
+    for (let n = Math.max(1, min); n <= Math.min(65535, max); n++) {
+      if (!used.has(n)) {
+        used.add(n);
+        return n;
+      }
+    }
+    return undefined;
+  }
+
+  private nodePortsInUse(): Set<number> {
+    if (!this.usedNodePorts) {
+      const used = new Set<number>();
+      for (const { service } of this.analysis.services) {
+        for (const p of service.ports) if (p.nodePort !== null) used.add(p.nodePort);
+        if (service.healthCheckNodePort !== null) used.add(service.healthCheckNodePort);
+      }
+      this.usedNodePorts = used;
+    }
+    return this.usedNodePorts;
+  }
+
+  private readonly problems = new Map<string, number>();
+
+  /** Parse problems of a file's current text (computed once per run). */
+  problemsBefore(path: string, count: () => number): number {
+    let n = this.problems.get(path);
+    if (n === undefined) {
+      n = count();
+      this.problems.set(path, n);
+    }
+    return n;
+  }
+
+  /** Has `name` been handed out (or seen) in `scope`? */
+  nameTaken(scope: string, name: string): boolean {
+    return this.names.get(scope)?.has(name) ?? false;
+  }
+
+  /** Seeds a scope once with the names that already exist there (e.g. the resource names of a Terraform folder). */
+  seedNames(scope: string, existing: () => Iterable<string>): void {
+    if (this.names.has(scope)) return;
+    this.names.set(scope, new Set(existing()));
+  }
+
+  /** Marks `name` as used in `scope`. */
+  takeName(scope: string, name: string): void {
+    const set = this.names.get(scope) ?? new Set<string>();
+    set.add(name);
+    this.names.set(scope, set);
+  }
+
+  /** The Service a finding is about: the one in the finding's file whose object holds the finding's span. */
+  serviceAt(path: string, span: Span): ServiceAnalysis | undefined {
+    let best: ServiceAnalysis | undefined;
+    for (const sa of this.analysis.services) {
+      const o = sa.service.object;
+      if (sa.service.path !== path || o.span.start > span.start || span.end > o.span.end) continue;
+      if (!best || o.span.end - o.span.start < best.service.object.span.end - best.service.object.span.start) best = sa;
+    }
+    return best;
+  }
+
+  serviceOf(finding: Finding): ServiceModel | undefined {
+    return this.serviceAt(finding.path, finding.span)?.service;
+  }
+}
