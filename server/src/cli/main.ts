@@ -7,14 +7,17 @@ import { parseArgs } from 'node:util';
 import { initEngine, Workspace } from '../engine';
 import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
 import { formatJson, formatSarif, formatText, place, summarize } from './format';
+import { runFixes } from './fix';
+import { graphMain } from './graph';
 
-const USAGE = `usage: service-reach check [paths…] [--format text|json|sarif] [--config FILE] [--max-file-size BYTES]
+const USAGE = `usage: service-reach check [paths…] [--format text|json|sarif] [--config FILE] [--fix] [--max-file-size BYTES]
 
 Checks the Kubernetes Services under the given paths (default: .) against the API server's rules and
 against the firewalld zones and OCI security lists found beside them.
 
   --format FORMAT        text (default), json or sarif
   --config FILE          the config file (default: .service-reach.yaml in the checked folder)
+  --fix                  apply the first fix of every finding that has one, write the files, report the rest
   --max-file-size BYTES  skip larger files (default ${DEFAULT_MAX_FILE_SIZE})
   -h, --help             this text
   -v, --version          the version
@@ -37,6 +40,7 @@ function version(): string {
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'graph') return graphMain(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({
@@ -45,6 +49,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       options: {
         format: { type: 'string', default: 'text' },
         config: { type: 'string' },
+        fix: { type: 'boolean' },
         'max-file-size': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -98,6 +103,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (s.reason === 'too-large') ws.skipFile(s.path, 'file-too-large', `${s.path} was skipped: ${s.detail}.`);
     else if (s.reason !== 'binary') io.stderr(`service-reach: skipped ${s.path}: ${s.detail}\n`);
   }
+  if (values.fix) runFixes(ws, root, io);
   const analysis = ws.analyze();
 
   const display = (p: string) => {

@@ -1,0 +1,165 @@
+/**
+ * `service-reach graph FILE[#service] [--format svg|json] [--config FILE] [--color-scheme light|dark|auto]`:
+ * the exposure diagram of one Service as SVG (or its model as JSON) on stdout, for docs and pull requests.
+ * `#name` or `#namespace/name` picks the Service in FILE; without it, the first Service of FILE. The workspace
+ * is the current directory when FILE is inside it, else FILE's folder, walked as `check` walks it.
+ * Exit code: 0 when the diagram was written, 2 for a usage error, an unreadable path or no such Service.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { initEngine, LineIndex, Workspace, type ServiceAnalysis } from '../engine';
+import { diagramOf, serviceDisplayName } from '../engine/features/diagram';
+import { diagramToSvg, type ColorScheme } from '../render';
+import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
+import type { CliIo } from './main';
+
+export const GRAPH_USAGE = `usage: service-reach graph FILE[#[NAMESPACE/]NAME] [--format svg|json] [--config FILE] [--color-scheme light|dark|auto]
+
+Draws the exposure diagram of a Service in FILE (the first one, or the one named after #): clients → load
+balancer → every node → ClusterIP → pods, each hop coloured by what the rule sources beside it allow.
+Writes SVG (or, with --format json, the diagram model) to stdout.
+
+  --format FORMAT        svg (default) or json
+  --config FILE          the config file (default: .service-reach.yaml in the workspace folder)
+  --color-scheme SCHEME  light (default), dark, or auto (follows the viewer's preference)
+  --max-file-size BYTES  skip larger files (default ${DEFAULT_MAX_FILE_SIZE})
+  -h, --help             this text
+
+The workspace is the current directory when FILE is inside it, else FILE's folder.
+exit status: 0 diagram written, 2 usage error, unreadable path, or no such Service`;
+
+function usage(io: CliIo, message: string): number {
+  io.stderr(`service-reach graph: ${message}\n${GRAPH_USAGE}\n`);
+  return 2;
+}
+
+function exists(p: string): boolean {
+  try {
+    fs.statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** `FILE#sel` → file and selector; a FILE whose own name holds `#` is taken whole when it exists. */
+export function splitTarget(arg: string, cwd: string): { file: string; selector: string | undefined } {
+  if (exists(path.resolve(cwd, arg)) || !arg.includes('#')) return { file: arg, selector: undefined };
+  const i = arg.lastIndexOf('#');
+  return { file: arg.slice(0, i), selector: arg.slice(i + 1) };
+}
+
+/** The Service of `candidates` that `selector` names (`name` or `namespace/name`), or why there is none. */
+export function pickService(candidates: readonly ServiceAnalysis[], selector: string | undefined): ServiceAnalysis | string {
+  if (candidates.length === 0) return 'holds no Service (apiVersion v1, kind Service)';
+  if (selector === undefined) return candidates[0];
+  const hits = selector.includes('/')
+    ? candidates.filter((s) => serviceDisplayName(s.service) === selector)
+    : candidates.filter((s) => s.service.name === selector);
+  const names = candidates.map((s) => serviceDisplayName(s.service)).join(', ');
+  if (hits.length === 0) return `holds no Service "${selector}" (it holds ${names})`;
+  if (hits.length > 1 && !selector.includes('/')) return `holds more than one Service named "${selector}": write NAMESPACE/NAME (${hits.map((s) => serviceDisplayName(s.service)).join(', ')})`;
+  return hits[0];
+}
+
+export async function graphMain(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'svg' },
+        config: { type: 'string' },
+        'color-scheme': { type: 'string', default: 'light' },
+        'max-file-size': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    return usage(io, (err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) { io.stdout(GRAPH_USAGE + '\n'); return 0; }
+  if (positionals.length !== 1) return usage(io, positionals.length === 0 ? 'no FILE given' : 'give exactly one FILE');
+  const format = values.format!;
+  if (format !== 'svg' && format !== 'json') return usage(io, '--format must be svg or json');
+  const scheme = values['color-scheme']!;
+  if (scheme !== 'light' && scheme !== 'dark' && scheme !== 'auto') return usage(io, '--color-scheme must be light, dark or auto');
+  let maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  if (values['max-file-size'] !== undefined) {
+    maxFileSize = Number(values['max-file-size']);
+    if (!Number.isInteger(maxFileSize) || maxFileSize <= 0) return usage(io, '--max-file-size must be a positive whole number of bytes');
+  }
+
+  const { file, selector } = splitTarget(positionals[0], io.cwd);
+  if (file === '') return usage(io, 'no FILE given before #');
+  if (selector === '') return usage(io, 'no Service name after #');
+  const fileAbs = path.resolve(io.cwd, file);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(fileAbs);
+    fs.accessSync(fileAbs, fs.constants.R_OK);
+  } catch {
+    io.stderr(`service-reach graph: cannot read ${file}\n`);
+    return 2;
+  }
+  if (!stat.isFile()) return usage(io, `${file} is not a file (graph draws one Service of one manifest file)`);
+
+  const cwdAbs = path.resolve(io.cwd);
+  const root = isInside(cwdAbs, fileAbs) ? cwdAbs : path.dirname(fileAbs);
+  const configAbs = values.config !== undefined ? path.resolve(io.cwd, values.config) : undefined;
+  let loaded;
+  try {
+    loaded = loadFiles([root, fileAbs], { maxFileSize, configAbs });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`service-reach graph: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+
+  await initEngine();
+  const ws = new Workspace({ configPath: configAbs ? toWorkspacePath(loaded.root, configAbs) : undefined });
+  for (const f of loaded.files) ws.setFile(f.path, f.text);
+  for (const s of loaded.skipped) {
+    if (s.reason === 'too-large') ws.skipFile(s.path, 'file-too-large', `${s.path} was skipped: ${s.detail}.`);
+    else if (s.reason !== 'binary') io.stderr(`service-reach graph: skipped ${s.path}: ${s.detail}\n`);
+  }
+  const wsPath = toWorkspacePath(loaded.root, fileAbs);
+  if (!ws.hasFile(wsPath)) {
+    io.stderr(`service-reach graph: cannot read ${file}${loaded.skipped.find((s) => s.path === wsPath)?.detail ? ` (${loaded.skipped.find((s) => s.path === wsPath)!.detail})` : ''}\n`);
+    return 2;
+  }
+  const analysis = ws.analyze();
+  const picked = pickService(analysis.services.filter((s) => s.service.path === wsPath), selector);
+  if (typeof picked === 'string') {
+    io.stderr(`service-reach graph: ${file} ${picked}\n`);
+    return 2;
+  }
+
+  const model = diagramOf(analysis, picked);
+  if (format === 'json') {
+    io.stdout(JSON.stringify(model, null, 2) + '\n');
+    return 0;
+  }
+  const display = (p: string) => path.relative(io.cwd, path.resolve(loaded.root, p)).split(path.sep).join('/');
+  const lineIndexes = new Map<string, LineIndex>();
+  const locate = (p: string, span: { start: number }) => {
+    let index = lineIndexes.get(p);
+    if (!index) {
+      index = new LineIndex(ws.getText(p) ?? '');
+      lineIndexes.set(p, index);
+    }
+    return `${display(p)}:${index.positionAt(span.start).line + 1}`;
+  };
+  io.stdout(await diagramToSvg(model, { locate, colorScheme: scheme as ColorScheme }));
+  return 0;
+}
