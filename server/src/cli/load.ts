@@ -5,6 +5,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classify } from '../engine';
+import {
+  DEFAULT_MAX_FILE_SIZE, looksBinary, relativeStaysInside, skipsDirectory, tooLarge,
+} from '../engine/util/load-policy';
+
+export { DEFAULT_MAX_FILE_SIZE };
 
 export interface LoadedFile {
   /** workspace-relative POSIX path */
@@ -23,9 +28,6 @@ export interface LoadResult {
   files: LoadedFile[];
   skipped: SkippedFile[];
 }
-
-export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;
-const SKIP_DIRS = new Set(['node_modules', '.git']);
 
 export class UsageError extends Error {}
 
@@ -53,8 +55,7 @@ export function toWorkspacePath(root: string, abs: string): string {
 }
 
 function isInside(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return relativeStaysInside(path.relative(root, p));
 }
 
 export function loadFiles(paths: string[], opts: { maxFileSize?: number; configAbs?: string } = {}): LoadResult {
@@ -90,8 +91,9 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
       skipped.push({ path: rel, reason: 'outside', detail: `is a link to ${real}, outside the workspace` });
       return;
     }
-    if (size > maxFileSize) {
-      skipped.push({ path: rel, reason: 'too-large', detail: `${size} bytes is over the limit of ${maxFileSize}` });
+    const large = tooLarge(size, maxFileSize);
+    if (large) {
+      skipped.push({ path: rel, reason: 'too-large', detail: large });
       return;
     }
     let buf: Buffer;
@@ -101,7 +103,7 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
       skipped.push({ path: rel, reason: 'unreadable', detail: (err as Error).message });
       return;
     }
-    if (buf.subarray(0, 8192).includes(0)) {
+    if (looksBinary(buf)) {
       skipped.push({ path: rel, reason: 'binary', detail: 'holds NUL bytes' });
       return;
     }
@@ -120,7 +122,7 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
     for (const d of names) {
       const abs = path.join(dir, d.name);
       if (d.isDirectory()) {
-        if (!SKIP_DIRS.has(d.name)) walk(abs);
+        if (!skipsDirectory(d.name)) walk(abs);
       } else if (d.isFile() || d.isSymbolicLink()) {
         if (d.isSymbolicLink() && isDir(abs)) continue; // never follow linked folders
         addFile(abs, false);

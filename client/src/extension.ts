@@ -1,0 +1,92 @@
+/**
+ * The Service Reach extension: it starts the language server (out/server/src/lsp/main.js, over IPC) for YAML
+ * documents and for the rule sources beside them, and implements the one command the server's code actions
+ * use, `serviceReach.copyText` (clipboard + output channel; nothing is ever run). It claims no language, no
+ * schema and no validation, so Red Hat YAML keeps YAML files. In an untrusted workspace it offers analysis
+ * only: no command actions.
+ */
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+const ID = 'serviceReach';
+let client: LanguageClient | undefined;
+let output: vscode.LogOutputChannel | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('Service Reach', { log: true });
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand(`${ID}.copyText`, copyText),
+    vscode.commands.registerCommand(`${ID}.restartServer`, () => restart(context)),
+    vscode.commands.registerCommand(`${ID}.showOutput`, () => output?.show(true)),
+    // trust granted: restart so that the server may offer command actions
+    vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
+  );
+  await start(context);
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) await c.stop();
+}
+
+function settings(): Record<string, unknown> {
+  const c = vscode.workspace.getConfiguration(ID);
+  return { maxFileSize: c.get('maxFileSize'), configPath: c.get('configPath'), codeLens: { enable: c.get('codeLens.enable') } };
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath('out/server/src/lsp/main.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const trusted = vscode.workspace.isTrusted;
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      // the rule sources: edits show up before they are saved (on disk, the server's file watchers see them)
+      { scheme: 'file', pattern: '**/*.xml' },
+      { scheme: 'file', pattern: '**/*.tf' },
+      { scheme: 'file', pattern: '**/*.json' },
+      { scheme: 'file', pattern: '**/firewalld.conf' },
+    ],
+    synchronize: { configurationSection: ID },
+    initializationOptions: { trusted, copyCommand: true, settings: settings() },
+    outputChannel: output,
+    traceOutputChannel: output,
+    middleware: {
+      // analysis only in an untrusted workspace: no action that runs a command
+      provideCodeActions: async (document, range, ctx, token, next) => {
+        const actions = await next(document, range, ctx, token);
+        if (vscode.workspace.isTrusted || !actions) return actions;
+        return actions.filter((a) => !(a instanceof vscode.CodeAction ? a.command : true));
+      },
+    },
+  };
+  client = new LanguageClient(ID, 'Service Reach', serverOptions, clientOptions);
+  await client.start();
+}
+
+async function restart(context: vscode.ExtensionContext): Promise<void> {
+  await deactivate();
+  await start(context);
+}
+
+/** `serviceReach.copyText`: the text of a copy-only fix goes to the clipboard and is shown; it is never run. */
+async function copyText(text: unknown): Promise<void> {
+  if (typeof text !== 'string') return;
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage('Service Reach: copying commands is available in trusted workspaces only.');
+    return;
+  }
+  await vscode.env.clipboard.writeText(text);
+  output?.info(`Copied to the clipboard (not run):\n${text}`);
+  const show = 'Show';
+  const choice = await vscode.window.showInformationMessage('Service Reach: copied to the clipboard. Nothing was run.', show);
+  if (choice === show) {
+    const doc = await vscode.workspace.openTextDocument({ content: text, language: 'shellscript' });
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Hover (SPEC §5): on `type`, on a port (`port`, `targetPort`, `nodePort`) and on the health-check fields —
+ * the computed chain, one line per hop, and under each hop, per layer, whether each rule source allows it
+ * and who manages it; on other Service fields their API documentation; on OCI annotations what each value
+ * means. Pure: markdown out, with the span it is about.
+ */
+import type { Workspace } from '../workspace';
+import { describeField } from '../k8s/schema';
+import { ociAnnotation } from '../oci/annotations';
+import { LineIndex } from '../text/line-index';
+import type { Span } from '../text/span';
+import { fromText } from '../exposure/requirements';
+import { nodeAtOffset, type PathStep } from './context';
+import { chainOf, BLOCKED_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
+import { serviceAt } from './service-at';
+import { SERVICE_TYPE_DOCS } from './docs';
+
+export interface HoverResult {
+  /** markdown */
+  contents: string;
+  span: Span;
+}
+
+const PORT_KEYS = new Set(['port', 'targetPort', 'nodePort']);
+const HEALTH_KEYS = new Set(['healthCheckNodePort', 'externalTrafficPolicy']);
+
+export function hoverAt(ws: Workspace, path: string, offset: number): HoverResult | undefined {
+  const m = ws.manifest(path);
+  if (!m) return undefined;
+  const at = nodeAtOffset(m.documents, offset);
+  if (!at || !at.object || at.object.kind !== 'Service') return undefined;
+  const p = at.path;
+
+  // annotations
+  if (p.length === 3 && p[0] === 'metadata' && p[1] === 'annotations' && at.pair) {
+    const a = ociAnnotation(at.pair.name);
+    if (!a) return undefined;
+    const value = at.onKey ? undefined : at.pair.value && at.pair.value.kind === 'scalar' ? String(at.pair.value.value ?? '') : undefined;
+    const lines = [`**${a.key}**${a.flavour === 'both' ? '' : ` _(OCI ${a.flavour === 'nlb' ? 'network load balancer' : 'load balancer'})_`}`, '', a.doc];
+    if (a.values?.length) {
+      lines.push('');
+      for (const v of a.values) {
+        const current = value !== undefined && (a.kind === 'enum-ci' ? v.value.toLowerCase() === value.toLowerCase() : v.value === value);
+        lines.push(`- ${current ? '**' : ''}\`${v.value}\`${current ? '** (this value)' : ''}: ${v.doc}`);
+      }
+    }
+    return { contents: lines.join('\n'), span: at.span };
+  }
+
+  const analysis = ws.analyze();
+  const sa = serviceAt(analysis, path, offset);
+  const fieldDoc = describeField('Service', p.filter((s) => typeof s === 'string' || typeof s === 'number'));
+  if (sa) {
+    const chain = chainOf(analysis, sa);
+    const index = new IndexCache(ws);
+    // spec.type: the chain of every port
+    if (p.length === 2 && p[0] === 'spec' && p[1] === 'type') {
+      const parts = [serviceHeading(chain)];
+      if (!at.onKey && sa.service.type && SERVICE_TYPE_DOCS[sa.service.type]) parts.push(SERVICE_TYPE_DOCS[sa.service.type]);
+      for (const pc of chain.ports) parts.push(portSection(pc, index, chain.ports.length > 1, chain));
+      if (chain.health) parts.push(portSection(chain.health, index, true, chain));
+      return { contents: parts.join('\n\n'), span: at.span };
+    }
+    // a port
+    if (p.length === 4 && p[0] === 'spec' && p[1] === 'ports' && typeof p[2] === 'number' && PORT_KEYS.has(String(p[3]))) {
+      const pc = chain.ports.find((c) => c.portIndex === p[2]);
+      if (pc) {
+        const parts = [serviceHeading(chain), portSection(pc, index, true, chain)];
+        if (fieldDoc) parts.push('---', fieldDoc);
+        return { contents: parts.join('\n\n'), span: at.span };
+      }
+    }
+    // the health check
+    if (p.length === 2 && p[0] === 'spec' && HEALTH_KEYS.has(String(p[1])) && chain.health) {
+      const parts = [serviceHeading(chain), portSection(chain.health, index, true, chain)];
+      if (fieldDoc) parts.push('---', fieldDoc);
+      return { contents: parts.join('\n\n'), span: at.span };
+    }
+  }
+  if (fieldDoc && (at.onKey || isEnumValue(p))) return { contents: fieldDoc, span: at.span };
+  return undefined;
+}
+
+function isEnumValue(p: PathStep[]): boolean {
+  const last = p[p.length - 1];
+  return typeof last === 'string' && ['protocol', 'sessionAffinity', 'externalTrafficPolicy', 'internalTrafficPolicy', 'ipFamilyPolicy', 'trafficDistribution', 'type'].includes(last);
+}
+
+class IndexCache {
+  private readonly map = new Map<string, LineIndex>();
+  constructor(private readonly ws: Workspace) {}
+  line(path: string, offset: number): number {
+    let li = this.map.get(path);
+    if (!li) { li = new LineIndex(this.ws.getText(path) ?? ''); this.map.set(path, li); }
+    return li.positionAt(offset).line + 1;
+  }
+}
+
+function serviceHeading(chain: ServiceChain): string {
+  const s = chain.service;
+  const name = s.name ? `${s.namespace && s.namespace !== 'default' ? `${s.namespace}/` : ''}${s.name}` : '(unnamed)';
+  return `**Service ${name}** · ${s.type ?? 'type unknown'}${chain.blocked ? ` · ${BLOCKED_MARK} blocked` : ''}`;
+}
+
+function portSection(pc: PortChain, index: IndexCache, withLabel: boolean, chain: ServiceChain): string {
+  const out: string[] = [];
+  if (withLabel) out.push(`**${pc.label}**`, '');
+  out.push(`\`${pc.text}\``, '');
+  pc.hops.forEach((h, i) => {
+    out.push(`${i + 1}. ${h.blocked ? `${BLOCKED_MARK} ` : ''}${h.detail}${h.warning ? ` — ⚠ ${h.warning}` : ''}${hopWhere(h, index)}`);
+    for (const l of statusLines(h.statuses, index, chain)) out.push(`   - ${l}`);
+  });
+  return out.join('\n');
+}
+
+function hopWhere(h: ChainHop, index: IndexCache): string {
+  if (!h.where?.length) return '';
+  return ` (${h.where.map((w) => `\`${w.path}:${index.line(w.path, w.span.start)}\``).join(', ')})`;
+}
+
+const LAYER_TITLE: Record<string, string> = {
+  firewalld: 'node firewall (firewalld)',
+  'worker-lists': 'worker security lists / NSGs',
+  'lb-lists': 'load-balancer subnet security lists',
+};
+
+const TRAFFIC_TITLE: Record<string, string> = {
+  'clients-to-nodes': 'clients → nodes',
+  'lb-to-nodes': 'load balancer → nodes',
+  'lb-health-check': 'load-balancer health check → nodes',
+  'clients-to-nodes-preserved': 'clients (source preserved by the NLB) → nodes',
+  'clients-to-lb': 'clients → load balancer',
+};
+
+function statusLines(statuses: HopStatus[], index: IndexCache, chain: ServiceChain): string[] {
+  const out: string[] = [];
+  for (const s of statuses) {
+    const r = s.requirement;
+    const what = `${LAYER_TITLE[r.layer]}, ${TRAFFIC_TITLE[r.traffic]} from ${fromText(r.from)}`;
+    const mode = chain.oci ? ` (mode ${chain.oci.mode}${chain.oci.modeOrigin === 'default' ? ', the default' : ''})` : '';
+    const who = r.managedBy === 'user' ? 'yours to manage' : `managed by the OCI cloud controller${mode}`;
+    if (!s.known) {
+      out.push(`➖ ${what}: no rule source for this layer in the workspace, not checked · ${who}`);
+      continue;
+    }
+    const icon = s.allowed ? '✅' : s.applies ? BLOCKED_MARK : '☁';
+    const sources = s.verdicts.length
+      ? s.verdicts.map((v) => `${v.source.label} (\`${v.source.path}:${index.line(v.source.path, v.source.span.start)}\`) ${v.allowed ? 'allows it' : 'does not allow it'}`).join('; ')
+      : s.allowed ? 'allowed' : 'not allowed';
+    const note = !s.allowed && !s.applies ? ' (the controller writes this rule)' : '';
+    out.push(`${icon} ${what}: ${sources} · ${who}${note}`);
+  }
+  return out;
+}

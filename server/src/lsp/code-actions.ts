@@ -1,0 +1,83 @@
+/**
+ * Quick fixes as LSP code actions: each fix attached to its diagnostic (a WorkspaceEdit), "fix all in this
+ * file", and copy-only fixes as the client command `serviceReach.copyText` (the client puts the text on the
+ * clipboard and shows it; nothing is ever executed). The edits themselves come from the engine (engine/fixes).
+ */
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { Finding, Workspace } from '../engine';
+import { fixAllInFile, fixesFor, type FixAction, type TextEdit as FixTextEdit } from '../engine/fixes';
+import { SOURCE, type DiagnosticData, type Positions } from './convert';
+
+export const COPY_COMMAND = 'serviceReach.copyText';
+
+export interface ActionOptions {
+  /** the client runs `serviceReach.copyText` (and the workspace is trusted) */
+  commands: boolean;
+  /** `context.only` of the request */
+  only?: string[];
+}
+
+function wanted(kind: string, only: string[] | undefined): boolean {
+  return !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
+}
+
+function toWorkspaceEdit(ws: Workspace, edits: FixTextEdit[], pos: Positions, uriOf: (path: string) => string): WorkspaceEdit | undefined {
+  const changes: Record<string, LspTextEdit[]> = {};
+  for (const e of edits) {
+    if (ws.getText(e.path) === undefined) return undefined; // a file we do not hold: the edit cannot be placed
+    (changes[uriOf(e.path)] ??= []).push({ range: pos.range(e.path, e.span), newText: e.newText });
+  }
+  return { changes };
+}
+
+function toAction(ws: Workspace, fix: FixAction, kind: string, diagnostics: Diagnostic[], pos: Positions, uriOf: (p: string) => string, opts: ActionOptions): CodeAction | undefined {
+  const action: CodeAction = { title: fix.title, kind };
+  if (diagnostics.length) action.diagnostics = diagnostics;
+  if (fix.isPreferred) action.isPreferred = true;
+  if (fix.edits.length) {
+    const edit = toWorkspaceEdit(ws, fix.edits, pos, uriOf);
+    if (!edit) return undefined;
+    action.edit = edit;
+  }
+  if (fix.copyText !== undefined && opts.commands) action.command = { title: fix.title, command: COPY_COMMAND, arguments: [fix.copyText] };
+  return action.edit || action.command ? action : undefined;
+}
+
+/** The findings behind the diagnostics the client sent (matched through `data`, else by code and range start). */
+export function findingsFor(diagnostics: Diagnostic[], findings: readonly Finding[], path: string, offsetOf: (d: Diagnostic) => number): { d: Diagnostic; f: Finding }[] {
+  const out: { d: Diagnostic; f: Finding }[] = [];
+  for (const d of diagnostics) {
+    if (d.source !== SOURCE) continue;
+    const data = d.data as DiagnosticData | undefined;
+    let f: Finding | undefined;
+    if (data && typeof data === 'object' && data.path === path) f = findings.find((x) => x.path === path && x.code === data.code && x.span.start === data.start && x.span.end === data.end);
+    if (!f) {
+      const start = offsetOf(d);
+      f = findings.find((x) => x.path === path && x.code === d.code && x.span.start === start);
+    }
+    if (f) out.push({ d, f });
+  }
+  return out;
+}
+
+export function codeActions(ws: Workspace, path: string, matched: { d: Diagnostic; f: Finding }[], pos: Positions, uriOf: (p: string) => string, opts: ActionOptions): CodeAction[] {
+  const out: CodeAction[] = [];
+  if (wanted(CodeActionKind.QuickFix, opts.only)) {
+    for (const { d, f } of matched) {
+      for (const fix of fixesFor(ws, f)) {
+        const a = toAction(ws, fix, CodeActionKind.QuickFix, [d], pos, uriOf, { ...opts, commands: opts.commands });
+        if (a) out.push(a);
+      }
+    }
+  }
+  const fixAllKind = wanted(CodeActionKind.QuickFix, opts.only) && matched.length ? CodeActionKind.QuickFix
+    : wanted(CodeActionKind.SourceFixAll, opts.only) && opts.only ? `${CodeActionKind.SourceFixAll}.serviceReach` : undefined;
+  if (fixAllKind) {
+    const all = fixAllInFile(ws, path);
+    if (all && all.edits.length) {
+      const a = toAction(ws, { ...all, copyText: undefined, isPreferred: false }, fixAllKind, [], pos, uriOf, opts);
+      if (a) out.push(a);
+    }
+  }
+  return out;
+}

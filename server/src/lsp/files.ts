@@ -1,0 +1,84 @@
+/**
+ * The language server's file reading, with the policy it shares with the CLI (engine/util/load-policy.ts):
+ * node_modules and .git skipped, files over the size limit skipped (reported), binary files ignored,
+ * links that lead out of the workspace refused, linked folders never followed. Asynchronous, so indexing a
+ * large workspace does not stop the server from answering.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import {
+  isCandidate, looksBinary, relativeStaysInside, skipsDirectory, tooLarge, BINARY_SNIFF_BYTES, type SkipReason,
+} from '../engine/util/load-policy';
+
+export type ReadResult =
+  | { kind: 'text'; text: string }
+  | { kind: 'skipped'; reason: SkipReason; detail: string }
+  | { kind: 'directory' }
+  | { kind: 'missing' };
+
+/** Read one workspace file under the policy. `realRoot` is the workspace root with links resolved. */
+export async function readUnderPolicy(realRoot: string, abs: string, maxFileSize: number): Promise<ReadResult> {
+  let real: string;
+  let stat: import('node:fs').Stats;
+  try {
+    real = await fs.realpath(abs);
+    stat = await fs.stat(real);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'missing' } : { kind: 'skipped', reason: 'unreadable', detail: (err as Error).message };
+  }
+  if (stat.isDirectory()) return { kind: 'directory' };
+  if (!stat.isFile()) return { kind: 'skipped', reason: 'unreadable', detail: 'not a regular file' };
+  if (!relativeStaysInside(path.relative(realRoot, real))) return { kind: 'skipped', reason: 'outside', detail: `is a link to ${real}, outside the workspace` };
+  const large = tooLarge(stat.size, maxFileSize);
+  if (large) return { kind: 'skipped', reason: 'too-large', detail: large };
+  let buf: Buffer;
+  try {
+    buf = await fs.readFile(real);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'missing' } : { kind: 'skipped', reason: 'unreadable', detail: (err as Error).message };
+  }
+  if (looksBinary(buf.subarray(0, BINARY_SNIFF_BYTES))) return { kind: 'skipped', reason: 'binary', detail: 'holds NUL bytes' };
+  return { kind: 'text', text: buf.toString('utf8') };
+}
+
+export function toRelative(root: string, abs: string): string | undefined {
+  const rel = path.relative(root, abs);
+  if (!relativeStaysInside(rel) || rel === '') return undefined;
+  return rel.split(path.sep).join('/');
+}
+
+/**
+ * The candidate files below a folder (workspace-relative POSIX paths), folders skipped by the policy, linked
+ * folders not followed. Yields between directories.
+ */
+export async function* walkCandidates(root: string, start: string, configPath?: string): AsyncGenerator<string> {
+  const stack = [start];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? 1 : -1));
+    for (const d of entries) {
+      const abs = path.join(dir, d.name);
+      if (d.isDirectory()) {
+        if (!skipsDirectory(d.name)) stack.push(abs);
+        continue;
+      }
+      if (!d.isFile() && !d.isSymbolicLink()) continue;
+      const rel = toRelative(root, abs);
+      if (!rel || !isCandidate(rel, configPath)) continue;
+      if (d.isSymbolicLink()) {
+        try {
+          if ((await fs.stat(abs)).isDirectory()) continue; // never follow linked folders
+        } catch {
+          continue;
+        }
+      }
+      yield rel;
+    }
+  }
+}

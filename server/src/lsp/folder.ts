@@ -1,0 +1,160 @@
+/**
+ * One workspace folder as the server holds it: the engine's Workspace (every manifest and rule source, from
+ * open documents and from disk), where its files are, and what diagnostics were last published for it.
+ */
+import * as fs from 'node:fs';
+import { lstat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { URI } from 'vscode-uri';
+import { Workspace } from '../engine';
+import { isCandidate, inSkippedDirectory, skipsDirectory } from '../engine/util/load-policy';
+import { normaliseWorkspacePath } from '../engine/util/paths';
+import { Positions } from './convert';
+import { readUnderPolicy, toRelative, walkCandidates } from './files';
+
+export interface FolderSettings {
+  maxFileSize: number;
+  /** workspace-relative config path, or '' for the default `.service-reach.yaml` */
+  configPath: string;
+}
+
+export type FolderEvent = 'changed' | 'unchanged';
+
+export class Folder {
+  ws: Workspace;
+  positions: Positions;
+  readonly realRoot: string;
+  /** workspace-relative path → the diagnostics last published for it (as JSON) */
+  readonly published = new Map<string, string>();
+  indexed = false;
+  /** files with open editors: their text comes from the client, not from disk */
+  readonly open = new Set<string>();
+  configPath: string | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly root: string,
+    /** a folder made up for files opened outside every workspace folder: never walked */
+    readonly loose: boolean,
+    private settings: FolderSettings,
+    private readonly log: (message: string) => void,
+  ) {
+    let real = root;
+    try { real = fs.realpathSync(root); } catch { /* a folder that is gone: nothing inside it is read */ }
+    this.realRoot = real;
+    this.configPath = this.configPathOf(settings);
+    this.ws = new Workspace({ configPath: this.configPath });
+    this.positions = new Positions((p) => this.ws.getText(p));
+  }
+
+  private configPathOf(settings: FolderSettings): string | undefined {
+    if (!settings.configPath) return undefined;
+    const rel = path.isAbsolute(settings.configPath) ? toRelative(this.root, settings.configPath) : normaliseWorkspacePath(settings.configPath);
+    if (!rel) {
+      this.log(`serviceReach.configPath "${settings.configPath}" is not inside ${this.root}; using .service-reach.yaml`);
+      return undefined;
+    }
+    return rel;
+  }
+
+  /** New settings: the workspace is rebuilt when they change what is read. */
+  needsReindex(settings: FolderSettings): boolean {
+    return settings.maxFileSize !== this.settings.maxFileSize || this.configPathOf(settings) !== this.configPath;
+  }
+
+  reset(settings: FolderSettings, openTexts: Map<string, string>): void {
+    this.settings = settings;
+    this.configPath = this.configPathOf(settings);
+    this.ws = new Workspace({ configPath: this.configPath });
+    this.positions = new Positions((p) => this.ws.getText(p));
+    this.indexed = false;
+    for (const [rel, text] of openTexts) this.ws.setFile(rel, text);
+  }
+
+  relOf(uri: string): string | undefined {
+    let parsed: URI;
+    try { parsed = URI.parse(uri); } catch { return undefined; }
+    if (parsed.scheme !== 'file') return undefined;
+    return toRelative(this.root, parsed.fsPath);
+  }
+
+  uriOf(rel: string): string {
+    return URI.file(path.join(this.root, ...rel.split('/'))).toString();
+  }
+
+  /** Walk the folder and read every candidate file; `progress` is told how many were read. */
+  async index(progress: (read: number) => void, cancelled: () => boolean): Promise<void> {
+    if (this.loose) { this.indexed = true; return; }
+    let n = 0;
+    for await (const rel of walkCandidates(this.root, this.root, this.configPath)) {
+      if (cancelled()) return;
+      await this.load(rel);
+      if (++n % 25 === 0) progress(n);
+    }
+    // a config file given by path is read even when its name is not a candidate
+    if (this.configPath && !this.ws.hasFile(this.configPath)) await this.load(this.configPath);
+    progress(n);
+    this.indexed = true;
+  }
+
+  /** (Re-)read one file from disk under the policy; open files keep their editor text. */
+  async load(rel: string): Promise<FolderEvent> {
+    if (this.open.has(rel) || inSkippedDirectory(rel)) return 'unchanged';
+    if (!(isCandidate(rel, this.configPath) || rel === this.configPath)) {
+      // not a file we read; a folder that appeared is walked
+      if (skipsDirectory(path.posix.basename(rel)) || !(await isDirectory(path.join(this.root, ...rel.split('/'))))) return 'unchanged';
+      return (await this.loadDirectory(rel)) ? 'changed' : 'unchanged';
+    }
+    const before = this.ws.getText(rel);
+    const r = await readUnderPolicy(this.realRoot, path.join(this.root, ...rel.split('/')), this.settings.maxFileSize);
+    if (this.open.has(rel)) return 'unchanged'; // opened while we were reading
+    switch (r.kind) {
+      case 'text':
+        this.ws.setFile(rel, r.text);
+        return before === r.text ? 'unchanged' : 'changed';
+      case 'missing': {
+        const had = before !== undefined || this.published.has(rel);
+        this.ws.removeFile(rel);
+        return had ? 'changed' : 'unchanged';
+      }
+      case 'directory':
+        return (await this.loadDirectory(rel)) ? 'changed' : 'unchanged';
+      case 'skipped':
+        if (r.reason === 'too-large') this.ws.skipFile(rel, 'file-too-large', `${rel} was skipped: ${r.detail}.`);
+        else {
+          this.ws.removeFile(rel);
+          if (r.reason !== 'binary') this.log(`skipped ${rel}: ${r.detail}`);
+        }
+        return 'changed';
+    }
+  }
+
+  /** A folder appeared (created, moved in): read what is below it. */
+  async loadDirectory(rel: string): Promise<boolean> {
+    let changed = false;
+    for await (const f of walkCandidates(this.root, path.join(this.root, ...rel.split('/')), this.configPath)) {
+      if ((await this.load(f)) === 'changed') changed = true;
+    }
+    return changed;
+  }
+
+  /** A path was deleted: a file, or a folder with files below it. */
+  removed(rel: string): boolean {
+    if (this.open.has(rel)) return false;
+    let changed = false;
+    if (this.ws.hasFile(rel) || this.published.has(rel)) { this.ws.removeFile(rel); changed = true; }
+    const prefix = rel + '/';
+    for (const p of this.ws.paths()) {
+      if (p.startsWith(prefix) && !this.open.has(p)) { this.ws.removeFile(p); changed = true; }
+    }
+    return changed;
+  }
+}
+
+async function isDirectory(abs: string): Promise<boolean> {
+  try {
+    return (await lstat(abs)).isDirectory(); // a linked folder is never followed
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,454 @@
+/**
+ * The Service Reach language server. It adapts the engine to LSP and does nothing the engine could do:
+ * it keeps one engine Workspace per workspace folder — every manifest and rule source, from open documents
+ * and from disk, kept current by `workspace/didChangeWatchedFiles` — and publishes the diagnostics of every
+ * file the analysis speaks about, open or not. Analysis runs debounced and coalesced after changes; every
+ * handler is guarded, so bad input becomes an LSP error or a log line, and the server keeps serving.
+ */
+import * as path from 'node:path';
+import {
+  CodeActionKind, CompletionTriggerKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes,
+  FileChangeType, ResponseError, TextDocuments, TextDocumentSyncKind, WatchKind,
+  type CodeLens, type Connection, type InitializeError, type InitializeParams, type InitializeResult, type WorkspaceFolder,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import { initEngine } from '../engine';
+import { DEFAULT_MAX_FILE_SIZE, inSkippedDirectory, isCandidate } from '../engine/util/load-policy';
+import { chainLines, chainsInFile, completionsAt, documentSymbols, hoverAt } from '../engine/features';
+import { toCompletionItem, toDiagnostic, toDocumentSymbol, toHover } from './convert';
+import { codeActions, findingsFor } from './code-actions';
+import { Folder, type FolderSettings } from './folder';
+
+export interface Settings extends FolderSettings {
+  codeLens: { enable: boolean };
+}
+
+/** What the client tells the server in `initializationOptions`. */
+export interface InitializationOptions {
+  /** the workspace is trusted (VS Code Workspace Trust); default true */
+  trusted?: boolean;
+  /** the client implements the `serviceReach.copyText` command; default false */
+  copyCommand?: boolean;
+  /** settings for clients that do not answer `workspace/configuration` */
+  settings?: Partial<Settings>;
+}
+
+export const DEFAULT_SETTINGS: Settings = { maxFileSize: DEFAULT_MAX_FILE_SIZE, configPath: '', codeLens: { enable: true } };
+
+/** Quiet time after the last change before diagnostics are recomputed, and the longest a burst may delay them. */
+const DEBOUNCE_MS = 120;
+const MAX_WAIT_MS = 600;
+
+function version(): string {
+  for (const p of ['../../../../package.json', '../../../package.json']) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const v = (require(p) as { name?: string; version?: string });
+      if (v.name === 'service-reach' && v.version) return v.version;
+    } catch { /* next */ }
+  }
+  return '0.0.0';
+}
+
+function settingsFrom(raw: unknown, base: Settings): Settings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const lens = (r.codeLens && typeof r.codeLens === 'object' ? r.codeLens : {}) as Record<string, unknown>;
+  return {
+    maxFileSize: typeof r.maxFileSize === 'number' && Number.isFinite(r.maxFileSize) && r.maxFileSize > 0 ? r.maxFileSize : base.maxFileSize,
+    configPath: typeof r.configPath === 'string' ? r.configPath.trim() : base.configPath,
+    codeLens: { enable: typeof lens.enable === 'boolean' ? lens.enable : base.codeLens.enable },
+  };
+}
+
+export class ServiceReachServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private folders: Folder[] = [];
+  private readonly loose = new Map<string, Folder>();
+  private settings: Settings = DEFAULT_SETTINGS;
+  private initOptions: InitializationOptions = {};
+  private caps = { workspaceFolders: false, snippets: false, progress: false, watchers: false, configuration: false, lensRefresh: false, configurationRegistration: false };
+  private readonly dirty = new Set<Folder>();
+  private timer: NodeJS.Timeout | undefined;
+  private firstDirtyAt: number | undefined;
+  private readonly generation = new Map<Folder, number>();
+  private readonly lensKeys = new Map<string, string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private shuttingDown = false;
+
+  constructor(private readonly connection: Connection) {}
+
+  private log(message: string): void {
+    try { this.connection.console.log(message); } catch { /* the connection is gone */ }
+  }
+
+  private error(where: string, err: unknown): void {
+    const e = err as Error;
+    try { this.connection.console.error(`service-reach: ${where} failed: ${e?.stack ?? String(err)}`); } catch { /* gone */ }
+  }
+
+  /** A request handler that never throws: a failure becomes an LSP error, and the server goes on. */
+  private request<P, R>(name: string, fn: (params: P) => R | Promise<R>): (params: P) => Promise<R | ResponseError<void>> {
+    return async (params: P) => {
+      try {
+        return await fn(params);
+      } catch (err) {
+        this.error(name, err);
+        return new ResponseError<void>(ErrorCodes.InternalError, `service-reach: ${name} failed: ${(err as Error)?.message ?? String(err)}`);
+      }
+    };
+  }
+
+  /** A notification handler that never throws; work is queued so that file events apply in order. */
+  private notification<P>(name: string, fn: (params: P) => void | Promise<void>): (params: P) => void {
+    return (params: P) => {
+      this.queue = this.queue.then(() => fn(params)).catch((err) => this.error(name, err));
+    };
+  }
+
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize(async (p: InitializeParams) => {
+      try {
+        return await this.initialize(p);
+      } catch (err) {
+        this.error('initialize', err);
+        return new ResponseError<InitializeError>(ErrorCodes.InternalError, `service-reach: initialize failed: ${(err as Error)?.message ?? String(err)}`, { retry: false });
+      }
+    });
+    c.onInitialized(this.notification('initialized', () => this.initialized()));
+    c.onShutdown(() => { this.shuttingDown = true; if (this.timer) clearTimeout(this.timer); });
+
+    this.documents.onDidChangeContent((e) => this.guardEvent('didChange', () => this.documentChanged(e.document)));
+    this.documents.onDidClose((e) => this.notification('didClose', () => this.documentClosed(e.document))(undefined));
+    this.documents.listen(c);
+
+    c.onDidChangeWatchedFiles(this.notification('didChangeWatchedFiles', async (p) => {
+      const touched = new Set<Folder>();
+      for (const change of p.changes) {
+        const folder = this.folderFor(change.uri, false);
+        const rel = folder?.relOf(change.uri);
+        if (!folder || !rel) continue;
+        if (change.type === FileChangeType.Deleted) {
+          if (folder.removed(rel)) touched.add(folder);
+        } else if ((await folder.load(rel)) === 'changed') touched.add(folder);
+      }
+      for (const f of touched) this.schedule(f, 0);
+    }));
+    c.onDidChangeConfiguration(this.notification('didChangeConfiguration', async (p) => {
+      const fromPush = (p.settings as Record<string, unknown> | undefined)?.serviceReach;
+      await this.refreshSettings(fromPush);
+    }));
+    c.onCompletion(this.request('completion', (p) => {
+      const t = this.target(p.textDocument.uri);
+      if (!t) return null;
+      const offset = t.folder.positions.offset(t.rel, p.position);
+      const afterSpace = p.context?.triggerKind === CompletionTriggerKind.TriggerCharacter && p.context.triggerCharacter === ' ';
+      const items = completionsAt(t.folder.ws, t.rel, offset, { afterSpace });
+      return { isIncomplete: false, items: items.map((i) => toCompletionItem(i, t.rel, t.folder.positions, this.caps.snippets)) };
+    }));
+    c.onHover(this.request('hover', (p) => {
+      const t = this.target(p.textDocument.uri);
+      if (!t) return null;
+      const h = hoverAt(t.folder.ws, t.rel, t.folder.positions.offset(t.rel, p.position));
+      return h ? toHover(h, t.rel, t.folder.positions) : null;
+    }));
+    c.onCodeLens(this.request('codeLens', (p) => {
+      const t = this.target(p.textDocument.uri);
+      if (!t || !this.settings.codeLens.enable) return [];
+      return this.lenses(t.folder, t.rel);
+    }));
+    c.onDocumentSymbol(this.request('documentSymbol', (p) => {
+      const t = this.target(p.textDocument.uri);
+      if (!t) return [];
+      return documentSymbols(t.folder.ws, t.rel).map((s) => toDocumentSymbol(s, t.rel, t.folder.positions));
+    }));
+    c.onCodeAction(this.request('codeAction', (p) => {
+      const t = this.target(p.textDocument.uri);
+      if (!t) return [];
+      const { folder, rel } = t;
+      const analysis = folder.ws.analyze();
+      const matched = findingsFor(p.context.diagnostics, analysis.findings, rel, (d) => folder.positions.offset(rel, d.range.start));
+      return codeActions(folder.ws, rel, matched, folder.positions, (r) => folder.uriOf(r), {
+        commands: this.initOptions.trusted !== false && this.initOptions.copyCommand === true,
+        only: p.context.only,
+      });
+    }));
+
+    c.listen();
+  }
+
+  private guardEvent(name: string, fn: () => void): void {
+    try { fn(); } catch (err) { this.error(name, err); }
+  }
+
+  // ------------------------------------------------------------------------------------------ lifecycle
+
+  private async initialize(p: InitializeParams): Promise<InitializeResult> {
+    await initEngine();
+    const cc = p.capabilities;
+    this.caps = {
+      workspaceFolders: !!cc.workspace?.workspaceFolders,
+      snippets: !!cc.textDocument?.completion?.completionItem?.snippetSupport,
+      progress: !!cc.window?.workDoneProgress,
+      watchers: !!cc.workspace?.didChangeWatchedFiles?.dynamicRegistration,
+      configuration: !!cc.workspace?.configuration,
+      lensRefresh: !!cc.workspace?.codeLens?.refreshSupport,
+      configurationRegistration: !!cc.workspace?.didChangeConfiguration?.dynamicRegistration,
+    };
+    this.initOptions = (p.initializationOptions && typeof p.initializationOptions === 'object' ? p.initializationOptions : {}) as InitializationOptions;
+    this.settings = settingsFrom(this.initOptions.settings, DEFAULT_SETTINGS);
+    const roots: WorkspaceFolder[] = p.workspaceFolders?.length ? p.workspaceFolders
+      : p.rootUri ? [{ uri: p.rootUri, name: 'root' }]
+      : p.rootPath ? [{ uri: URI.file(p.rootPath).toString(), name: 'root' }] : [];
+    this.folders = roots.map((r) => this.makeFolder(r)).filter((f): f is Folder => !!f);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        completionProvider: { triggerCharacters: [' ', ':'], resolveProvider: false },
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        documentSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, `${CodeActionKind.SourceFixAll}.serviceReach`] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'service-reach', version: version() },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.caps.watchers) {
+      const w = (globPattern: string, kind?: number) => (kind === undefined ? { globPattern } : { globPattern, kind });
+      await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [
+          w('**/*.{yaml,yml,json,xml,tf}'), w('**/firewalld.conf'), w('**/.service-reach.{yaml,yml}'),
+          w('**/*', WatchKind.Create | WatchKind.Delete),
+        ],
+      }).catch((err) => this.error('register file watchers', err));
+    }
+    if (this.caps.configurationRegistration) {
+      await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'serviceReach' })
+        .catch((err) => this.error('register configuration', err));
+    }
+    if (this.caps.workspaceFolders) {
+      // (the getter throws for clients that do not send folder changes)
+      this.connection.workspace.onDidChangeWorkspaceFolders(this.notification('didChangeWorkspaceFolders', (e) => {
+        for (const r of e.removed) {
+          const f = this.folders.find((x) => x.uri === r.uri);
+          if (!f) continue;
+          this.folders = this.folders.filter((x) => x !== f);
+          this.generation.set(f, (this.generation.get(f) ?? 0) + 1);
+          for (const rel of f.published.keys()) this.connection.sendDiagnostics({ uri: f.uriOf(rel), diagnostics: [] });
+        }
+        for (const a of e.added) {
+          const f = this.makeFolder(a);
+          if (f) { this.folders.push(f); void this.indexFolder(f); }
+        }
+      }));
+    }
+    await this.refreshSettings(undefined, false);
+    for (const f of this.folders) {
+      if (f.needsReindex(this.settings)) f.reset(this.settings, new Map());
+      void this.indexFolder(f);
+    }
+  }
+
+  private makeFolder(r: WorkspaceFolder): Folder | undefined {
+    let fsPath: string;
+    try {
+      const u = URI.parse(r.uri);
+      if (u.scheme !== 'file') return undefined;
+      fsPath = u.fsPath;
+    } catch {
+      return undefined;
+    }
+    return new Folder(r.uri, fsPath, false, this.settings, (m) => this.log(m));
+  }
+
+  private async refreshSettings(pushed: unknown, reindex = true): Promise<void> {
+    let next = this.settings;
+    if (this.caps.configuration) {
+      try {
+        const [raw] = await this.connection.workspace.getConfiguration([{ section: 'serviceReach', scopeUri: this.folders[0]?.uri }]);
+        next = settingsFrom(raw, settingsFrom(this.initOptions.settings, DEFAULT_SETTINGS));
+      } catch (err) {
+        this.error('workspace/configuration', err);
+      }
+    } else if (pushed !== undefined) {
+      next = settingsFrom(pushed, this.settings);
+    }
+    const lensChanged = next.codeLens.enable !== this.settings.codeLens.enable;
+    this.settings = next;
+    if (reindex) {
+      for (const f of [...this.folders, ...this.loose.values()]) {
+        if (!f.needsReindex(next)) continue;
+        const open = new Map<string, string>();
+        for (const rel of f.open) { const t = f.ws.getText(rel); if (t !== undefined) open.set(rel, t); }
+        f.reset(next, open);
+        void this.indexFolder(f);
+      }
+    }
+    if (lensChanged) this.refreshLenses();
+  }
+
+  private async indexFolder(folder: Folder): Promise<void> {
+    const gen = (this.generation.get(folder) ?? 0) + 1;
+    this.generation.set(folder, gen);
+    const cancelled = () => this.shuttingDown || this.generation.get(folder) !== gen;
+    let reporter: Awaited<ReturnType<Connection['window']['createWorkDoneProgress']>> | undefined;
+    if (this.caps.progress && !folder.loose) {
+      try {
+        reporter = await this.connection.window.createWorkDoneProgress();
+        reporter.begin('Service Reach', 0, `indexing ${path.basename(folder.root)}`, false);
+      } catch (err) {
+        this.error('work-done progress', err);
+        reporter = undefined;
+      }
+    }
+    const started = Date.now();
+    try {
+      await folder.index((n) => reporter?.report(`${n} files read`), cancelled);
+    } catch (err) {
+      this.error(`indexing ${folder.root}`, err);
+      folder.indexed = true;
+    } finally {
+      reporter?.done();
+    }
+    if (cancelled()) return;
+    this.log(`indexed ${folder.root}: ${folder.ws.paths().length} files in ${Date.now() - started} ms`);
+    this.schedule(folder, 0);
+  }
+
+  // ------------------------------------------------------------------------------------------ documents
+
+  /** The folder that holds a file: the innermost workspace folder, else a loose folder for its directory. */
+  private folderFor(uri: string, createLoose: boolean): Folder | undefined {
+    let best: Folder | undefined;
+    for (const f of this.folders) if (f.relOf(uri) && (!best || f.root.length > best.root.length)) best = f;
+    if (best) return best;
+    let fsPath: string;
+    try {
+      const u = URI.parse(uri);
+      if (u.scheme !== 'file') return undefined;
+      fsPath = u.fsPath;
+    } catch {
+      return undefined;
+    }
+    const dir = path.dirname(fsPath);
+    let f = this.loose.get(dir);
+    if (!f && createLoose) {
+      f = new Folder(URI.file(dir).toString(), dir, true, this.settings, (m) => this.log(m));
+      f.indexed = true;
+      this.loose.set(dir, f);
+    }
+    return f;
+  }
+
+  private target(uri: string): { folder: Folder; rel: string } | undefined {
+    const folder = this.folderFor(uri, false);
+    const rel = folder?.relOf(uri);
+    if (!folder || !rel || !folder.ws.hasFile(rel)) return undefined;
+    return { folder, rel };
+  }
+
+  private documentChanged(doc: TextDocument): void {
+    const folder = this.folderFor(doc.uri, true);
+    const rel = folder?.relOf(doc.uri);
+    // the same files as on disk: candidates only, nothing under node_modules or .git
+    if (!folder || !rel || inSkippedDirectory(rel) || (!isCandidate(rel, folder.configPath) && rel !== folder.configPath)) return;
+    folder.open.add(rel);
+    const text = doc.getText();
+    if (text.length > this.settings.maxFileSize) folder.ws.skipFile(rel, 'file-too-large', `${rel} was skipped: ${text.length} characters is over the limit of ${this.settings.maxFileSize}.`);
+    else folder.ws.setFile(rel, text);
+    this.schedule(folder);
+  }
+
+  private async documentClosed(doc: TextDocument): Promise<void> {
+    if (this.documents.get(doc.uri)) return; // opened again since
+    const folder = this.folderFor(doc.uri, false);
+    const rel = folder?.relOf(doc.uri);
+    if (!folder || !rel || !folder.open.has(rel)) return;
+    folder.open.delete(rel);
+    if (folder.loose) {
+      folder.removed(rel);
+    } else {
+      await folder.load(rel); // the file on disk is the truth again
+    }
+    this.schedule(folder, 0);
+  }
+
+  // ---------------------------------------------------------------------------------------- diagnostics
+
+  private schedule(folder: Folder, delay = DEBOUNCE_MS): void {
+    if (this.shuttingDown) return;
+    this.dirty.add(folder);
+    const now = Date.now();
+    this.firstDirtyAt ??= now;
+    const wait = Math.max(0, Math.min(delay, this.firstDirtyAt + MAX_WAIT_MS - now));
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    this.firstDirtyAt = undefined;
+    for (const folder of [...this.dirty]) {
+      if (!folder.indexed) continue; // published when its indexing ends
+      this.dirty.delete(folder);
+      try {
+        this.publish(folder);
+      } catch (err) {
+        this.error(`analysis of ${folder.root}`, err);
+      }
+    }
+    this.refreshLenses();
+  }
+
+  private publish(folder: Folder): void {
+    const analysis = folder.ws.analyze();
+    const byPath = new Map<string, ReturnType<typeof toDiagnostic>[]>();
+    const uriOf = (rel: string) => folder.uriOf(rel);
+    for (const f of analysis.findings) {
+      const list = byPath.get(f.path) ?? [];
+      list.push(toDiagnostic(f, folder.positions, uriOf));
+      byPath.set(f.path, list);
+    }
+    for (const rel of new Set([...folder.published.keys(), ...byPath.keys()])) {
+      const diagnostics = byPath.get(rel) ?? [];
+      const key = JSON.stringify(diagnostics);
+      if (folder.published.get(rel) === key) continue;
+      if (diagnostics.length) folder.published.set(rel, key);
+      else folder.published.delete(rel);
+      const uri = folder.uriOf(rel);
+      const version = folder.open.has(rel) ? this.documents.get(uri)?.version : undefined;
+      void this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
+    }
+  }
+
+  // --------------------------------------------------------------------------------------------- lenses
+
+  private lenses(folder: Folder, rel: string): CodeLens[] {
+    const out: CodeLens[] = [];
+    for (const chain of chainsInFile(folder.ws.analyze(), rel)) {
+      const at = folder.positions.position(rel, chain.span.start);
+      for (const title of chainLines(chain)) out.push({ range: { start: at, end: at }, command: { title, command: '' } });
+    }
+    return out;
+  }
+
+  /** Ask the client to fetch lenses again when an open file's chains changed because of another file. */
+  private refreshLenses(): void {
+    if (!this.caps.lensRefresh || !this.settings.codeLens.enable) return;
+    let changed = false;
+    for (const doc of this.documents.all()) {
+      const t = this.target(doc.uri);
+      if (!t) continue;
+      const key = JSON.stringify(this.lenses(t.folder, t.rel).map((l) => [l.range.start.line, l.command?.title]));
+      if (this.lensKeys.get(doc.uri) !== key) {
+        if (this.lensKeys.has(doc.uri)) changed = true;
+        this.lensKeys.set(doc.uri, key);
+      }
+    }
+    if (changed) void this.connection.sendRequest('workspace/codeLens/refresh').catch((err) => this.error('codeLens refresh', err));
+  }
+}
