@@ -1,5 +1,5 @@
 /**
- * The Service Reach extension: it starts the language server (out/server/src/lsp/main.js, over IPC) for YAML
+ * The Service Reach extension: it starts the language server (dist/server.js, bundled, over IPC) for YAML
  * documents and for the rule sources beside them, and implements the one command the server's code actions
  * use, `serviceReach.copyText` (clipboard + output channel; nothing is ever run). It claims no language, no
  * schema and no validation, so Red Hat YAML keeps YAML files. In an untrusted workspace it offers analysis
@@ -7,15 +7,22 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ExposureViews } from './exposure-view';
 
 const ID = 'serviceReach';
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel | undefined;
+let exposureViews: ExposureViews | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('Service Reach', { log: true });
+  exposureViews = new ExposureViews(output);
+  const views = exposureViews;
   context.subscriptions.push(
     output,
+    views,
+    // `[uri, { name, namespace } | { offset }]` from the CodeLens; no arguments from the palette
+    vscode.commands.registerCommand(`${ID}.showExposure`, (uri?: unknown, service?: unknown) => views.show(uri, service)),
     vscode.commands.registerCommand(`${ID}.copyText`, copyText),
     vscode.commands.registerCommand(`${ID}.restartServer`, () => restart(context)),
     vscode.commands.registerCommand(`${ID}.showOutput`, () => output?.show(true)),
@@ -28,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 export async function deactivate(): Promise<void> {
   const c = client;
   client = undefined;
+  exposureViews?.detach();
   if (c) await c.stop();
 }
 
@@ -37,7 +45,7 @@ function settings(): Record<string, unknown> {
 }
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath('out/server/src/lsp/main.js');
+  const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
@@ -53,7 +61,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       { scheme: 'file', pattern: '**/firewalld.conf' },
     ],
     synchronize: { configurationSection: ID },
-    initializationOptions: { trusted, copyCommand: true, settings: settings() },
+    initializationOptions: { trusted, copyCommand: true, exposureView: true, settings: settings() },
     outputChannel: output,
     traceOutputChannel: output,
     middleware: {
@@ -67,6 +75,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   };
   client = new LanguageClient(ID, 'Service Reach', serverOptions, clientOptions);
   await client.start();
+  exposureViews?.attach(client);
 }
 
 async function restart(context: vscode.ExtensionContext): Promise<void> {

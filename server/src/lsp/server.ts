@@ -5,6 +5,7 @@
  * file the analysis speaks about, open or not. Analysis runs debounced and coalesced after changes; every
  * handler is guarded, so bad input becomes an LSP error or a log line, and the server keeps serving.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CodeActionKind, CompletionTriggerKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes,
@@ -19,6 +20,7 @@ import { chainLines, chainsInFile, completionsAt, documentSymbols, hoverAt } fro
 import { toCompletionItem, toDiagnostic, toDocumentSymbol, toHover } from './convert';
 import { codeActions, findingsFor } from './code-actions';
 import { Folder, type FolderSettings } from './folder';
+import { ANALYSIS_CHANGED_NOTIFICATION, exposureLens, registerExposure, type AnalysisChangedParams } from './exposure';
 
 export interface Settings extends FolderSettings {
   codeLens: { enable: boolean };
@@ -32,6 +34,8 @@ export interface InitializationOptions {
   copyCommand?: boolean;
   /** settings for clients that do not answer `workspace/configuration` */
   settings?: Partial<Settings>;
+  /** the client implements `serviceReach.showExposure` and wants `serviceReach/analysisChanged`; default false */
+  exposureView?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = { maxFileSize: DEFAULT_MAX_FILE_SIZE, configPath: '', codeLens: { enable: true } };
@@ -41,7 +45,8 @@ const DEBOUNCE_MS = 120;
 const MAX_WAIT_MS = 600;
 
 function version(): string {
-  for (const p of ['../../../../package.json', '../../../package.json']) {
+  // out/server/src/lsp/ (and out/…/ in tests); '../package.json' from the bundle, dist/server.js
+  for (const p of ['../../../../package.json', '../../../package.json', '../package.json']) {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const v = (require(p) as { name?: string; version?: string });
@@ -49,6 +54,14 @@ function version(): string {
     } catch { /* next */ }
   }
   return '0.0.0';
+}
+
+/**
+ * The bundled server (dist/server.js, in the .vsix) has the HCL grammar and web-tree-sitter's runtime copied
+ * beside it (scripts/vscode/bundle.mjs); unbundled (out/), the installed packages provide them.
+ */
+function bundledWasmDir(): string | undefined {
+  return fs.existsSync(path.join(__dirname, 'tree-sitter-hcl.wasm')) ? __dirname : undefined;
 }
 
 function settingsFrom(raw: unknown, base: Settings): Settings {
@@ -174,6 +187,7 @@ export class ServiceReachServer {
         only: p.context.only,
       });
     }));
+    registerExposure(c, { folders: () => [...this.folders, ...this.loose.values()] }, this.request.bind(this));
 
     c.listen();
   }
@@ -185,7 +199,7 @@ export class ServiceReachServer {
   // ------------------------------------------------------------------------------------------ lifecycle
 
   private async initialize(p: InitializeParams): Promise<InitializeResult> {
-    await initEngine();
+    await initEngine({ hclWasmDir: bundledWasmDir() });
     const cc = p.capabilities;
     this.caps = {
       workspaceFolders: !!cc.workspace?.workspaceFolders,
@@ -392,16 +406,22 @@ export class ServiceReachServer {
   private flush(): void {
     this.timer = undefined;
     this.firstDirtyAt = undefined;
+    const analysed: string[] = [];
     for (const folder of [...this.dirty]) {
       if (!folder.indexed) continue; // published when its indexing ends
       this.dirty.delete(folder);
       try {
         this.publish(folder);
+        analysed.push(folder.uri);
       } catch (err) {
         this.error(`analysis of ${folder.root}`, err);
       }
     }
     this.refreshLenses();
+    if (analysed.length && this.initOptions.exposureView === true) {
+      const params: AnalysisChangedParams = { folders: analysed };
+      void this.connection.sendNotification(ANALYSIS_CHANGED_NOTIFICATION, params).catch((err) => this.error('analysisChanged', err));
+    }
   }
 
   private publish(folder: Folder): void {
@@ -431,6 +451,7 @@ export class ServiceReachServer {
     const out: CodeLens[] = [];
     for (const chain of chainsInFile(folder.ws.analyze(), rel)) {
       const at = folder.positions.position(rel, chain.span.start);
+      if (this.initOptions.exposureView === true) out.push(exposureLens(folder.uriOf(rel), chain.service, at));
       for (const title of chainLines(chain)) out.push({ range: { start: at, end: at }, command: { title, command: '' } });
     }
     return out;
