@@ -1,0 +1,22 @@
+/** The inline chain: a CodeLens above each Service with the hops its traffic takes. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activate, hasCodes, open, waitForDiagnostics, fileUri } from './util';
+
+async function lensTitles(uri: vscode.Uri): Promise<string[]> {
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
+  return lenses.map((l) => l.command?.title ?? '');
+}
+
+suite('VS Code: CodeLens chain', () => {
+  test('above each Service, the chain; a blocked hop is marked', async () => {
+    await activate();
+    await waitForDiagnostics(fileUri('k8s/web.yaml'), hasCodes('firewalld-port-closed'), 'web.yaml analysed');
+    const checkout = await open('k8s/checkout.yaml');
+    assert.ok((await lensTitles(checkout.document.uri)).some((t) => t.includes('LoadBalancer :443 → nodes :30443/TCP → ClusterIP :443 → 2 pods :8443')),
+      (await lensTitles(checkout.document.uri)).join(' | '));
+    const web = await open('k8s/web.yaml');
+    const titles = await lensTitles(web.document.uri);
+    assert.ok(titles.some((t) => t.includes('nodes :30080/TCP ⛔ → ClusterIP :80 → 3 pods :8080')), titles.join(' | '));
+  });
+});

@@ -1,0 +1,23 @@
+/** Completion after `type: `: the four Service types, each with the chain it implies. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activate, open, positionAfter } from './util';
+
+suite('VS Code: completion', () => {
+  test('after "type: " the Service types, with their chains', async () => {
+    await activate();
+    const editor = await open('k8s/checkout.yaml');
+    const doc = editor.document;
+    const at = positionAfter(doc, '  type: ');
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, at);
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    for (const t of ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']) assert.ok(labels.includes(t), `${t} in ${labels.join(', ')}`);
+    const lb = list.items.find((i) => i.label === 'LoadBalancer')!;
+    assert.equal(lb.detail, 'LoadBalancer :port → nodes :nodePort → ClusterIP :port → pods :targetPort');
+    assert.equal(lb.kind, vscode.CompletionItemKind.EnumMember);
+    // the item replaces the value that is there
+    const range = lb.range instanceof vscode.Range ? lb.range : lb.range?.replacing;
+    assert.ok(range, 'the item has a range');
+    assert.equal(doc.getText(range), 'LoadBalancer');
+  });
+});

@@ -1,0 +1,21 @@
+/** Hover on a nodePort: the chain the traffic takes, with each rule source's verdict. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activate, hasCodes, hoverText, open, positionAfter, waitForDiagnostics } from './util';
+
+suite('VS Code: hover', () => {
+  test('on the nodePort: the chain, and which firewall blocks it', async () => {
+    await activate();
+    const editor = await open('k8s/web.yaml');
+    const doc = editor.document;
+    await waitForDiagnostics(doc.uri, hasCodes('firewalld-port-closed'), 'web.yaml analysed');
+    const at = positionAfter(doc, 'nodePort: 3'); // inside "30080"
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+    const text = hoverText(hovers);
+    assert.ok(text.includes('`nodes :30080/TCP ⛔ → ClusterIP :80 → 3 pods :8080`'), text);
+    assert.ok(text.includes('**Service shop/web** · NodePort · ⛔ blocked'), text);
+    assert.match(text, /firewalld zone "public" \(`infra\/firewalld\/zones\/public\.xml:\d+`\) does not allow it/);
+    assert.match(text, /security list "shop-workers" \(`infra\/terraform\/network\.tf:\d+`\) does not allow it/);
+    assert.match(text, /3 pods of Deployment web \(app=web\) on :8080/);
+  });
+});
