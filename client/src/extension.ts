@@ -40,7 +40,8 @@ export async function deactivate(): Promise<void> {
 }
 
 function settings(): Record<string, unknown> {
-  const c = vscode.workspace.getConfiguration(ID);
+  // resource-scoped settings (maxFileSize, configPath) are read for the first folder; the server asks per folder too
+  const c = vscode.workspace.getConfiguration(ID, vscode.workspace.workspaceFolders?.[0]?.uri);
   return { maxFileSize: c.get('maxFileSize'), configPath: c.get('configPath'), codeLens: { enable: c.get('codeLens.enable') } };
 }
 
