@@ -21,6 +21,8 @@ export interface SkippedFile {
   path: string;
   reason: 'too-large' | 'binary' | 'outside' | 'unreadable';
   detail: string;
+  /** reason `outside`: where the link (to a file or a folder) leads */
+  target?: string;
 }
 
 export interface LoadResult {
@@ -54,6 +56,14 @@ export function toWorkspacePath(root: string, abs: string): string {
   return path.relative(root, abs).split(path.sep).join('/');
 }
 
+function realPathOf(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
 function isInside(root: string, p: string): boolean {
   return relativeStaysInside(path.relative(root, p));
 }
@@ -79,18 +89,24 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
     seen.add(rel);
     if (!explicit && classify(rel) === 'other') return;
     let real: string;
-    let size: number;
+    let stat: fs.Stats;
     try {
       real = fs.realpathSync(abs);
-      size = fs.statSync(real).size;
+      stat = fs.statSync(real);
     } catch (err) {
       skipped.push({ path: rel, reason: 'unreadable', detail: (err as Error).message });
       return;
     }
     if (!anywhere && !isInside(realRoot, real)) {
-      skipped.push({ path: rel, reason: 'outside', detail: `is a link to ${real}, outside the workspace` });
+      skipped.push({ path: rel, reason: 'outside', detail: `is a link to ${real}, outside the workspace`, target: real });
       return;
     }
+    // a FIFO would block the read forever, a device (/dev/zero) never end
+    if (!stat.isFile()) {
+      skipped.push({ path: rel, reason: 'unreadable', detail: 'not a regular file' });
+      return;
+    }
+    const size = stat.size;
     const large = tooLarge(size, maxFileSize);
     if (large) {
       skipped.push({ path: rel, reason: 'too-large', detail: large });
@@ -101,6 +117,11 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
       buf = fs.readFileSync(real);
     } catch (err) {
       skipped.push({ path: rel, reason: 'unreadable', detail: (err as Error).message });
+      return;
+    }
+    const grown = tooLarge(buf.length, maxFileSize); // it grew since it was measured
+    if (grown) {
+      skipped.push({ path: rel, reason: 'too-large', detail: grown });
       return;
     }
     if (looksBinary(buf)) {
@@ -124,7 +145,14 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
       if (d.isDirectory()) {
         if (!skipsDirectory(d.name)) walk(abs);
       } else if (d.isFile() || d.isSymbolicLink()) {
-        if (d.isSymbolicLink() && isDir(abs)) continue; // never follow linked folders
+        if (d.isSymbolicLink() && isDir(abs)) {
+          // never follow linked folders; one that leads out is refused where the config names a file under it
+          const real = realPathOf(abs);
+          if (real && !isInside(realRoot, real)) {
+            skipped.push({ path: toWorkspacePath(root, abs), reason: 'outside', detail: `is a link to ${real}, outside the workspace`, target: real });
+          }
+          continue;
+        }
         addFile(abs, false);
       }
     }

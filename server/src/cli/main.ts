@@ -102,6 +102,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   for (const s of loaded.skipped) {
     if (s.reason === 'too-large') ws.skipFile(s.path, 'file-too-large', `${s.path} was skipped: ${s.detail}.`);
     else if (s.reason !== 'binary') io.stderr(`service-reach: skipped ${s.path}: ${s.detail}\n`);
+    // a link that leads out: refused where the config names it
+    if (s.reason === 'outside') ws.skipFile(s.path, 'config-path-outside-workspace', `a symbolic link to ${s.target ?? 'outside'}`);
   }
   if (values.fix) runFixes(ws, root, io);
   const analysis = ws.analyze();

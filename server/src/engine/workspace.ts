@@ -4,7 +4,7 @@
  * alike; it takes text and returns plain data.
  */
 import { finding, type Finding } from './findings/finding';
-import type { Code } from './findings/codes';
+import { CODES, type Code } from './findings/codes';
 import { parseYaml, isTemplateText, type YDocument } from './parse/yaml';
 import { objectsOf, isService, workloadOf, type K8sObject, type Workload } from './k8s/manifests';
 import { serviceOf, type ServiceModel } from './k8s/service';
@@ -92,6 +92,7 @@ export class Workspace {
   constructor(private readonly options: WorkspaceOptions = {}) {}
 
   setFile(path: string, text: string): void {
+    if (this.skipped.delete(path)) this.cached = undefined;
     const prev = this.files.get(path);
     if (prev && prev.text === text) return;
     this.files.set(path, { path, text, kind: classify(path, this.options.configPath) });
@@ -102,7 +103,12 @@ export class Workspace {
     if (this.files.delete(path) || this.skipped.delete(path)) this.cached = undefined;
   }
 
-  /** The host did not read this file (too large, …): the analysis reports it at the file's start. */
+  /**
+   * The host did not read this file (too large, …): the analysis reports it at the file's start. A path with
+   * code `config-path-outside-workspace` (a symbolic link, or a linked folder, that leads out of the workspace;
+   * `message` says where, e.g. "a link to /etc/x") is not reported at the path itself, but where the config
+   * names it (or a file under it).
+   */
   skipFile(path: string, code: Code, message: string): void {
     this.files.delete(path);
     this.skipped.set(path, { code, message });
@@ -180,8 +186,16 @@ export class Workspace {
 
   private run(): Analysis {
     const findings: Finding[] = [];
-    for (const [path, s] of this.skipped) findings.push(finding(s.code, path, { start: 0, end: 0 }, s.message));
+    for (const [path, s] of this.skipped) {
+      if (s.code !== 'config-path-outside-workspace') findings.push(finding(s.code, path, { start: 0, end: 0 }, s.message));
+    }
     const problem = (code: Code, path: string, p: ParseProblem) => findings.push(finding(code, path, p.span, p.message));
+    /** the first syntax problem as `code`, every safety limit hit as `input-too-complex` */
+    const problems = (code: Code, path: string, ps: readonly ParseProblem[], syntax = true) => {
+      const first = ps.find((p) => !p.limit);
+      if (first && syntax) problem(code, path, first);
+      for (const p of ps) if (p.limit) problem('input-too-complex', path, p);
+    };
     const entries = [...this.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
     // config
@@ -190,7 +204,7 @@ export class Workspace {
     if (configEntry) {
       const r = readConfig(configEntry.path, configEntry.text);
       config = r.config;
-      findings.push(...r.findings);
+      for (const f of r.findings) findings.push(f);
     }
 
     // manifests
@@ -199,9 +213,9 @@ export class Workspace {
       if (f.kind !== 'manifest' && f.kind !== 'json') continue;
       if (f.kind === 'json' && this.jsonOf(f).lists !== null) continue;
       const m = this.manifestOf(f);
-      objects.push(...m.objects);
-      if (!m.template && m.objects.length > 0 && m.problems.length > 0 && f.kind === 'manifest') {
-        problem('yaml-syntax', f.path, m.problems[0]);
+      for (const o of m.objects) objects.push(o);
+      if (f.kind === 'manifest' || m.objects.length > 0) {
+        problems('yaml-syntax', f.path, m.problems, !m.template && m.objects.length > 0 && f.kind === 'manifest');
       }
     }
     const services = objects.filter(isService).map(serviceOf);
@@ -218,13 +232,13 @@ export class Workspace {
     for (const f of entries) {
       if (f.kind === 'xml') {
         const r = this.xmlOf(f);
-        for (const p of r.problems.slice(0, 1)) problem('xml-syntax', f.path, p);
+        problems('xml-syntax', f.path, r.problems);
         if (r.value?.kind === 'firewalld-zone') zones.push(r.value);
         else if (r.value?.kind === 'firewalld-service') serviceFiles.push(r.value);
       } else if (f.kind === 'json') {
         const r = this.jsonOf(f);
-        for (const p of r.problems.slice(0, 1)) problem('json-syntax', f.path, p);
-        if (r.lists) lists.push(...r.lists);
+        problems('json-syntax', f.path, r.problems);
+        for (const l of r.lists ?? []) lists.push(l);
       } else if (f.kind === 'firewalld-conf') {
         const c = this.confOf(f);
         if (c) confs.push(c);
@@ -243,16 +257,27 @@ export class Workspace {
       const key = JSON.stringify([[...symbols.variables].sort(), [...symbols.locals].sort()]);
       for (const f of files) {
         const r = this.terraformOf(f, symbols, key);
-        for (const p of r.problems.slice(0, 1)) problem('hcl-syntax', f.path, p);
+        problems('hcl-syntax', f.path, r.problems);
         if (!r.value) continue;
-        lists.push(...r.value.securityLists);
-        nsgRules.push(...r.value.nsgRules.map((res) => ({ res, path: f.path })));
+        for (const l of r.value.securityLists) lists.push(l);
+        for (const res of r.value.nsgRules) nsgRules.push({ res, path: f.path });
         for (const n of r.value.nsgs) nsgSpans.set(n.address, { path: f.path, span: n.span, displayName: n.displayName });
       }
     }
 
     const configFindings = (code: Code, ref: ConfigRef, message: string) => {
       if (config.path) findings.push(finding(code, config.path, ref.span, message));
+    };
+    /** a configured path that is not in the workspace: skipped by the host (too large, a link leading out) or missing */
+    const missingRef = (ref: ConfigRef) => {
+      for (const [path, s] of this.skipped) {
+        if (ref.path !== path && !ref.path.startsWith(path + '/')) continue;
+        if (s.code === 'config-path-outside-workspace') {
+          configFindings(s.code, ref, `"${ref.text}" leads out of the workspace (${s.message}) and is ignored.`);
+        } else configFindings('config-path-not-found', ref, `"${ref.text}" was not read (${CODES[s.code].title.toLowerCase()}).`);
+        return;
+      }
+      configFindings('config-path-not-found', ref, `"${ref.text}" does not exist in the workspace.`);
     };
 
     // firewalld layer
@@ -269,9 +294,8 @@ export class Workspace {
       for (const ref of config.firewalldZones) {
         const z = zones.find((x) => x.path === ref.path);
         if (z) nodeZoneFiles.push(z);
-        else configFindings('config-path-not-found', ref, this.files.has(ref.path)
-          ? `"${ref.text}" is not a firewalld zone file (its root element is not <zone>).`
-          : `"${ref.text}" does not exist in the workspace.`);
+        else if (!this.files.has(ref.path)) missingRef(ref);
+        else configFindings('config-path-not-found', ref, `"${ref.text}" is not a firewalld zone file (its root element is not <zone>).`);
       }
     } else {
       const name = conf?.defaultZone?.value ?? 'public';
@@ -317,9 +341,8 @@ export class Workspace {
         const inFile = allSources.filter((s) => s.files.includes(ref.path));
         const hits = ref.fragment ? inFile.filter((s) => s.names.includes(ref.fragment!)) : inFile;
         if (hits.length === 0) {
-          configFindings('config-path-not-found', ref, !this.files.has(ref.path)
-            ? `"${ref.text}" does not exist in the workspace.`
-            : ref.fragment ? `"${ref.path}" holds no security list or NSG named "${ref.fragment}".` : `"${ref.path}" holds no OCI security list or NSG rule.`);
+          if (!this.files.has(ref.path)) missingRef(ref);
+          else configFindings('config-path-not-found', ref, ref.fragment ? `"${ref.path}" holds no security list or NSG named "${ref.fragment}".` : `"${ref.path}" holds no OCI security list or NSG rule.`);
         }
         for (const h of hits) if (!out.includes(h.source)) out.push(h.source);
       }

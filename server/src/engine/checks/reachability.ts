@@ -3,7 +3,7 @@
  * Requirements come from the exposure model; the matcher answers per layer; findings are grouped so that
  * one location carries at most one finding per code, naming every source that is missing.
  */
-import { finding, type RelatedInfo } from '../findings/finding';
+import { finding, listText, relatedList, type RelatedInfo } from '../findings/finding';
 import type { Code } from '../findings/codes';
 import type { ServiceModel } from '../k8s/service';
 import type { ServiceReachConfig } from '../config/config';
@@ -46,11 +46,11 @@ function portText(req: Requirement, config: ServiceReachConfig): string {
 }
 
 function sourcesText(sources: readonly GuardSource[]): string {
-  return sources.map((s) => `${s.label} (${s.path})`).join(', ');
+  return listText(sources.slice(0, 20).map((s) => `${s.label} (${s.path})`), sources.length);
 }
 
 function relatedOf(sources: readonly GuardSource[], what: string): RelatedInfo[] {
-  return sources.map((s) => ({ path: s.path, span: s.span, message: `${s.label}: ${what}` }));
+  return relatedList(sources, (s) => ({ path: s.path, span: s.span, message: `${s.label}: ${what}` }));
 }
 
 function portOwner(svc: ServiceModel, req: Requirement): string {
@@ -69,11 +69,14 @@ interface Group {
 export function checkReachability(svc: ServiceModel, exposure: Exposure, layers: Layers, ctx: CheckContext): void {
   const config = ctx.config;
   const groups = new Map<string, Group>();
+  const seen = new Map<Group, Set<GuardSource>>(); // g.checked as a set (thousands of lists: no quadratic includes)
   const group = (code: Code, req: Requirement, checked: GuardSource[]) => {
     const key = `${code}|${req.anchor.start}`;
     const g = groups.get(key) ?? { code, anchor: req.anchor, reqs: [], checked: [] };
     g.reqs.push(req);
-    for (const c of checked) if (!g.checked.includes(c)) g.checked.push(c);
+    const set = seen.get(g) ?? new Set<GuardSource>();
+    for (const c of checked) if (!set.has(c)) { set.add(c); g.checked.push(c); }
+    seen.set(g, set);
     groups.set(key, g);
   };
 

@@ -2,7 +2,7 @@
  * SPEC §3.2 cross-references between objects of the workspace: selector ↔ pod templates (namespaces
  * respected), named and numeric targetPort ↔ container ports, and §3.1 `nodeport-conflict` across Services.
  */
-import { finding, type RelatedInfo } from '../findings/finding';
+import { finding, listText, MAX_RELATED, relatedList, type RelatedInfo } from '../findings/finding';
 import { asScalar } from '../parse/yaml';
 import { selectorMatches, type Workload } from '../k8s/manifests';
 import type { ServiceModel } from '../k8s/service';
@@ -31,15 +31,15 @@ export function checkSelectorAndTargetPorts(svc: ServiceModel, workloads: readon
     const wanted = [...svc.selector].map(([k, v]) => `${k}=${v ?? '…'}`).join(', ');
     const elsewhere = workloads.filter((w) => w.labels && selectorMatches(svc.selector!, w.labels));
     const hint = elsewhere.length
-      ? ` (${elsewhere.map((w) => `${w.kind} ${w.name ?? ''} in namespace ${w.namespace ?? '?'}`).join(', ')} would match, but in another namespace)`
+      ? ` (${listText(elsewhere.slice(0, MAX_RELATED).map((w) => `${w.kind} ${w.name ?? ''} in namespace ${w.namespace ?? '?'}`), elsewhere.length)} would match, but in another namespace)`
       : '';
     ctx.report(finding('selector-matches-nothing', svc.path, svc.selectorPair.key.span,
       `Selector ${wanted} matches no pod template in namespace "${svc.namespace}"${hint}.`,
-      { related: elsewhere.map((w) => ({ path: w.object.path, span: w.labelsSpan, message: `${w.kind} ${w.name ?? ''} (namespace ${w.namespace})` })) }));
+      { related: relatedList(elsewhere, (w) => ({ path: w.object.path, span: w.labelsSpan, message: `${w.kind} ${w.name ?? ''} (namespace ${w.namespace})` })) }));
     return;
   }
   if (matched.some((w) => w.portsUnknown)) return;
-  const related: RelatedInfo[] = matched.map((w) => ({ path: w.object.path, span: w.labelsSpan, message: `${w.kind} ${w.name ?? ''} is selected` }));
+  const related: RelatedInfo[] = relatedList(matched, (w) => ({ path: w.object.path, span: w.labelsSpan, message: `${w.kind} ${w.name ?? ''} is selected` }));
   for (const p of svc.ports) {
     if (!p.targetPortPair) continue;
     const s = asScalar(p.targetPortPair.value);
@@ -54,7 +54,7 @@ export function checkSelectorAndTargetPorts(svc: ServiceModel, workloads: readon
         ctx.report(finding('target-port-name-unknown', svc.path, valueSpan(p.targetPortPair),
           sameNameOtherProtocol
             ? `targetPort "${name}" is declared by the selected containers, but not with protocol ${protocol}.`
-            : `targetPort "${name}" is not a port name of the selected containers${names.length ? ` (they declare ${names.map((n) => `"${n}"`).join(', ')})` : ' (they declare no named ports)'}.`,
+            : `targetPort "${name}" is not a port name of the selected containers${names.length ? ` (they declare ${listText(names.map((n) => `"${n}"`))})` : ' (they declare no named ports)'}.`,
           { related }));
       }
     } else if (typeof s.value === 'number' && s.value > 0) {
@@ -106,14 +106,30 @@ export function checkNodePortConflicts(services: readonly ServiceModel[], ctx: C
     }
   }
   for (const [number, uses] of byNumber) {
-    const owners = new Set(uses.map((u) => identity(u.svc)));
+    const owners = new Map<string, number>(); // identity -> uses
+    for (const u of uses) owners.set(identity(u.svc), (owners.get(identity(u.svc)) ?? 0) + 1);
     if (owners.size < 2) continue; // one Service (possibly TCP and UDP sharing a node port) or the same object twice
     for (const u of uses) {
-      const others = uses.filter((o) => identity(o.svc) !== identity(u.svc));
+      // thousands of Services may share one number: name the first few, count the rest
+      const me = identity(u.svc);
+      const others: NodePortUse[] = [];
+      const otherNames = new Set<string>();
+      for (const o of uses) {
+        if (identity(o.svc) === me) continue;
+        if (others.length < MAX_RELATED) others.push(o);
+        otherNames.add(describeSvc(o.svc));
+        if (otherNames.size >= MAX_RELATED && others.length >= MAX_RELATED) break;
+      }
+      const related: RelatedInfo[] = others.map((o) => ({ path: o.svc.path, span: o.span, message: `${describeSvc(o.svc)} (${o.what})` }));
+      const otherUses = uses.length - owners.get(me)!;
+      if (otherUses > related.length) {
+        const last = related[related.length - 1];
+        related[related.length - 1] = { ...last, message: `${last.message} (and ${otherUses - related.length} more)` };
+      }
       ctx.report(finding('nodeport-conflict', u.svc.path, u.span,
-        `Node port ${number} is also used by ${[...new Set(others.map((o) => describeSvc(o.svc)))].join(', ')}; node ports are one cluster-wide pool whatever the protocol.`,
+        `Node port ${number} is also used by ${listText([...otherNames], Math.max(otherNames.size, owners.size - 1))}; node ports are one cluster-wide pool whatever the protocol.`,
         {
-          related: others.map((o) => ({ path: o.svc.path, span: o.span, message: `${describeSvc(o.svc)} (${o.what})` })),
+          related,
           fix: { kind: 'pin-node-port', span: u.span },
         }));
     }

@@ -11,6 +11,9 @@ import { normaliseWorkspacePath } from '../util/paths';
 
 export const CONFIG_FILE_NAMES = ['.service-reach.yaml', '.service-reach.yml'];
 
+/** At most this many findings about one config file (beside its YAML syntax problems). */
+const MAX_CONFIG_FINDINGS = 100;
+
 export interface PortRangeSetting {
   min: number;
   max: number;
@@ -63,7 +66,9 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
   const findings: Finding[] = [];
   const config: ServiceReachConfig = { ...DEFAULT_CONFIG, path };
   const parsed = parseYaml(text, { template: false });
-  for (const p of parsed.problems) findings.push(finding('yaml-syntax', path, p.span, `YAML syntax error in the config: ${p.message}`));
+  for (const p of parsed.problems) {
+    findings.push(p.limit ? finding('input-too-complex', path, p.span, p.message) : finding('yaml-syntax', path, p.span, `YAML syntax error in the config: ${p.message}`));
+  }
   const docs = parsed.documents.filter((d) => d.contents !== null);
   if (docs.length === 0) return { config, findings };
   const root = asMap(docs[0].contents);
@@ -71,13 +76,16 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
     findings.push(finding('config-invalid', path, docs[0].contents!.span, 'The config must be a mapping of settings (see SPEC §1.3).'));
     return { config, findings };
   }
-  const bad = (span: Span, message: string) => findings.push(finding('config-invalid', path, span, message));
+  // a hostile config (thousands of wrong keys) gives a bounded number of findings; valid settings still apply
+  const report = (f: Finding) => { if (findings.length < MAX_CONFIG_FINDINGS) findings.push(f); };
+  const bad = (span: Span, message: string) => report(finding('config-invalid', path, span, message));
 
   const walk = (map: YMap, shape: Shape, prefix: string) => {
     for (const pair of map.pairs) {
       const kind = shape[pair.name];
       const where = prefix + pair.name;
       if (kind === undefined) {
+        if (findings.length >= MAX_CONFIG_FINDINGS) continue;
         const hint = closest(Object.keys(shape), pair.name);
         bad(pair.key.span, `Unknown setting "${where}"${hint ? `; did you mean "${prefix}${hint}"?` : '.'}`);
         continue;
@@ -145,7 +153,7 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
           const filePart = hash < 0 ? raw : raw.slice(0, hash);
           const norm = normaliseWorkspacePath(filePart);
           if (!norm) {
-            findings.push(finding('config-path-outside-workspace', path, s.span, `"${raw}" leaves the workspace (absolute path or "..") and is ignored.`));
+            report(finding('config-path-outside-workspace', path, s.span, `"${raw}" leaves the workspace (absolute path or "..") and is ignored.`));
             continue;
           }
           refs.push({ text: raw, path: norm, fragment: hash < 0 ? undefined : raw.slice(hash + 1), span: s.span });

@@ -34,13 +34,41 @@ export function finding(
   message: string,
   extra: { severity?: Severity; related?: RelatedInfo[]; fix?: FixHint } = {},
 ): Finding {
+  const related = extra.related ?? [];
   return {
     code,
     severity: extra.severity ?? CODES[code].severity,
     message,
     path,
     span,
-    related: extra.related ?? [],
+    related: related.length > MAX_RELATED ? relatedList(related, (r) => r) : related,
     ...(extra.fix ? { fix: extra.fix } : {}),
   };
+}
+
+// ------------------------------------------------------------------------------------ bounded lists
+// A workspace may hold thousands of Services sharing a node port or thousands of security lists: a finding names
+// a few of them and counts the rest, so that findings stay small whatever the workspace (docs/robustness.md).
+
+/** At most this many related locations per finding. */
+export const MAX_RELATED = 20;
+
+/** At most this many names are spelt out in a message. */
+export const MAX_LISTED = 10;
+
+/** Related information for the first MAX_RELATED items; the last one says how many more there are. */
+export function relatedList<T>(items: readonly T[], info: (item: T) => RelatedInfo): RelatedInfo[] {
+  const out = items.slice(0, MAX_RELATED).map(info);
+  if (items.length > MAX_RELATED) {
+    const last = out[out.length - 1];
+    out[out.length - 1] = { ...last, message: `${last.message} (and ${items.length - MAX_RELATED} more)` };
+  }
+  return out;
+}
+
+/** `a, b, c`; past MAX_LISTED: `a, b, …, j and 12 more` (`total`: how many there are when `items` is a prefix). */
+export function listText(items: readonly string[], total = items.length): string {
+  const shown = items.slice(0, MAX_LISTED);
+  const more = total - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }

@@ -9,6 +9,11 @@
  * it swallow or nest the following top-level blocks. When a file has errors, it is therefore also read in
  * segments that start at each line beginning, in column 0, with a top-level Terraform keyword (`resource`,
  * `data`, `variable`, …); each segment is parsed on its own, so one broken block does not hide the next.
+ *
+ * Limits (hostile input; each one hit is a problem with `limit: true`, see docs/robustness.md): tree-sitter's
+ * memory grows with nesting, so only the text before the first bracket, string or interpolation nested deeper
+ * than `maxDepth` is parsed; a parse is cancelled (through tree-sitter's progress callback) after `maxMillis` in
+ * all, or when the process grew by `maxMemoryGrowth` bytes during it; blocks deeper than 64 are not converted.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -79,6 +84,19 @@ export interface HclParseResult {
   body: HclBody;
   problems: ParseProblem[];
 }
+
+export interface HclLimits {
+  /** brackets, strings and interpolations nested deeper than this are not read */
+  maxDepth: number;
+  /** the whole parse (including the re-reading of a broken file in segments) stops after this long */
+  maxMillis: number;
+  /** a parse stops when the process's resident memory grew by this many bytes during it */
+  maxMemoryGrowth: number;
+  /** how memory is measured (default `process.memoryUsage.rss`; tests pass their own) */
+  rss?: () => number;
+}
+
+export const DEFAULT_HCL_LIMITS: HclLimits = { maxDepth: 256, maxMillis: 5_000, maxMemoryGrowth: 512 * 1024 * 1024 };
 
 // ------------------------------------------------------------------------------------------------ set-up
 
@@ -157,36 +175,173 @@ function emptyBody(start: number, end: number): HclBody {
   return { items: [], attributes: [], blocks: [], span: { start, end } };
 }
 
-export function parseHcl(text: string): HclParseResult {
+export function parseHcl(fullText: string, limits: HclLimits = DEFAULT_HCL_LIMITS): HclParseResult {
   if (!parser) {
     const why = initError ? `: ${initError}` : '';
     return {
-      body: emptyBody(0, text.length),
+      body: emptyBody(0, fullText.length),
       problems: [{ message: `the HCL parser is not initialised${why}`, span: { start: 0, end: 0 } }],
     };
   }
-  const whole = parseSegment(parser, text, 0);
-  if (!whole.hasError) return { body: whole.body, problems: whole.problems };
+  const cut = hclDepthCut(fullText, limits.maxDepth);
+  const text = cut === undefined ? fullText : fullText.slice(0, cut);
+  const cutProblem: ParseProblem[] = cut === undefined ? [] : [{
+    message: `the HCL is nested deeper than ${limits.maxDepth} levels here; the rest of the file was not read`,
+    span: { start: cut, end: cut + 1 },
+    limit: true,
+  }];
+  const guard = new Guard(limits);
+  const whole = parseSegment(parser, text, 0, guard);
+  if (guard.stopped) return { body: emptyBody(0, fullText.length), problems: [...cutProblem, guard.problem(fullText)] };
+  if (!whole.hasError) return { body: whole.body, problems: [...whole.problems, ...cutProblem] };
 
   // the file has errors: read it again in top-level segments, so that one broken block does not hide others
   const starts = segmentStarts(text);
-  if (starts.length <= 1) return { body: whole.body, problems: whole.problems };
+  if (starts.length <= 1) return { body: whole.body, problems: [...whole.problems, ...cutProblem] };
   const items: HclItem[] = [];
   const problems: ParseProblem[] = [];
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i];
     const end = i + 1 < starts.length ? starts[i + 1] : text.length;
-    const seg = parseSegment(parser, text.slice(start, end), start);
-    items.push(...seg.body.items);
+    const seg = parseSegment(parser, text.slice(start, end), start, guard);
+    if (guard.stopped) {
+      // out of time in the second reading: the first one (which had errors) is what there is
+      return { body: whole.body, problems: [...whole.problems, ...cutProblem, guard.problem(fullText, true)] };
+    }
+    for (const item of seg.body.items) items.push(item);
     for (const p of seg.problems) if (problems.length < MAX_PROBLEMS) problems.push(p);
   }
+  for (const p of cutProblem) problems.push(p);
   const body: HclBody = {
     items,
     attributes: items.filter((x): x is HclAttribute => x.kind === 'attribute'),
     blocks: items.filter((x): x is HclBlock => x.kind === 'block'),
-    span: { start: 0, end: text.length },
+    span: { start: 0, end: fullText.length },
   };
   return { body, problems };
+}
+
+/** Stops tree-sitter (through its progress callback) when a parse runs out of time or memory. */
+class Guard {
+  private readonly deadline: number;
+  private readonly rss: () => number;
+  private readonly rss0: number;
+  private calls = 0;
+  stopped: 'time' | 'memory' | undefined;
+  /** UTF-16 offset (from the start of the file) the parser had reached when it was stopped */
+  at = 0;
+  base = 0;
+
+  constructor(private readonly limits: HclLimits) {
+    this.deadline = Date.now() + limits.maxMillis;
+    this.rss = limits.rss ?? (() => process.memoryUsage.rss());
+    this.rss0 = this.rss();
+  }
+
+  /** true: cancel the parse */
+  readonly check = (state: { currentOffset: number }): boolean => {
+    if (this.stopped) return true;
+    this.at = this.base + Math.floor(state.currentOffset / 2); // tree-sitter counts bytes of UTF-16
+    if (Date.now() > this.deadline) this.stopped = 'time';
+    else if ((++this.calls & 63) === 0 && this.rss() - this.rss0 > this.limits.maxMemoryGrowth) this.stopped = 'memory';
+    return this.stopped !== undefined;
+  };
+
+  /** `reread`: stopped while re-reading a broken file in segments (the first reading stands) */
+  problem(text: string, reread = false): ParseProblem {
+    const start = Math.max(0, Math.min(this.at, text.length));
+    const what = reread ? 'blocks after a syntax error may be missing' : 'the file was not read';
+    const message = this.stopped === 'memory'
+      ? `reading the HCL needed more than ${Math.round(this.limits.maxMemoryGrowth / 1048576)} MB; ${what}`
+      : `reading the HCL took longer than ${this.limits.maxMillis / 1000} s; ${what}`;
+    return { message, span: { start, end: Math.min(start + 1, text.length) }, limit: true };
+  }
+}
+
+/**
+ * The offset of the first bracket, string or template interpolation nested deeper than `maxDepth`, else
+ * undefined. A light scan (comments, strings with their escapes and `${…}` / `%{…}` interpolations, heredocs);
+ * where it errs, tree-sitter's own time and memory bounds still hold.
+ */
+export function hclDepthCut(text: string, maxDepth: number): number | undefined {
+  // the stack holds what is open: ( [ { for brackets, $ for an interpolation, " for a string, or a heredoc marker
+  const stack: string[] = [];
+  const n = text.length;
+  let i = 0;
+  const push = (what: string): boolean => {
+    if (stack.length >= maxDepth) return false;
+    stack.push(what);
+    return true;
+  };
+  while (i < n) {
+    const top = stack[stack.length - 1];
+    const c = text.charCodeAt(i);
+    if (top === '"' || (top !== undefined && top.length > 1)) {
+      // inside a string (ends at its quote or the line's end) or a heredoc (ends at its marker line)
+      if (top === '"') {
+        if (c === 92 /* \ */) { i += 2; continue; }
+        if (c === 34 /* " */ || c === 10 || c === 13) { stack.pop(); i++; continue; }
+      } else if (c === 10) {
+        const lineEnd = text.indexOf('\n', i + 1);
+        const line = text.slice(i + 1, lineEnd < 0 ? n : lineEnd).trim();
+        if (line === top.slice(2)) { stack.pop(); i = lineEnd < 0 ? n : lineEnd; continue; }
+      }
+      if ((c === 36 /* $ */ || c === 37 /* % */) && text.charCodeAt(i + 1) === 123 /* { */) {
+        if (!push('$')) return i;
+        i += 2;
+        continue;
+      }
+      if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === 123) { i += 3; continue; }
+      i++;
+      continue;
+    }
+    // expressions: at the top level, inside brackets or inside an interpolation
+    if (c === 35 /* # */ || (c === 47 /* / */ && text.charCodeAt(i + 1) === 47)) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? n : nl;
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 42 /* * */) {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+      continue;
+    }
+    if (c === 34) {
+      if (!push('"')) return i;
+      i++;
+      continue;
+    }
+    if (c === 60 /* < */ && text.charCodeAt(i + 1) === 60) {
+      let j = i + 2;
+      if (text.charCodeAt(j) === 45 /* - */) j++;
+      const start = j;
+      while (j < n && isIdentChar(text.charCodeAt(j))) j++;
+      if (j > start && (text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13)) {
+        if (!push('<<' + text.slice(start, j))) return i;
+        i = j;
+        continue;
+      }
+      i += 2;
+      continue;
+    }
+    if (c === 40 /* ( */ || c === 91 /* [ */ || c === 123 /* { */) {
+      if (!push(text[i])) return i;
+      i++;
+      continue;
+    }
+    if (c === 41 /* ) */ || c === 93 /* ] */ || c === 125 /* } */) {
+      const want = c === 41 ? '(' : c === 93 ? '[' : '{';
+      if (top === want || (c === 125 && top === '$')) stack.pop();
+      i++;
+      continue;
+    }
+    i++;
+  }
+  return undefined;
+}
+
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
 }
 
 /** Offsets of line starts that begin (in column 0) with a top-level keyword; always includes 0. */
@@ -217,15 +372,18 @@ interface SegmentResult {
   hasError: boolean;
 }
 
-function parseSegment(p: Parser, text: string, base: number): SegmentResult {
+function parseSegment(p: Parser, text: string, base: number, guard: Guard): SegmentResult {
   let tree: ReturnType<Parser['parse']> = null;
   try {
-    tree = p.parse(text);
+    guard.base = base;
+    tree = p.parse(text, null, { progressCallback: guard.check });
   } catch (e) {
+    p.reset();
     const message = e instanceof Error ? e.message : String(e);
     return { body: emptyBody(base, base + text.length), problems: [{ message: `HCL could not be read: ${message}`, span: { start: base, end: base } }], hasError: true };
   }
   if (!tree) {
+    p.reset(); // a cancelled parse would otherwise resume on the next call
     return { body: emptyBody(base, base + text.length), problems: [{ message: 'HCL could not be read', span: { start: base, end: base } }], hasError: true };
   }
   try {
@@ -354,7 +512,7 @@ class Converter {
   private block(node: TsNode, depth: number): HclBlock | null {
     if (depth > MAX_BLOCK_DEPTH) {
       if (this.problems.length < MAX_PROBLEMS) {
-        this.problems.push({ message: `blocks are nested deeper than ${MAX_BLOCK_DEPTH} levels; the inner ones are not read`, span: this.span(node) });
+        this.problems.push({ message: `blocks are nested deeper than ${MAX_BLOCK_DEPTH} levels; the inner ones are not read`, span: this.span(node), limit: true });
       }
       return null;
     }

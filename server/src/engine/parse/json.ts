@@ -3,6 +3,10 @@
  *
  * `parseJson` is tolerant: it returns as much of a tree as it can read together with problems (with spans), and
  * never throws. Offsets are UTF-16 offsets into the text, as everywhere in the engine.
+ *
+ * Limits: jsonc-parser's parser recurses once per nesting level, so the text is first scanned (with its own,
+ * iterative scanner) and only the part before the first value nested deeper than `maxDepth` is parsed; that
+ * cut is a problem with `limit: true`. A byte-order mark is read as white space (offsets unchanged).
  */
 import * as jsonc from 'jsonc-parser';
 import type { ParseProblem } from '../sources/model';
@@ -17,7 +21,14 @@ export interface JsonParseOptions {
   allowComments?: boolean;
   /** accept a trailing comma silently (default false) */
   allowTrailingComma?: boolean;
+  /** objects and arrays nested deeper than this are not read (default 256) */
+  maxDepth?: number;
 }
+
+export const JSON_LIMITS = { maxDepth: 256 } as const;
+
+// jsonc-parser's SyntaxKind values (a const enum in its typings, which a bundler cannot inline)
+const TOKEN = { openBrace: 1, closeBrace: 2, openBracket: 3, closeBracket: 4, eof: 17 } as const;
 
 export interface JsonParseResult {
   root: JsonNode | null;
@@ -49,8 +60,12 @@ const ERROR_MESSAGES: Record<number, string> = {
 export function parseJson(text: string, options: JsonParseOptions = {}): JsonParseResult {
   const errors: jsonc.ParseError[] = [];
   let root: JsonNode | undefined;
+  const maxDepth = options.maxDepth ?? JSON_LIMITS.maxDepth;
+  // a BOM is not JSON, but editors write it: read it as a space, which keeps every offset
+  const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  const cut = depthCut(source, maxDepth);
   try {
-    root = jsonc.parseTree(text, errors, {
+    root = jsonc.parseTree(cut === undefined ? source : source.slice(0, cut), errors, {
       disallowComments: !options.allowComments,
       allowTrailingComma: !!options.allowTrailingComma,
       allowEmptyContent: false,
@@ -62,6 +77,7 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
   }
   const problems: ParseProblem[] = [];
   for (const err of errors) {
+    if (cut !== undefined && err.offset >= cut) continue; // the end of the part that was read, not of the text
     if (problems.length >= MAX_PROBLEMS) {
       problems.push({ message: `too many JSON problems; only the first ${MAX_PROBLEMS} are shown`, span: problems[problems.length - 1].span });
       break;
@@ -71,7 +87,33 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
     const message = ERROR_MESSAGES[err.error] ?? `JSON syntax error (${jsonc.printParseErrorCode(err.error)})`;
     problems.push({ message, span: { start, end: end === start ? Math.min(text.length, start + 1) : end } });
   }
+  if (cut !== undefined) {
+    problems.push({
+      message: `the JSON is nested deeper than ${maxDepth} levels here; the rest of the file was not read`,
+      span: { start: cut, end: cut + 1 },
+      limit: true,
+    });
+  }
   return { root: root ?? null, problems };
+}
+
+/**
+ * The offset of the first `{` or `[` nested deeper than `maxDepth`, else undefined. Scanned with jsonc-parser's
+ * own scanner (strings and comments as it reads them); a closer pops only a matching opener, so the count never
+ * falls below the parser's own depth.
+ */
+function depthCut(text: string, maxDepth: number): number | undefined {
+  const scanner = jsonc.createScanner(text, true);
+  const open: number[] = [];
+  for (let t: number = scanner.scan(); t !== TOKEN.eof; t = scanner.scan()) {
+    if (t === TOKEN.openBrace || t === TOKEN.openBracket) {
+      if (open.length >= maxDepth) return scanner.getTokenOffset();
+      open.push(t);
+    } else if (t === TOKEN.closeBrace || t === TOKEN.closeBracket) {
+      if (open[open.length - 1] === (t === TOKEN.closeBrace ? TOKEN.openBrace : TOKEN.openBracket)) open.pop();
+    }
+  }
+  return undefined;
 }
 
 export function jsonSpan(node: JsonNode): Span {

@@ -84,8 +84,8 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): 
 
   const parser = new SaxesParser({ position: true });
 
-  const addProblem = (message: string, s: Span): void => {
-    problems.push({ message, span: s });
+  const addProblem = (message: string, s: Span, limit = false): void => {
+    problems.push(limit ? { message, span: s, limit } : { message, span: s });
     if (problems.length >= limits.maxProblems) {
       problems.push({ message: `too many XML problems; stopped reading after ${limits.maxProblems}`, span: s });
       throw new StopParsing();
@@ -106,12 +106,12 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): 
     const lt = Math.max(0, text.lastIndexOf('<', Math.max(0, pos - 1)));
     const depth = stack.length + 1;
     if (depth > limits.maxDepth) {
-      addProblem(`XML elements are nested deeper than ${limits.maxDepth} levels; stopped reading`, { start: lt, end: pos });
+      addProblem(`XML elements are nested deeper than ${limits.maxDepth} levels; stopped reading`, { start: lt, end: pos }, true);
       throw new StopParsing();
     }
     elementCount++;
     if (elementCount > limits.maxElements) {
-      addProblem(`the XML document has more than ${limits.maxElements} elements; stopped reading`, { start: lt, end: pos });
+      addProblem(`the XML document has more than ${limits.maxElements} elements; stopped reading`, { start: lt, end: pos }, true);
       throw new StopParsing();
     }
     reading.current = {
@@ -194,7 +194,7 @@ export function parseXml(text: string, limits: XmlLimits = DEFAULT_XML_LIMITS): 
       addProblem('the DOCTYPE declares entities; DTDs are not processed and entities are not expanded', {
         start,
         end: pos,
-      });
+      }, true);
     }
   });
 

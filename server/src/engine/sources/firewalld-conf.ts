@@ -27,6 +27,12 @@ function trimmed(text: string, start: number, end: number): Span {
   return { start: s, end: e };
 }
 
+/** The offset of the first `code` in `text[start, end)`, else -1 (a search bounded by the line: linear overall). */
+function indexIn(text: string, code: number, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === code) return i;
+  return -1;
+}
+
 export function readFirewalldConf(path: string, text: string): ReadResult<FirewalldConf> {
   const problems: ParseProblem[] = [];
   const lines: ConfLine[] = [];
@@ -37,9 +43,9 @@ export function readFirewalldConf(path: string, text: string): ReadResult<Firewa
     const line = trimmed(text, lineStart, lineEnd);
     const first = text[line.start];
     if (line.end > line.start && first !== '#' && first !== ';') {
-      const eq = text.indexOf('=', line.start);
-      const secondEq = eq >= 0 && eq < line.end ? text.indexOf('=', eq + 1) : -1;
-      if (eq < 0 || eq >= line.end || (secondEq >= 0 && secondEq < line.end)) {
+      const eq = indexIn(text, 61 /* = */, line.start, line.end);
+      const secondEq = eq >= 0 ? indexIn(text, 61, eq + 1, line.end) : -1;
+      if (eq < 0 || secondEq >= 0) {
         if (problems.length < 50) problems.push({ message: 'invalid line: expected KEY=value', span: line });
       } else {
         const keySpan = trimmed(text, line.start, eq);
@@ -60,7 +66,7 @@ export function readFirewalldConf(path: string, text: string): ReadResult<Firewa
   for (const l of lines) {
     if (l.value === '') continue;
     if (seen.has(l.key)) {
-      if (l.key === 'DefaultZone' || l.key === 'StrictForwardPorts') {
+      if ((l.key === 'DefaultZone' || l.key === 'StrictForwardPorts') && problems.length < 50) {
         problems.push({ message: `${l.key} is defined more than once; firewalld uses the first definition`, span: l.keySpan });
       }
       continue;

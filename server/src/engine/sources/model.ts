@@ -9,6 +9,8 @@ export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export interface ParseProblem {
   message: string;
   span: Span;
+  /** a safety limit was hit (depth, size, alias expansion, time): reported as `input-too-complex`, not as a syntax error */
+  limit?: boolean;
 }
 
 export interface PortRange {
