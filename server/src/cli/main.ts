@@ -119,17 +119,3 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   else io.stdout(formatText(placed, summary));
   return summary.errors > 0 ? 1 : 0;
 }
-
-if (require.main === module) {
-  main(process.argv.slice(2), {
-    cwd: process.cwd(),
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-  }).then(
-    (code) => { process.exitCode = code; },
-    (err) => {
-      process.stderr.write(`service-reach: internal error: ${(err as Error).stack ?? String(err)}\n`);
-      process.exitCode = 2;
-    },
-  );
-}

@@ -62,6 +62,22 @@ function ruleCovers(rule: Rule, seg: PortRange): boolean | 'unknown' {
   }
 }
 
+/** Cut `range` into segments on which every rule either covers all ports or none. */
+function segments(rules: readonly Rule[], range: PortRange): PortRange[] {
+  const cuts = new Set<number>([range.min, range.max + 1]);
+  for (const r of rules) {
+    if (r.ports.kind !== 'ranges') continue;
+    for (const pr of r.ports.ranges) {
+      if (pr.min > range.min && pr.min <= range.max) cuts.add(pr.min);
+      if (pr.max + 1 > range.min && pr.max + 1 <= range.max) cuts.add(pr.max + 1);
+    }
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const out: PortRange[] = [];
+  for (let i = 0; i + 1 < points.length; i++) out.push({ min: points[i], max: points[i + 1] - 1 });
+  return out;
+}
+
 function sourceSet(rule: Rule, worldOnly: boolean): { set: AddressSet; unknown: boolean; lb: boolean } {
   const familySet = rule.family === 'ipv4' ? AddressSet.family(4) : rule.family === 'ipv6' ? AddressSet.family(6) : AddressSet.ALL;
   const s = rule.source;
@@ -87,21 +103,11 @@ function sourceSet(rule: Rule, worldOnly: boolean): { set: AddressSet; unknown: 
  */
 export function allowedAddresses(rules: readonly Rule[], protocol: Protocol, range: PortRange, worldOnly = false): AllowedAnswer {
   const relevant = rules.filter((r) => protocolMatches(r, protocol) !== false);
-  // cut the range into segments on which every rule either covers all ports or none
-  const cuts = new Set<number>([range.min, range.max + 1]);
-  for (const r of relevant) {
-    if (r.ports.kind !== 'ranges') continue;
-    for (const pr of r.ports.ranges) {
-      if (pr.min > range.min && pr.min <= range.max) cuts.add(pr.min);
-      if (pr.max + 1 > range.min && pr.max + 1 <= range.max) cuts.add(pr.max + 1);
-    }
-  }
-  const points = [...cuts].sort((a, b) => a - b);
+  const segs = segments(relevant, range);
   let total: AddressSet | null = null;
   let unknown = false;
   let lbEverywhere = true;
-  for (let i = 0; i + 1 < points.length; i++) {
-    const seg = { min: points[i], max: points[i + 1] - 1 };
+  for (const seg of segs) {
     let allow = AddressSet.EMPTY;
     let deny = AddressSet.EMPTY;
     let lbHere = false;
@@ -125,7 +131,7 @@ export function allowedAddresses(rules: readonly Rule[], protocol: Protocol, ran
     total = total === null ? segSet : total.intersect(segSet);
     if (!lbHere) lbEverywhere = false;
   }
-  return { set: total ?? AddressSet.EMPTY, unknown, fromLoadBalancer: lbEverywhere && points.length > 1 };
+  return { set: total ?? AddressSet.EMPTY, unknown, fromLoadBalancer: lbEverywhere && segs.length > 0 };
 }
 
 export function isFromLoadBalancer(t: Traffic): boolean {
@@ -161,17 +167,7 @@ function sourceMatches(rule: Rule, from: From, traffic: Traffic): boolean | 'unk
  */
 export function rulesAllow(rules: readonly Rule[], protocol: Protocol, range: PortRange, from: From, traffic: Traffic): boolean {
   const relevant = rules.filter((r) => protocolMatches(r, protocol) !== false);
-  const cuts = new Set<number>([range.min, range.max + 1]);
-  for (const r of relevant) {
-    if (r.ports.kind !== 'ranges') continue;
-    for (const pr of r.ports.ranges) {
-      if (pr.min > range.min && pr.min <= range.max) cuts.add(pr.min);
-      if (pr.max + 1 > range.min && pr.max + 1 <= range.max) cuts.add(pr.max + 1);
-    }
-  }
-  const points = [...cuts].sort((a, b) => a - b);
-  for (let i = 0; i + 1 < points.length; i++) {
-    const seg = { min: points[i], max: points[i + 1] - 1 };
+  for (const seg of segments(relevant, range)) {
     let allowed = false;
     for (const r of relevant) {
       const covers = ruleCovers(r, seg);
