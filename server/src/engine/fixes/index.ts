@@ -87,6 +87,13 @@ export interface FixAllPlan {
  */
 export function planFixAll(ws: Workspace, opts: { paths?: readonly string[]; skip?: (f: Finding) => boolean } = {}): FixAllPlan {
   const ctx = new FixContext(ws);
+  // Fast path: take every fix that fits and check each touched file once. Only when the files would then read
+  // worse than before, go fix by fix (each checked against its file), which costs a parse per fix.
+  return choose(ctx, opts, false) ?? choose(ctx, opts, true)!;
+}
+
+function choose(ctx: FixContext, opts: { paths?: readonly string[]; skip?: (f: Finding) => boolean }, checkEach: boolean): FixAllPlan | undefined {
+  const ws = ctx.ws;
   const inScope = (p: string) => !opts.paths || opts.paths.includes(p);
   const all = ctx.analysis.findings.filter((f) => f.fix);
   const candidates = all.filter((f) => inScope(f.path) && !opts.skip?.(f));
@@ -104,13 +111,16 @@ export function planFixAll(ws: Workspace, opts: { paths?: readonly string[]; ski
     }
     const first = plannedFixes(ctx, f, true).find((x) => x.plans.length > 0);
     if (!first || !fits(accepted, first.plans)) continue;
-    const touched = [...new Set(first.plans.map((p) => p.path))];
-    const together = renderPlanned([...accepted, ...first.plans]).filter((e) => touched.includes(e.path));
-    if (!acceptable(ctx, together, touched)) continue;
-    accepted.push(...first.plans);
+    if (checkEach) {
+      const touched = [...new Set(first.plans.map((p) => p.path))];
+      const together = renderPlanned([...accepted, ...first.plans]).filter((e) => touched.includes(e.path));
+      if (!acceptable(ctx, together, touched)) continue;
+    }
+    for (const p of first.plans) accepted.push(p);
     fixed.push(f);
   }
   const edits = renderPlanned(accepted).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.start - b.span.start || a.span.end - b.span.end));
+  if (!checkEach && edits.length > 0 && !acceptable(ctx, edits, edits.map((e) => e.path))) return undefined;
   return { edits, fixed };
 }
 
