@@ -12,7 +12,7 @@ import {
 
 export type ReadResult =
   | { kind: 'text'; text: string }
-  | { kind: 'skipped'; reason: SkipReason; detail: string }
+  | { kind: 'skipped'; reason: SkipReason; detail: string; /** reason `outside`: where the link leads */ target?: string }
   | { kind: 'directory' }
   | { kind: 'missing' };
 
@@ -26,9 +26,10 @@ export async function readUnderPolicy(realRoot: string, abs: string, maxFileSize
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'missing' } : { kind: 'skipped', reason: 'unreadable', detail: (err as Error).message };
   }
+  // a link that leads out of the workspace, to a file or a folder, is refused (and a folder so reached never listed)
+  if (!relativeStaysInside(path.relative(realRoot, real))) return { kind: 'skipped', reason: 'outside', detail: `is a link to ${real}, outside the workspace`, target: real };
   if (stat.isDirectory()) return { kind: 'directory' };
   if (!stat.isFile()) return { kind: 'skipped', reason: 'unreadable', detail: 'not a regular file' };
-  if (!relativeStaysInside(path.relative(realRoot, real))) return { kind: 'skipped', reason: 'outside', detail: `is a link to ${real}, outside the workspace` };
   const large = tooLarge(stat.size, maxFileSize);
   if (large) return { kind: 'skipped', reason: 'too-large', detail: large };
   let buf: Buffer;
@@ -47,11 +48,29 @@ export function toRelative(root: string, abs: string): string | undefined {
   return rel.split(path.sep).join('/');
 }
 
+/** Links to folders that lead out of the workspace, found while walking (the CLI's policy: refused where the config names them). */
+export interface OutsideLinks {
+  /** the workspace root with links resolved */
+  realRoot: string;
+  found(rel: string, target: string): void;
+}
+
+/** Where a link to a folder leads, when that is outside the workspace; else undefined (not a link, not to a folder, inside). */
+export async function linkedFolderOutside(realRoot: string, abs: string): Promise<string | undefined> {
+  try {
+    if (!(await fs.lstat(abs)).isSymbolicLink() || !(await fs.stat(abs)).isDirectory()) return undefined;
+    const target = await fs.realpath(abs);
+    return relativeStaysInside(path.relative(realRoot, target)) ? undefined : target;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The candidate files below a folder (workspace-relative POSIX paths), folders skipped by the policy, linked
- * folders not followed. Yields between directories.
+ * folders not followed (those that lead out of the workspace told to `outside`). Yields between directories.
  */
-export async function* walkCandidates(root: string, start: string, configPath?: string): AsyncGenerator<string> {
+export async function* walkCandidates(root: string, start: string, configPath?: string, outside?: OutsideLinks): AsyncGenerator<string> {
   const stack = [start];
   while (stack.length) {
     const dir = stack.pop()!;
@@ -70,14 +89,20 @@ export async function* walkCandidates(root: string, start: string, configPath?: 
       }
       if (!d.isFile() && !d.isSymbolicLink()) continue;
       const rel = toRelative(root, abs);
-      if (!rel || !isCandidate(rel, configPath)) continue;
+      if (!rel) continue;
       if (d.isSymbolicLink()) {
         try {
-          if ((await fs.stat(abs)).isDirectory()) continue; // never follow linked folders
+          if ((await fs.stat(abs)).isDirectory()) {
+            // never follow linked folders; one that leads out of the workspace is reported
+            const target = outside && await linkedFolderOutside(outside.realRoot, abs);
+            if (outside && target) outside.found(rel, target);
+            continue;
+          }
         } catch {
           continue;
         }
       }
+      if (!isCandidate(rel, configPath)) continue;
       yield rel;
     }
   }

@@ -6,11 +6,13 @@ import * as fs from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { Workspace } from '../engine';
+import type { Position, Range } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { Workspace, type Span } from '../engine';
 import { isCandidate, inSkippedDirectory, skipsDirectory } from '../engine/util/load-policy';
 import { normaliseWorkspacePath } from '../engine/util/paths';
 import { Positions } from './convert';
-import { readUnderPolicy, toRelative, walkCandidates } from './files';
+import { linkedFolderOutside, readUnderPolicy, toRelative, walkCandidates, type OutsideLinks } from './files';
 
 export interface FolderSettings {
   maxFileSize: number;
@@ -19,6 +21,41 @@ export interface FolderSettings {
 }
 
 export type FolderEvent = 'changed' | 'unchanged';
+
+/**
+ * Positions that, for a file open in the editor, come from its TextDocument: the document keeps its line
+ * offsets up to date edit by edit, where a LineIndex of a file of 36,000 lines would be built again after every
+ * keystroke. (Both read LF, CRLF and a lone CR as a line break, and never put an offset past one.)
+ */
+class EditorPositions extends Positions {
+  constructor(
+    private readonly text: (path: string) => string | undefined,
+    private readonly document: (path: string) => TextDocument | undefined,
+  ) {
+    super(text);
+  }
+
+  /** The open document of `path`, when the workspace holds its text (not, say, a skipped file's). */
+  private open(path: string): TextDocument | undefined {
+    const d = this.document(path);
+    return d && d.getText() === this.text(path) ? d : undefined;
+  }
+
+  override range(path: string, span: Span): Range {
+    const d = this.open(path);
+    return d ? { start: d.positionAt(span.start), end: d.positionAt(span.end) } : super.range(path, span);
+  }
+
+  override position(path: string, offset: number): Position {
+    const d = this.open(path);
+    return d ? d.positionAt(offset) : super.position(path, offset);
+  }
+
+  override offset(path: string, position: Position): number {
+    const d = this.open(path);
+    return d ? d.offsetAt(position) : super.offset(path, position);
+  }
+}
 
 export class Folder {
   ws: Workspace;
@@ -30,6 +67,8 @@ export class Folder {
   /** files with open editors: their text comes from the client, not from disk */
   readonly open = new Set<string>();
   configPath: string | undefined;
+  /** links (to files or folders) that lead out of the workspace: never read, reported to the engine with `skipFile` */
+  private readonly outsideLinks = new Set<string>();
 
   constructor(
     readonly uri: string,
@@ -38,13 +77,19 @@ export class Folder {
     readonly loose: boolean,
     private settings: FolderSettings,
     private readonly log: (message: string) => void,
+    /** the editor's document of a URI, when it is open */
+    private readonly documentOf: (uri: string) => TextDocument | undefined = () => undefined,
   ) {
     let real = root;
     try { real = fs.realpathSync(root); } catch { /* a folder that is gone: nothing inside it is read */ }
     this.realRoot = real;
     this.configPath = this.configPathOf(settings);
     this.ws = new Workspace({ configPath: this.configPath });
-    this.positions = new Positions((p) => this.ws.getText(p));
+    this.positions = this.makePositions();
+  }
+
+  private makePositions(): Positions {
+    return new EditorPositions((p) => this.ws.getText(p), (p) => (this.open.has(p) ? this.documentOf(this.uriOf(p)) : undefined));
   }
 
   private configPathOf(settings: FolderSettings): string | undefined {
@@ -66,8 +111,9 @@ export class Folder {
     this.settings = settings;
     this.configPath = this.configPathOf(settings);
     this.ws = new Workspace({ configPath: this.configPath });
-    this.positions = new Positions((p) => this.ws.getText(p));
+    this.positions = this.makePositions();
     this.indexed = false;
+    this.outsideLinks.clear();
     for (const [rel, text] of openTexts) this.ws.setFile(rel, text);
   }
 
@@ -86,7 +132,7 @@ export class Folder {
   async index(progress: (read: number) => void, cancelled: () => boolean): Promise<void> {
     if (this.loose) { this.indexed = true; return; }
     let n = 0;
-    for await (const rel of walkCandidates(this.root, this.root, this.configPath)) {
+    for await (const rel of walkCandidates(this.root, this.root, this.configPath, this.outside())) {
       if (cancelled()) return;
       await this.load(rel);
       if (++n % 25 === 0) progress(n);
@@ -99,28 +145,38 @@ export class Folder {
 
   /** (Re-)read one file from disk under the policy; open files keep their editor text. */
   async load(rel: string): Promise<FolderEvent> {
-    if (this.open.has(rel) || inSkippedDirectory(rel)) return 'unchanged';
+    // a loose folder holds only the documents open in it and reads nothing from disk (a file event for its folder,
+    // /tmp say, would otherwise walk it, and whatever workspace folder lies below it, a second time)
+    if (this.loose || this.open.has(rel) || inSkippedDirectory(rel)) return 'unchanged';
     if (!(isCandidate(rel, this.configPath) || rel === this.configPath)) {
-      // not a file we read; a folder that appeared is walked
+      // not a file we read; a folder that appeared is walked (a linked one that leads out is refused)
+      const target = await linkedFolderOutside(this.realRoot, path.join(this.root, ...rel.split('/')));
+      if (target) { this.linkedOut(rel, target); return 'changed'; }
       if (skipsDirectory(path.posix.basename(rel)) || !(await isDirectory(path.join(this.root, ...rel.split('/'))))) return 'unchanged';
       return (await this.loadDirectory(rel)) ? 'changed' : 'unchanged';
     }
     const before = this.ws.getText(rel);
     const r = await readUnderPolicy(this.realRoot, path.join(this.root, ...rel.split('/')), this.settings.maxFileSize);
     if (this.open.has(rel)) return 'unchanged'; // opened while we were reading
+    const wasOutside = this.outsideLinks.delete(rel);
     switch (r.kind) {
       case 'text':
         this.ws.setFile(rel, r.text);
         return before === r.text ? 'unchanged' : 'changed';
       case 'missing': {
-        const had = before !== undefined || this.published.has(rel);
+        const had = before !== undefined || this.published.has(rel) || wasOutside;
         this.ws.removeFile(rel);
         return had ? 'changed' : 'unchanged';
       }
-      case 'directory':
-        return (await this.loadDirectory(rel)) ? 'changed' : 'unchanged';
+      case 'directory': {
+        // a file replaced by a folder of the same name: the file is gone
+        const had = before !== undefined || this.published.has(rel) || wasOutside;
+        this.ws.removeFile(rel);
+        return (await this.loadDirectory(rel)) || had ? 'changed' : 'unchanged';
+      }
       case 'skipped':
         if (r.reason === 'too-large') this.ws.skipFile(rel, 'file-too-large', `${rel} was skipped: ${r.detail}.`);
+        else if (r.reason === 'outside') this.linkedOut(rel, r.target ?? 'outside');
         else {
           this.ws.removeFile(rel);
           if (r.reason !== 'binary') this.log(`skipped ${rel}: ${r.detail}`);
@@ -132,7 +188,7 @@ export class Folder {
   /** A folder appeared (created, moved in): read what is below it. */
   async loadDirectory(rel: string): Promise<boolean> {
     let changed = false;
-    for await (const f of walkCandidates(this.root, path.join(this.root, ...rel.split('/')), this.configPath)) {
+    for await (const f of walkCandidates(this.root, path.join(this.root, ...rel.split('/')), this.configPath, this.outside())) {
       if ((await this.load(f)) === 'changed') changed = true;
     }
     return changed;
@@ -142,12 +198,29 @@ export class Folder {
   removed(rel: string): boolean {
     if (this.open.has(rel)) return false;
     let changed = false;
-    if (this.ws.hasFile(rel) || this.published.has(rel)) { this.ws.removeFile(rel); changed = true; }
+    if (this.ws.hasFile(rel) || this.published.has(rel) || this.outsideLinks.delete(rel)) { this.ws.removeFile(rel); changed = true; }
     const prefix = rel + '/';
     for (const p of this.ws.paths()) {
       if (p.startsWith(prefix) && !this.open.has(p)) { this.ws.removeFile(p); changed = true; }
     }
+    for (const p of this.outsideLinks) {
+      if (p.startsWith(prefix)) { this.outsideLinks.delete(p); this.ws.removeFile(p); changed = true; }
+    }
     return changed;
+  }
+
+  private outside(): OutsideLinks {
+    return { realRoot: this.realRoot, found: (rel, target) => this.linkedOut(rel, target) };
+  }
+
+  /**
+   * A link (to a file or a folder) that leads out of the workspace: never read; where the config names it (or a
+   * file below it) the engine reports `config-path-outside-workspace` — the CLI's policy (cli/main.ts), same words.
+   */
+  private linkedOut(rel: string, target: string): void {
+    this.outsideLinks.add(rel);
+    this.ws.skipFile(rel, 'config-path-outside-workspace', `a symbolic link to ${target}`);
+    this.log(`skipped ${rel}: is a link to ${target}, outside the workspace`);
   }
 }
 

@@ -43,6 +43,13 @@ export const DEFAULT_SETTINGS: Settings = { maxFileSize: DEFAULT_MAX_FILE_SIZE, 
 /** Quiet time after the last change before diagnostics are recomputed, and the longest a burst may delay them. */
 const DEBOUNCE_MS = 120;
 const MAX_WAIT_MS = 600;
+/**
+ * After an edit the wait is twice what the folder's last analysis took, within [MIN_DEBOUNCE_MS, DEBOUNCE_MS]:
+ * an incremental analysis (one document parsed again, the Services it affects checked again) takes milliseconds,
+ * so diagnostics follow the typing; a slow one (the first, or after a rule source changed) is not started on
+ * every keystroke. A burst of events closer than the minimum still makes one analysis.
+ */
+const MIN_DEBOUNCE_MS = 20;
 
 function version(): string {
   // out/server/src/lsp/ (and out/…/ in tests); '../package.json' from the bundle, dist/server.js
@@ -85,7 +92,9 @@ export class ServiceReachServer {
   private timer: NodeJS.Timeout | undefined;
   private firstDirtyAt: number | undefined;
   private readonly generation = new Map<Folder, number>();
-  private readonly lensKeys = new Map<string, string>();
+  /** per open document: the lenses last computed (their key) and for which version of it */
+  private readonly lensKeys = new Map<string, { version: number; key: string }>();
+  private lensRefreshQueued = false;
   private queue: Promise<unknown> = Promise.resolve();
   private shuttingDown = false;
 
@@ -123,7 +132,11 @@ export class ServiceReachServer {
     const c = this.connection;
     c.onInitialize(async (p: InitializeParams) => {
       try {
-        return await this.initialize(p);
+        const result = await this.initialize(p);
+        // `initialize` comes once: a second one (a client bug) is refused before the library acts on it (it would
+        // replace the workspace folders, and its watchdog would follow the new processId and exit if that is gone)
+        c.onRequest('initialize', () => new ResponseError<InitializeError>(ErrorCodes.InvalidRequest, 'service-reach: initialize was already received', { retry: false }));
+        return result;
       } catch (err) {
         this.error('initialize', err);
         return new ResponseError<InitializeError>(ErrorCodes.InternalError, `service-reach: initialize failed: ${(err as Error)?.message ?? String(err)}`, { retry: false });
@@ -169,7 +182,10 @@ export class ServiceReachServer {
     c.onCodeLens(this.request('codeLens', (p) => {
       const t = this.target(p.textDocument.uri);
       if (!t || !this.settings.codeLens.enable) return [];
-      return this.lenses(t.folder, t.rel);
+      const lenses = this.lenses(t.folder, t.rel);
+      const doc = this.documents.get(p.textDocument.uri);
+      if (doc) this.lensKeys.set(doc.uri, { version: doc.version, key: ServiceReachServer.lensKey(lenses) });
+      return lenses;
     }));
     c.onDocumentSymbol(this.request('documentSymbol', (p) => {
       const t = this.target(p.textDocument.uri);
@@ -255,6 +271,7 @@ export class ServiceReachServer {
           for (const rel of f.published.keys()) this.connection.sendDiagnostics({ uri: f.uriOf(rel), diagnostics: [] });
         }
         for (const a of e.added) {
+          if (this.folders.some((x) => x.uri === a?.uri)) continue; // added twice: two Workspaces would publish for the same files
           const f = this.makeFolder(a);
           if (f) { this.folders.push(f); void this.indexFolder(f); }
         }
@@ -269,6 +286,7 @@ export class ServiceReachServer {
 
   private makeFolder(r: WorkspaceFolder): Folder | undefined {
     let fsPath: string;
+    if (typeof r?.uri !== 'string') return undefined; // (URI.parse(null) is file:///null)
     try {
       const u = URI.parse(r.uri);
       if (u.scheme !== 'file') return undefined;
@@ -276,7 +294,7 @@ export class ServiceReachServer {
     } catch {
       return undefined;
     }
-    return new Folder(r.uri, fsPath, false, this.settings, (m) => this.log(m));
+    return new Folder(r.uri, fsPath, false, this.settings, (m) => this.log(m), (uri) => this.documents.get(uri));
   }
 
   private async refreshSettings(pushed: unknown, reindex = true): Promise<void> {
@@ -351,7 +369,7 @@ export class ServiceReachServer {
     const dir = path.dirname(fsPath);
     let f = this.loose.get(dir);
     if (!f && createLoose) {
-      f = new Folder(URI.file(dir).toString(), dir, true, this.settings, (m) => this.log(m));
+      f = new Folder(URI.file(dir).toString(), dir, true, this.settings, (m) => this.log(m), (uri) => this.documents.get(uri));
       f.indexed = true;
       this.loose.set(dir, f);
     }
@@ -370,8 +388,9 @@ export class ServiceReachServer {
     const rel = folder?.relOf(doc.uri);
     // the same files as on disk: candidates only, nothing under node_modules or .git
     if (!folder || !rel || inSkippedDirectory(rel) || (!isCandidate(rel, folder.configPath) && rel !== folder.configPath)) return;
+    const text: unknown = doc.getText();
+    if (typeof text !== 'string') return; // a didOpen whose `text` is not a string (TextDocument keeps it as given)
     folder.open.add(rel);
-    const text = doc.getText();
     if (text.length > this.settings.maxFileSize) folder.ws.skipFile(rel, 'file-too-large', `${rel} was skipped: ${text.length} characters is over the limit of ${this.settings.maxFileSize}.`);
     else folder.ws.setFile(rel, text);
     this.schedule(folder);
@@ -393,7 +412,11 @@ export class ServiceReachServer {
 
   // ---------------------------------------------------------------------------------------- diagnostics
 
-  private schedule(folder: Folder, delay = DEBOUNCE_MS): void {
+  private debounce(folder: Folder): number {
+    return Math.round(Math.max(MIN_DEBOUNCE_MS, Math.min(DEBOUNCE_MS, 2 * folder.ws.stats.lastAnalysisMs)));
+  }
+
+  private schedule(folder: Folder, delay = this.debounce(folder)): void {
     if (this.shuttingDown) return;
     this.dirty.add(folder);
     const now = Date.now();
@@ -417,7 +440,7 @@ export class ServiceReachServer {
         this.error(`analysis of ${folder.root}`, err);
       }
     }
-    this.refreshLenses();
+    this.queueLensRefresh();
     if (analysed.length && this.initOptions.exposureView === true) {
       const params: AnalysisChangedParams = { folders: analysed };
       void this.connection.sendNotification(ANALYSIS_CHANGED_NOTIFICATION, params).catch((err) => this.error('analysisChanged', err));
@@ -457,17 +480,43 @@ export class ServiceReachServer {
     return out;
   }
 
-  /** Ask the client to fetch lenses again when an open file's chains changed because of another file. */
+  private static lensKey(lenses: readonly CodeLens[]): string {
+    return JSON.stringify(lenses.map((l) => [l.range.start.line, l.command?.title]));
+  }
+
+  /** Lenses are compared after the diagnostics are out (and pending requests answered), not before. */
+  private queueLensRefresh(): void {
+    if (this.lensRefreshQueued) return;
+    this.lensRefreshQueued = true;
+    setImmediate(() => {
+      this.lensRefreshQueued = false;
+      if (this.shuttingDown) return;
+      try { this.refreshLenses(); } catch (err) { this.error('codeLens refresh', err); }
+    });
+  }
+
+  /**
+   * Ask the client to fetch lenses again when an open file's chains changed because of another file. Only the
+   * lenses the client holds are compared: those it asked for, of the document as it is now. A document edited
+   * since is skipped (the client asks for its lenses after an edit anyway, and working out the chains of a file
+   * of a thousand Services on every keystroke would hold up everything else).
+   */
   private refreshLenses(): void {
     if (!this.caps.lensRefresh || !this.settings.codeLens.enable) return;
     let changed = false;
     for (const doc of this.documents.all()) {
+      const known = this.lensKeys.get(doc.uri);
+      if (!known) continue;
+      if (known.version !== doc.version) {
+        this.lensKeys.delete(doc.uri);
+        continue;
+      }
       const t = this.target(doc.uri);
       if (!t) continue;
-      const key = JSON.stringify(this.lenses(t.folder, t.rel).map((l) => [l.range.start.line, l.command?.title]));
-      if (this.lensKeys.get(doc.uri) !== key) {
-        if (this.lensKeys.has(doc.uri)) changed = true;
-        this.lensKeys.set(doc.uri, key);
+      const key = ServiceReachServer.lensKey(this.lenses(t.folder, t.rel));
+      if (known.key !== key) {
+        changed = true;
+        this.lensKeys.set(doc.uri, { version: doc.version, key });
       }
     }
     if (changed) void this.connection.sendRequest('workspace/codeLens/refresh').catch((err) => this.error('codeLens refresh', err));

@@ -106,6 +106,22 @@ export function isTemplateText(text: string): boolean {
 }
 
 export function parseYaml(original: string, options: YamlParseOptions = {}): YamlParseResult {
+  return parseCounted(original, options).result;
+}
+
+/** What a parse used, for reading a file document by document (`YamlFile`). */
+interface CountedParse {
+  result: YamlParseResult;
+  /** nodes converted, and nodes aliases added to the tree */
+  nodes: number;
+  aliasNodes: number;
+  /** the `yaml` package reported errors (also in templates, where they are not problems) */
+  errors: boolean;
+  /** a limit was hit, or the composer failed */
+  limited: boolean;
+}
+
+function parseCounted(original: string, options: YamlParseOptions): CountedParse {
   const template = options.template ?? isTemplateText(original);
   // YAML (and kubectl) take a lone CR as a line break, the `yaml` package does not: as LF, offsets are unchanged
   const text = original.includes('\r') ? original.replace(/\r(?!\n)/g, '\n') : original;
@@ -127,14 +143,16 @@ export function parseYaml(original: string, options: YamlParseOptions = {}): Yam
     docs = [...new Composer(COMPOSE_OPTIONS).compose(boundedTokens(text, limits, stopped))];
   } catch (err) {
     if (!template) problems.push({ message: `YAML could not be read: ${(err as Error).message}`, span: { start: 0, end: 0 } });
-    return { documents, problems };
+    return { result: { documents, problems }, nodes: 0, aliasNodes: 0, errors: true, limited: true };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
   let kept = 0;
   const budget: Budget = { left: limits.maxNodes, aliasLeft: limits.maxAliasExpansion, reported: new Set() };
   if (stopped.problem) budget.reported.add('depth'); // the cut above says it already
+  let errors = false;
   docs.forEach((doc, index) => {
+    if (doc.errors.length > 0) errors = true;
     const syntax: ParseProblem[] = [];
     if (!template) {
       for (const e of doc.errors) {
@@ -150,10 +168,18 @@ export function parseYaml(original: string, options: YamlParseOptions = {}): Yam
     syntax.sort((a, b) => a.span.start - b.span.start);
     for (const p of syntax) if (kept++ < YAML_LIMITS.maxProblems) problems.push(p);
     const range = doc.range;
-    documents.push({ index, span: clampSpan(range[0], range[2], text.length), contents });
+    const document: YDocument = { index, span: clampSpan(range[0], range[2], text.length), contents };
+    if (converter.shared) SHARED.add(document);
+    documents.push(document);
   });
   if (stopped.problem) problems.push(stopped.problem);
-  return { documents, problems };
+  return {
+    result: { documents, problems },
+    nodes: limits.maxNodes - budget.left,
+    aliasNodes: limits.maxAliasExpansion - budget.aliasLeft,
+    errors,
+    limited: !!stopped.problem || budget.reported.size > 0 || problems.some((p) => p.limit),
+  };
 }
 
 /**
@@ -224,6 +250,8 @@ class Converter {
   private readonly anchors = new Map<string, YamlLibNode>();
   /** height (levels) and expanded size (nodes, aliases followed) of each converted collection */
   private readonly measure = new Map<YNode, { height: number; size: number }>();
+  /** an alias or a merge key made a node or pair appear twice in the tree */
+  shared = false;
 
   constructor(
     private readonly textLength: number,
@@ -275,6 +303,7 @@ class Converter {
         return null;
       }
       this.budget.aliasLeft -= size;
+      this.shared = true;
       return out;
     }
     const cached = this.done.get(n);
@@ -343,7 +372,7 @@ class Converter {
       if (key.value === '<<' && keyNode.source === '<<') {
         // merge key: fold the pairs of the named map(s) in, behind the map's own pairs
         const sources = value?.kind === 'seq' ? value.items : [value];
-        for (const s of sources) if (s && s.kind === 'map') for (const p of s.pairs) merged.push(p);
+        for (const s of sources) if (s && s.kind === 'map') for (const p of s.pairs) { merged.push(p); this.shared = true; }
         continue;
       }
       const end = value ? Math.max(value.span.end, key.span.end) : key.span.end;
@@ -380,6 +409,559 @@ class Converter {
     this.measure.set(out, { height, size });
     return out;
   }
+}
+
+// ----------------------------------------------------------------------------------- document by document
+
+const DASH = 45;
+const DOT = 46;
+const PERCENT = 37;
+const HASH = 35;
+const SPACE = 32;
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+
+/** `---` or `...` at `i`, followed by white space or the end of the line (or of the text). */
+function markerAt(text: string, i: number, ch: number): boolean {
+  if (text.charCodeAt(i) !== ch || text.charCodeAt(i + 1) !== ch || text.charCodeAt(i + 2) !== ch) return false;
+  const c = text.charCodeAt(i + 3);
+  return Number.isNaN(c) || c === SPACE || c === TAB || c === LF || c === CR;
+}
+
+/**
+ * Where the documents of a YAML stream start, found by a scan of line starts: before every `---` line (unless
+ * only blank and comment lines precede it since the stream's start or the last `...`, which belong to it) and
+ * after every `...` line. These are the YAML spec's document markers (c-forbidden lines); the `yaml` package
+ * ends every construct at them too — except an unclosed quote, which `YamlFile` detects. Null when a line
+ * starts with `%`: a `%YAML 1.1` directive reaches past its own document in the `yaml` package.
+ */
+export function documentStarts(text: string): number[] | null {
+  return splitFrom(text, 0, true)?.starts ?? null;
+}
+
+interface Split {
+  starts: number[];
+  /** per start: the scan's state on arriving at it (only blank and comment lines since a `...` or the start) */
+  preludes: boolean[];
+  /** where the scan stopped because `sync` said the rest is known (undefined: at the end of the text) */
+  synced?: number;
+}
+
+/**
+ * The scan of `documentStarts`, from `from` (a document start, reached in state `prelude`), to the end of the
+ * text or to the first line start where `sync(offset, prelude)` holds.
+ */
+function splitFrom(text: string, from: number, prelude: boolean, sync?: (offset: number, prelude: boolean) => boolean): Split | null {
+  const starts = [from];
+  const preludes = [prelude];
+  const n = text.length;
+  let i = from;
+  while (i < n) {
+    if (sync && i > from && sync(i, prelude)) {
+      if (starts[starts.length - 1] === i) { starts.pop(); preludes.pop(); }
+      return { starts, preludes, synced: i };
+    }
+    const nl = text.indexOf('\n', i);
+    const next = nl < 0 ? n : nl + 1;
+    const c = text.charCodeAt(i);
+    if (c === DASH && markerAt(text, i, DASH)) {
+      if (!prelude && i > from) { starts.push(i); preludes.push(false); }
+      prelude = false;
+    } else if (c === DOT && markerAt(text, i, DOT)) {
+      if (next < n) { starts.push(next); preludes.push(true); }
+      prelude = true;
+    } else if (c === PERCENT) {
+      return null;
+    } else if (prelude) {
+      let j = i;
+      while (j < next && (text.charCodeAt(j) === SPACE || text.charCodeAt(j) === TAB)) j++;
+      const k = text.charCodeAt(j);
+      if (!(j >= next || k === LF || k === CR || k === HASH)) prelude = false;
+    }
+    i = next;
+  }
+  return { starts, preludes };
+}
+
+/** The offset after the line break of the line that starts at `i` (or the text's end). */
+function lineEnd(text: string, i: number): number {
+  const nl = text.indexOf('\n', i);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+/** How many characters `a` and `b` share at their start (compared a block at a time). */
+function commonPrefix(a: string, b: string, limit: number): number {
+  const BLOCK = 4096;
+  let i = 0;
+  while (i + BLOCK <= limit && a.slice(i, i + BLOCK) === b.slice(i, i + BLOCK)) i += BLOCK;
+  while (i < limit && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** How many characters `a` and `b` share at their end, at most `limit`. */
+function commonSuffix(a: string, b: string, limit: number): number {
+  const BLOCK = 4096;
+  let i = 0;
+  while (i + BLOCK <= limit && a.slice(a.length - i - BLOCK, a.length - i) === b.slice(b.length - i - BLOCK, b.length - i)) i += BLOCK;
+  while (i < limit && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}
+
+/** A copy of `s` that does not keep the string it was cut from alive (V8 keeps a slice's parent). */
+function detached(s: string): string {
+  return (' ' + s).slice(1);
+}
+
+/** Documents whose tree holds a node or pair twice (aliases, merge keys). */
+const SHARED = new WeakSet<YDocument>();
+
+/** A copy of a document's tree with every span moved by `delta` (shared nodes stay shared). */
+function copyDocument(doc: YDocument, delta: number, index: number): YDocument {
+  const span = (s: Span): Span => ({ start: s.start + delta, end: s.end + delta });
+  const nodes = new Map<YNode, YNode>();
+  const pairs = new Map<YPair, YPair>();
+  const pair = (p: YPair): YPair => {
+    let out = pairs.get(p);
+    if (!out) {
+      out = { key: node(p.key) as YScalar, name: p.name, value: p.value && node(p.value), span: span(p.span) };
+      pairs.set(p, out);
+    }
+    return out;
+  };
+  const node = (n: YNode): YNode => {
+    let out = nodes.get(n);
+    if (out) return out;
+    if (n.kind === 'scalar') out = { kind: 'scalar', value: n.value, span: span(n.span), style: n.style, template: n.template };
+    else if (n.kind === 'seq') out = { kind: 'seq', items: n.items.map((i) => i && node(i)), span: span(n.span), flow: n.flow };
+    else out = { kind: 'map', pairs: n.pairs.map(pair), span: span(n.span), flow: n.flow };
+    nodes.set(n, out);
+    return out;
+  };
+  const out: YDocument = { index, span: span(doc.span), contents: doc.contents && node(doc.contents) };
+  if (SHARED.has(doc)) SHARED.add(out);
+  return out;
+}
+
+/**
+ * Move a document where its text now is, in place: every span of its tree by `delta`, its index to `index`.
+ * The tree belongs to one `YamlFile` piece, and what is worked out from a tree (objects, Services, workloads)
+ * holds its spans by reference (never copies), so it moves along.
+ */
+function moveDocument(doc: YDocument, delta: number, index: number): void {
+  doc.index = index;
+  if (delta === 0) return;
+  doc.span.start += delta;
+  doc.span.end += delta;
+  if (SHARED.has(doc)) {
+    moveShared(doc.contents, delta);
+    return;
+  }
+  // every node and span once (no alias): a loop over a stack, the hot path of an edit in a long file
+  const stack: (YNode | null)[] = [doc.contents];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (!n) continue;
+    const s = n.span;
+    s.start += delta;
+    s.end += delta;
+    if (n.kind === 'map') {
+      const pairs = n.pairs;
+      for (let i = 0; i < pairs.length; i++) {
+        const p = pairs[i];
+        p.span.start += delta;
+        p.span.end += delta;
+        const k = p.key.span;
+        k.start += delta;
+        k.end += delta;
+        if (p.value) stack.push(p.value);
+      }
+    } else if (n.kind === 'seq') {
+      const items = n.items;
+      for (let i = 0; i < items.length; i++) if (items[i]) stack.push(items[i]);
+    }
+  }
+}
+
+/** `moveDocument` for a tree that holds nodes, pairs or spans twice (aliases, merge keys): each moved once. */
+function moveShared(root: YNode | null, delta: number): void {
+  const seen = new Set<object>();
+  const move = (s: Span) => {
+    if (seen.has(s)) return;
+    seen.add(s);
+    s.start += delta;
+    s.end += delta;
+  };
+  const node = (n: YNode | null) => {
+    if (!n || seen.has(n)) return;
+    seen.add(n);
+    move(n.span);
+    if (n.kind === 'seq') {
+      for (const i of n.items) node(i);
+    } else if (n.kind === 'map') {
+      for (const p of n.pairs) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        move(p.span);
+        node(p.key);
+        node(p.value);
+      }
+    }
+  };
+  node(root);
+}
+
+function sameNode(a: YNode | null, b: YNode | null, delta: number, seen: Set<YNode>): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.kind !== b.kind || a.span.start !== b.span.start + delta || a.span.end !== b.span.end + delta) return false;
+  if (seen.has(a)) return true; // a shared node (an alias) compared once
+  seen.add(a);
+  if (a.kind === 'scalar') {
+    const s = b as YScalar;
+    return (a.value === s.value || (Number.isNaN(a.value) && Number.isNaN(s.value))) && a.style === s.style && a.template === s.template;
+  }
+  if (a.kind === 'seq') {
+    const s = b as YSeq;
+    return a.flow === s.flow && a.items.length === s.items.length && a.items.every((x, i) => sameNode(x, s.items[i], delta, seen));
+  }
+  const m = b as YMap;
+  return a.flow === m.flow && a.pairs.length === m.pairs.length && a.pairs.every((p, i) => {
+    const q = m.pairs[i];
+    return p.name === q.name && p.span.start === q.span.start + delta && p.span.end === q.span.end + delta
+      && sameNode(p.key, q.key, delta, seen) && sameNode(p.value, q.value, delta, seen);
+  });
+}
+
+function sameProblems(a: readonly ParseProblem[], b: readonly ParseProblem[], delta: number): boolean {
+  return a.length === b.length && a.every((p, i) => p.message === b[i].message && !!p.limit === !!b[i].limit
+    && p.span.start === b[i].span.start + delta && p.span.end === b[i].span.end + delta);
+}
+
+/**
+ * One piece of a YAML file: the text from one document marker to the next (one document, with the comments and
+ * markers around it), parsed alone, placed where it is in the file: spans from the file's start, documents
+ * numbered through the file.
+ */
+interface Piece {
+  /** its text (a copy: it does not keep the file's text alive) */
+  text: string;
+  documents: YDocument[];
+  problems: ParseProblem[];
+  stats: CountedParse;
+  base: number;
+  firstIndex: number;
+  /**
+   * It may parse differently beside its neighbours: it has syntax errors, or its last line that is not blank
+   * holds a comment and its last node is empty (the `yaml` package then ends the collection before that
+   * line's break when a marker follows, and after it at the end of the text).
+   */
+  suspect: boolean;
+  /** the piece after it, when the two were found to parse together as they do alone */
+  fitsBefore?: Piece;
+  /** the parse (`YamlFile` generation) whose layout it was last part of */
+  generation: number;
+  /** the options it was parsed with (template or not, limits) */
+  optionsKey: string;
+}
+
+function optionsKey(o: YamlParseOptions): string {
+  return `${o.template}|${o.maxNodes}|${o.maxDepth}|${o.maxAliasExpansion}|${o.maxDocuments}`;
+}
+
+function suspectPiece(text: string, parse: CountedParse): boolean {
+  if (parse.errors) return true;
+  let end = text.length;
+  while (end > 0 && isSpaceCode(text.charCodeAt(end - 1))) end--;
+  const lineStart = Math.max(text.lastIndexOf('\n', end - 1), text.lastIndexOf('\r', end - 1)) + 1;
+  if (!text.slice(lineStart, end).includes('#')) return false;
+  const docs = parse.result.documents;
+  return emptyEnd(docs[docs.length - 1]?.contents ?? null);
+}
+
+/** The last node of a tree (in the order of the text) is missing or an empty value. */
+function emptyEnd(n: YNode | null): boolean {
+  for (let depth = 0; depth < YAML_LIMITS.maxDepth; depth++) {
+    if (!n) return true;
+    if (n.kind === 'scalar') return n.value === null;
+    if (n.kind === 'seq') {
+      if (n.items.length === 0) return true;
+      n = n.items[n.items.length - 1];
+    } else {
+      if (n.pairs.length === 0) return true;
+      n = n.pairs[n.pairs.length - 1].value;
+    }
+  }
+  return true;
+}
+
+function isSpaceCode(c: number): boolean {
+  return c === SPACE || c === TAB || c === LF || c === CR;
+}
+
+/** Parse a piece's text alone and place the result at `base`, its documents numbered from `firstIndex`. */
+function parsePiece(text: string, base: number, firstIndex: number, options: YamlParseOptions, generation: number): Piece {
+  const own = detached(text);
+  const stats = parseCounted(own, options);
+  const { documents, problems } = stats.result;
+  for (const d of documents) moveDocument(d, base, d.index + firstIndex);
+  return {
+    text: own, documents, stats, base, firstIndex, generation, suspect: suspectPiece(own, stats), optionsKey: optionsKey(options),
+    problems: base === 0 ? problems : problems.map((p) => ({ ...p, span: { start: p.span.start + base, end: p.span.end + base } })),
+  };
+}
+
+/** The same piece a second time in a file: a copy of its trees, placed at `base`. */
+function copyPiece(p: Piece, base: number, firstIndex: number, generation: number): Piece {
+  const delta = base - p.base;
+  return {
+    ...p, base, firstIndex, generation, fitsBefore: undefined,
+    documents: p.documents.map((d) => copyDocument(d, delta, d.index - p.firstIndex + firstIndex)),
+    problems: p.problems.map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta } })),
+  };
+}
+
+/** Move a piece (in place) where its text now is. */
+function movePiece(p: Piece, base: number, firstIndex: number): void {
+  const delta = base - p.base;
+  if (delta === 0 && firstIndex === p.firstIndex) return;
+  for (const d of p.documents) moveDocument(d, delta, d.index - p.firstIndex + firstIndex);
+  if (delta !== 0) p.problems = p.problems.map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta } }));
+  p.base = base;
+  p.firstIndex = firstIndex;
+}
+
+/** A range of the text of the previous parse that is in this one too, moved by `delta`. */
+export interface DocumentMove {
+  start: number;
+  end: number;
+  delta: number;
+}
+
+export interface YamlFileStats {
+  /** calls to `parse` that had new text */
+  parses: number;
+  /** pieces (one document each, usually) parsed, in all */
+  piecesParsed: number;
+  /** calls that parsed the whole text at once (directives, a limit, an error that reaches past its document) */
+  wholeFile: number;
+}
+
+/** Pieces that left the file are kept a while (undo, redo, a toggled character): at most this many. */
+const KEPT_PIECES = 64;
+
+/**
+ * One YAML file, parsed document by document. The result is the one `parseYaml` gives for the whole text — the
+ * same documents, spans and problems — at the cost of the documents that changed:
+ *
+ *  - the text is cut into pieces at its document markers (`documentStarts`), each parsed alone; after an edit,
+ *    only the lines between the first and the last changed character are scanned again (until the scan meets
+ *    a piece start of the unchanged end in the same state), and only pieces whose text is new are parsed;
+ *  - a piece that did not change keeps its tree; when it moved, the tree is moved in place (its spans shifted,
+ *    its documents renumbered), so that what was worked out from it (objects, Services, workloads: they hold
+ *    the tree's spans by reference) stays valid and keeps its identity;
+ *  - a piece that may read differently beside its neighbours (`Piece.suspect`) is parsed once more with each
+ *    of them; when that differs from the two parsed alone (an error that reaches past a marker, such as an
+ *    unclosed quote), or when the file has directives or hits a limit, the whole text is parsed at once.
+ *
+ * The documents handed out are the pieces' own: a later call moves them (a caller keeps the last result only).
+ */
+export class YamlFile {
+  /** the pieces of the last call, in order (none when it parsed the whole text) */
+  private layout: { text: string; template: boolean; options: YamlParseOptions; pieces: Piece[]; preludes: boolean[] } | undefined;
+  /** pieces by text: those of the layout, and the last few that left it */
+  private byText = new Map<string, Piece[]>();
+  private gone: Piece[] = [];
+  private generation = 0;
+  private last: { original: string; options: YamlParseOptions; result: YamlParseResult } | undefined;
+  /** what the last call kept of the text of the call before it (sorted, not overlapping) */
+  moves: DocumentMove[] = [];
+  readonly stats: YamlFileStats = { parses: 0, piecesParsed: 0, wholeFile: 0 };
+
+  parse(original: string, options: YamlParseOptions = {}): YamlParseResult {
+    const last = this.last;
+    if (last && last.original === original && sameOptions(last.options, options)) {
+      this.moves = (this.layout?.pieces ?? []).map((p) => ({ start: p.base, end: p.base + p.text.length, delta: 0 }));
+      return last.result;
+    }
+    this.stats.parses++;
+    const result = this.parseNew(original, options);
+    this.last = { original, options, result };
+    return result;
+  }
+
+  private parseNew(original: string, options: YamlParseOptions): YamlParseResult {
+    const template = options.template ?? isTemplateText(original);
+    const text = original.includes('\r') ? original.replace(/\r(?!\n)/g, '\n') : original;
+    const started = Date.now();
+    const maxMillis = options.maxMillis ?? YAML_LIMITS.maxMillis;
+    const pieceOptions = () => ({ ...options, template, maxMillis: Math.max(1, maxMillis - (Date.now() - started)) });
+    const generation = ++this.generation;
+    const before = this.layout;
+    const wanted = optionsKey({ ...options, template });
+    const whole = (): YamlParseResult => {
+      this.stats.wholeFile++;
+      this.moves = [];
+      const left = this.layout?.pieces ?? [];
+      this.layout = undefined;
+      for (const p of left) this.leave(p);
+      return parseYaml(text, { ...options, template });
+    };
+
+    // the pieces: those before the first change and after the last one are the last call's, the lines between
+    // are scanned again
+    let kept = 0; // pieces kept at the start
+    let split: Split | null;
+    let tail: Piece[] = [];
+    let tailPreludes: boolean[] = [];
+    let delta = 0;
+    if (before && before.template === template && sameOptions(before.options, options) && before.pieces.length > 0) {
+      const old = before.text;
+      const limit = Math.min(old.length, text.length);
+      const prefix = commonPrefix(old, text, limit);
+      const suffix = commonSuffix(old, text, limit - prefix);
+      delta = text.length - old.length;
+      // the piece holding the last unchanged character may end differently (its end depends on the next line),
+      // and a piece start is kept only when the line that makes it one (its own first line) did not change
+      while (kept < before.pieces.length && before.pieces[kept].base + before.pieces[kept].text.length < prefix) kept++;
+      if (kept === before.pieces.length) kept--;
+      while (kept > 0 && lineEnd(old, before.pieces[kept].base) > prefix) kept--;
+      const from = before.pieces[kept].base;
+      const unchangedEnd = old.length - suffix; // old offsets from here on are in the new text at + delta
+      let j = before.pieces.length - 1;
+      const oldStart = new Map<number, number>();
+      for (let k = kept + 1; k < before.pieces.length; k++) if (before.pieces[k].base >= unchangedEnd) oldStart.set(before.pieces[k].base, k);
+      split = splitFrom(text, from, before.preludes[kept], (offset, prelude) => {
+        const k = oldStart.get(offset - delta);
+        if (k === undefined || before.preludes[k] !== prelude) return false;
+        j = k;
+        return true;
+      });
+      if (split?.synced !== undefined) {
+        tail = before.pieces.slice(j);
+        tailPreludes = before.preludes.slice(j);
+      }
+    } else {
+      split = splitFrom(text, 0, true);
+    }
+    if (!split) return whole();
+
+    const pieces: Piece[] = before ? before.pieces.slice(0, kept) : [];
+    const preludes: boolean[] = before ? before.preludes.slice(0, kept) : [];
+    const fresh = new Set<Piece>();
+    const reused = new Set<Piece>(pieces);
+    for (const p of tail) reused.add(p);
+    let documents = 0;
+    for (const p of pieces) documents += p.documents.length;
+    const place = (p: Piece, start: number) => {
+      if (p.generation === generation - 1) this.moves.push({ start: p.base, end: p.base + p.text.length, delta: start - p.base });
+      movePiece(p, start, documents);
+      p.generation = generation;
+      documents += p.documents.length;
+      pieces.push(p);
+    };
+    this.moves = pieces.map((p) => ({ start: p.base, end: p.base + p.text.length, delta: 0 }));
+    for (const p of pieces) p.generation = generation;
+    const ends = [...split.starts.slice(1), split.synced ?? text.length];
+    for (let k = 0; k < split.starts.length; k++) {
+      const start = split.starts[k];
+      const key = text.slice(start, ends[k]);
+      const found = this.byText.get(key)?.find((x) => !reused.has(x) && x.optionsKey === wanted);
+      let p: Piece;
+      if (found) {
+        p = found;
+        reused.add(p);
+      } else {
+        const twin = [...fresh].find((x) => x.text === key);
+        if (twin) p = copyPiece(twin, start, documents, generation);
+        else {
+          p = parsePiece(key, start, documents, pieceOptions(), generation);
+          this.stats.piecesParsed++;
+        }
+        fresh.add(p);
+        reused.add(p);
+      }
+      place(p, start);
+      preludes.push(split.preludes[k]);
+    }
+    for (let k = 0; k < tail.length; k++) {
+      place(tail[k], tail[k].base + delta);
+      preludes.push(tailPreludes[k]);
+    }
+    this.moves.sort((a, b) => a.start - b.start);
+
+    // pieces that left the layout are kept a while; the index by text follows
+    for (const p of before?.pieces ?? []) if (!reused.has(p)) this.leave(p);
+    for (const p of fresh) this.index(p);
+    this.layout = { text, template, options, pieces, preludes };
+
+    let nodes = 0;
+    let aliasNodes = 0;
+    for (const p of pieces) {
+      if (p.stats.limited) return whole();
+      nodes += p.stats.nodes;
+      aliasNodes += p.stats.aliasNodes;
+    }
+    if (nodes > (options.maxNodes ?? YAML_LIMITS.maxNodes) || aliasNodes > (options.maxAliasExpansion ?? YAML_LIMITS.maxAliasExpansion)
+      || documents > (options.maxDocuments ?? YAML_LIMITS.maxDocuments)) return whole();
+
+    // an error may reach past a marker: each neighbour of a suspect piece is parsed with it (once per pair)
+    for (let i = 0; i < pieces.length; i++) {
+      if (!pieces[i].suspect) continue;
+      for (const j of [i - 1, i]) {
+        if (j < 0 || j + 1 >= pieces.length) continue;
+        const [a, b] = [pieces[j], pieces[j + 1]];
+        if (a.fitsBefore === b) continue;
+        if (!sameAsPieces(parseCounted(a.text + b.text, pieceOptions()), a, b)) return whole();
+        a.fitsBefore = b;
+      }
+    }
+
+    const result: YamlParseResult = { documents: [], problems: [] };
+    let problems = 0;
+    for (const p of pieces) {
+      for (const d of p.documents) result.documents.push(d);
+      for (const x of p.problems) if (problems++ < YAML_LIMITS.maxProblems) result.problems.push(x);
+    }
+    return result;
+  }
+
+  private index(p: Piece): void {
+    const list = this.byText.get(p.text);
+    if (list) list.push(p); else this.byText.set(p.text, [p]);
+  }
+
+  /** A piece left the layout: kept a while for its text coming back, then dropped. */
+  private leave(p: Piece): void {
+    this.gone.push(p);
+    if (this.gone.length <= KEPT_PIECES) return;
+    const dropped = this.gone.shift()!;
+    if (dropped.generation === this.generation || this.gone.includes(dropped)) return; // back in the layout, or left again since
+    const list = this.byText.get(dropped.text);
+    if (!list) return;
+    const rest = list.filter((x) => x !== dropped);
+    if (rest.length > 0) this.byText.set(dropped.text, rest); else this.byText.delete(dropped.text);
+  }
+}
+
+function sameOptions(a: YamlParseOptions, b: YamlParseOptions): boolean {
+  return a.template === b.template && a.maxNodes === b.maxNodes && a.maxDepth === b.maxDepth && a.maxAliasExpansion === b.maxAliasExpansion
+    && a.maxMillis === b.maxMillis && a.maxDocuments === b.maxDocuments;
+}
+
+/** Two neighbouring pieces parsed together (offsets from the first one's start) give what they give alone. */
+function sameAsPieces(joined: CountedParse, a: Piece, b: Piece): boolean {
+  if (joined.limited) return false;
+  const docs = joined.result.documents;
+  if (docs.length !== a.documents.length + b.documents.length) return false;
+  for (let i = 0; i < docs.length; i++) {
+    const first = i < a.documents.length;
+    const mine = first ? a.documents[i] : b.documents[i - a.documents.length];
+    const delta = -a.base;
+    if (docs[i].index !== mine.index - a.firstIndex || docs[i].span.start !== mine.span.start + delta || docs[i].span.end !== mine.span.end + delta) return false;
+    if (!sameNode(docs[i].contents, mine.contents, delta, new Set())) return false;
+  }
+  const mine = [...a.problems, ...b.problems];
+  return sameProblems(joined.result.problems, mine, -a.base);
 }
 
 // ------------------------------------------------------------------------------------------ tree helpers
