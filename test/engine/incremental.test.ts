@@ -253,4 +253,17 @@ suite('Incremental analysis: an edit costs what it changes', () => {
       }
     }), { seed: SEED, numRuns: 60 });
   });
+
+  test('a file\'s line index follows its text: built once per text, a new one after an edit', () => {
+    const ws = new Workspace();
+    ws.setFile('a.yaml', 'a: 1\nb: 2\n');
+    const first = ws.lineIndex('a.yaml');
+    assert.equal(ws.lineIndex('a.yaml'), first);
+    assert.deepEqual(first.positionAt(6), { line: 1, character: 1 });
+    ws.setFile('a.yaml', 'x: 0\na: 1\nb: 2\n');
+    assert.notEqual(ws.lineIndex('a.yaml'), first);
+    assert.deepEqual(ws.lineIndex('a.yaml').positionAt(6), { line: 1, character: 1 });
+    assert.deepEqual(ws.lineIndex('a.yaml').positionAt(11), { line: 2, character: 1 });
+    assert.deepEqual(ws.lineIndex('gone.yaml').positionAt(0), { line: 0, character: 0 });
+  });
 });

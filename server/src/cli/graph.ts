@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { initEngine, LineIndex, Workspace, type ServiceAnalysis } from '../engine';
+import { initEngine, Workspace, type ServiceAnalysis } from '../engine';
 import { diagramOf, serviceDisplayName } from '../engine/features/diagram';
 import { diagramToSvg, type ColorScheme } from '../render';
 import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
@@ -151,15 +151,7 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const display = (p: string) => path.relative(io.cwd, path.resolve(loaded.root, p)).split(path.sep).join('/');
-  const lineIndexes = new Map<string, LineIndex>();
-  const locate = (p: string, span: { start: number }) => {
-    let index = lineIndexes.get(p);
-    if (!index) {
-      index = new LineIndex(ws.getText(p) ?? '');
-      lineIndexes.set(p, index);
-    }
-    return `${display(p)}:${index.positionAt(span.start).line + 1}`;
-  };
+  const locate = (p: string, span: { start: number }) => `${display(p)}:${ws.lineIndex(p).positionAt(span.start).line + 1}`;
   io.stdout(await diagramToSvg(model, { locate, colorScheme: scheme as ColorScheme }));
   return 0;
 }

@@ -30,6 +30,7 @@ import type {
 } from './sources/model';
 import { parseCidr, type Cidr } from './net/cidr';
 import type { Span } from './text/span';
+import { LineIndex } from './text/line-index';
 import { baseName, dirName, extName } from './util/paths';
 
 export type FileKind = 'manifest' | 'config' | 'xml' | 'json' | 'terraform' | 'firewalld-conf' | 'other';
@@ -51,6 +52,8 @@ interface FileEntry {
   conf?: FirewalldConf | null;
   symbols?: TerraformSymbols;
   terraform?: { key: string; value: TerraformFile | null; problems: ParseProblem[] };
+  /** its line index, built when first asked for */
+  lines?: LineIndex;
 }
 
 export interface ServiceAnalysis {
@@ -248,6 +251,14 @@ export class Workspace {
 
   getText(path: string): string | undefined {
     return this.files.get(path)?.text;
+  }
+
+  /** The line index of a file's text, built once per text (hover, the CLI's formats: line numbers of related files). */
+  lineIndex(path: string): LineIndex {
+    const f = this.files.get(path);
+    if (!f) return new LineIndex('');
+    if (!f.lines) f.lines = new LineIndex(f.text);
+    return f.lines;
   }
 
   paths(): string[] {

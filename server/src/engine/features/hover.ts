@@ -7,7 +7,6 @@
 import type { Workspace } from '../workspace';
 import { describeField } from '../k8s/schema';
 import { ociAnnotation } from '../oci/annotations';
-import { LineIndex } from '../text/line-index';
 import type { Span } from '../text/span';
 import { fromText } from '../exposure/requirements';
 import { nodeAtOffset, type PathStep } from './context';
@@ -86,13 +85,11 @@ function isEnumValue(p: PathStep[]): boolean {
   return typeof last === 'string' && ['protocol', 'sessionAffinity', 'externalTrafficPolicy', 'internalTrafficPolicy', 'ipFamilyPolicy', 'trafficDistribution', 'type'].includes(last);
 }
 
+/** Line numbers for the places a hover names (the workspace keeps one line index per file text). */
 class IndexCache {
-  private readonly map = new Map<string, LineIndex>();
   constructor(private readonly ws: Workspace) {}
   line(path: string, offset: number): number {
-    let li = this.map.get(path);
-    if (!li) { li = new LineIndex(this.ws.getText(path) ?? ''); this.map.set(path, li); }
-    return li.positionAt(offset).line + 1;
+    return this.ws.lineIndex(path).positionAt(offset).line + 1;
   }
 }
 
