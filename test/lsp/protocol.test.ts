@@ -6,71 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LspClient, cursorPosition, scratchWorkspace, uriOf, writeFile, type Diagnostic } from './support/lsp-client';
-
-const WEB = `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  namespace: shop
-spec:
-  type: NodePort
-  selector:
-    app: web
-  ports:
-    - name: http
-      port: 80
-      targetPort: http
-      nodePort: 30080
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          ports:
-            - name: http
-              containerPort: 8080
-`;
-
-const API = `apiVersion: v1
-kind: Service
-metadata:
-  name: api
-spec:
-  type: NodePort
-  ports:
-    - port: 9000
-      nodePort: 30900
-`;
-
-const ZONE = `<?xml version="1.0" encoding="utf-8"?>
-<zone>
-  <short>Public</short>
-  <service name="ssh"/>
-</zone>
-`;
-
-const ZONE_OPEN = `<?xml version="1.0" encoding="utf-8"?>
-<zone>
-  <short>Public</short>
-  <service name="ssh"/>
-  <port port="30080" protocol="tcp"/>
-  <port port="30900" protocol="tcp"/>
-</zone>
-`;
+import { API, WEB, ZONE, ZONE_OPEN } from './support/fixtures';
 
 const codes = (d: Diagnostic[]) => d.map((x) => x.code).sort();
 const hasClosed = (d: Diagnostic[]) => d.some((x) => x.code === 'firewalld-port-closed');

@@ -31,6 +31,7 @@ import * as path from 'node:path';
 import { StreamMessageReader, StreamMessageWriter, type Message } from 'vscode-jsonrpc/node';
 import { URI } from 'vscode-uri';
 import { SERVER_BIN, scratchWorkspace, uriOf, writeFile, type Diagnostic } from './support/lsp-client';
+import { API, WEB, ZONE, ZONE_OPEN } from './support/fixtures';
 
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) >>> 0 : (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
 const SCALE = process.env.FUZZ_SCALE !== undefined && Number(process.env.FUZZ_SCALE) > 0 ? Number(process.env.FUZZ_SCALE) : 1;
@@ -49,71 +50,6 @@ function trace(dir: '->' | '<-', message: unknown): void {
 const SERVER_MODULE = path.resolve(__dirname, '../../server/src/lsp/main.js');
 
 // ------------------------------------------------------------------------------------------- fixtures
-
-const WEB = `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  namespace: shop
-spec:
-  type: NodePort
-  selector:
-    app: web
-  ports:
-    - name: http
-      port: 80
-      targetPort: http
-      nodePort: 30080
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          ports:
-            - name: http
-              containerPort: 8080
-`;
-
-const API = `apiVersion: v1
-kind: Service
-metadata:
-  name: api
-spec:
-  type: NodePort
-  ports:
-    - port: 9000
-      nodePort: 30900
-`;
-
-const ZONE = `<?xml version="1.0" encoding="utf-8"?>
-<zone>
-  <short>Public</short>
-  <service name="ssh"/>
-</zone>
-`;
-
-const ZONE_OPEN = `<?xml version="1.0" encoding="utf-8"?>
-<zone>
-  <short>Public</short>
-  <service name="ssh"/>
-  <port port="30080" protocol="tcp"/>
-  <port port="30900" protocol="tcp"/>
-</zone>
-`;
 
 /** An OCI security list that lets 30080 in from anywhere (and nothing else). */
 const SECLIST = `{
