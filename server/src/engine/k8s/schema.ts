@@ -208,8 +208,17 @@ export function suggestField(candidates: Iterable<string>, unknown: string): str
   return closest(list, unknown);
 }
 
-/** Escapes `<` and `>` outside inline code spans, so CommonMark renderers keep them as text. */
+/** escapeMarkdownText's results: the schema's descriptions are a fixed set, escaped once each */
+const escapedDescriptions = new Map<string, string>();
+
+/** Escapes `<` and `>` outside inline code spans, so CommonMark renderers keep them as text (once per text). */
 function escapeMarkdownText(text: string): string {
+  let out = escapedDescriptions.get(text);
+  if (out === undefined) escapedDescriptions.set(text, (out = escapeMarkdownTextNow(text)));
+  return out;
+}
+
+function escapeMarkdownTextNow(text: string): string {
   let out = '';
   let i = 0;
   while (i < text.length) {

@@ -780,7 +780,7 @@ export class YamlFile {
   parse(original: string, options: YamlParseOptions = {}): YamlParseResult {
     const last = this.last;
     if (last && last.original === original && sameOptions(last.options, options)) {
-      this.moves = (this.layout?.pieces ?? []).map((p) => ({ start: p.base, end: p.base + p.text.length, delta: 0 }));
+      this.moves = keptMoves(this.layout?.pieces ?? []);
       return last.result;
     }
     this.stats.parses++;
@@ -828,10 +828,21 @@ export class YamlFile {
       const from = before.pieces[kept].base;
       const unchangedEnd = old.length - suffix; // old offsets from here on are in the new text at + delta
       let j = before.pieces.length - 1;
-      const oldStart = new Map<number, number>();
-      for (let k = kept + 1; k < before.pieces.length; k++) if (before.pieces[k].base >= unchangedEnd) oldStart.set(before.pieces[k].base, k);
+      // the old piece that starts at `offset` in the unchanged end (pieces are in order: a binary search)
+      const oldStart = (offset: number): number | undefined => {
+        if (offset < unchangedEnd) return undefined;
+        let lo = kept + 1;
+        let hi = before.pieces.length - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          const base = before.pieces[mid].base;
+          if (base === offset) return mid;
+          if (base < offset) lo = mid + 1; else hi = mid - 1;
+        }
+        return undefined;
+      };
       split = splitFrom(text, from, before.preludes[kept], (offset, prelude) => {
-        const k = oldStart.get(offset - delta);
+        const k = oldStart(offset - delta);
         if (k === undefined || before.preludes[k] !== prelude) return false;
         j = k;
         return true;
@@ -853,13 +864,13 @@ export class YamlFile {
     let documents = 0;
     for (const p of pieces) documents += p.documents.length;
     const place = (p: Piece, start: number) => {
-      if (p.generation === generation - 1) this.moves.push({ start: p.base, end: p.base + p.text.length, delta: start - p.base });
+      if (p.generation === generation - 1) addMove(this.moves, p.base, p.base + p.text.length, start - p.base);
       movePiece(p, start, documents);
       p.generation = generation;
       documents += p.documents.length;
       pieces.push(p);
     };
-    this.moves = pieces.map((p) => ({ start: p.base, end: p.base + p.text.length, delta: 0 }));
+    this.moves = keptMoves(pieces);
     for (const p of pieces) p.generation = generation;
     const ends = [...split.starts.slice(1), split.synced ?? text.length];
     for (let k = 0; k < split.starts.length; k++) {
@@ -941,6 +952,23 @@ export class YamlFile {
     const rest = list.filter((x) => x !== dropped);
     if (rest.length > 0) this.byText.set(dropped.text, rest); else this.byText.delete(dropped.text);
   }
+}
+
+/**
+ * Add the move of a range of the old text; a range that continues the last one with the same delta extends it
+ * (the text between two kept pieces that moved together is kept too): a few moves per edit, not one per piece.
+ */
+function addMove(moves: DocumentMove[], start: number, end: number, delta: number): void {
+  const last = moves[moves.length - 1];
+  if (last && last.end === start && last.delta === delta) last.end = end;
+  else moves.push({ start, end, delta });
+}
+
+/** The moves of pieces kept where they were. */
+function keptMoves(pieces: readonly Piece[]): DocumentMove[] {
+  const moves: DocumentMove[] = [];
+  for (const p of pieces) addMove(moves, p.base, p.base + p.text.length, 0);
+  return moves;
 }
 
 function sameOptions(a: YamlParseOptions, b: YamlParseOptions): boolean {
