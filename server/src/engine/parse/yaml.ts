@@ -858,7 +858,10 @@ export class YamlFile {
 
     const pieces: Piece[] = before ? before.pieces.slice(0, kept) : [];
     const preludes: boolean[] = before ? before.preludes.slice(0, kept) : [];
-    const fresh = new Set<Piece>();
+    /** pieces parsed in this call, by text (a text twice in the file is parsed once, its tree copied) */
+    const fresh = new Map<string, Piece>();
+    /** every piece made in this call, copies too (all are indexed by text for the next call) */
+    const made: Piece[] = [];
     const reused = new Set<Piece>(pieces);
     for (const p of tail) reused.add(p);
     let documents = 0;
@@ -882,13 +885,14 @@ export class YamlFile {
         p = found;
         reused.add(p);
       } else {
-        const twin = [...fresh].find((x) => x.text === key);
+        const twin = fresh.get(key);
         if (twin) p = copyPiece(twin, start, documents, generation);
         else {
           p = parsePiece(key, start, documents, pieceOptions(), generation);
           this.stats.piecesParsed++;
         }
-        fresh.add(p);
+        if (!twin) fresh.set(key, p);
+        made.push(p);
         reused.add(p);
       }
       place(p, start);
@@ -902,7 +906,7 @@ export class YamlFile {
 
     // pieces that left the layout are kept a while; the index by text follows
     for (const p of before?.pieces ?? []) if (!reused.has(p)) this.leave(p);
-    for (const p of fresh) this.index(p);
+    for (const p of made) this.index(p);
     this.layout = { text, template, options, pieces, preludes };
 
     let nodes = 0;
