@@ -136,7 +136,21 @@ suite('Language server over stdio (JSON-RPC)', function () {
     assert.equal(unknownDoc, null);
     const farAway = await client.request('textDocument/hover', { textDocument: { uri: uriOf(root, 'web.yaml') }, position: { line: 9999, character: -5 } });
     assert.equal(farAway, null);
-    await assert.rejects(client.request('textDocument/completion', { textDocument: null, position: null }));
+    // params without the method's shape: InvalidParams (-32602), the client's error, not an InternalError of ours
+    for (const [method, params] of [
+      ['textDocument/completion', { textDocument: null, position: null }],
+      ['textDocument/hover', { textDocument: { uri: uriOf(root, 'web.yaml') }, position: { line: '3', character: 1 } }],
+      ['textDocument/codeLens', { textDocument: { uri: 42 } }],
+      ['textDocument/documentSymbol', []],
+      ['textDocument/codeAction', { textDocument: { uri: uriOf(root, 'web.yaml') }, range: null, context: { diagnostics: [] } }],
+      ['textDocument/codeAction', { textDocument: { uri: uriOf(root, 'web.yaml') }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [{}] } }],
+      ['textDocument/codeAction', { textDocument: { uri: uriOf(root, 'web.yaml') }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: 'quickfix' } }],
+      ['serviceReach/exposure', { uri: 5 }],
+      ['serviceReach/exposure', { uri: uriOf(root, 'web.yaml'), service: { offset: 'x' } }],
+      ['serviceReach/fixFinding', { uri: uriOf(root, 'web.yaml') }],
+    ] as const) {
+      await assert.rejects(client.request(method, params), (err: { code?: number }) => err.code === -32602, `${method} ${JSON.stringify(params)}`);
+    }
     await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: 'not a uri', type: 2 }, null] });
     const uri = uriOf(root, 'bad.yaml');
     await client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: 'apiVersion: v1\nkind: Service\nspec: [\n  a: &x [*x, {\n' } });

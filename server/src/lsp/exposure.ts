@@ -19,6 +19,7 @@ import { fixesFor, type FixAction } from '../engine/fixes';
 import type { ServiceModel } from '../engine/k8s/service';
 import { diagramToSvg, type ColorScheme } from '../render';
 import type { Folder } from './folder';
+import { InvalidParams } from './params';
 
 export const EXPOSURE_REQUEST = 'serviceReach/exposure';
 export const FIX_FINDING_REQUEST = 'serviceReach/fixFinding';
@@ -226,9 +227,9 @@ function svgOf(folder: Folder, analysis: Analysis, model: DiagramModel, scheme: 
 }
 
 export async function exposure(folders: readonly Folder[], params: ExposureParams): Promise<ExposureResult | null> {
-  if (!isObject(params) || typeof params.uri !== 'string') throw new Error('expected { uri, service? }');
+  if (!isObject(params) || typeof params.uri !== 'string') throw new InvalidParams('expected { uri, service? }');
   const selector = readSelector(params.service);
-  if (selector === 'invalid') throw new Error('service must be { name, namespace? }, { offset } or { position }');
+  if (selector === 'invalid') throw new InvalidParams('service must be { name, namespace? }, { offset } or { position }');
   const scheme: ColorScheme = params.colorScheme === 'dark' || params.colorScheme === 'auto' ? params.colorScheme : 'light';
   const at = locate(folders, params.uri);
   if (!at) return null;
@@ -265,7 +266,7 @@ export async function exposure(folders: readonly Folder[], params: ExposureParam
 }
 
 export function fixFinding(folders: readonly Folder[], params: FixFindingParams): FixFindingResult | null {
-  if (!isObject(params) || typeof params.findingKey !== 'string') throw new Error('expected { findingKey, uri? }');
+  if (!isObject(params) || typeof params.findingKey !== 'string') throw new InvalidParams('expected { findingKey, uri? }');
   const first = typeof params.uri === 'string' ? locate(folders, params.uri)?.folder : undefined;
   for (const folder of first ? [first, ...folders.filter((f) => f !== first)] : folders) {
     const f = folder.ws.analyze().findings.find((x) => findingKey(x) === params.findingKey);

@@ -15,6 +15,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { initEngine } from '../engine';
+import { InvalidParams, hasCodeActionContext, hasPosition, hasTextDocument } from './params';
 import { DEFAULT_MAX_FILE_SIZE, inSkippedDirectory, isCandidate } from '../engine/util/load-policy';
 import { chainLines, chainsInFile, completionsAt, documentSymbols, hoverAt } from '../engine/features';
 import { toCompletionItem, toDiagnostic, toDocumentSymbol, toHover } from './convert';
@@ -110,11 +111,14 @@ export class ServiceReachServer {
   }
 
   /** A request handler that never throws: a failure becomes an LSP error, and the server goes on. */
-  private request<P, R>(name: string, fn: (params: P) => R | Promise<R>): (params: P) => Promise<R | ResponseError<void>> {
+  private request<P, R>(name: string, fn: (params: P) => R | Promise<R>, valid?: (params: unknown) => boolean): (params: P) => Promise<R | ResponseError<void>> {
     return async (params: P) => {
+      // params without the shape the method has are the client's error (InvalidParams), not ours (InternalError)
+      if (valid && !valid(params)) return new ResponseError<void>(ErrorCodes.InvalidParams, `service-reach: ${name}: the params do not have the shape the method has`);
       try {
         return await fn(params);
       } catch (err) {
+        if (err instanceof InvalidParams) return new ResponseError<void>(ErrorCodes.InvalidParams, `service-reach: ${name}: ${err.message}`);
         this.error(name, err);
         return new ResponseError<void>(ErrorCodes.InternalError, `service-reach: ${name} failed: ${(err as Error)?.message ?? String(err)}`);
       }
@@ -172,13 +176,13 @@ export class ServiceReachServer {
       const afterSpace = p.context?.triggerKind === CompletionTriggerKind.TriggerCharacter && p.context.triggerCharacter === ' ';
       const items = completionsAt(t.folder.ws, t.rel, offset, { afterSpace });
       return { isIncomplete: false, items: items.map((i) => toCompletionItem(i, t.rel, t.folder.positions, this.caps.snippets)) };
-    }));
+    }, hasPosition));
     c.onHover(this.request('hover', (p) => {
       const t = this.target(p.textDocument.uri);
       if (!t) return null;
       const h = hoverAt(t.folder.ws, t.rel, t.folder.positions.offset(t.rel, p.position));
       return h ? toHover(h, t.rel, t.folder.positions) : null;
-    }));
+    }, hasPosition));
     c.onCodeLens(this.request('codeLens', (p) => {
       const t = this.target(p.textDocument.uri);
       if (!t || !this.settings.codeLens.enable) return [];
@@ -186,12 +190,12 @@ export class ServiceReachServer {
       const doc = this.documents.get(p.textDocument.uri);
       if (doc) this.lensKeys.set(doc.uri, { version: doc.version, key: ServiceReachServer.lensKey(lenses) });
       return lenses;
-    }));
+    }, hasTextDocument));
     c.onDocumentSymbol(this.request('documentSymbol', (p) => {
       const t = this.target(p.textDocument.uri);
       if (!t) return [];
       return documentSymbols(t.folder.ws, t.rel).map((s) => toDocumentSymbol(s, t.rel, t.folder.positions));
-    }));
+    }, hasTextDocument));
     c.onCodeAction(this.request('codeAction', (p) => {
       const t = this.target(p.textDocument.uri);
       if (!t) return [];
@@ -202,7 +206,7 @@ export class ServiceReachServer {
         commands: this.initOptions.trusted !== false && this.initOptions.copyCommand === true,
         only: p.context.only,
       });
-    }));
+    }, hasCodeActionContext));
     registerExposure(c, { folders: () => [...this.folders, ...this.loose.values()] }, this.request.bind(this));
 
     c.listen();
