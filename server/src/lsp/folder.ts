@@ -117,6 +117,12 @@ export class Folder {
     for (const [rel, text] of openTexts) this.ws.setFile(rel, text);
   }
 
+  /** `abs` (a path) is strictly inside this folder. */
+  contains(abs: string): boolean {
+    const rel = path.relative(this.root, abs);
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+  }
+
   relOf(uri: string): string | undefined {
     let parsed: URI;
     try { parsed = URI.parse(uri); } catch { return undefined; }

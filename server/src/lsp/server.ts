@@ -207,7 +207,7 @@ export class ServiceReachServer {
         only: p.context.only,
       });
     }, hasCodeActionContext));
-    registerExposure(c, { folders: () => [...this.folders, ...this.loose.values()] }, this.request.bind(this));
+    registerExposure(c, { folders: () => [...this.served(), ...this.loose.values()] }, this.request.bind(this));
 
     c.listen();
   }
@@ -267,25 +267,42 @@ export class ServiceReachServer {
     if (this.caps.workspaceFolders) {
       // (the getter throws for clients that do not send folder changes)
       this.connection.workspace.onDidChangeWorkspaceFolders(this.notification('didChangeWorkspaceFolders', (e) => {
-        for (const r of e.removed) {
-          const f = this.folders.find((x) => x.uri === r.uri);
-          if (!f) continue;
-          this.folders = this.folders.filter((x) => x !== f);
-          this.generation.set(f, (this.generation.get(f) ?? 0) + 1);
-          for (const rel of f.published.keys()) this.connection.sendDiagnostics({ uri: f.uriOf(rel), diagnostics: [] });
+        const before = new Set(this.served());
+        for (const r of e.removed ?? []) {
+          const f = this.folders.find((x) => x.uri === r?.uri);
+          if (f) this.folders = this.folders.filter((x) => x !== f);
         }
-        for (const a of e.added) {
+        for (const a of e.added ?? []) {
           if (this.folders.some((x) => x.uri === a?.uri)) continue; // added twice: two Workspaces would publish for the same files
           const f = this.makeFolder(a);
-          if (f) { this.folders.push(f); void this.indexFolder(f); }
+          if (f) this.folders.push(f);
         }
+        const after = new Set(this.served());
+        // no longer served (removed, or now inside an added folder): stopped, its diagnostics withdrawn first
+        for (const f of before) if (!after.has(f)) this.stopServing(f);
+        // newly served (added, or the folder around it was removed): indexed
+        for (const f of after) if (!before.has(f)) void this.indexFolder(f);
+        // open documents go with the folder that now serves them (their editor text, not the disk's)
+        for (const doc of this.documents.all()) this.documentChanged(doc);
       }));
     }
     await this.refreshSettings(undefined, false);
-    for (const f of this.folders) {
+    for (const f of this.served()) {
       if (f.needsReindex(this.settings)) f.reset(this.settings, new Map());
       void this.indexFolder(f);
     }
+  }
+
+  /** A folder that is no longer served: its indexing and pending analysis are dropped, its diagnostics withdrawn. */
+  private stopServing(f: Folder): void {
+    this.generation.set(f, (this.generation.get(f) ?? 0) + 1);
+    this.dirty.delete(f);
+    for (const rel of f.published.keys()) this.connection.sendDiagnostics({ uri: f.uriOf(rel), diagnostics: [] });
+    f.published.clear();
+    // a nested folder that may be served again later starts over from the disk and the editors
+    const open = new Map<string, string>();
+    for (const rel of f.open) { const t = f.ws.getText(rel); if (t !== undefined) open.set(rel, t); }
+    f.reset(this.settings, open);
   }
 
   private makeFolder(r: WorkspaceFolder): Folder | undefined {
@@ -316,7 +333,7 @@ export class ServiceReachServer {
     const lensChanged = next.codeLens.enable !== this.settings.codeLens.enable;
     this.settings = next;
     if (reindex) {
-      for (const f of [...this.folders, ...this.loose.values()]) {
+      for (const f of [...this.served(), ...this.loose.values()]) {
         if (!f.needsReindex(next)) continue;
         const open = new Map<string, string>();
         for (const rel of f.open) { const t = f.ws.getText(rel); if (t !== undefined) open.set(rel, t); }
@@ -358,9 +375,19 @@ export class ServiceReachServer {
   // ------------------------------------------------------------------------------------------ documents
 
   /** The folder that holds a file: the innermost workspace folder, else a loose folder for its directory. */
+  /**
+   * The workspace folders that are served: those not inside another workspace folder. A nested folder is part of
+   * the outer one's workspace — what `service-reach check OUTER` sees — so that no file gets two analyses (and two
+   * sets of diagnostics); it is served again when the outer folder is removed.
+   */
+  private served(): Folder[] {
+    // (two folders at the same place: the first one)
+    return this.folders.filter((f, i) => !this.folders.some((o, j) => o.contains(f.root) || (j < i && path.resolve(o.root) === path.resolve(f.root))));
+  }
+
   private folderFor(uri: string, createLoose: boolean): Folder | undefined {
-    let best: Folder | undefined;
-    for (const f of this.folders) if (f.relOf(uri) && (!best || f.root.length > best.root.length)) best = f;
+    const served = this.served();
+    const best = served.find((f) => f.relOf(uri));
     if (best) return best;
     let fsPath: string;
     try {
