@@ -5,9 +5,9 @@
  * the hops drawn in the theme's colours, the script's messages.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import type { Browser, Page } from 'playwright-core';
+import { launchChromiumOrSkip } from '../support/chromium';
 import {
   THEME_MAP, contentSecurityPolicy, exposureHtml, isValidNonce, sanitizeSvg, type ViewContent, type ViewFinding,
 } from '../../client/src/exposure-html';
@@ -234,8 +234,6 @@ declare const document: { documentElement: { style: { setProperty(k: string, v: 
 declare const getComputedStyle: (el: unknown) => { stroke: string; fill: string };
 declare const window: { __posted: unknown[]; __violations: string[] } & Record<string, unknown>;
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const PAGE_URL = 'https://webview.test/index.html';
 
 /** The colours VS Code would set on <html> (as it does, through the CSSOM). */
@@ -256,19 +254,7 @@ suite('exposure webview: the page in headless Chromium, under its own CSP', func
 
   suiteSetup(async function () {
     this.timeout(60_000);
-    if (!fs.existsSync(CHROMIUM)) {
-      // eslint-disable-next-line no-console
-      console.warn(`      (skipped: no Chromium at ${CHROMIUM}; install it with "apt-get install -y chromium" or set CHROMIUM_PATH)`);
-      this.skip();
-    }
-    try {
-      const { chromium } = await import('playwright-core');
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-    } catch (err) {
-      // eslint-disable-next-line no-console
-      console.warn(`      (skipped: Chromium at ${CHROMIUM} did not start: ${(err as Error).message.split('\n')[0]})`);
-      this.skip();
-    }
+    browser = await launchChromiumOrSkip(this);
     await initEngine();
     if (!model) {
       const analysis = analyse(FILES);

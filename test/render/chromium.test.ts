@@ -3,8 +3,8 @@
  * playwright-core. Skipped, with the reason, when Chromium cannot start.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import { launchChromiumOrSkip } from '../support/chromium';
 import { initEngine } from '../../server/src/engine';
 import { diagramsOf, type DiagramModel } from '../../server/src/engine/features/diagram';
 import { diagramToSvg, type SvgOptions } from '../../server/src/render';
@@ -15,8 +15,6 @@ import { countPixels, decodePng, type Image } from './png';
 /** In the page (the root tsconfig has no DOM lib). */
 declare const getComputedStyle: (el: unknown) => { stroke: string; fill: string };
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const isRed = (r: number, g: number, b: number) => r > 170 && g < 110 && b < 110;
 const isGreen = (r: number, g: number, b: number) => g > 100 && r < 90 && b < 110 && g > r + 40;
@@ -40,19 +38,7 @@ suite('render: the SVG in headless Chromium', function () {
 
   suiteSetup(async function () {
     this.timeout(60_000);
-    if (!fs.existsSync(CHROMIUM)) {
-      // eslint-disable-next-line no-console
-      console.warn(`      (skipped: no Chromium at ${CHROMIUM}; install it with "apt-get install -y chromium" or set CHROMIUM_PATH)`);
-      this.skip();
-    }
-    try {
-      const { chromium } = await import('playwright-core');
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-    } catch (err) {
-      // eslint-disable-next-line no-console
-      console.warn(`      (skipped: Chromium at ${CHROMIUM} did not start: ${(err as Error).message.split('\n')[0]})`);
-      this.skip();
-    }
+    browser = await launchChromiumOrSkip(this);
     await initEngine();
   });
 
