@@ -31,6 +31,7 @@ import * as path from 'node:path';
 import { StreamMessageReader, StreamMessageWriter, type Message } from 'vscode-jsonrpc/node';
 import { URI } from 'vscode-uri';
 import { SERVER_BIN, scratchWorkspace, uriOf, writeFile, type Diagnostic } from './support/lsp-client';
+import { Waiters, type Waiter } from './support/waiters';
 import { API, WEB, ZONE, ZONE_OPEN } from './support/fixtures';
 
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) >>> 0 : (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
@@ -90,10 +91,6 @@ interface Pending {
   answer: Promise<Answer>;
 }
 
-interface Waiter {
-  run: () => void;
-}
-
 /**
  * `service-reach-lsp --stdio` in a child process and a client that writes whatever it is given. Writes go one
  * after the other through one writer (a raw frame never lands between another message's header and body).
@@ -107,7 +104,7 @@ class RawServer {
   private readonly writer: StreamMessageWriter;
   private readonly reader: StreamMessageReader;
   private readonly waiting = new Map<string, (a: Omit<Answer, 'ms' | 'method'>) => void>();
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters = new Waiters(() => this.exited, () => `stderr: ${this.stderr.join('').slice(-2000)}; log: ${this.logs.slice(-5).map((l) => l.message).join(' | ')}`);
   private chain: Promise<void> = Promise.resolve();
   private nextId = 1;
   exited: number | null | undefined;
@@ -161,7 +158,7 @@ class RawServer {
   }
 
   private poke(): void {
-    for (const w of [...this.waiters]) w.run();
+    this.waiters.poke();
   }
 
   /** Write one message object as it is (after every earlier write). */
@@ -231,25 +228,7 @@ class RawServer {
   }
 
   waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 15000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const done = (err: Error | undefined, v?: T) => {
-        clearTimeout(timer);
-        this.waiters.delete(w);
-        if (err) reject(err);
-        else resolve(v as T);
-      };
-      const w: Waiter = {
-        run: () => {
-          let v: T | undefined;
-          try { v = check(); } catch (err) { done(err as Error); return; }
-          if (v !== undefined) done(undefined, v);
-          else if (this.exited !== undefined) done(new Error(`the server exited (${this.exited}) while waiting for ${what}; stderr: ${this.stderr.join('').slice(-2000)}`));
-        },
-      };
-      const timer = setTimeout(() => done(new Error(`timed out waiting for ${what}; log: ${this.logs.slice(-5).map((l) => l.message).join(' | ')}`)), timeoutMs);
-      this.waiters.add(w);
-      w.run();
-    });
+    return this.waiters.waitFor(what, check, timeoutMs);
   }
 
   /** Wait for the diagnostics of `uri` to satisfy `pred` (the latest published set; none published yet is []). */

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { URI } from 'vscode-uri';
+import { Waiters } from './waiters';
 
 export const SERVER_BIN = path.resolve(__dirname, '../../../../bin/service-reach-lsp.js');
 
@@ -24,16 +25,12 @@ export interface Diagnostic {
   data?: unknown;
 }
 
-interface Waiter {
-  run: () => void;
-}
-
 export class LspClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly progress: { token: unknown; kind: string; message?: string }[] = [];
   readonly logs: string[] = [];
   readonly stderr: string[] = [];
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters = new Waiters(() => this.exited, () => `stderr: ${this.stderr.join('')}; log: ${this.logs.slice(-5).join(' | ')}`);
   private exited: number | null | undefined;
 
   private constructor(readonly child: ChildProcessWithoutNullStreams, readonly conn: MessageConnection) {
@@ -66,30 +63,12 @@ export class LspClient {
   }
 
   private poke(): void {
-    for (const w of [...this.waiters]) w.run();
+    this.waiters.poke();
   }
 
   /** Resolve when `check` returns something (checked now and on every notification); reject if the server exits. */
   waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 15000): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const done = (err: Error | undefined, v?: T) => {
-        clearTimeout(timer);
-        this.waiters.delete(w);
-        if (err) reject(err);
-        else resolve(v as T);
-      };
-      const w: Waiter = {
-        run: () => {
-          let v: T | undefined;
-          try { v = check(); } catch (err) { done(err as Error); return; }
-          if (v !== undefined) done(undefined, v);
-          else if (this.exited !== undefined) done(new Error(`the server exited (${this.exited}) while waiting for ${what}; stderr: ${this.stderr.join('')}`));
-        },
-      };
-      const timer = setTimeout(() => done(new Error(`timed out waiting for ${what}; stderr: ${this.stderr.join('')}; log: ${this.logs.slice(-5).join(' | ')}`)), timeoutMs);
-      this.waiters.add(w);
-      w.run();
-    });
+    return this.waiters.waitFor(what, check, timeoutMs);
   }
 
   /** Wait for the diagnostics of `uri` to satisfy `pred` (the latest published set). */
