@@ -95,15 +95,27 @@ suite('Fixes: fix all (one action per file, and the CLI\'s passes)', () => {
     assert.deepEqual([...r.originals.keys()].sort(), ['public.xml', 'seclist.json', 'svc.yaml']);
   });
 
-  test('a fix that does not clear its finding (a deny rule wins) is applied once, not on every pass', () => {
+  test('a rich rule that drops the port (a deny wins): one pass removes it and adds the port; nothing is stuck', () => {
     const deny = ZONE.replace('  <service name="ssh"/>\n', '  <rule family="ipv4"><port port="30080" protocol="tcp"/><drop/></rule>\n');
     const ws = workspace({ 'svc.yaml': svc('web', '  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30080\n'), 'public.xml': deny });
     const r = fixInMemory(ws);
-    assert.equal(r.stuck, 1);
+    assert.equal(r.stuck, 0);
     assert.equal(r.passes, 1);
     const zone = ws.getText('public.xml')!;
-    assert.equal(zone.split('<port port="30080" protocol="tcp"/>').length - 1, 2, 'the deny rule\'s own <port> plus one added');
-    assert.deepEqual(codesOf(ws), ['firewalld-port-closed']);
+    assert.equal(zone.includes('<drop/>'), false);
+    assert.equal(zone.split('<port port="30080" protocol="tcp"/>').length - 1, 1, 'the port, added once');
+    assert.deepEqual(codesOf(ws), []);
+  });
+
+  test('a misspelt nodePort is renamed, not pinned a second time: the user\'s number is kept', () => {
+    const open = ZONE.replace('  <service name="ssh"/>\n', '  <port port="30080" protocol="tcp"/>\n');
+    const ws = workspace({ 'svc.yaml': svc('web', '  type: NodePort\n  ports:\n    - name: http\n      port: 80\n      nodeport: 30080\n'), 'public.xml': open });
+    assert.deepEqual(codesOf(ws), ['nodeport-unpinned', 'unknown-field']);
+    const r = fixInMemory(ws);
+    assert.equal(r.stuck, 0);
+    assert.equal(ws.getText('svc.yaml'), svc('web', '  type: NodePort\n  ports:\n    - name: http\n      port: 80\n      nodePort: 30080\n'));
+    assert.equal(ws.getText('public.xml'), open, 'the zone already opens 30080');
+    assert.deepEqual(codesOf(ws), []);
   });
 
   test('fix-all edits apply in one go to every file they touch', () => {

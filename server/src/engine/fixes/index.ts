@@ -99,16 +99,23 @@ function choose(ctx: FixContext, opts: { paths?: readonly string[]; skip?: (f: F
   const candidates = all.filter((f) => inScope(f.path) && !opts.skip?.(f));
   const keep = conflictKeepers(ws, all, inScope);
   const later = (f: Finding) => f.fix?.kind === 'open-port';
-  const ordered = [...candidates.filter((f) => !later(f)), ...candidates.filter(later)];
+  // replacements first (a misspelt key or value corrected keeps what the user wrote: `nodeport: 30080` renamed
+  // pins the port, where pinning it would add a second, different nodePort), open-port fixes last
+  const replaces = (f: Finding) => !!replaceHint(f);
+  const ordered = [...candidates.filter(replaces), ...candidates.filter((f) => !replaces(f) && !later(f)), ...candidates.filter(later)];
 
   const accepted: PlannedEdit[] = [];
   const fixed: Finding[] = [];
+  /** keys renamed in this plan to a node-port key: a pin of the same port item waits for the next pass */
+  const renamedNodePorts: { path: string; span: Span }[] = [];
   for (const f of ordered) {
     if (keep.has(f)) continue;
     if (later(f)) {
       const anchor = reachHint(f)?.anchor;
       if (anchor && accepted.some((a) => a.path === f.path && !a.merge && overlaps(a.span, anchor))) continue;
     }
+    const reach = reachHint(f);
+    if (reach?.kind === 'pin-node-port' && renamedNodePorts.some((r) => r.path === f.path && sameOwner(ctx, f.path, r.span, reach.anchor))) continue;
     const first = plannedFixes(ctx, f, true).find((x) => x.plans.length > 0);
     if (!first || !fits(accepted, first.plans)) continue;
     if (checkEach) {
@@ -118,6 +125,8 @@ function choose(ctx: FixContext, opts: { paths?: readonly string[]; skip?: (f: F
     }
     for (const p of first.plans) accepted.push(p);
     fixed.push(f);
+    const replace = replaceHint(f);
+    if (replace && NODE_PORT_KEYS.has(replace.text)) renamedNodePorts.push({ path: f.path, span: replace.span });
   }
   const edits = renderPlanned(accepted).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.start - b.span.start || a.span.end - b.span.end));
   if (!checkEach && edits.length > 0 && !acceptable(ctx, edits, edits.map((e) => e.path))) return undefined;
@@ -125,6 +134,26 @@ function choose(ctx: FixContext, opts: { paths?: readonly string[]; skip?: (f: F
 }
 
 // ------------------------------------------------------------------------------------------- internals
+
+const NODE_PORT_KEYS = new Set(['nodePort', 'healthCheckNodePort']);
+
+/**
+ * The two places are in the same `ports[]` item of a Service (or, outside the ports, in the same Service): a
+ * key renamed there may pin the port that the other finding would pin.
+ */
+function sameOwner(ctx: FixContext, path: string, a: Span, b: Span): boolean {
+  for (const sa of ctx.analysis.services) {
+    const svc = sa.service;
+    if (svc.path !== path || !within(a, svc.object.span) || !within(b, svc.object.span)) continue;
+    const item = svc.ports.find((p) => within(b, p.node.span));
+    return item ? within(a, item.node.span) : true;
+  }
+  return false;
+}
+
+function within(inner: Span, outer: Span): boolean {
+  return inner.start >= outer.start && inner.end <= outer.end;
+}
 
 function toAction(fix: PlannedFix, edits: RenderedEdit[]): FixAction {
   const a: FixAction = { title: fix.title, finding: fix.finding, edits: edits.map((e) => ({ path: e.path, span: e.span, newText: e.newText })) };
