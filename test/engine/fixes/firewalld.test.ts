@@ -213,4 +213,31 @@ suite('Fixes: firewalld zone (SPEC §4)', () => {
     assert.equal(after.kind, 'firewalld-zone');
     assert.equal(after.entries.length, (before.kind === 'firewalld-zone' ? before.entries.length : 0) + 1);
   });
+
+  test('a rich rule that drops the port (a deny wins over any allow): the fix removes that rule, with its lines', () => {
+    const zone = ZONE.replace('  <forward/>\n', '  <forward/>\n  <port port="30000-32767" protocol="tcp"/>\n  <rule family="ipv4">\n    <port port="30080" protocol="tcp"/>\n    <drop/>\n  </rule>\n');
+    const ws = workspace({ 'web.yaml': nodePortSvc(), 'infra/firewalld/zones/public.xml': zone });
+    const action = preferred(ws, 'firewalld-port-closed');
+    assert.match(action.title, /^Remove rich rule .*drop.* and allow 30080\/tcp/);
+    const after = applied(ws, action.edits).get('infra/firewalld/zones/public.xml')!;
+    assert.equal(after, ZONE.replace('  <forward/>\n', '  <forward/>\n  <port port="30000-32767" protocol="tcp"/>\n'), 'the range already allows it: nothing is added');
+    assert.equal(fixesFor(ws, findingOf(ws, 'firewalld-port-closed')).some((a) => a.copyText !== undefined), false, 'no command to copy');
+    applyTo(ws, action.edits);
+    assert.deepEqual(codesOf(ws), []);
+  });
+
+  test('a reject rule and no allow: the rule is removed and the port added; a drop of more than the port: no zone fix', () => {
+    const reject = ZONE.replace('  <forward/>\n', '  <rule family="ipv4"><source address="0.0.0.0/0"/><port port="30080" protocol="tcp"/><reject/></rule>\n  <forward/>\n');
+    const ws = workspace({ 'web.yaml': nodePortSvc(), 'infra/firewalld/zones/public.xml': reject });
+    const action = preferred(ws, 'firewalld-port-closed');
+    const after = applied(ws, action.edits).get('infra/firewalld/zones/public.xml')!;
+    assert.equal(after, ZONE.replace('  <forward/>\n', '  <forward/>\n  <port port="30080" protocol="tcp"/>\n'));
+    applyTo(ws, action.edits);
+    assert.deepEqual(codesOf(ws), []);
+
+    // the user's policy drops every port from everywhere over IPv4: removing it would undo more than this port
+    const wide = ZONE.replace('  <forward/>\n', '  <port port="30080" protocol="tcp"/>\n  <rule family="ipv4"><source address="0.0.0.0/0"/><drop/></rule>\n  <forward/>\n');
+    const ws2 = workspace({ 'web.yaml': nodePortSvc(), 'infra/firewalld/zones/public.xml': wide });
+    assert.deepEqual(fixesFor(ws2, findingOf(ws2, 'firewalld-port-closed')).filter((a) => a.edits.some((e) => e.path.endsWith('.xml'))), []);
+  });
 });

@@ -4,16 +4,17 @@
  * (`<rule family="ipv4"><source address="…"/><port …/><accept/></rule>`) — to the zone file that decides, in
  * the file's own indentation and newline; plus the equivalent `firewall-cmd` commands to copy.
  */
-import { decidingZones } from '../exposure/matcher';
+import { decidingZones, rulesAllow, type GuardSource } from '../exposure/matcher';
 import type { From } from '../exposure/requirements';
 import type { Finding } from '../findings/finding';
 import { readFirewalldXml } from '../sources/firewalld-zone';
-import type { FirewalldZoneFile, PortRange, Protocol, XmlInsertPoint } from '../sources/model';
+import type { FirewalldZoneFile, PortRange, Protocol, Rule, XmlInsertPoint } from '../sources/model';
 import { indentBefore } from '../sources/source-common';
 import { baseName } from '../util/paths';
 import type { FixContext } from './context';
 import { fromPhrase, portProto, rangeOf } from './describe';
 import { mergeableEdit, type Part, type PlannedEdit } from './edits';
+import type { Span } from '../text/span';
 import type { Missing, ReachHint } from './hints';
 import type { PlannedFix } from './plan';
 import { commandLine, shellOption } from './shell';
@@ -130,12 +131,49 @@ function elementId(el: ZoneElement): string {
   return JSON.stringify(el);
 }
 
+/** An allow of everything: beside one deny rule, it tells whether that rule alone blocks a requirement. */
+const ALLOW_ALL: Rule = { action: 'allow', protocol: { kind: 'all' }, ports: { kind: 'all' }, source: { kind: 'any' }, span: { start: 0, end: 0 }, origin: '' };
+
+/**
+ * The rich rules (drop or reject) of a zone that block the requirement, when removing them is all it takes to let
+ * it through: each covers only ports of the requirement's range (a rule that denies more — other ports, every
+ * port — is the user's policy, and no fix removes it; then there is no zone fix). undefined: a blocking rule
+ * that cannot be removed.
+ */
+function removableDenies(zone: GuardSource, protocol: Protocol, range: PortRange, m: Missing): Rule[] | undefined {
+  const out: Rule[] = [];
+  for (const r of zone.rules) {
+    if (r.action !== 'deny' || rulesAllow([ALLOW_ALL, r], protocol, range, m.from, m.traffic)) continue;
+    if (r.ports.kind !== 'ranges' || !r.ports.ranges.every((x) => range.min <= x.min && x.max <= range.max)) return undefined;
+    out.push(r);
+  }
+  return out;
+}
+
+/** The span of an element with the white space before it on its line and its line break (when it is alone there). */
+function wholeLines(text: string, span: Span): Span {
+  let start = span.start;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  let end = span.end;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  const alone = (start === 0 || text[start - 1] === '\n' || text[start - 1] === '\r') && (end === text.length || text[end] === '\n' || text[end] === '\r');
+  if (!alone) return span;
+  if (text.startsWith('\r\n', end)) end += 2;
+  else if (end < text.length) end++;
+  return { start, end };
+}
+
 /**
  * The fixes for the firewalld requirements of a finding: the zone edit (preferred) and the commands to copy.
- * `missing` holds the firewalld requirements only; `port` null means the whole node-port range.
+ * `missing` holds the firewalld requirements only; `port` null means the whole node-port range. Where a rich rule
+ * drops or rejects the port (a deny wins over any allow), the edit removes that rule, and adds an allow only when
+ * the zone would still not allow it.
  */
 export function firewalldFixes(ctx: FixContext, finding: Finding, h: ReachHint, missing: Missing[], opts: { preferred: boolean; copy: boolean }): PlannedFix[] {
-  const byZone = new Map<string, { target: ZoneTarget; elements: ZoneElement[]; froms: From[] }>();
+  const byZone = new Map<string, { target: ZoneTarget; elements: ZoneElement[]; froms: From[]; denies: Rule[] }>();
+  const range = ctx.analysis.config.nodePortRange;
+  const portRange = rangeOf(h.port, range);
+  const layer = ctx.analysis.layers.firewalld;
   for (const m of missing) {
     const path = decidingZonePath(ctx, h, m.from);
     if (!path) continue;
@@ -143,15 +181,22 @@ export function firewalldFixes(ctx: FixContext, finding: Finding, h: ReachHint, 
     if (!entry) {
       const target = readZone(ctx, path);
       if (!target) continue;
-      entry = { target, elements: [], froms: [] };
+      entry = { target, elements: [], froms: [], denies: [] };
       byZone.set(path, entry);
     }
-    const el = zoneElement(ctx, m.from, h.protocol, h.port);
-    if (!entry.elements.some((e) => elementId(e) === elementId(el))) entry.elements.push(el);
+    const guard = layer ? decidingZones(layer, m.from).find((z) => z.path === path) : undefined;
+    const denies = guard ? removableDenies(guard, h.protocol, portRange, m) : [];
+    if (!denies) return []; // denied by the user's wider policy: no edit would clear the finding without undoing it
+    for (const d of denies) if (!entry.denies.includes(d)) entry.denies.push(d);
+    const rest = guard ? guard.rules.filter((r) => !denies.includes(r)) : [];
+    const allowedWithout = guard !== undefined && denies.length > 0 && rulesAllow(rest, h.protocol, portRange, m.from, m.traffic);
+    if (!allowedWithout) {
+      const el = zoneElement(ctx, m.from, h.protocol, h.port);
+      if (!entry.elements.some((e) => elementId(e) === elementId(el))) entry.elements.push(el);
+    }
     if (!entry.froms.some((f) => fromPhrase(f) === fromPhrase(m.from))) entry.froms.push(m.from);
   }
   if (byZone.size === 0) return [];
-  const range = ctx.analysis.config.nodePortRange;
   const pp = portProto(h.port, h.protocol, range);
   const zonesText = [...byZone.values()].map((z) => `"${z.target.zone.name}"`).join(', ');
   const restricted = [...byZone.values()].flatMap((z) => z.froms).filter((f) => !isWholeFamily(f));
@@ -159,14 +204,20 @@ export function firewalldFixes(ctx: FixContext, finding: Finding, h: ReachHint, 
   const usesService = [...byZone.values()].some((z) => z.elements.some((e) => e.kind === 'service'));
   const what = usesService ? `the kube-nodeport-services service (${pp})` : pp;
 
+  const denies = [...byZone.values()].flatMap((z) => z.denies);
+  const removing = denies.length ? `remove ${denies.map((d) => d.origin).join(', ')} and ` : '';
   const out: PlannedFix[] = [];
   out.push({
-    title: `Allow ${what}${fromText} in firewalld zone ${zonesText} (${[...byZone.keys()].join(', ')})`,
+    title: `${removing ? `${removing.charAt(0).toUpperCase()}${removing.slice(1)}a` : 'A'}llow ${what}${fromText} in firewalld zone ${zonesText} (${[...byZone.keys()].join(', ')})`,
     finding,
     isPreferred: opts.preferred || undefined,
-    plans: [...byZone.values()].map((z) => insertEdit(z.target, z.elements.map((value) => ({ id: elementId(value), value })))),
+    plans: [...byZone.values()].flatMap((z) => [
+      ...z.denies.map((d): PlannedEdit => ({ path: z.target.zone.path, span: wholeLines(z.target.text, d.span), newText: '' })),
+      ...(z.elements.length ? [insertEdit(z.target, z.elements.map((value) => ({ id: elementId(value), value })))] : []),
+    ]),
   });
-  if (opts.copy) {
+  // (a rich rule's firewall-cmd form is not kept: with a rule to remove, the zone edit is the only fix)
+  if (opts.copy && denies.length === 0) {
     const lines: string[] = [];
     for (const z of byZone.values()) {
       for (const el of z.elements) {
