@@ -159,8 +159,8 @@ suite('sources/oci-json', () => {
     assert.deepEqual(l.rules.map(brief), [
       { protocol: { kind: 'one', protocol: 'TCP' }, ports: { kind: 'ranges', ranges: [{ min: 30000, max: 32767 }] }, source: { kind: 'cidr', cidr: '10.0.20.0/24' } },
       { protocol: { kind: 'other', text: '1' }, ports: { kind: 'all' }, source: { kind: 'cidr', cidr: '0.0.0.0/0' } },
-      // udp-options with only a source-port-range: every destination port
-      { protocol: { kind: 'one', protocol: 'UDP' }, ports: { kind: 'all' }, source: { kind: 'cidr', cidr: '10.0.0.0/16' } },
+      // udp-options with only a source-port-range (1–1024): packets from those ports only, never a client's connection
+      { protocol: { kind: 'one', protocol: 'UDP' }, ports: { kind: 'ranges', ranges: [] }, source: { kind: 'cidr', cidr: '10.0.0.0/16' } },
       {
         protocol: { kind: 'all' },
         ports: { kind: 'all' },
@@ -219,6 +219,15 @@ suite('sources/oci-json', () => {
     const [l] = lists('x.json', text);
     assert.deepEqual(l.rules[0].ports, { kind: 'all' });
     assert.equal(l.name, 'x.json list #1');
+  });
+
+  test('options that limit only the source port open no destination port for clients; 1–65535 or unknown do not limit', () => {
+    const rule = (options: string) => lists('x.json', `{"ingress-security-rules": [{"protocol": "6", "source": "0.0.0.0/0", "tcp-options": ${options}}]}`)[0].rules[0].ports;
+    assert.deepEqual(rule('{"destination-port-range": null, "source-port-range": {"min": 30080, "max": 30080}}'), { kind: 'ranges', ranges: [] });
+    assert.deepEqual(rule('{"source-port-range": {"min": 1, "max": 65535}}'), { kind: 'all' });
+    assert.deepEqual(rule('{"destination-port-range": {"min": 80, "max": 80}, "source-port-range": {"min": 1024, "max": 2048}}'), { kind: 'ranges', ranges: [{ min: 80, max: 80 }] });
+    assert.equal(rule('{"source-port-range": {"min": "x", "max": 5}}').kind, 'unknown');
+    assert.deepEqual(rule('{}'), { kind: 'all' });
   });
 
   test('not a security list: no value and no problems', () => {

@@ -429,6 +429,14 @@ resource "oci_core_network_security_group_security_rule" "b" {
     assert.equal(r.value!.nsgRules[0].rule.ports.kind, 'unknown');
   });
 
+  test('tcp_options with only source_port_range open no destination port for clients; 1–65535 does not limit', () => {
+    const ports = (options: string) => read('x.tf', `resource "oci_core_security_list" "x" {\n  ingress_security_rules {\n    protocol = "6"\n    source   = "0.0.0.0/0"\n    tcp_options {\n${options}    }\n  }\n}\n`).securityLists[0].rules[0].ports;
+    assert.deepEqual(ports('      source_port_range {\n        min = 30080\n        max = 30080\n      }\n'), { kind: 'ranges', ranges: [] });
+    assert.deepEqual(ports('      source_port_range {\n        min = 1\n        max = 65535\n      }\n'), { kind: 'all' });
+    assert.deepEqual(ports('      min = 80\n      max = 80\n      source_port_range {\n        min = 1024\n        max = 2048\n      }\n'), { kind: 'ranges', ranges: [{ min: 80, max: 80 }] });
+    assert.equal(ports('      source_port_range {\n        min = var.p\n        max = var.p\n      }\n').kind, 'unknown');
+  });
+
   test('dynamic tcp_options makes the ports unknown; CRLF and tab indentation are kept', () => {
     const text = 'resource "oci_core_security_list" "x" {\r\n\tingress_security_rules {\r\n\t\tprotocol = "6"\r\n\t\tsource = "10.0.0.0/8"\r\n\t\tdynamic "tcp_options" {\r\n\t\t\tfor_each = var.p == -1 ? [] : [1]\r\n\t\t\tcontent {\r\n\t\t\t\tmin = var.p\r\n\t\t\t\tmax = var.p\r\n\t\t\t}\r\n\t\t}\r\n\t}\r\n}\r\n';
     const f = read('x.tf', text);

@@ -30,6 +30,7 @@ const KEYS = {
     tcpOptions: 'tcp-options',
     udpOptions: 'udp-options',
     destinationPortRange: 'destination-port-range',
+    sourcePortRange: 'source-port-range',
     isStateless: 'is-stateless',
   },
   camel: {
@@ -39,6 +40,7 @@ const KEYS = {
     tcpOptions: 'tcpOptions',
     udpOptions: 'udpOptions',
     destinationPortRange: 'destinationPortRange',
+    sourcePortRange: 'sourcePortRange',
     isStateless: 'isStateless',
   },
 } as const;
@@ -150,7 +152,15 @@ function readRule(node: JsonNode, style: KeyStyle, index: number, problems: Pars
     const options = prop(node, style, protocol.protocol === 'TCP' ? 'tcpOptions' : 'udpOptions');
     if (options && options.type === 'object') {
       const range = prop(options, style, 'destinationPortRange');
+      const sourceRange = prop(options, style, 'sourcePortRange');
       if (range && range.type === 'object') ports = readRange(range, problems);
+      // only the source port limited: the rule admits packets sent from those ports, which a client's connection
+      // (from an ephemeral port) is not — no destination port is opened for it
+      else if (sourceRange && sourceRange.type === 'object') {
+        const source = readRange(sourceRange, []);
+        if (source.kind === 'unknown') ports = source;
+        else if (!wholePortRange(source)) ports = { kind: 'ranges', ranges: [] };
+      }
     }
   }
 
@@ -190,4 +200,9 @@ function readRange(range: JsonNode, problems: ParseProblem[]): RulePorts {
   }
   problems.push({ message: 'destination port range needs min and max, 1–65535, with min ≤ max', span: jsonSpan(range) });
   return { kind: 'unknown', text: `${minNode ? minNode.value : '?'}-${maxNode ? maxNode.value : '?'}` };
+}
+
+/** A port range that is every port (1–65535): no restriction. */
+function wholePortRange(p: RulePorts): boolean {
+  return p.kind === 'all' || (p.kind === 'ranges' && p.ranges.some((r) => r.min <= 1 && r.max >= 65535));
 }

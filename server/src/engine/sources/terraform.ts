@@ -316,7 +316,17 @@ function readPorts(body: HclBody, protocol: RuleProtocol, nested: boolean, syms:
     }
     minMaxBody = hclAttribute(options.body, 'min') || hclAttribute(options.body, 'max') ? options.body : null;
   }
-  if (!minMaxBody) return { kind: 'all' }; // options with only source_port_range: every destination port
+  if (!minMaxBody) {
+    // only the source port limited: the rule admits packets sent from those ports, which a client's connection (from
+    // an ephemeral port) is not — no destination port is opened for it; empty options: every port
+    const source = hclBlocks(options.body, 'source_port_range')[0];
+    if (!source) return { kind: 'all' };
+    const sMin = asPort(attrValue(source.body, 'min', syms));
+    const sMax = asPort(attrValue(source.body, 'max', syms));
+    if (sMin !== undefined && sMax !== undefined && sMin <= 1 && sMax >= 65535) return { kind: 'all' };
+    if (sMin === undefined || sMax === undefined) return { kind: 'unknown', text: `${name} with source_port_range only` };
+    return { kind: 'ranges', ranges: [] };
+  }
   const minV = attrValue(minMaxBody, 'min', syms);
   const maxV = attrValue(minMaxBody, 'max', syms);
   const min = asPort(minV);
