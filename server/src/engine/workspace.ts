@@ -5,7 +5,7 @@
  */
 import { finding, type Finding } from './findings/finding';
 import { CODES, type Code } from './findings/codes';
-import { YamlFile, isTemplateText, type DocumentMove, type YDocument } from './parse/yaml';
+import { YamlFile, isTemplateText, type DocumentMove, type YDocument, type YNode } from './parse/yaml';
 import { objectsOf, isService, selectorMatches, workloadOf, type K8sObject, type Workload } from './k8s/manifests';
 import { serviceOf, type ServiceModel } from './k8s/service';
 import { CONFIG_FILE_NAMES, DEFAULT_CONFIG, readConfig, type ConfigRef, type ServiceReachConfig } from './config/config';
@@ -774,6 +774,7 @@ export class Workspace {
     st.results = [];
     st.findings = [];
     st.refs = new Set();
+    const broken = brokenRegions(st.manifest, this.files.get(st.path)?.text ?? '');
     for (const svc of st.services) {
       const before = this.resultOf.get(svc);
       const at = svc.object.span.start;
@@ -796,6 +797,8 @@ export class Workspace {
       st.results.push(r);
       for (const list of [own.api, own.unknown, selector, own.oci, own.reach]) {
         for (const x of list) {
+          // what the parser's recovery made of a syntax error is not what the user wrote (see brokenRegions)
+          if (x.path === st.path && broken.some((b) => x.span.start <= b.end && x.span.end >= b.start)) continue;
           st.findings.push(x);
           st.refs.add(x.path);
           for (const rel of x.related) st.refs.add(rel.path);
@@ -803,6 +806,41 @@ export class Workspace {
       }
     }
   }
+}
+
+/**
+ * Where a manifest's YAML syntax problems leave the tree unreliable: the line of each problem, and the innermost
+ * collection (map or sequence) that holds it — what the parser's recovery made of it (an item split in two, a
+ * key that swallowed its value) is not what the user wrote. A Service finding there is left out, so that only the
+ * syntax problem is reported (SPEC §1.1); the rest of the document and the file is analysed as usual.
+ */
+function brokenRegions(m: ParsedManifest, text: string): Span[] {
+  if (m.template) return [];
+  const out: Span[] = [];
+  for (const p of m.problems) {
+    if (p.limit) continue;
+    let start = Math.max(text.lastIndexOf('\n', p.span.start - 1), text.lastIndexOf('\r', p.span.start - 1)) + 1;
+    let end = p.span.end;
+    while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+    let doc: YDocument | undefined;
+    for (const d of m.documents) if (d.span.start <= p.span.start) doc = d;
+    const holder = doc ? innermostCollection(doc.contents, p.span.start) : undefined;
+    if (holder) { start = Math.min(start, holder.start); end = Math.max(end, holder.end); }
+    out.push({ start, end });
+  }
+  return out;
+}
+
+/** The span of the innermost map or sequence of a tree whose span holds `offset`. */
+function innermostCollection(root: YNode | null, offset: number): Span | undefined {
+  let found: Span | undefined;
+  let n: YNode | null | undefined = root;
+  for (let depth = 0; n && n.kind !== 'scalar' && n.span.start <= offset && offset <= n.span.end && depth < 1000; depth++) {
+    found = n.span;
+    const children: (YNode | null)[] = n.kind === 'map' ? n.pairs.map((x) => x.value) : n.items;
+    n = children.find((c) => c && c.kind !== 'scalar' && c.span.start <= offset && offset <= c.span.end);
+  }
+  return found;
 }
 
 function parseCidrOrAddress(text: string): Cidr | null {
