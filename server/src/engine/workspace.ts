@@ -774,7 +774,7 @@ export class Workspace {
     st.results = [];
     st.findings = [];
     st.refs = new Set();
-    const broken = brokenRegions(st.manifest, this.files.get(st.path)?.text ?? '');
+    const broken = brokenRegions(st.manifest, () => this.lineIndex(st.path));
     for (const svc of st.services) {
       const before = this.resultOf.get(svc);
       const at = svc.object.span.start;
@@ -814,14 +814,18 @@ export class Workspace {
  * key that swallowed its value) is not what the user wrote. A Service finding there is left out, so that only the
  * syntax problem is reported (SPEC §1.1); the rest of the document and the file is analysed as usual.
  */
-function brokenRegions(m: ParsedManifest, text: string): Span[] {
+function brokenRegions(m: ParsedManifest, lines: () => LineIndex): Span[] {
   if (m.template) return [];
   const out: Span[] = [];
   for (const p of m.problems) {
     if (p.limit) continue;
-    let start = Math.max(text.lastIndexOf('\n', p.span.start - 1), text.lastIndexOf('\r', p.span.start - 1)) + 1;
-    let end = p.span.end;
-    while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+    // (at most so many: garbage gives a problem per token; the first ones cover what follows them anyway)
+    if (out.length === MAX_BROKEN_REGIONS) break;
+    const index = lines();
+    const first = index.positionAt(p.span.start).line;
+    const last = index.positionAt(p.span.end).line;
+    let start = index.lineStart(first);
+    let end = index.offsetAt({ line: last, character: Number.MAX_SAFE_INTEGER });
     let doc: YDocument | undefined;
     for (const d of m.documents) if (d.span.start <= p.span.start) doc = d;
     const holder = doc ? innermostCollection(doc.contents, p.span.start) : undefined;
@@ -830,6 +834,8 @@ function brokenRegions(m: ParsedManifest, text: string): Span[] {
   }
   return out;
 }
+
+const MAX_BROKEN_REGIONS = 50;
 
 /** The span of the innermost map or sequence of a tree whose span holds `offset`. */
 function innermostCollection(root: YNode | null, offset: number): Span | undefined {
