@@ -54,15 +54,14 @@ export function checkServiceApi(svc: ServiceModel, ctx: CheckContext): void {
     report('headless-not-allowed', pair, undefined, `clusterIP "None" (headless) may not be set for a ${type} Service.`);
   }
 
-  // ExternalName needs externalName
-  if (type === 'ExternalName' && !scalarString(get(svc.spec, 'externalName')?.value)) {
+  // ExternalName needs externalName (unknown when it is a template value, or may be rendered among the spec's fields)
+  const externalName = get(svc.spec, 'externalName');
+  if (type === 'ExternalName' && !scalarString(externalName?.value) && !isTemplate(externalName?.value) && !(!externalName && svc.spec?.templated)) {
     report('externalname-required', svc.typePair, undefined, 'A Service of type ExternalName needs spec.externalName.');
   }
 
-  // ports required unless headless or ExternalName
-  const portsNode = svc.portsPair?.value;
-  const portsUnknown = isTemplate(portsNode);
-  if (!svc.headless && type !== 'ExternalName' && !svc.typeUnknown && !portsUnknown && (asSeq(portsNode)?.items.length ?? 0) === 0) {
+  // ports required unless headless or ExternalName (or the template may render them)
+  if (!svc.headless && type !== 'ExternalName' && !svc.typeUnknown && !svc.portsUnknown && (asSeq(svc.portsPair?.value)?.items.length ?? 0) === 0) {
     const anchor = svc.specPair?.key.span ?? get(svc.object.root, 'kind')?.key.span ?? svc.object.span;
     ctx.report(finding('missing-ports', path, anchor, `${svc.name ? `Service "${svc.name}"` : 'This Service'} has no ports; spec.ports is required unless the Service is headless or ExternalName.`));
   }
@@ -82,15 +81,19 @@ type Reporter = (code: Parameters<typeof finding>[0], pair: YPair | undefined, s
 function checkPorts(svc: ServiceModel, ctx: CheckContext, report: Reporter): void {
   const type = svc.type;
   const range = ctx.config.nodePortRange;
-  const multi = svc.ports.length > 1;
+  // the template may render more ports, fewer or other ones: no finding on their count or duplicates
+  const multi = svc.ports.length > 1 && !svc.portsUnknown;
+  /** duplicates are known among ports whose fields are all written */
+  const counted = (p: ServicePort) => !svc.portsUnknown && !p.templated;
   const seenPort = new Map<string, ServicePort>();
   const seenNodePort = new Map<string, ServicePort>();
   const seenName = new Set<string>();
 
   for (const p of svc.ports) {
     // port
-    if (!p.portPair) report('invalid-port-number', undefined, portItemHead(p), `${describe(p)} has no port; port is required (1–65535).`);
-    else if (p.port === null && !isTemplate(p.portPair.value)) {
+    if (!p.portPair) {
+      if (!p.templated) report('invalid-port-number', undefined, portItemHead(p), `${describe(p)} has no port; port is required (1–65535).`);
+    } else if (p.port === null && !isTemplate(p.portPair.value)) {
       report('invalid-port-number', p.portPair, undefined, `port ${scalarText(p.portPair) ?? '(empty)'} is not a port number (an integer from 1 to 65535).`);
     }
 
@@ -103,8 +106,8 @@ function checkPorts(svc: ServiceModel, ctx: CheckContext, report: Reporter): voi
     }
     if (p.namePair && p.name !== undefined && p.name !== '') {
       if (!isValidPortName(p.name)) report('invalid-port-name', p.namePair, undefined, `Port name "${p.name}" is not a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters).`);
-      else if (seenName.has(p.name)) report('invalid-port-name', p.namePair, undefined, `Port name "${p.name}" is used twice in this Service.`);
-      seenName.add(p.name);
+      else if (seenName.has(p.name) && counted(p)) report('invalid-port-name', p.namePair, undefined, `Port name "${p.name}" is used twice in this Service.`);
+      if (counted(p)) seenName.add(p.name);
     }
 
     // protocol
@@ -150,6 +153,7 @@ function checkPorts(svc: ServiceModel, ctx: CheckContext, report: Reporter): voi
     }
 
     // duplicates (reported on the later one)
+    if (!counted(p)) continue;
     if (p.port !== null && p.protocol !== null && p.portPair) {
       const key = `${p.protocol}/${p.port}`;
       const first = seenPort.get(key);

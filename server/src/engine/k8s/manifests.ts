@@ -74,7 +74,7 @@ export type Labels = Map<string, string | null>;
 
 export function labelsOf(node: YNode | null): Labels | null {
   const m = asMap(node);
-  if (!m) return null;
+  if (!m || m.templated) return null; // template actions among the labels: they may be others
   const out: Labels = new Map();
   for (const p of m.pairs) {
     const s = asScalar(p.value);
@@ -135,15 +135,18 @@ export function workloadOf(o: K8sObject): Workload | undefined {
   let portsUnknown = false;
   const containers = asSeq(getValue(podSpec, 'containers'));
   if (!containers && get(podSpec, 'containers')) portsUnknown = true;
+  // template actions among the containers, their ports or a port's fields: some may not be written here
+  if (containers?.templated || (!containers && podSpec?.templated)) portsUnknown = true;
   for (const c of containers?.items ?? []) {
     const cm = asMap(c);
     if (!cm) { portsUnknown = true; continue; }
     const cname = scalarString(getValue(cm, 'name'));
     const portsNode = getValue(cm, 'ports');
-    if (portsNode && portsNode.kind !== 'seq') portsUnknown = true;
+    if ((portsNode && portsNode.kind !== 'seq') || portsNode?.templated || (!portsNode && cm.templated)) portsUnknown = true;
     for (const p of asSeq(portsNode)?.items ?? []) {
       const pm = asMap(p);
       if (!pm) { portsUnknown = true; continue; }
+      if (pm.templated) portsUnknown = true;
       const cp = asScalar(getValue(pm, 'containerPort'));
       const nameNode = asScalar(getValue(pm, 'name'));
       if (cp?.template || nameNode?.template) portsUnknown = true;

@@ -42,6 +42,8 @@ export interface ServicePort {
   nodePortPair?: YPair;
   /** nodePort holds something we cannot read (a template): the port is unknown, never wrong */
   nodePortUnknown: boolean;
+  /** template actions sit among its fields (`{{- if … }}` lines): a field it lacks may be rendered */
+  templated: boolean;
 }
 
 export interface SourceRanges {
@@ -85,6 +87,12 @@ export interface ServiceModel {
   sessionAffinityPair?: YPair;
   ports: ServicePort[];
   portsPair?: YPair;
+  /**
+   * The ports as rendered may not be those written: template actions sit among them (`{{- range … }}`,
+   * `{{- if … }}` lines), or they, or the spec that should hold them, are a template value. Missing ports, duplicate
+   * ports and their count are then unknown, never wrong.
+   */
+  portsUnknown: boolean;
 }
 
 function intOf(node: YNode | null | undefined): number | null {
@@ -150,11 +158,14 @@ export function serviceOf(object: K8sObject): ServiceModel {
   const sessionAffinityPair = get(spec, 'sessionAffinity');
 
   const portsPair = get(spec, 'ports');
+  const portsSeq = asSeq(portsPair?.value);
   const ports: ServicePort[] = [];
-  asSeq(portsPair?.value)?.items.forEach((item, index) => {
+  portsSeq?.items.forEach((item, index) => {
     const m = asMap(item);
     if (m) ports.push(portOf(m, index));
   });
+  const portsUnknown = isTemplate(portsPair?.value) || !!portsSeq?.templated
+    || (!portsPair && (isTemplate(specPair?.value) || !!(spec ?? root).templated));
 
   return {
     object, path: object.path, name: nameOf(root), namespace: namespaceOf(root), metadata, spec, specPair,
@@ -163,7 +174,7 @@ export function serviceOf(object: K8sObject): ServiceModel {
     healthCheckNodePort: hc !== null && hc !== 0 ? hc : null, healthCheckNodePortPair: hcPair,
     allocateLoadBalancerNodePorts, sourceRanges: sourceRangesOf(spec, annotations),
     selector, selectorPair, sessionAffinity: scalarString(sessionAffinityPair?.value), sessionAffinityPair,
-    ports, portsPair,
+    ports, portsPair, portsUnknown,
   };
 }
 
@@ -202,7 +213,7 @@ function portOf(m: YMap, index: number): ServicePort {
     index, node: m, span: m.span,
     name: scalarString(namePair?.value), namePair,
     port, portPair, protocol, protocolPair, targetPort, targetPortPair,
-    nodePort, nodePortPair, nodePortUnknown,
+    nodePort, nodePortPair, nodePortUnknown, templated: m.templated,
   };
 }
 

@@ -3,6 +3,10 @@
  * scalars, each with its span, plus the problems the parser found. Aliases point at the node they name (shared,
  * never expanded), merge keys (`<<`) are folded into their map, and nothing here throws.
  *
+ * Helm templates: the lines that hold only template actions (`{{- if … }}`, `{{- end }}`, `{{ include … }}`) are
+ * read as blank lines (`blankControlLines`), and what they may change is marked unknown: a value they stand for
+ * is a template scalar, a map or sequence among whose entries they sit is `templated`.
+ *
  * Limits (hostile input; each one hit is a problem with `limit: true`, see docs/robustness.md):
  *  - nesting: the concrete syntax tree is built token by token and reading stops where it gets deeper than
  *    `maxDepth` (the `yaml` composer recurses once per level: 10,000 levels would overflow the stack);
@@ -42,6 +46,11 @@ export interface YMap {
   pairs: YPair[];
   span: Span;
   flow: boolean;
+  /**
+   * Template actions sit among its pairs (a Helm `if`, `range`, `include` line): rendered, it may hold more
+   * pairs, fewer or other ones. What is written is read, but a missing or duplicate key or a count is unknown.
+   */
+  templated: boolean;
 }
 
 export interface YSeq {
@@ -49,6 +58,8 @@ export interface YSeq {
   items: (YNode | null)[];
   span: Span;
   flow: boolean;
+  /** Template actions sit among its items: missing or duplicate items and the count are unknown (see `YMap`). */
+  templated: boolean;
 }
 
 export type YNode = YMap | YSeq | YScalar;
@@ -105,6 +116,73 @@ export function isTemplateText(text: string): boolean {
   return text.includes('{{');
 }
 
+/** The Helm control lines of a text, and the text the parser reads (`blankControlLines`). */
+export interface ControlLines {
+  /** the text with each control line as spaces */
+  text: string;
+  /**
+   * per control line, in order, three numbers: where its actions start (the first `{{`) and end (after the last
+   * `}}`), and 1 when they render nothing themselves (only `end`s and comments: the block's first line says what
+   * it renders), else 0
+   */
+  lines: number[];
+}
+
+/**
+ * Helm control lines: a line that holds only template actions (`{{- if .Values.x }}`, `{{- end }}`, comments,
+ * `{{- toYaml .Values.ports | nindent 4 }}`; white space around them) is no YAML, and breaks the structure around
+ * it. The parser reads a copy of the text in which each such line is spaces: offsets and line breaks are
+ * unchanged, so every span still points into the user's text. Line by line (an action is never followed onto the
+ * next line), so a piece of a file (`YamlFile`) reads as it does in the whole.
+ */
+export function blankControlLines(text: string): ControlLines {
+  const lines: number[] = [];
+  const parts: string[] = [];
+  let copied = 0;
+  let at = text.indexOf('{{');
+  while (at >= 0) {
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    const contentEnd = nl > lineStart && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
+    let i = lineStart;
+    while (i < at && (isBlankCode(text.charCodeAt(i)) || (i === 0 && text.charCodeAt(i) === BOM))) i++;
+    // actions, one after another, until the end of the line
+    let end = -1;
+    let quiet = true;
+    while (i === at || (i < contentEnd && text.startsWith('{{', i))) {
+      const close = closingBraces(text, i + 2, contentEnd);
+      if (close < 0) break;
+      const inner = text.slice(i + 2, close).replace(/^-?\s*/, '').replace(/\s*-?$/, '');
+      if (inner !== 'end' && !(inner.startsWith('/*') && inner.endsWith('*/'))) quiet = false;
+      end = close + 2;
+      i = end;
+      while (i < contentEnd && isBlankCode(text.charCodeAt(i))) i++;
+      if (i >= contentEnd) break;
+      if (!text.startsWith('{{', i)) { end = -1; break; }
+    }
+    if (end >= 0 && i >= contentEnd) {
+      lines.push(at, end, quiet ? 1 : 0);
+      parts.push(text.slice(copied, lineStart), ' '.repeat(contentEnd - lineStart));
+      copied = contentEnd;
+    }
+    at = nl < text.length ? text.indexOf('{{', nl) : -1;
+  }
+  if (lines.length === 0) return { text, lines };
+  parts.push(text.slice(copied));
+  return { text: parts.join(''), lines };
+}
+
+/** The offset of the first `}}` in text[from, to), or -1. */
+function closingBraces(text: string, from: number, to: number): number {
+  for (let i = from; i + 1 < to; i++) if (text.charCodeAt(i) === CLOSE_BRACE && text.charCodeAt(i + 1) === CLOSE_BRACE) return i;
+  return -1;
+}
+
+function isBlankCode(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
+
 export function parseYaml(original: string, options: YamlParseOptions = {}): YamlParseResult {
   return parseCounted(original, options).result;
 }
@@ -135,12 +213,14 @@ function parseCounted(original: string, options: YamlParseOptions): CountedParse
   const problems: ParseProblem[] = [];
   const documents: YDocument[] = [];
   const stopped: { problem?: ParseProblem } = {};
+  // the parser reads Helm control lines as blank lines (offsets unchanged); nothing else reads that copy
+  const control = template ? blankControlLines(text) : undefined;
   let docs: Document.Parsed[];
   // the composer makes an Error (with a stack trace) per syntax error: garbage makes millions of them
   const stackTraceLimit = Error.stackTraceLimit;
   try {
     Error.stackTraceLimit = 0;
-    docs = [...new Composer(COMPOSE_OPTIONS).compose(boundedTokens(text, limits, stopped))];
+    docs = [...new Composer(COMPOSE_OPTIONS).compose(boundedTokens(control?.text ?? text, limits, stopped))];
   } catch (err) {
     if (!template) problems.push({ message: `YAML could not be read: ${(err as Error).message}`, span: { start: 0, end: 0 } });
     return { result: { documents, problems }, nodes: 0, aliasNodes: 0, errors: true, limited: true };
@@ -162,8 +242,11 @@ function parseCounted(original: string, options: YamlParseOptions): CountedParse
         syntax.push({ message: firstLine(e.message), span: { start, end } });
       }
     }
-    const converter = new Converter(text.length, budget, limits, problems, template ? undefined : syntax, template ? text : undefined);
+    const converter = new Converter(text.length, budget, limits, problems, template ? undefined : syntax, template ? text : undefined, control);
     const contents = converter.node(doc.contents as YamlLibNode | null, 1);
+    // control lines after the root's last entry (`{{- include "more" . | nindent 2 }}` at the end of the spec)
+    const rootRange = doc.contents?.range;
+    if (rootRange) converter.among(null, doc.contents as YamlLibNode, rootRange[1], doc.range[2]);
     // duplicate keys come from the converter: keep this document's problems in the order of the text
     syntax.sort((a, b) => a.span.start - b.span.start);
     for (const p of syntax) if (kept++ < YAML_LIMITS.maxProblems) problems.push(p);
@@ -262,7 +345,101 @@ class Converter {
     private readonly syntax: ParseProblem[] | undefined,
     /** the file's text when it holds templates: `{{ … }}` read as a flow map is a template value */
     private readonly templateText?: string,
+    /** the Helm control lines, which the parser read as blank lines (`blankControlLines`) */
+    private readonly control?: ControlLines,
   ) {}
+
+  /** The index (in `control.lines`, by threes) of the first control line that starts at or after `from`. */
+  private lineFrom(from: number): number {
+    const lines = this.control!.lines;
+    let lo = 0;
+    let hi = lines.length / 3;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lines[3 * mid] < from) lo = mid + 1; else hi = mid;
+    }
+    return 3 * lo;
+  }
+
+  /** A control line that may render something (with `quiet`: any control line) starts in [from, to). */
+  private controlIn(from: number, to: number, quiet = false): boolean {
+    const lines = this.control?.lines;
+    if (!lines || lines.length === 0 || from >= to) return false;
+    for (let k = this.lineFrom(from); k < lines.length && lines[k] < to; k += 3) if (quiet || lines[k + 2] === 0) return true;
+    return false;
+  }
+
+  /** The column of an offset of the text. */
+  private column(at: number): number {
+    return at - ((this.templateText ?? '').lastIndexOf('\n', at - 1) + 1);
+  }
+
+  /**
+   * Control lines between two entries of `out` (null: after the last entry of a document's root), from the end
+   * of `before` (the first one's value) to `to`: `out` is templated; and a line indented as the inside of a
+   * collection that ends there (`before`, its last entry, …), deeper than `out`, belongs to the innermost such
+   * one too: `{{- include "labels" . | nindent 8 }}` after the last label makes the labels templated. (A
+   * sequence written at its key's column, `ports:` then `- port: 80`, is not deeper: a line at that column after
+   * its last item is read as its parent's.)
+   */
+  among(out: YMap | YSeq | null, before: YamlLibNode | null | undefined, from: number, to: number): void {
+    const lines = this.control?.lines;
+    if (!lines || lines.length === 0 || from >= to) return;
+    let outer: number | undefined;
+    for (let k = this.lineFrom(from); k < lines.length && lines[k] < to; k += 3) {
+      if (lines[k + 2] === 1) continue; // `end`, a comment: the first line of their block says it
+      if (out) out.templated = true;
+      const column = this.column(lines[k]);
+      outer ??= out ? this.column(out.span.start) : -1;
+      let inner: YMap | YSeq | undefined;
+      for (let n = before; n && (isMap(n) || isSeq(n)) && !n.flow;) {
+        const c = this.done.get(n);
+        const at = c && c.kind !== 'scalar' ? this.column(c.span.start) : Infinity;
+        if (!c || c.kind === 'scalar' || at > column) break;
+        if (at > outer) inner = c;
+        const last: unknown = n.items[n.items.length - 1];
+        n = (isPair(last) ? last.value : last) as YamlLibNode | null;
+      }
+      if (inner) inner.templated = true;
+    }
+  }
+
+  /**
+   * A pair's value as the control lines around it leave it: an empty value followed by a control line (`ports:`
+   * then `{{- toYaml .Values.ports | nindent 4 }}`) is that line's output, a template value; a value after such a
+   * line (`ports:`, `{{- range … }}`, `- name: …`) is templated. `keyEnd`: where the key ends.
+   */
+  private templateValue(keyEnd: number, valueNode: YamlLibNode | null, value: YNode | null): YNode | null {
+    const text = this.templateText;
+    const control = this.control;
+    if (text === undefined || !control || control.lines.length === 0) return value;
+    if (!value || (value.kind === 'scalar' && value.value === null && value.span.start === value.span.end)) {
+      // what follows the key, as the parser read it: white space and comments up to the next thing (never past
+      // the next key: each key scans its own stretch of the text)
+      const read = control.text;
+      let i = keyEnd;
+      while (i < read.length && isBlankCode(read.charCodeAt(i))) i++;
+      if (read.charCodeAt(i) === COLON) i++;
+      while (i < read.length) {
+        const c = read.charCodeAt(i);
+        if (c === HASH) i = lineEnd(read, i);
+        else if (isSpaceCode(c)) i++;
+        else break;
+      }
+      const lines = control.lines;
+      for (let k = this.lineFrom(keyEnd); k < lines.length && lines[k] < i; k += 3) {
+        if (lines[k + 2] === 1) continue;
+        const [start, end] = [lines[k], lines[k + 1]];
+        return { kind: 'scalar', value: text.slice(start, end), span: this.span(start, end), style: 'plain', template: true };
+      }
+      return value;
+    }
+    const range = valueNode?.range;
+    if (range && !isAlias(valueNode) && this.controlIn(keyEnd, range[0])) {
+      if (value.kind === 'scalar') value.template = true; else value.templated = true;
+    }
+    return value;
+  }
 
   private limit(kind: string, at: number, message: string): void {
     if (this.budget.reported.has(kind)) return;
@@ -325,8 +502,11 @@ class Converter {
       const end = this.templateText.indexOf('}}', range[0]);
       const stop = end < 0 ? range[1] : end + 2;
       out = { kind: 'scalar', value: this.templateText.slice(range[0], stop), span: this.span(range[0], stop), style: 'plain', template: true };
-    } else if (isScalar(n)) out = this.scalar(n);
-    else if (isMap(n)) out = this.map(n, depth);
+    } else if (isScalar(n)) {
+      out = this.scalar(n);
+      // a block scalar (or a multi-line quoted one) holding a control line: the parser read it blank there
+      if (range && this.controlIn(range[0], range[1], true)) out.template = true;
+    } else if (isMap(n)) out = this.map(n, depth);
     else if (isSeq(n)) out = this.seq(n, depth);
     this.inProgress.delete(n);
     this.done.set(n, out);
@@ -352,12 +532,21 @@ class Converter {
 
   private map(n: import('yaml').YAMLMap, depth: number): YMap {
     const range = n.range ?? [0, 0, 0];
-    const out: YMap = { kind: 'map', pairs: [], span: this.span(range[0], range[1]), flow: !!n.flow };
+    const out: YMap = { kind: 'map', pairs: [], span: this.span(range[0], range[1]), flow: !!n.flow, templated: false };
     const merged: YPair[] = [];
+    /** the merge sources in full, once per time they are named: what a YAML 1.1 loader copies (the size charged) */
+    let mergedSize = 0;
     const keys = new Set<string>();
+    let last = -1; // where the last entry ended: a control line between it and the next sits among the pairs
+    let before: YamlLibNode | null = null;
     for (const item of n.items) {
       if (!isPair(item)) continue;
       const keyNode = item.key as YamlLibNode | null;
+      const valueNode = item.value as YamlLibNode | null;
+      const start = keyNode?.range?.[0] ?? valueNode?.range?.[0];
+      if (start !== undefined && last >= 0) this.among(out, before, last, start);
+      last = valueNode?.range?.[1] ?? keyNode?.range?.[1] ?? last;
+      before = valueNode;
       if (!keyNode || !isScalar(keyNode)) continue; // complex keys are not Kubernetes
       if (keyNode.anchor) this.anchors.set(keyNode.anchor, keyNode);
       const key = this.scalar(keyNode);
@@ -368,17 +557,33 @@ class Converter {
         this.syntax.push({ message: 'Map keys must be unique', span: this.span(at, at + 1) });
       }
       keys.add(id);
-      const value = this.node(item.value as YamlLibNode | null, depth + 1);
-      if (key.value === '<<' && keyNode.source === '<<') {
-        // merge key: fold the pairs of the named map(s) in, behind the map's own pairs
-        const sources = value?.kind === 'seq' ? value.items : [value];
-        for (const s of sources) if (s && s.kind === 'map') for (const p of s.pairs) { merged.push(p); this.shared = true; }
+      const read = this.node(valueNode, depth + 1);
+      if (typeof raw === 'symbol') {
+        // a merge key (a plain `<<`, which the `yaml` package reads as Symbol('<<')): the pairs of the map it
+        // names, or of each map of a sequence, are folded in behind the map's own pairs (below)
+        const sources = read?.kind === 'seq' ? read.items : [read];
+        for (const source of sources) {
+          if (source?.kind === 'map') {
+            for (const p of source.pairs) merged.push(p);
+            mergedSize += this.sizeOf(source);
+            this.shared = true;
+          } else if (source && this.syntax && this.syntax.length < YAML_LIMITS.maxProblems) {
+            const at = valueNode?.range?.[0] ?? key.span.start;
+            this.syntax.push({ message: 'Merge sources must be maps or map aliases', span: this.span(at, at + 1) });
+          }
+        }
         continue;
       }
+      const value = this.templateValue(keyNode.range?.[1] ?? key.span.end, valueNode, read);
+      if (value && value !== read) last = Math.max(last, value.span.end); // its control line is its own
       const end = value ? Math.max(value.span.end, key.span.end) : key.span.end;
       out.pairs.push({ key, name: String(key.value), value, span: { start: key.span.start, end } });
     }
+    let height = 1;
+    let size = 1 + mergedSize;
+    for (const p of out.pairs) size += 1 + this.sizeOf(p.value);
     if (merged.length > 0) {
+      // YAML 1.1 merge: a key written in the map wins, then the first source that has it
       const names = new Set(out.pairs.map((p) => p.name));
       for (const p of merged) {
         if (names.has(p.name)) continue;
@@ -386,12 +591,7 @@ class Converter {
         out.pairs.push(p);
       }
     }
-    let height = 1;
-    let size = 1;
-    for (const p of out.pairs) {
-      height = Math.max(height, 1 + Math.max(1, this.heightOf(p.value)));
-      size += 1 + this.sizeOf(p.value);
-    }
+    for (const p of out.pairs) height = Math.max(height, 1 + Math.max(1, this.heightOf(p.value)));
     this.measure.set(out, { height, size });
     return out;
   }
@@ -405,7 +605,19 @@ class Converter {
       height = Math.max(height, 1 + this.heightOf(i));
       size += this.sizeOf(i);
     }
-    const out: YSeq = { kind: 'seq', items, span: this.span(range[0], range[1]), flow: !!n.flow };
+    const out: YSeq = { kind: 'seq', items, span: this.span(range[0], range[1]), flow: !!n.flow, templated: false };
+    if (this.control && this.control.lines.length > 0) {
+      // a control line between two items (`{{- if … }}`, `{{- range … }}`) sits among them
+      let last = -1;
+      let before: YamlLibNode | null = null;
+      for (const i of n.items) {
+        const r = (i as YamlLibNode | null)?.range;
+        if (!r) continue;
+        if (last >= 0) this.among(out, before, last, r[0]);
+        last = r[1];
+        before = i as YamlLibNode;
+      }
+    }
     this.measure.set(out, { height, size });
     return out;
   }
@@ -417,10 +629,13 @@ const DASH = 45;
 const DOT = 46;
 const PERCENT = 37;
 const HASH = 35;
+const COLON = 58;
 const SPACE = 32;
 const TAB = 9;
 const LF = 10;
 const CR = 13;
+const CLOSE_BRACE = 125;
+const BOM = 0xfeff;
 
 /** `---` or `...` at `i`, followed by white space or the end of the line (or of the text). */
 function markerAt(text: string, i: number, ch: number): boolean {
@@ -533,8 +748,8 @@ function copyDocument(doc: YDocument, delta: number, index: number): YDocument {
     let out = nodes.get(n);
     if (out) return out;
     if (n.kind === 'scalar') out = { kind: 'scalar', value: n.value, span: span(n.span), style: n.style, template: n.template };
-    else if (n.kind === 'seq') out = { kind: 'seq', items: n.items.map((i) => i && node(i)), span: span(n.span), flow: n.flow };
-    else out = { kind: 'map', pairs: n.pairs.map(pair), span: span(n.span), flow: n.flow };
+    else if (n.kind === 'seq') out = { kind: 'seq', items: n.items.map((i) => i && node(i)), span: span(n.span), flow: n.flow, templated: n.templated };
+    else out = { kind: 'map', pairs: n.pairs.map(pair), span: span(n.span), flow: n.flow, templated: n.templated };
     nodes.set(n, out);
     return out;
   };
@@ -622,10 +837,10 @@ function sameNode(a: YNode | null, b: YNode | null, delta: number, seen: Set<YNo
   }
   if (a.kind === 'seq') {
     const s = b as YSeq;
-    return a.flow === s.flow && a.items.length === s.items.length && a.items.every((x, i) => sameNode(x, s.items[i], delta, seen));
+    return a.flow === s.flow && a.templated === s.templated && a.items.length === s.items.length && a.items.every((x, i) => sameNode(x, s.items[i], delta, seen));
   }
   const m = b as YMap;
-  return a.flow === m.flow && a.pairs.length === m.pairs.length && a.pairs.every((p, i) => {
+  return a.flow === m.flow && a.templated === m.templated && a.pairs.length === m.pairs.length && a.pairs.every((p, i) => {
     const q = m.pairs[i];
     return p.name === q.name && p.span.start === q.span.start + delta && p.span.end === q.span.end + delta
       && sameNode(p.key, q.key, delta, seen) && sameNode(p.value, q.value, delta, seen);
