@@ -133,6 +133,15 @@ suite('Unknown fields (SPEC §3.2)', () => {
     assert.match(f[0].message, /did you mean "ports"/);
   });
 
+  test('a misspelt key whose suggestion is set already: said so, and no rename (the key would be there twice)', () => {
+    const f = findingsOf({ 'a.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  lables: {app: x}\n  labels: {app: y}\nspec:\n  ports:\n    - port: 80\n' }, 'unknown-field');
+    assert.equal(f.length, 1);
+    assert.match(f[0].message, /did you mean "labels"\? \(it is set already: merge the two\)/);
+    assert.equal(f[0].fix, undefined);
+    const g = findingsOf({ 'a.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  lables: {app: x}\nspec:\n  ports:\n    - port: 80\n' }, 'unknown-field');
+    assert.deepEqual(g[0].fix, { kind: 'replace', span: g[0].span, text: 'labels' });
+  });
+
   test('unknown keys at every level; maps take any key', () => {
     const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labelz: {}\n  annotations: {anything/goes: "1"}\nspec:\n  selector: {whatever: x}\n  ports:\n    - port: 80\n      targetport: 80\n  sessionAffinityConfig:\n    clientIP: {timeoutSecond: 10}\n';
     assert.deepEqual(keys({ 'a.yaml': text }), ['a.yaml:11 unknown-field', 'a.yaml:13 unknown-field', 'a.yaml:5 unknown-field']);

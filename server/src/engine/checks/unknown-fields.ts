@@ -26,9 +26,11 @@ export function checkUnknownFields(svc: ServiceModel, ctx: CheckContext): void {
           if (!field) {
             const suggestion = suggestField(fields.keys(), pair.name);
             const typeName = type.ref.split('.').pop();
-            ctx.report(finding('unknown-field', svc.path, pair.key.span,
-              `Unknown field "${pair.name}" in ${typeName}${where ? ` (${where})` : ''}${suggestion ? `; did you mean "${suggestion}"?` : '.'}`,
-              suggestion ? { fix: { kind: 'replace', span: pair.key.span, text: suggestion } } : {}));
+            // renamed to a key the map already has, the file would hold that key twice (which kubectl refuses): no fix
+            const taken = suggestion !== undefined && node.pairs.some((q) => q !== pair && q.name === suggestion);
+            const hint = !suggestion ? '.' : taken ? `; did you mean "${suggestion}"? (it is set already: merge the two)` : `; did you mean "${suggestion}"?`;
+            ctx.report(finding('unknown-field', svc.path, pair.key.span, `Unknown field "${pair.name}" in ${typeName}${where ? ` (${where})` : ''}${hint}`,
+              suggestion && !taken ? { fix: { kind: 'replace', span: pair.key.span, text: suggestion } } : {}));
             continue;
           }
           walk(pair.value, field.type, where ? `${where}.${pair.name}` : pair.name);
