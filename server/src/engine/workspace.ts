@@ -774,7 +774,7 @@ export class Workspace {
     st.results = [];
     st.findings = [];
     st.refs = new Set();
-    const broken = brokenRegions(st.manifest, () => this.lineIndex(st.path));
+    const broken = brokenRegions(st.manifest, st.services, () => this.lineIndex(st.path));
     for (const svc of st.services) {
       const before = this.resultOf.get(svc);
       const at = svc.object.span.start;
@@ -809,26 +809,26 @@ export class Workspace {
 }
 
 /**
- * Where a manifest's YAML syntax problems leave the tree unreliable: the line of each problem, and the innermost
- * collection (map or sequence) that holds it — what the parser's recovery made of it (an item split in two, a
- * key that swallowed its value) is not what the user wrote. A Service finding there is left out, so that only the
- * syntax problem is reported (SPEC §1.1); the rest of the document and the file is analysed as usual.
+ * Where a manifest's YAML syntax problems leave a Service's tree unreliable: the line of each problem inside a
+ * Service, and the innermost collection (map or sequence) of the Service that holds it — what the parser's
+ * recovery made of it (an item split in two, a key that swallowed its value) is not what the user wrote. A Service
+ * finding there is left out, so that only the syntax problem is reported (SPEC §1.1); the rest of the document
+ * and the file is analysed as usual. Problems outside the Services (a broken ConfigMap) are not looked at.
  */
-function brokenRegions(m: ParsedManifest, lines: () => LineIndex): Span[] {
-  if (m.template) return [];
+function brokenRegions(m: ParsedManifest, services: readonly ServiceModel[], lines: () => LineIndex): Span[] {
+  if (m.template || services.length === 0) return [];
   const out: Span[] = [];
+  let seen = 0;
   for (const p of m.problems) {
     if (p.limit) continue;
     // (at most so many: garbage gives a problem per token; the first ones cover what follows them anyway)
-    if (out.length === MAX_BROKEN_REGIONS) break;
+    if (++seen > MAX_BROKEN_REGIONS) break;
+    const svc = services.find((x) => x.object.span.start <= p.span.start && p.span.start <= x.object.span.end);
+    if (!svc) continue;
     const index = lines();
-    const first = index.positionAt(p.span.start).line;
-    const last = index.positionAt(p.span.end).line;
-    let start = index.lineStart(first);
-    let end = index.offsetAt({ line: last, character: Number.MAX_SAFE_INTEGER });
-    let doc: YDocument | undefined;
-    for (const d of m.documents) if (d.span.start <= p.span.start) doc = d;
-    const holder = doc ? innermostCollection(doc.contents, p.span.start) : undefined;
+    let start = index.lineStart(index.positionAt(p.span.start).line);
+    let end = index.offsetAt({ line: index.positionAt(p.span.end).line, character: Number.MAX_SAFE_INTEGER });
+    const holder = innermostCollection(svc.object.root, p.span.start);
     if (holder) { start = Math.min(start, holder.start); end = Math.max(end, holder.end); }
     out.push({ start, end });
   }
@@ -837,14 +837,30 @@ function brokenRegions(m: ParsedManifest, lines: () => LineIndex): Span[] {
 
 const MAX_BROKEN_REGIONS = 50;
 
-/** The span of the innermost map or sequence of a tree whose span holds `offset`. */
+/** The span of the innermost map or sequence of a tree whose span holds `offset` (children are in text order). */
 function innermostCollection(root: YNode | null, offset: number): Span | undefined {
+  const holds = (n: YNode | null | undefined): n is YNode => !!n && n.kind !== 'scalar' && n.span.start <= offset && offset <= n.span.end;
   let found: Span | undefined;
   let n: YNode | null | undefined = root;
-  for (let depth = 0; n && n.kind !== 'scalar' && n.span.start <= offset && offset <= n.span.end && depth < 1000; depth++) {
+  for (let depth = 0; holds(n) && depth < 1000; depth++) {
     found = n.span;
-    const children: (YNode | null)[] = n.kind === 'map' ? n.pairs.map((x) => x.value) : n.items;
-    n = children.find((c) => c && c.kind !== 'scalar' && c.span.start <= offset && offset <= c.span.end);
+    let next: YNode | null | undefined;
+    if (n.kind === 'map') {
+      // the last pair that starts at or before the offset (a binary search: maps may have thousands of keys)
+      let lo = 0;
+      let hi = n.pairs.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (n.pairs[mid].span.start <= offset) lo = mid; else hi = mid - 1;
+      }
+      next = n.pairs[lo]?.value;
+    } else if (n.kind === 'seq') {
+      for (const item of n.items) {
+        if (item && item.span.start > offset) break;
+        if (holds(item)) { next = item; break; }
+      }
+    }
+    n = next;
   }
   return found;
 }
