@@ -7,6 +7,7 @@ import type { Analysis, ServiceAnalysis, Workspace } from '../workspace';
 import type { Finding } from '../findings/finding';
 import type { ServiceModel } from '../k8s/service';
 import type { Span } from '../text/span';
+import { YamlFile } from '../parse/yaml';
 
 export class FixContext {
   readonly analysis: Analysis;
@@ -53,6 +54,19 @@ export class FixContext {
       this.problems.set(path, n);
     }
     return n;
+  }
+
+  private readonly yamlFiles = new Map<string, YamlFile>();
+
+  /**
+   * A YAML file's parser for checking fixes: it parses again only the documents an edit changed (each fix is
+   * checked against the text before it, so in a file of a thousand documents a check costs one document, not the
+   * whole file).
+   */
+  yamlFile(path: string): YamlFile {
+    let f = this.yamlFiles.get(path);
+    if (!f) this.yamlFiles.set(path, (f = new YamlFile()));
+    return f;
   }
 
   /** Has `name` been handed out (or seen) in `scope`? */

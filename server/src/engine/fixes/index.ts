@@ -13,7 +13,6 @@ import type { Span } from '../text/span';
 import { parseXml } from '../parse/xml';
 import { parseJson } from '../parse/json';
 import { parseHcl } from '../parse/hcl';
-import { parseYaml } from '../parse/yaml';
 import { extName } from '../util/paths';
 import { FixContext } from './context';
 import { applyEdits as apply, fits, overlaps, renderPlanned, type PlannedEdit, type RenderedEdit } from './edits';
@@ -219,12 +218,13 @@ function conflictKeepers(ws: Workspace, all: readonly Finding[], inScope: (p: st
 }
 
 /** Problems a file's own parser reports, counted the same way before and after an edit. */
-function problemCount(path: string, text: string): number {
+function problemCount(ctx: FixContext, path: string, text: string): number {
   switch (extName(path)) {
     case '.xml': return parseXml(text).problems.length;
     case '.json': return parseJson(text).problems.length;
     case '.tf': return parseHcl(text).problems.length;
-    case '.yaml': case '.yml': return parseYaml(text, { template: false }).problems.length;
+    // what parseYaml reads, document by document (YamlFile): only the documents the edit touched are parsed again
+    case '.yaml': case '.yml': return ctx.yamlFile(path).parse(text, { template: false }).problems.length;
     default: return 0;
   }
 }
@@ -241,7 +241,7 @@ function acceptable(ctx: FixContext, edits: readonly RenderedEdit[], paths: read
       return false;
     }
     if (after === text) return false;
-    if (problemCount(path, after) > ctx.problemsBefore(path, () => problemCount(path, text))) return false;
+    if (ctx.problemsBefore(path, () => problemCount(ctx, path, text)) < problemCount(ctx, path, after)) return false;
   }
   return true;
 }
