@@ -115,6 +115,9 @@ export class ServiceReachServer {
     return async (params: P) => {
       // params without the shape the method has are the client's error (InvalidParams), not ours (InternalError)
       if (valid && !valid(params)) return new ResponseError<void>(ErrorCodes.InvalidParams, `service-reach: ${name}: the params do not have the shape the method has`);
+      // a request sees every notification sent before it: the work they queued (a closed document read again from
+      // disk, a file event) is done first (the queue never rejects)
+      await this.queue;
       try {
         return await fn(params);
       } catch (err) {
