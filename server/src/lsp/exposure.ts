@@ -19,7 +19,7 @@ import { fixesFor, type FixAction } from '../engine/fixes';
 import type { ServiceModel } from '../engine/k8s/service';
 import { diagramToSvg, type ColorScheme } from '../render';
 import type { Folder } from './folder';
-import { InvalidParams } from './params';
+import { InvalidParams, isObject } from './params';
 
 export const EXPOSURE_REQUEST = 'serviceReach/exposure';
 export const FIX_FINDING_REQUEST = 'serviceReach/fixFinding';
@@ -113,10 +113,6 @@ export interface ExposureHost {
 type Guard = <P, R>(name: string, fn: (params: P) => R | Promise<R>) => (params: P) => Promise<R | ResponseError<void>>;
 
 // --------------------------------------------------------------------------------------------- helpers
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return !!v && typeof v === 'object' && !Array.isArray(v);
-}
 
 function fsPathOf(uri: string): string | undefined {
   try {

@@ -4,7 +4,8 @@
  * checked; everything else in the params is the library's or ignored.
  */
 
-function isObject(x: unknown): x is Record<string, unknown> {
+/** A JSON object (not null, not an array). */
+export function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 

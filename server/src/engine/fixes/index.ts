@@ -9,7 +9,7 @@
  */
 import type { Finding } from '../findings/finding';
 import type { Workspace } from '../workspace';
-import type { Span } from '../text/span';
+import { spanWithin, type Span } from '../text/span';
 import { parseXml } from '../parse/xml';
 import { parseJson } from '../parse/json';
 import { parseHcl } from '../parse/hcl';
@@ -143,15 +143,11 @@ const NODE_PORT_KEYS = new Set(['nodePort', 'healthCheckNodePort']);
 function sameOwner(ctx: FixContext, path: string, a: Span, b: Span): boolean {
   for (const sa of ctx.analysis.services) {
     const svc = sa.service;
-    if (svc.path !== path || !within(a, svc.object.span) || !within(b, svc.object.span)) continue;
-    const item = svc.ports.find((p) => within(b, p.node.span));
-    return item ? within(a, item.node.span) : true;
+    if (svc.path !== path || !spanWithin(a, svc.object.span) || !spanWithin(b, svc.object.span)) continue;
+    const item = svc.ports.find((p) => spanWithin(b, p.node.span));
+    return item ? spanWithin(a, item.node.span) : true;
   }
   return false;
-}
-
-function within(inner: Span, outer: Span): boolean {
-  return inner.start >= outer.start && inner.end <= outer.end;
 }
 
 function toAction(fix: PlannedFix, edits: RenderedEdit[]): FixAction {

@@ -12,6 +12,11 @@ export function spanContains(outer: Span, offset: number): boolean {
   return offset >= outer.start && offset <= outer.end;
 }
 
+/** `inner` lies wholly within `outer`. */
+export function spanWithin(inner: Span, outer: Span): boolean {
+  return inner.start >= outer.start && inner.end <= outer.end;
+}
+
 export function spanLength(s: Span): number {
   return s.end - s.start;
 }
