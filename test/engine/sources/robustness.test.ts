@@ -4,7 +4,7 @@ import { expandZone } from '../../../server/src/engine/sources/firewalld-expand'
 import { builtinService } from '../../../server/src/engine/sources/firewalld-builtin';
 import { readFirewalldConf } from '../../../server/src/engine/sources/firewalld-conf';
 import { readFirewalldXml } from '../../../server/src/engine/sources/firewalld-zone';
-import type { ParseProblem } from '../../../server/src/engine/sources/model';
+import type { ParseProblem } from '../../../server/src/engine/parse/problem';
 import { readOciSecurityListsJson } from '../../../server/src/engine/sources/oci-json';
 import { readTerraform, readTerraformSymbols } from '../../../server/src/engine/sources/terraform';
 

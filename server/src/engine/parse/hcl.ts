@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Node as TsNode } from 'web-tree-sitter';
-import type { ParseProblem } from '../sources/model';
+import type { ParseProblem } from './problem';
 import type { Span } from '../text/span';
 
 // ------------------------------------------------------------------------------------------------- model

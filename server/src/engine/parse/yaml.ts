@@ -19,7 +19,7 @@
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, Parser, Scalar } from 'yaml';
 import type { Node as YamlLibNode, Document, ParseOptions, DocumentOptions, SchemaOptions } from 'yaml';
 import type { Span } from '../text/span';
-import type { ParseProblem } from '../sources/model';
+import type { ParseProblem } from './problem';
 
 export type ScalarValue = string | number | boolean | null;
 
