@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initEngine, Workspace } from '../engine';
+import { readHclGrammar } from '../host/hcl-grammar';
 import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
 import { formatJson, formatSarif, formatText, place, summarize } from './format';
 import { runFixes } from './fix';
@@ -94,7 +95,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
 
-  await initEngine();
+  await initEngine({ hcl: readHclGrammar() });
   const root = loaded.root;
   const configPath = configAbs ? toWorkspacePath(root, configAbs) : undefined;
   const ws = new Workspace({ configPath });
