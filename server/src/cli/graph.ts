@@ -13,7 +13,7 @@ import { readHclGrammar } from '../host/hcl-grammar';
 import { diagramOf, serviceDisplayName } from '../engine/features/diagram';
 import { diagramToSvg, type ColorScheme } from '../render';
 import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 export const GRAPH_USAGE = `usage: service-reach graph FILE[#[NAMESPACE/]NAME] [--format svg|json] [--config FILE] [--color-scheme light|dark|auto]
 

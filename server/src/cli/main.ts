@@ -10,6 +10,9 @@ import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from '.
 import { formatJson, formatSarif, formatText, place, summarize } from './format';
 import { runFixes } from './fix';
 import { graphMain } from './graph';
+import type { CliIo } from './io';
+
+export type { CliIo } from './io';
 
 const USAGE = `usage: service-reach check [paths…] [--format text|json|sarif] [--config FILE] [--fix] [--max-file-size BYTES]
 
@@ -24,12 +27,6 @@ against the firewalld zones and OCI security lists found beside them.
   -v, --version          the version
 
 exit status: 0 no errors, 1 errors found, 2 usage error or unreadable path`;
-
-export interface CliIo {
-  cwd: string;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
 
 function version(): string {
   try {
