@@ -40,7 +40,8 @@ async function floor(file, repeats) {
 
 async function engine(root, edit, edits) {
   const { initEngine, Workspace } = require(path.join(ROOT, 'out/server/src/engine/index.js'));
-  await initEngine();
+  const { readHclGrammar } = require(path.join(ROOT, 'out/server/src/host/hcl-grammar.js'));
+  await initEngine({ hcl: readHclGrammar() });
   const files = readTree(root);
   const load = () => {
     const ws = new Workspace();

@@ -7,7 +7,8 @@
 //   dist/client/extension.js  ← client/src/extension.ts   (`main`; `vscode` stays external)
 //   dist/server.js            ← server/src/lsp/main.ts     (started by the client over IPC)
 //   dist/tree-sitter.wasm, dist/tree-sitter-hcl.wasm       (web-tree-sitter's runtime and the HCL grammar; the
-//                                                           server finds them beside itself)
+//                                                           server reads them beside itself and hands their
+//                                                           bytes to the engine)
 // Needs the generated Kubernetes schema (`npm run build` makes it).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -55,9 +56,10 @@ const targets = {
     ...common,
     entryPoints: ['server/src/lsp/main.ts'],
     outfile: 'dist/server.js',
-    // elkjs asks for `web-worker` only when a worker URL is given (never here); the HCL package's own folder is
-    // looked up only when no wasm directory is given, and the bundled server gives dist/ (lsp/server.ts)
-    external: ['web-worker', '@tree-sitter-grammars/tree-sitter-hcl/package.json'],
+    // elkjs asks for `web-worker` only when a worker URL is given (never here); the host reads the HCL grammar
+    // (host/hcl-grammar.ts) from the installed packages only when no wasm directory is given, and the bundled
+    // server gives dist/, which holds both files (lsp/server.ts)
+    external: ['web-worker', '@tree-sitter-grammars/tree-sitter-hcl/package.json', 'web-tree-sitter/tree-sitter.wasm'],
   },
 };
 

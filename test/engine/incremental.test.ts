@@ -9,6 +9,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { initEngine, Workspace } from '../../server/src/engine';
+import { readHclGrammar } from '../../server/src/host/hcl-grammar';
 import type { WorkspaceStats } from '../../server/src/engine/workspace';
 
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20261126;
@@ -120,7 +121,7 @@ function edit(ws: Workspace, path: string, from: string, to: string, after = 0):
 }
 
 suite('Incremental analysis: an edit costs what it changes', () => {
-  suiteSetup(async () => { await initEngine(); });
+  suiteSetup(async () => { await initEngine({ hcl: readHclGrammar() }); });
 
   test('one document of a 300-document file edited: a fresh analysis\'s findings; one document parsed, one Service checked', () => {
     const ws = bigFile();

@@ -11,6 +11,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { initEngine, Workspace, type Analysis } from '../../server/src/engine';
+import { readHclGrammar } from '../../server/src/host/hcl-grammar';
 import { checkAnalysis } from './invariants';
 import {
   configArb, confusedManifestArb, manifestArb, smallManifestArb, mutate, mutationsArb, securityListJsonArb, seedWorkspaces, terraformArb, zoneArb, type Files,
@@ -66,7 +67,7 @@ suite('fuzz: the engine never throws, stays in bounds and points inside its file
   this.timeout(600_000);
   const seeds = seedWorkspaces();
 
-  suiteSetup(() => initEngine());
+  suiteSetup(() => initEngine({ hcl: readHclGrammar() }));
 
   suiteTeardown(() => {
     // eslint-disable-next-line no-console

@@ -12,6 +12,7 @@ import {
   THEME_MAP, contentSecurityPolicy, exposureHtml, isValidNonce, sanitizeSvg, type ViewContent, type ViewFinding,
 } from '../../client/src/exposure-html';
 import { initEngine } from '../../server/src/engine';
+import { readHclGrammar } from '../../server/src/host/hcl-grammar';
 import { diagramOf, type DiagramModel } from '../../server/src/engine/features/diagram';
 import { THEME_VARIABLES, diagramToSvg } from '../../server/src/render';
 import { analyse } from '../support/workspace';
@@ -65,7 +66,7 @@ function contentOf(m: DiagramModel, s: string, extra: Partial<ViewContent> = {})
 
 suite('exposure webview: the HTML', () => {
   suiteSetup(async () => {
-    await initEngine();
+    await initEngine({ hcl: readHclGrammar() });
     const analysis = analyse(FILES);
     model = diagramOf(analysis, analysis.services[0]);
     svg = await diagramToSvg(model);
@@ -255,7 +256,7 @@ suite('exposure webview: the page in headless Chromium, under its own CSP', func
   suiteSetup(async function () {
     this.timeout(60_000);
     browser = await launchChromiumOrSkip(this);
-    await initEngine();
+    await initEngine({ hcl: readHclGrammar() });
     if (!model) {
       const analysis = analyse(FILES);
       model = diagramOf(analysis, analysis.services[0]);

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromiumOrSkip } from '../support/chromium';
 import { initEngine } from '../../server/src/engine';
+import { readHclGrammar } from '../../server/src/host/hcl-grammar';
 import { diagramsOf, type DiagramModel } from '../../server/src/engine/features/diagram';
 import { diagramToSvg, type SvgOptions } from '../../server/src/render';
 import { corpusCases, loadCase } from '../engine/diagram/corpus';
@@ -39,7 +40,7 @@ suite('render: the SVG in headless Chromium', function () {
   suiteSetup(async function () {
     this.timeout(60_000);
     browser = await launchChromiumOrSkip(this);
-    await initEngine();
+    await initEngine({ hcl: readHclGrammar() });
   });
 
   setup(async () => {

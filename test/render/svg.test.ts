@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initEngine } from '../../server/src/engine';
+import { readHclGrammar } from '../../server/src/host/hcl-grammar';
 import { diagramsOf, type DiagramModel } from '../../server/src/engine/features/diagram';
 import { parseXml } from '../../server/src/engine/parse/xml';
 import {
@@ -21,7 +22,7 @@ const NODEPORT = (name: string, extra = '') =>
 
 suite('render: SVG of the exposure diagram', () => {
   suiteSetup(async () => {
-    await initEngine();
+    await initEngine({ hcl: readHclGrammar() });
     await ready();
   });
 

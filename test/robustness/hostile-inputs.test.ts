@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { initEngine, LineIndex, Workspace, type Analysis, type Finding } from '../../server/src/engine';
+import { readHclGrammar } from '../../server/src/host/hcl-grammar';
 import { parseYaml, YAML_LIMITS, type YNode } from '../../server/src/engine/parse/yaml';
 import { parseHcl, DEFAULT_HCL_LIMITS, hclDepthCut } from '../../server/src/engine/parse/hcl';
 import { parseJson } from '../../server/src/engine/parse/json';
@@ -83,7 +84,7 @@ function billionLaughs(levels: number, width: number): string {
 
 suite('robustness: hostile inputs through the whole engine', function () {
   this.timeout(60_000);
-  suiteSetup(() => initEngine());
+  suiteSetup(() => initEngine({ hcl: readHclGrammar() }));
 
   suite('YAML alias bombs answer in ≤ 100 ms with an input-too-complex finding', () => {
     const bombs: Record<string, string> = {

@@ -3,9 +3,10 @@
  * `path:line code` (1-based lines, as the CLI and the corpus speak). `|` marks a cursor in editor tests.
  */
 import { initEngine, LineIndex, Workspace, type Analysis, type Finding } from '../../server/src/engine';
+import { readHclGrammar } from '../../server/src/host/hcl-grammar';
 
 export async function ready(): Promise<void> {
-  await initEngine();
+  await initEngine({ hcl: readHclGrammar() });
 }
 
 export function workspace(files: Record<string, string>, options: { configPath?: string } = {}): Workspace {

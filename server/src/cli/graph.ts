@@ -9,10 +9,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initEngine, Workspace, type ServiceAnalysis } from '../engine';
+import { readHclGrammar } from '../host/hcl-grammar';
 import { diagramOf, serviceDisplayName } from '../engine/features/diagram';
 import { diagramToSvg, type ColorScheme } from '../render';
 import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
-import type { CliIo } from './main';
+import type { CliIo } from './io';
 
 export const GRAPH_USAGE = `usage: service-reach graph FILE[#[NAMESPACE/]NAME] [--format svg|json] [--config FILE] [--color-scheme light|dark|auto]
 
@@ -126,7 +127,7 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
 
-  await initEngine();
+  await initEngine({ hcl: readHclGrammar() });
   const ws = new Workspace({ configPath: configAbs ? toWorkspacePath(loaded.root, configAbs) : undefined });
   for (const f of loaded.files) ws.setFile(f.path, f.text);
   for (const s of loaded.skipped) {

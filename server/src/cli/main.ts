@@ -5,10 +5,14 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initEngine, Workspace } from '../engine';
+import { readHclGrammar } from '../host/hcl-grammar';
 import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
 import { formatJson, formatSarif, formatText, place, summarize } from './format';
 import { runFixes } from './fix';
 import { graphMain } from './graph';
+import type { CliIo } from './io';
+
+export type { CliIo } from './io';
 
 const USAGE = `usage: service-reach check [paths…] [--format text|json|sarif] [--config FILE] [--fix] [--max-file-size BYTES]
 
@@ -23,12 +27,6 @@ against the firewalld zones and OCI security lists found beside them.
   -v, --version          the version
 
 exit status: 0 no errors, 1 errors found, 2 usage error or unreadable path`;
-
-export interface CliIo {
-  cwd: string;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
 
 function version(): string {
   try {
@@ -94,7 +92,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
 
-  await initEngine();
+  await initEngine({ hcl: readHclGrammar() });
   const root = loaded.root;
   const configPath = configAbs ? toWorkspacePath(root, configAbs) : undefined;
   const ws = new Workspace({ configPath });

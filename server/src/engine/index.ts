@@ -1,9 +1,9 @@
 /**
  * The engine's public surface. Pure: it takes text and returns plain data (findings in offsets, requirement
  * lists, completion items, hover text, edits). Only the CLI and the language server import it; it imports
- * neither `vscode` nor `vscode-languageserver`.
+ * neither `vscode` nor `vscode-languageserver`, and reads no files.
  */
-import { initHcl } from './parse/hcl';
+import { initHcl, type HclGrammar } from './parse/hcl';
 
 export { Workspace, classify, type Analysis, type ServiceAnalysis, type WorkspaceOptions, type FileKind } from './workspace';
 export type { Finding, RelatedInfo } from './findings/finding';
@@ -12,7 +12,14 @@ export { LineIndex, type Position } from './text/line-index';
 export type { Span } from './text/span';
 export type { Requirement, Exposure } from './exposure/requirements';
 
-/** Load what the parsers need before the first analysis (the HCL grammar). Safe to call more than once. */
-export async function initEngine(options: { hclWasmDir?: string } = {}): Promise<void> {
-  await initHcl(options.hclWasmDir);
+export type { HclGrammar } from './parse/hcl';
+
+/**
+ * Load what the parsers need before the first analysis. The engine reads no files: the host reads the HCL
+ * grammar (`readHclGrammar` in `server/src/host/`) and hands its bytes in, or the error it met; without them
+ * Terraform files are reported as unreadable and everything else is analysed. Never rejects; safe to call more
+ * than once (the first successful load stays).
+ */
+export async function initEngine(options: { hcl?: HclGrammar | Error } = {}): Promise<void> {
+  await initHcl(options.hcl);
 }

@@ -26,8 +26,9 @@ import { readOciSecurityListsJson } from './sources/oci-json';
 import { readTerraform, readTerraformSymbols } from './sources/terraform';
 import type {
   FirewalldConf, FirewalldServiceDef, FirewalldServiceFile, FirewalldZoneFile, OciNsgRuleResource,
-  OciSecurityList, ParseProblem, TerraformFile, TerraformSymbols,
+  OciSecurityList, TerraformFile, TerraformSymbols,
 } from './sources/model';
+import type { ParseProblem } from './parse/problem';
 import { parseCidr, type Cidr } from './net/cidr';
 import type { Span } from './text/span';
 import { LineIndex } from './text/line-index';

@@ -15,6 +15,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { initEngine } from '../engine';
+import { readHclGrammar } from '../host/hcl-grammar';
 import { InvalidParams, hasCodeActionContext, hasPosition, hasTextDocument } from './params';
 import { DEFAULT_MAX_FILE_SIZE, inSkippedDirectory, isCandidate } from '../engine/util/load-policy';
 import { chainLines, chainsInFile, completionsAt, documentSymbols, hoverAt } from '../engine/features';
@@ -222,7 +223,7 @@ export class ServiceReachServer {
   // ------------------------------------------------------------------------------------------ lifecycle
 
   private async initialize(p: InitializeParams): Promise<InitializeResult> {
-    await initEngine({ hclWasmDir: bundledWasmDir() });
+    await initEngine({ hcl: readHclGrammar(bundledWasmDir()) });
     const cc = p.capabilities;
     this.caps = {
       workspaceFolders: !!cc.workspace?.workspaceFolders,

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initEngine, type Analysis } from '../../../server/src/engine';
+import { readHclGrammar } from '../../../server/src/host/hcl-grammar';
 import {
   diagramOf, diagramsOf, findingKey, type DiagramEdge, type DiagramModel, type HopStatus,
 } from '../../../server/src/engine/features/diagram';
@@ -33,7 +34,7 @@ function edge(m: DiagramModel, hop: string, index: number | null = 0): DiagramEd
 
 suite('exposure diagram: corpus snapshots', () => {
   suiteSetup(async () => {
-    await initEngine();
+    await initEngine({ hcl: readHclGrammar() });
   });
 
   const cases = corpusCases();
@@ -102,7 +103,7 @@ suite('exposure diagram: corpus snapshots', () => {
 suite('exposure diagram: corpus cases', () => {
   suiteSetup(async function () {
     if (corpusCases().length === 0) this.skip();
-    await initEngine();
+    await initEngine({ hcl: readHclGrammar() });
   });
 
   test('p01: NodePort hop blocked by the firewalld zone, with its finding', () => {

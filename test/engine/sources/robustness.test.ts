@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { initHcl } from '../../../server/src/engine/parse/hcl';
+import { readHclGrammar } from '../../../server/src/host/hcl-grammar';
 import { expandZone } from '../../../server/src/engine/sources/firewalld-expand';
 import { builtinService } from '../../../server/src/engine/sources/firewalld-builtin';
 import { readFirewalldConf } from '../../../server/src/engine/sources/firewalld-conf';
 import { readFirewalldXml } from '../../../server/src/engine/sources/firewalld-zone';
-import type { ParseProblem } from '../../../server/src/engine/sources/model';
+import type { ParseProblem } from '../../../server/src/engine/parse/problem';
 import { readOciSecurityListsJson } from '../../../server/src/engine/sources/oci-json';
 import { readTerraform, readTerraformSymbols } from '../../../server/src/engine/sources/terraform';
 
@@ -112,7 +113,7 @@ function checkSpans(text: string, problems: ParseProblem[], what: string): void 
 }
 
 suite('sources: never throw on mangled input', () => {
-  suiteSetup(() => initHcl());
+  suiteSetup(() => initHcl(readHclGrammar()));
 
   test('the unmangled fixtures read without problems', () => {
     assert.deepEqual(readFirewalldXml('zones/public.xml', ZONE).problems, []);

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeHclString, hclAttribute, initHcl, isHclReady, parseHcl } from '../../../server/src/engine/parse/hcl';
+import { readHclGrammar } from '../../../server/src/host/hcl-grammar';
 import { readTerraform, readTerraformSymbols } from '../../../server/src/engine/sources/terraform';
 import type { Rule, TerraformFile, TerraformSymbols } from '../../../server/src/engine/sources/model';
 
@@ -196,9 +199,13 @@ function read(p: string, text: string, symbols?: TerraformSymbols): TerraformFil
   return r.value;
 }
 
+const HCL_MODULE = path.resolve(__dirname, '../../../server/src/engine/parse/hcl.js');
+const TF_MODULE = path.resolve(__dirname, '../../../server/src/engine/sources/terraform.js');
+const HOST_MODULE = path.resolve(__dirname, '../../../server/src/host/hcl-grammar.js');
+
 suite('parse/hcl', () => {
   suiteSetup(async () => {
-    await initHcl();
+    await initHcl(readHclGrammar());
     assert.ok(isHclReady());
   });
 
@@ -238,17 +245,22 @@ suite('parse/hcl', () => {
 
   test('before (or after a failed) initHcl, parsing gives a problem instead of throwing', () => {
     // a fresh process: in this one the parser is already initialised
-    const hclModule = path.resolve(__dirname, '../../../server/src/engine/parse/hcl.js');
-    const tfModule = path.resolve(__dirname, '../../../server/src/engine/sources/terraform.js');
     const script = `
-      const h = require(${JSON.stringify(hclModule)});
-      const t = require(${JSON.stringify(tfModule)});
+      const h = require(${JSON.stringify(HCL_MODULE)});
+      const g = require(${JSON.stringify(HOST_MODULE)});
+      const t = require(${JSON.stringify(TF_MODULE)});
       (async () => {
         const before = h.parseHcl('locals {}');
-        await h.initHcl('/nonexistent/tree-sitter-hcl.wasm');
+        await h.initHcl(g.readHclGrammar('/nonexistent/tree-sitter-hcl.wasm'));
         const after = h.parseHcl('locals {}');
         const tf = t.readTerraform('a.tf', 'resource "oci_core_security_list" "a" {}');
-        process.stdout.write(JSON.stringify({ before: before.problems, ready: h.isHclReady(), error: h.hclInitError(), after: after.problems, tf }));
+        const error = h.hclInitError();
+        // bytes that are no grammar, and no grammar at all: never a throw, always a reason
+        await h.initHcl({ ...g.readHclGrammar(), grammar: new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1]) });
+        const garbage = { ready: h.isHclReady(), error: h.hclInitError() };
+        await h.initHcl(undefined);
+        const none = { ready: h.isHclReady(), error: h.hclInitError(), problems: h.parseHcl('a = 1').problems };
+        process.stdout.write(JSON.stringify({ before: before.problems, ready: h.isHclReady(), error, after: after.problems, tf, garbage, none }));
       })();`;
     const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
     assert.equal(out.before.length, 1);
@@ -258,10 +270,80 @@ suite('parse/hcl', () => {
     assert.match(out.after[0].message, /not initialised: .*nonexistent/);
     assert.equal(out.tf.value, null);
     assert.match(out.tf.problems[0].message, /not initialised/);
+    assert.equal(out.garbage.ready, false);
+    assert.ok(out.garbage.error);
+    assert.equal(out.none.ready, false);
+    assert.match(out.none.error, /no grammar was given/);
+    assert.match(out.none.problems[0].message, /not initialised: no grammar was given/);
+  });
+
+  test('the engine reads neither files nor process memory: the host hands it the grammar and a memory probe', () => {
+    // a fresh process; after the host has read the grammar, every file read and memory look is recorded
+    const script = `
+      const fs = require('node:fs');
+      const g = require(${JSON.stringify(HOST_MODULE)});
+      const h = require(${JSON.stringify(HCL_MODULE)});
+      const grammar = g.readHclGrammar();
+      const seen = [];
+      for (const name of ['readFileSync', 'readFile', 'openSync', 'open', 'existsSync', 'statSync', 'stat', 'createReadStream']) {
+        const original = fs[name];
+        fs[name] = function (...args) { seen.push(name + ' ' + String(args[0])); return original.apply(this, args); };
+      }
+      const readPromise = fs.promises.readFile;
+      fs.promises.readFile = (...args) => { seen.push('promises.readFile ' + String(args[0])); return readPromise(...args); };
+      const rss = process.memoryUsage.rss;
+      process.memoryUsage.rss = () => { seen.push('process.memoryUsage.rss'); return rss(); };
+      let probed = 0;
+      let grown = 0;
+      (async () => {
+        await h.initHcl({ ...grammar, memory: () => { probed++; return (grown += 1024 * 1024); } });
+        const small = h.parseHcl('a = 1');
+        const big = h.parseHcl('a = [' + '1, '.repeat(200000) + ']\\n', { ...h.DEFAULT_HCL_LIMITS, maxMemoryGrowth: 32 * 1024 * 1024 });
+        process.stdout.write(JSON.stringify({ ready: h.isHclReady(), error: h.hclInitError(), seen, probed, small: small.problems, big: big.problems }));
+      })();`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    assert.equal(out.error, undefined);
+    assert.equal(out.ready, true);
+    assert.deepEqual(out.seen, []);
+    assert.deepEqual(out.small, []);
+    assert.ok(out.probed > 0);
+    assert.equal(out.big.length, 1);
+    assert.match(out.big[0].message, /needed more than 32 MB/);
+    assert.equal(out.big[0].limit, true);
+  });
+
+  test('the host reads the grammar from the package, a .wasm path, or a folder that may hold the runtime too', () => {
+    const pkgDir = path.dirname(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json'));
+    const packaged = readHclGrammar();
+    assert.ok(!(packaged instanceof Error));
+    const wasm = (b: Uint8Array) => Buffer.from(b.subarray(0, 4)).toString('latin1');
+    assert.equal(wasm(packaged.grammar), '\0asm');
+    assert.equal(wasm(packaged.runtime), '\0asm');
+    assert.equal(typeof packaged.memory?.(), 'number');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sr-hcl-'));
+    try {
+      fs.copyFileSync(path.join(pkgDir, 'tree-sitter-hcl.wasm'), path.join(dir, 'tree-sitter-hcl.wasm'));
+      const alone = readHclGrammar(dir);
+      assert.ok(!(alone instanceof Error));
+      assert.deepEqual(alone.grammar, packaged.grammar);
+      assert.deepEqual(alone.runtime, packaged.runtime); // no runtime beside it: the package's
+      fs.writeFileSync(path.join(dir, 'tree-sitter.wasm'), 'the bundled runtime');
+      const bundled = readHclGrammar(dir);
+      assert.ok(!(bundled instanceof Error));
+      assert.equal(Buffer.from(bundled.runtime).toString(), 'the bundled runtime');
+      const byPath = readHclGrammar(path.join(dir, 'tree-sitter-hcl.wasm'));
+      assert.ok(!(byPath instanceof Error));
+      assert.deepEqual(byPath.runtime, packaged.runtime);
+      const missing = readHclGrammar(path.join(dir, 'missing'));
+      assert.ok(missing instanceof Error);
+      assert.match(missing.message, /missing/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('initHcl is idempotent and concurrent calls share one load', async () => {
-    await Promise.all([initHcl(), initHcl(), initHcl('/ignored/once/ready')]);
+    await Promise.all([initHcl(readHclGrammar()), initHcl(readHclGrammar()), initHcl(new Error('ignored once ready'))]);
     assert.ok(isHclReady());
     assert.deepEqual(parseHcl('a = 1').problems, []);
   });
@@ -298,7 +380,7 @@ suite('parse/hcl', () => {
 
 suite('sources/terraform', () => {
   suiteSetup(async () => {
-    await initHcl(path.dirname(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json')));
+    await initHcl(readHclGrammar(path.dirname(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json'))));
   });
 
   test('symbols: literal variable defaults and locals, locals that name them', () => {

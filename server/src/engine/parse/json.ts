@@ -9,7 +9,7 @@
  * cut is a problem with `limit: true`. A byte-order mark is read as white space (offsets unchanged).
  */
 import * as jsonc from 'jsonc-parser';
-import type { ParseProblem } from '../sources/model';
+import type { ParseProblem } from './problem';
 import type { Span } from '../text/span';
 
 /** A node of the JSON tree (jsonc-parser's node: `type`, `offset`, `length`, `value`, `children`, `parent`). */

@@ -13,7 +13,7 @@
  *    problem per byte).
  */
 import { SaxesParser } from 'saxes';
-import type { ParseProblem } from '../sources/model';
+import type { ParseProblem } from './problem';
 import type { Span } from '../text/span';
 
 export interface XmlAttribute {

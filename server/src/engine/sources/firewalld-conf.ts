@@ -4,7 +4,8 @@
  * parts on `=` is invalid (firewalld logs it and goes on); an empty value is ignored; the first definition of a
  * key wins. Only `DefaultZone` and `StrictForwardPorts` are read.
  */
-import type { FirewalldConf, ParseProblem, ReadResult } from './model';
+import type { ParseProblem } from '../parse/problem';
+import type { FirewalldConf, ReadResult } from './model';
 import type { Span } from '../text/span';
 
 interface ConfLine {

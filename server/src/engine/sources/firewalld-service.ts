@@ -4,7 +4,8 @@
  * Files are recognised and dispatched by `readFirewalldXml` in firewalld-zone.ts.
  */
 import { attr, type XmlElement } from '../parse/xml';
-import type { FirewalldServiceFile, ParseProblem } from './model';
+import type { ParseProblem } from '../parse/problem';
+import type { FirewalldServiceFile } from './model';
 import { baseName, parsePortRange } from './source-common';
 
 /** The name a firewalld XML file defines: its base name without `.xml`. */

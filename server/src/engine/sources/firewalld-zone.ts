@@ -3,10 +3,10 @@
  * for every firewalld XML file: `readFirewalldXml` dispatches on the root element (`<zone>` or `<service>`).
  */
 import { attr, parseXml, type XmlElement } from '../parse/xml';
+import type { ParseProblem } from '../parse/problem';
 import type {
   FirewalldServiceFile,
   FirewalldZoneFile,
-  ParseProblem,
   ReadResult,
   RichRuleMatch,
   RichRuleSource,

@@ -2,16 +2,10 @@
  * Rule sources: what guards the traffic (SPEC §1.2). Every reader turns one file into these plain objects,
  * with spans pointing back into that file, and never throws: problems come back as `ParseProblem`s.
  */
+import type { ParseProblem } from '../parse/problem';
 import type { Span } from '../text/span';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
-
-export interface ParseProblem {
-  message: string;
-  span: Span;
-  /** a safety limit was hit (depth, size, alias expansion, time): reported as `input-too-complex`, not as a syntax error */
-  limit?: boolean;
-}
 
 export interface PortRange {
   min: number;

@@ -17,7 +17,8 @@ import {
   stringValue,
   type JsonNode,
 } from '../parse/json';
-import type { OciSecurityList, ParseProblem, PortRange, ReadResult, Rule, RulePorts, RuleProtocol, RuleSourceAddr } from './model';
+import type { ParseProblem } from '../parse/problem';
+import type { OciSecurityList, PortRange, ReadResult, Rule, RulePorts, RuleProtocol, RuleSourceAddr } from './model';
 import { baseName, cidrSource, describePorts, describeProtocol, describeSource, ociProtocol } from './source-common';
 
 type KeyStyle = 'kebab' | 'camel';

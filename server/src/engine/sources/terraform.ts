@@ -11,11 +11,11 @@
  * that is not a literal is unknown. `count` / `for_each` on a resource are ignored: the resource is read once.
  */
 import { hclAttribute, hclBlocks, isHclReady, parseHcl, type HclBlock, type HclBody, type HclExpression, type HclParseResult } from '../parse/hcl';
+import type { ParseProblem } from '../parse/problem';
 import type {
   OciNsgResource,
   OciNsgRuleResource,
   OciSecurityList,
-  ParseProblem,
   ReadResult,
   Rule,
   RulePorts,

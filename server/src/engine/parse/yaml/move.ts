@@ -1,0 +1,128 @@
+/**
+ * Documents moved in place (every span shifted, the index renumbered), copied, and compared: what `YamlFile`
+ * needs to keep a document's tree between edits while the text around it changes.
+ */
+import type { Span } from '../../text/span';
+import type { ParseProblem } from '../problem';
+import { SHARED, type YDocument, type YMap, type YNode, type YPair, type YScalar, type YSeq } from './tree';
+
+/** A copy of a document's tree with every span moved by `delta` (shared nodes stay shared). */
+export function copyDocument(doc: YDocument, delta: number, index: number): YDocument {
+  const span = (s: Span): Span => ({ start: s.start + delta, end: s.end + delta });
+  const nodes = new Map<YNode, YNode>();
+  const pairs = new Map<YPair, YPair>();
+  const pair = (p: YPair): YPair => {
+    let out = pairs.get(p);
+    if (!out) {
+      out = { key: node(p.key) as YScalar, name: p.name, value: p.value && node(p.value), span: span(p.span) };
+      pairs.set(p, out);
+    }
+    return out;
+  };
+  const node = (n: YNode): YNode => {
+    let out = nodes.get(n);
+    if (out) return out;
+    if (n.kind === 'scalar') out = { kind: 'scalar', value: n.value, span: span(n.span), style: n.style, template: n.template };
+    else if (n.kind === 'seq') out = { kind: 'seq', items: n.items.map((i) => i && node(i)), span: span(n.span), flow: n.flow, templated: n.templated };
+    else out = { kind: 'map', pairs: n.pairs.map(pair), span: span(n.span), flow: n.flow, templated: n.templated };
+    nodes.set(n, out);
+    return out;
+  };
+  const out: YDocument = { index, span: span(doc.span), contents: doc.contents && node(doc.contents) };
+  if (SHARED.has(doc)) SHARED.add(out);
+  return out;
+}
+
+/**
+ * Move a document where its text now is, in place: every span of its tree by `delta`, its index to `index`.
+ * The tree belongs to one `YamlFile` piece, and what is worked out from a tree (objects, Services, workloads)
+ * holds its spans by reference (never copies), so it moves along.
+ */
+export function moveDocument(doc: YDocument, delta: number, index: number): void {
+  doc.index = index;
+  if (delta === 0) return;
+  doc.span.start += delta;
+  doc.span.end += delta;
+  if (SHARED.has(doc)) {
+    moveShared(doc.contents, delta);
+    return;
+  }
+  // every node and span once (no alias): a loop over a stack, the hot path of an edit in a long file
+  const stack: (YNode | null)[] = [doc.contents];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (!n) continue;
+    const s = n.span;
+    s.start += delta;
+    s.end += delta;
+    if (n.kind === 'map') {
+      const pairs = n.pairs;
+      for (let i = 0; i < pairs.length; i++) {
+        const p = pairs[i];
+        p.span.start += delta;
+        p.span.end += delta;
+        const k = p.key.span;
+        k.start += delta;
+        k.end += delta;
+        if (p.value) stack.push(p.value);
+      }
+    } else if (n.kind === 'seq') {
+      const items = n.items;
+      for (let i = 0; i < items.length; i++) if (items[i]) stack.push(items[i]);
+    }
+  }
+}
+
+/** `moveDocument` for a tree that holds nodes, pairs or spans twice (aliases, merge keys): each moved once. */
+function moveShared(root: YNode | null, delta: number): void {
+  const seen = new Set<object>();
+  const move = (s: Span) => {
+    if (seen.has(s)) return;
+    seen.add(s);
+    s.start += delta;
+    s.end += delta;
+  };
+  const node = (n: YNode | null) => {
+    if (!n || seen.has(n)) return;
+    seen.add(n);
+    move(n.span);
+    if (n.kind === 'seq') {
+      for (const i of n.items) node(i);
+    } else if (n.kind === 'map') {
+      for (const p of n.pairs) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        move(p.span);
+        node(p.key);
+        node(p.value);
+      }
+    }
+  };
+  node(root);
+}
+
+export function sameNode(a: YNode | null, b: YNode | null, delta: number, seen: Set<YNode>): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.kind !== b.kind || a.span.start !== b.span.start + delta || a.span.end !== b.span.end + delta) return false;
+  if (seen.has(a)) return true; // a shared node (an alias) compared once
+  seen.add(a);
+  if (a.kind === 'scalar') {
+    const s = b as YScalar;
+    return (a.value === s.value || (Number.isNaN(a.value) && Number.isNaN(s.value))) && a.style === s.style && a.template === s.template;
+  }
+  if (a.kind === 'seq') {
+    const s = b as YSeq;
+    return a.flow === s.flow && a.templated === s.templated && a.items.length === s.items.length && a.items.every((x, i) => sameNode(x, s.items[i], delta, seen));
+  }
+  const m = b as YMap;
+  return a.flow === m.flow && a.templated === m.templated && a.pairs.length === m.pairs.length && a.pairs.every((p, i) => {
+    const q = m.pairs[i];
+    return p.name === q.name && p.span.start === q.span.start + delta && p.span.end === q.span.end + delta
+      && sameNode(p.key, q.key, delta, seen) && sameNode(p.value, q.value, delta, seen);
+  });
+}
+
+export function sameProblems(a: readonly ParseProblem[], b: readonly ParseProblem[], delta: number): boolean {
+  return a.length === b.length && a.every((p, i) => p.message === b[i].message && !!p.limit === !!b[i].limit
+    && p.span.start === b[i].span.start + delta && p.span.end === b[i].span.end + delta);
+}

@@ -1,0 +1,121 @@
+/**
+ * The pieces `YamlFile` cuts a file into (one document each, usually): each parsed alone and placed where it is
+ * in the file, copied when its text is there twice, moved when the text before it changed, and checked against
+ * its neighbours when it may read differently beside them.
+ */
+import type { ParseProblem } from '../problem';
+import { isSpaceCode } from './chars';
+import { YAML_LIMITS, type YamlParseOptions } from './limits';
+import { copyDocument, moveDocument, sameNode, sameProblems } from './move';
+import { parseCounted, type CountedParse } from './read';
+import type { YDocument, YNode } from './tree';
+
+/** A copy of `s` that does not keep the string it was cut from alive (V8 keeps a slice's parent). */
+function detached(s: string): string {
+  return (' ' + s).slice(1);
+}
+
+/**
+ * One piece of a YAML file: the text from one document marker to the next (one document, with the comments and
+ * markers around it), parsed alone, placed where it is in the file: spans from the file's start, documents
+ * numbered through the file.
+ */
+export interface Piece {
+  /** its text (a copy: it does not keep the file's text alive) */
+  text: string;
+  documents: YDocument[];
+  problems: ParseProblem[];
+  stats: CountedParse;
+  base: number;
+  firstIndex: number;
+  /**
+   * It may parse differently beside its neighbours: it has syntax errors, or its last line that is not blank
+   * holds a comment and its last node is empty (the `yaml` package then ends the collection before that
+   * line's break when a marker follows, and after it at the end of the text).
+   */
+  suspect: boolean;
+  /** the piece after it, when the two were found to parse together as they do alone */
+  fitsBefore?: Piece;
+  /** the parse (`YamlFile` generation) whose layout it was last part of */
+  generation: number;
+  /** the options it was parsed with (template or not, limits) */
+  optionsKey: string;
+}
+
+export function optionsKey(o: YamlParseOptions): string {
+  return `${o.template}|${o.maxNodes}|${o.maxDepth}|${o.maxAliasExpansion}|${o.maxDocuments}`;
+}
+
+function suspectPiece(text: string, parse: CountedParse): boolean {
+  if (parse.errors) return true;
+  let end = text.length;
+  while (end > 0 && isSpaceCode(text.charCodeAt(end - 1))) end--;
+  const lineStart = Math.max(text.lastIndexOf('\n', end - 1), text.lastIndexOf('\r', end - 1)) + 1;
+  if (!text.slice(lineStart, end).includes('#')) return false;
+  const docs = parse.result.documents;
+  return emptyEnd(docs[docs.length - 1]?.contents ?? null);
+}
+
+/** The last node of a tree (in the order of the text) is missing or an empty value. */
+function emptyEnd(n: YNode | null): boolean {
+  for (let depth = 0; depth < YAML_LIMITS.maxDepth; depth++) {
+    if (!n) return true;
+    if (n.kind === 'scalar') return n.value === null;
+    if (n.kind === 'seq') {
+      if (n.items.length === 0) return true;
+      n = n.items[n.items.length - 1];
+    } else {
+      if (n.pairs.length === 0) return true;
+      n = n.pairs[n.pairs.length - 1].value;
+    }
+  }
+  return true;
+}
+
+/** Parse a piece's text alone and place the result at `base`, its documents numbered from `firstIndex`. */
+export function parsePiece(text: string, base: number, firstIndex: number, options: YamlParseOptions, generation: number): Piece {
+  const own = detached(text);
+  const stats = parseCounted(own, options);
+  const { documents, problems } = stats.result;
+  for (const d of documents) moveDocument(d, base, d.index + firstIndex);
+  return {
+    text: own, documents, stats, base, firstIndex, generation, suspect: suspectPiece(own, stats), optionsKey: optionsKey(options),
+    problems: base === 0 ? problems : problems.map((p) => ({ ...p, span: { start: p.span.start + base, end: p.span.end + base } })),
+  };
+}
+
+/** The same piece a second time in a file: a copy of its trees, placed at `base`. */
+export function copyPiece(p: Piece, base: number, firstIndex: number, generation: number): Piece {
+  const delta = base - p.base;
+  return {
+    ...p, base, firstIndex, generation, fitsBefore: undefined,
+    documents: p.documents.map((d) => copyDocument(d, delta, d.index - p.firstIndex + firstIndex)),
+    problems: p.problems.map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta } })),
+  };
+}
+
+/** Move a piece (in place) where its text now is. */
+export function movePiece(p: Piece, base: number, firstIndex: number): void {
+  const delta = base - p.base;
+  if (delta === 0 && firstIndex === p.firstIndex) return;
+  for (const d of p.documents) moveDocument(d, delta, d.index - p.firstIndex + firstIndex);
+  if (delta !== 0) p.problems = p.problems.map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta } }));
+  p.base = base;
+  p.firstIndex = firstIndex;
+}
+
+/** Two neighbouring pieces parsed together (offsets from the first one's start) give what they give alone. */
+export function sameAsPieces(joined: CountedParse, a: Piece, b: Piece): boolean {
+  if (joined.limited) return false;
+  const docs = joined.result.documents;
+  if (docs.length !== a.documents.length + b.documents.length) return false;
+  for (let i = 0; i < docs.length; i++) {
+    const first = i < a.documents.length;
+    const mine = first ? a.documents[i] : b.documents[i - a.documents.length];
+    const delta = -a.base;
+    if (docs[i].index !== mine.index - a.firstIndex || docs[i].span.start !== mine.span.start + delta || docs[i].span.end !== mine.span.end + delta) return false;
+    if (!sameNode(docs[i].contents, mine.contents, delta, new Set())) return false;
+  }
+  const mine = [...a.problems, ...b.problems];
+  return sameProblems(joined.result.problems, mine, -a.base);
+}
