@@ -25,8 +25,8 @@ export function buildExposed(b: DiagramBuilder, ex: Exposure, lb: boolean): void
   ) => {
     const group = statusesFor(traffic, servicePortIndex, portKind);
     const guards = guardsOf(group, provider, b.own);
-    const keys = [...guards.flatMap((g) => g.findings)];
-    for (const k of extra) if (!keys.includes(k)) keys.push(k);
+    const keys: string[] = []; // each once: one finding (an unpinned port) may be on several guards
+    for (const k of [...guards.flatMap((g) => g.findings), ...extra]) if (!keys.includes(k)) keys.push(k);
     b.addEdge({
       id: `${hop}:${servicePortIndex ?? 'health'}`,
       from, to, hop, label, detail: fromsText(group, lbSubnet), protocol, port, portKind, servicePortIndex,

@@ -1,12 +1,13 @@
 /**
  * The guards of a hop into the load balancer or the nodes: the requirement statuses of the hop (from
  * `exposure/status.ts`) grouped by layer, each with how it fares, the sources checked, and the findings the
- * reachability check made about it.
+ * reachability check made about it. Which finding belongs to a blocked requirement is read from the finding
+ * (its place and the requirements its fix hint says are missing), never worked out again here: the code a
+ * closed port gets is decided by the check alone.
  */
 import type { Finding } from '../../findings/finding';
-import type { Code } from '../../findings/codes';
 import type { Span } from '../../text/span';
-import { fromText, type Layer } from '../../exposure/requirements';
+import { fromText, type Layer, type Requirement } from '../../exposure/requirements';
 import type { CheckedSource, RequirementStatus } from '../../exposure/status';
 import { findingKey, type DiagramGuard, type HopStatus } from './model';
 
@@ -17,6 +18,19 @@ const LAYER_TITLES: Record<Layer, string> = {
 };
 
 const LAYER_ORDER: Layer[] = ['firewalld', 'worker-lists', 'lb-lists'];
+
+/** The requirements a finding's fix hint names as missing (`{ layer, traffic }` of each), when it names any. */
+function missingOf(f: Finding): { layer: unknown; traffic: unknown }[] {
+  const missing = f.fix?.missing;
+  if (!Array.isArray(missing)) return [];
+  return missing.filter((m): m is { layer: unknown; traffic: unknown } => typeof m === 'object' && m !== null);
+}
+
+/** The findings about a requirement that is not allowed: at its anchor, naming its layer and traffic as missing. */
+export function findingsAbout(own: readonly Finding[], req: Requirement): Finding[] {
+  return own.filter((f) => f.span.start === req.anchor.start
+    && missingOf(f).some((m) => m.layer === req.layer && m.traffic === req.traffic));
+}
 
 /**
  * The guards of one hop (the statuses of one traffic and service port), one per layer in the order firewalld,
@@ -50,10 +64,10 @@ export function guardsOf(group: readonly RequirementStatus[], provider: 'oci' | 
         if (s.allowed !== false || !s.applies) continue;
         const t = fromText(s.requirement.from);
         if (!blockedFrom.includes(t)) blockedFrom.push(t);
-        const code: Code = s.requirement.port === null ? 'nodeport-unpinned'
-          : layer === 'firewalld' ? 'firewalld-port-closed' : layer === 'worker-lists' ? 'security-list-port-closed' : 'lb-listener-closed';
-        const f = own.find((x) => x.code === code && x.span.start === s.requirement.anchor.start);
-        if (f && !keys.includes(findingKey(f))) keys.push(findingKey(f));
+        for (const f of findingsAbout(own, s.requirement)) {
+          const key = findingKey(f);
+          if (!keys.includes(key)) keys.push(key);
+        }
       }
     }
     guards.push({ layer, title: LAYER_TITLES[layer], status, managedBy, sources, blockedFrom, findings: keys });
