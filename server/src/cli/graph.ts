@@ -8,11 +8,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { initEngine, Workspace, type Analysis, type ServiceAnalysis } from '../engine';
+import { initEngine, type Analysis, type ServiceAnalysis } from '../engine';
 import { diagramOf, serviceDisplayName } from '../engine/features/diagram';
 import { pickService, servicesInFile, type ServiceQuery } from '../engine/features/pick-service';
 import { diagramToSvg, type ColorScheme } from '../render';
-import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
+import { toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
+import { readWorkspace } from './read-workspace';
 import type { CliIo } from './main';
 
 export const GRAPH_USAGE = `usage: service-reach graph FILE[#[NAMESPACE/]NAME] [--format svg|json] [--config FILE] [--color-scheme light|dark|auto]
@@ -126,7 +127,7 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
   const configAbs = values.config !== undefined ? path.resolve(io.cwd, values.config) : undefined;
   let loaded;
   try {
-    loaded = loadFiles([root, fileAbs], { maxFileSize, configAbs });
+    loaded = readWorkspace([root, fileAbs], { maxFileSize, configAbs }, (line) => io.stderr(`service-reach graph: ${line}\n`));
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`service-reach graph: ${err.message}\n`);
@@ -136,12 +137,7 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
   }
 
   await initEngine();
-  const ws = new Workspace({ configPath: configAbs ? toWorkspacePath(loaded.root, configAbs) : undefined });
-  for (const f of loaded.files) ws.setFile(f.path, f.text);
-  for (const s of loaded.skipped) {
-    if (s.reason === 'too-large') ws.skipFile(s.path, 'file-too-large', `${s.path} was skipped: ${s.detail}.`);
-    else if (s.reason !== 'binary') io.stderr(`service-reach graph: skipped ${s.path}: ${s.detail}\n`);
-  }
+  const ws = loaded.ws;
   const wsPath = toWorkspacePath(loaded.root, fileAbs);
   if (!ws.hasFile(wsPath)) {
     io.stderr(`service-reach graph: cannot read ${file}${loaded.skipped.find((s) => s.path === wsPath)?.detail ? ` (${loaded.skipped.find((s) => s.path === wsPath)!.detail})` : ''}\n`);
