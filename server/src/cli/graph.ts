@@ -8,11 +8,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { initEngine, Workspace, type ServiceAnalysis } from '../engine';
+import { initEngine, type Analysis, type ServiceAnalysis } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
 import { diagramOf, serviceDisplayName } from '../engine/features/diagram';
+import { pickService, servicesInFile, type ServiceQuery } from '../engine/features/pick-service';
 import { diagramToSvg, type ColorScheme } from '../render';
-import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
+import { toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
+import { readWorkspace } from './read-workspace';
 import type { CliIo } from './io';
 
 export const GRAPH_USAGE = `usage: service-reach graph FILE[#[NAMESPACE/]NAME] [--format svg|json] [--config FILE] [--color-scheme light|dark|auto]
@@ -56,17 +58,25 @@ export function splitTarget(arg: string, cwd: string): { file: string; selector:
   return { file: arg.slice(0, i), selector: arg.slice(i + 1) };
 }
 
-/** The Service of `candidates` that `selector` names (`name` or `namespace/name`), or why there is none. */
-export function pickService(candidates: readonly ServiceAnalysis[], selector: string | undefined): ServiceAnalysis | string {
-  if (candidates.length === 0) return 'holds no Service (apiVersion v1, kind Service)';
-  if (selector === undefined) return candidates[0];
-  const hits = selector.includes('/')
-    ? candidates.filter((s) => serviceDisplayName(s.service) === selector)
-    : candidates.filter((s) => s.service.name === selector);
-  const names = candidates.map((s) => serviceDisplayName(s.service)).join(', ');
-  if (hits.length === 0) return `holds no Service "${selector}" (it holds ${names})`;
-  if (hits.length > 1 && !selector.includes('/')) return `holds more than one Service named "${selector}": write NAMESPACE/NAME (${hits.map((s) => serviceDisplayName(s.service)).join(', ')})`;
-  return hits[0];
+/** `name` or `namespace/name` (`?` for a namespace that is a template expression) as the engine's query. */
+function queryOf(selector: string): ServiceQuery {
+  const i = selector.indexOf('/');
+  if (i < 0) return { name: selector };
+  const namespace = selector.slice(0, i);
+  return { namespace: namespace === '?' ? null : namespace, name: selector.slice(i + 1) };
+}
+
+/**
+ * The Service of `wsPath` that `selector` names (`name` or `namespace/name`; none: the first of the file), by the
+ * engine's one tie break (`pickService`), or why there is none.
+ */
+export function serviceOfTarget(analysis: Analysis, wsPath: string, selector: string | undefined): ServiceAnalysis | string {
+  const pick = pickService(analysis, wsPath, selector === undefined ? undefined : queryOf(selector));
+  const list = (c: readonly ServiceAnalysis[]) => c.map((s) => serviceDisplayName(s.service)).join(', ');
+  if (pick.ok && !(pick.namespaceIgnored && selector?.includes('/'))) return pick.service;
+  if (!pick.ok && pick.reason === 'no-service') return 'holds no Service (apiVersion v1, kind Service)';
+  if (!pick.ok && pick.reason === 'ambiguous') return `holds more than one Service named "${selector}": write NAMESPACE/NAME (${list(pick.candidates)})`;
+  return `holds no Service "${selector}" (it holds ${list(servicesInFile(analysis, wsPath))})`;
 }
 
 export async function graphMain(argv: string[], io: CliIo): Promise<number> {
@@ -118,7 +128,7 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
   const configAbs = values.config !== undefined ? path.resolve(io.cwd, values.config) : undefined;
   let loaded;
   try {
-    loaded = loadFiles([root, fileAbs], { maxFileSize, configAbs });
+    loaded = readWorkspace([root, fileAbs], { maxFileSize, configAbs }, (line) => io.stderr(`service-reach graph: ${line}\n`));
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`service-reach graph: ${err.message}\n`);
@@ -128,19 +138,14 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
   }
 
   await initEngine({ hcl: readHclGrammar() });
-  const ws = new Workspace({ configPath: configAbs ? toWorkspacePath(loaded.root, configAbs) : undefined });
-  for (const f of loaded.files) ws.setFile(f.path, f.text);
-  for (const s of loaded.skipped) {
-    if (s.reason === 'too-large') ws.skipFile(s.path, 'file-too-large', `${s.path} was skipped: ${s.detail}.`);
-    else if (s.reason !== 'binary') io.stderr(`service-reach graph: skipped ${s.path}: ${s.detail}\n`);
-  }
+  const ws = loaded.ws;
   const wsPath = toWorkspacePath(loaded.root, fileAbs);
   if (!ws.hasFile(wsPath)) {
     io.stderr(`service-reach graph: cannot read ${file}${loaded.skipped.find((s) => s.path === wsPath)?.detail ? ` (${loaded.skipped.find((s) => s.path === wsPath)!.detail})` : ''}\n`);
     return 2;
   }
   const analysis = ws.analyze();
-  const picked = pickService(analysis.services.filter((s) => s.service.path === wsPath), selector);
+  const picked = serviceOfTarget(analysis, wsPath, selector);
   if (typeof picked === 'string') {
     io.stderr(`service-reach graph: ${file} ${picked}\n`);
     return 2;

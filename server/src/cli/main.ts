@@ -4,9 +4,10 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { initEngine, Workspace } from '../engine';
+import { initEngine } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
-import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
+import { UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
+import { readWorkspace } from './read-workspace';
 import { formatJson, formatSarif, formatText, place, summarize } from './format';
 import { runFixes } from './fix';
 import { graphMain } from './graph';
@@ -83,7 +84,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   let loaded;
   try {
-    loaded = loadFiles(paths, { maxFileSize, configAbs });
+    loaded = readWorkspace(paths, { maxFileSize, configAbs }, (line) => io.stderr(`service-reach: ${line}\n`));
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`service-reach: ${err.message}\n`);
@@ -93,16 +94,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 
   await initEngine({ hcl: readHclGrammar() });
-  const root = loaded.root;
-  const configPath = configAbs ? toWorkspacePath(root, configAbs) : undefined;
-  const ws = new Workspace({ configPath });
-  for (const f of loaded.files) ws.setFile(f.path, f.text);
-  for (const s of loaded.skipped) {
-    if (s.reason === 'too-large') ws.skipFile(s.path, 'file-too-large', `${s.path} was skipped: ${s.detail}.`);
-    else if (s.reason !== 'binary') io.stderr(`service-reach: skipped ${s.path}: ${s.detail}\n`);
-    // a link that leads out: refused where the config names it
-    if (s.reason === 'outside') ws.skipFile(s.path, 'config-path-outside-workspace', `a symbolic link to ${s.target ?? 'outside'}`);
-  }
+  const { root, ws } = loaded;
   if (values.fix) runFixes(ws, root, io);
   const analysis = ws.analyze();
 

@@ -15,6 +15,7 @@ import type { CodeLens, Connection, Position, Range, ResponseError, TextEdit, Wo
 import { URI } from 'vscode-uri';
 import type { Analysis, Finding, ServiceAnalysis } from '../engine';
 import { diagramOf, findingKey, serviceDisplayName, type DiagramModel } from '../engine/features/diagram';
+import { pickService } from '../engine/features/pick-service';
 import { fixesFor, type FixAction } from '../engine/fixes';
 import type { ServiceModel } from '../engine/k8s/service';
 import { diagramToSvg, type ColorScheme } from '../render';
@@ -152,25 +153,10 @@ function toService(folder: Folder, svc: ServiceModel): ExposureService {
   };
 }
 
-/** The Service a selector names in one file. */
-export function pickService(analysis: Analysis, rel: string, selector: ServiceSelector | undefined, offsetOf: (p: Position) => number): ServiceAnalysis | undefined {
-  const inFile = analysis.services.filter((s) => s.service.path === rel).sort((a, b) => a.service.object.span.start - b.service.object.span.start);
-  if (selector === undefined) return inFile[0];
-  if ('offset' in selector || 'position' in selector) {
-    const offset = 'offset' in selector ? selector.offset : offsetOf(selector.position);
-    if (typeof offset !== 'number' || !Number.isFinite(offset)) return undefined;
-    let best: ServiceAnalysis | undefined;
-    for (const s of inFile) {
-      const span = s.service.object.span;
-      if (span.start <= offset && offset <= span.end && (!best || span.start >= best.service.object.span.start)) best = s;
-    }
-    return best;
-  }
-  const name = selector.name ?? undefined;
-  const byName = inFile.filter((s) => s.service.name === name);
-  if (selector.namespace === undefined) return byName[0];
-  const namespace = selector.namespace ?? undefined;
-  return byName.find((s) => s.service.namespace === namespace) ?? (byName.length === 1 ? byName[0] : undefined);
+/** The Service a selector names in one file: the engine's `pickService` (a position becomes an offset first). */
+export function serviceOfSelector(analysis: Analysis, rel: string, selector: ServiceSelector | undefined, offsetOf: (p: Position) => number): ServiceAnalysis | undefined {
+  const pick = pickService(analysis, rel, selector !== undefined && 'position' in selector ? { offset: offsetOf(selector.position) } : selector);
+  return pick.ok ? pick.service : undefined;
 }
 
 function readSelector(v: unknown): ServiceSelector | undefined | 'invalid' {
@@ -237,7 +223,7 @@ export async function exposure(folders: readonly Folder[], params: ExposureParam
     .sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character));
   const empty: ExposureResult = { service: null, svg: null, model: null, findings: [], places: {}, services, indexed: folder.indexed };
   if (rel === undefined) return empty;
-  const sa = pickService(analysis, rel, selector, (p) => folder.positions.offset(rel, p));
+  const sa = serviceOfSelector(analysis, rel, selector, (p) => folder.positions.offset(rel, p));
   if (!sa) return empty;
 
   const model = diagramOf(analysis, sa);

@@ -10,3 +10,4 @@ export {
 } from './chain';
 export { documentSymbols, type SymbolInfo } from './symbols';
 export { cursorContext, nodeAtOffset, type CursorContext, type PathStep } from './context';
+export { pickService, serviceAt, servicesInFile, type ServiceQuery, type ServicePick } from './pick-service';

@@ -1,0 +1,44 @@
+/**
+ * One way for every CLI command to read its workspace: the files under the given paths (as `load.ts` walks
+ * them) into a new engine `Workspace`, and what was skipped told to the engine and to the user alike:
+ *
+ * - too large: a `file-too-large` finding on the file (`Workspace.skipFile`), no line on stderr;
+ * - binary: ignored silently;
+ * - a link (to a file or a folder) that leads out of the workspace: a line on stderr, and the engine is told, so
+ *   that a config naming it (or a file under it) gets `config-path-outside-workspace`;
+ * - unreadable: a line on stderr.
+ */
+import { Workspace } from '../engine';
+import { loadFiles, toWorkspacePath, type LoadResult } from './load';
+
+export interface ReadOptions {
+  maxFileSize: number;
+  /** the config file given with `--config` (absolute), read wherever it is */
+  configAbs?: string;
+}
+
+export interface ReadWorkspace extends LoadResult {
+  ws: Workspace;
+}
+
+/** `skipped PATH: DETAIL` for each file the user should hear about, in the order they were met. */
+export function reportSkipped(ws: Workspace, skipped: LoadResult['skipped'], warn: (line: string) => void): void {
+  for (const s of skipped) {
+    if (s.reason === 'too-large') ws.skipFile(s.path, 'file-too-large', `${s.path} was skipped: ${s.detail}.`);
+    else if (s.reason !== 'binary') warn(`skipped ${s.path}: ${s.detail}`);
+    // a link that leads out: refused where the config names it
+    if (s.reason === 'outside') ws.skipFile(s.path, 'config-path-outside-workspace', `a symbolic link to ${s.target ?? 'outside'}`);
+  }
+}
+
+/**
+ * Reads `paths` (absolute) into a new Workspace, reporting what was skipped through `warn` (one line each,
+ * without a newline). Throws `UsageError` (from `load.ts`) when a path cannot be read at all.
+ */
+export function readWorkspace(paths: string[], opts: ReadOptions, warn: (line: string) => void): ReadWorkspace {
+  const loaded = loadFiles(paths, { maxFileSize: opts.maxFileSize, configAbs: opts.configAbs });
+  const ws = new Workspace({ configPath: opts.configAbs ? toWorkspacePath(loaded.root, opts.configAbs) : undefined });
+  for (const f of loaded.files) ws.setFile(f.path, f.text);
+  reportSkipped(ws, loaded.skipped, warn);
+  return { ...loaded, ws };
+}

@@ -1,0 +1,106 @@
+/**
+ * The guards of a hop into the load balancer or the nodes: the requirement statuses of the hop (from
+ * `exposure/status.ts`) grouped by layer, each with how it fares, the sources checked, and the findings the
+ * reachability check made about it. Which finding belongs to a blocked requirement is read from the finding
+ * (its place and the requirements its fix hint says are missing), never worked out again here: the code a
+ * closed port gets is decided by the check alone.
+ */
+import type { Finding } from '../../findings/finding';
+import type { Span } from '../../text/span';
+import { fromText, type Layer, type Requirement } from '../../exposure/requirements';
+import type { CheckedSource, RequirementStatus } from '../../exposure/status';
+import { findingKey, type DiagramGuard, type HopStatus } from './model';
+
+const LAYER_TITLES: Record<Layer, string> = {
+  firewalld: 'node firewalld zone',
+  'worker-lists': 'worker security lists and NSGs',
+  'lb-lists': 'load-balancer subnet lists',
+};
+
+const LAYER_ORDER: Layer[] = ['firewalld', 'worker-lists', 'lb-lists'];
+
+/** The requirements a finding's fix hint names as missing (`{ layer, traffic }` of each), when it names any. */
+function missingOf(f: Finding): { layer: unknown; traffic: unknown }[] {
+  const missing = f.fix?.missing;
+  if (!Array.isArray(missing)) return [];
+  return missing.filter((m): m is { layer: unknown; traffic: unknown } => typeof m === 'object' && m !== null);
+}
+
+/** The findings about a requirement that is not allowed: at its anchor, naming its layer and traffic as missing. */
+export function findingsAbout(own: readonly Finding[], req: Requirement): Finding[] {
+  return own.filter((f) => f.span.start === req.anchor.start
+    && missingOf(f).some((m) => m.layer === req.layer && m.traffic === req.traffic));
+}
+
+/**
+ * The guards of one hop (the statuses of one traffic and service port), one per layer in the order firewalld,
+ * worker lists, load-balancer lists. An unknown list layer is left out outside OCI (it means nothing there);
+ * the host firewall is everyone's concern.
+ */
+export function guardsOf(group: readonly RequirementStatus[], provider: 'oci' | 'generic', own: readonly Finding[]): DiagramGuard[] {
+  const guards: DiagramGuard[] = [];
+  for (const layer of LAYER_ORDER) {
+    const rs = group.filter((s) => s.requirement.layer === layer);
+    if (rs.length === 0) continue;
+    const known = rs[0].known;
+    const managedBy = rs[0].requirement.managedBy;
+    let status: HopStatus;
+    if (managedBy === 'oci-cloud-controller') status = 'managed-by-cloud-controller';
+    else if (!known) status = 'unknown';
+    else status = rs.every((s) => s.allowed !== false) ? 'allowed' : 'blocked';
+    if (status === 'unknown' && layer !== 'firewalld' && provider !== 'oci') continue;
+    const sources: CheckedSource[] = [];
+    for (const s of rs) {
+      for (const c of s.checked) {
+        if (!sources.some((x) => x.path === c.path && x.label === c.label && x.span.start === c.span.start)) {
+          sources.push({ kind: c.kind, label: c.label, path: c.path, span: { start: c.span.start, end: c.span.end } });
+        }
+      }
+    }
+    const blockedFrom: string[] = [];
+    const keys: string[] = [];
+    if (status === 'blocked') {
+      for (const s of rs) {
+        if (s.allowed !== false || !s.applies) continue;
+        const t = fromText(s.requirement.from);
+        if (!blockedFrom.includes(t)) blockedFrom.push(t);
+        for (const f of findingsAbout(own, s.requirement)) {
+          const key = findingKey(f);
+          if (!keys.includes(key)) keys.push(key);
+        }
+      }
+    }
+    guards.push({ layer, title: LAYER_TITLES[layer], status, managedBy, sources, blockedFrom, findings: keys });
+  }
+  return guards;
+}
+
+/** A hop is blocked when one of its guards is, else allowed when one lets it in. */
+export function hopStatus(guards: readonly DiagramGuard[]): HopStatus {
+  if (guards.some((g) => g.status === 'blocked')) return 'blocked';
+  if (guards.some((g) => g.status === 'allowed')) return 'allowed';
+  if (guards.some((g) => g.status === 'managed-by-cloud-controller')) return 'managed-by-cloud-controller';
+  return 'unknown';
+}
+
+export function hopReason(guards: readonly DiagramGuard[]): string | null {
+  if (guards.length === 0 || guards.every((g) => g.status === 'unknown')) return 'no rule source for this hop in the workspace';
+  return null;
+}
+
+/** `from any source`, `from the LB subnet 10.0.20.0/24`: where the traffic of a hop comes from. */
+export function fromsText(group: readonly RequirementStatus[], lbSubnet: boolean): string {
+  const list: string[] = [];
+  for (const s of group) {
+    const t = fromText(s.requirement.from);
+    if (!list.includes(t)) list.push(t);
+  }
+  const text = list.length ? list.join(', ') : '?';
+  if (!lbSubnet) return `from ${text}`;
+  return group.every((s) => s.requirement.from.kind === 'any') ? 'from the LB subnet (any source)' : `from the LB subnet ${text}`;
+}
+
+/** Findings about a node port (conflict, out of range) sit on its nodePort value: they belong to the hops into the nodes. */
+export function nodePortFindings(own: readonly Finding[], anchor: Span): string[] {
+  return own.filter((f) => (f.code === 'nodeport-conflict' || f.code === 'nodeport-out-of-range') && f.span.start === anchor.start).map(findingKey);
+}
