@@ -405,7 +405,7 @@ export class Workspace {
     const serviceFiles: FirewalldServiceFile[] = [];
     const confs: FirewalldConf[] = [];
     const lists: OciSecurityList[] = [];
-    const nsgRules: { res: OciNsgRuleResource; path: string }[] = [];
+    const nsgRules: { res: OciNsgRuleResource; path: string; egress?: boolean }[] = [];
     const nsgSpans = new Map<string, { path: string; span: { start: number; end: number }; displayName?: string }>();
     const tfByDir = new Map<string, FileEntry[]>();
     for (const f of entries) {
@@ -440,6 +440,7 @@ export class Workspace {
         if (!r.value) continue;
         for (const l of r.value.securityLists) lists.push(l);
         for (const res of r.value.nsgRules) nsgRules.push({ res, path: f.path });
+        for (const res of r.value.nsgEgressRules) nsgRules.push({ res, path: f.path, egress: true });
         for (const n of r.value.nsgs) nsgSpans.set(n.address, { path: f.path, span: n.span, displayName: n.displayName });
       }
     }
@@ -491,20 +492,21 @@ export class Workspace {
 
     // OCI lists and NSGs
     const listSource = (l: OciSecurityList): GuardSource => ({
-      kind: 'oci-security-list', label: `security list "${l.name}"`, path: l.path, span: l.span, rules: l.rules,
+      kind: 'oci-security-list', label: `security list "${l.name}"`, path: l.path, span: l.span, rules: l.rules, egress: l.egressRules,
       key: l.terraform?.address ?? l.displayName ?? l.id ?? l.name,
     });
-    const nsgGroups = new Map<string, { res: OciNsgRuleResource; path: string }[]>();
+    const nsgGroups = new Map<string, { res: OciNsgRuleResource; path: string; egress?: boolean }[]>();
     for (const r of nsgRules) {
       const k = r.res.nsgAddress ?? r.res.nsgExpr;
       nsgGroups.set(k, [...(nsgGroups.get(k) ?? []), r]);
     }
-    const nsgSource = (k: string, rules: { res: OciNsgRuleResource; path: string }[]): GuardSource => {
+    const nsgSource = (k: string, rules: { res: OciNsgRuleResource; path: string; egress?: boolean }[]): GuardSource => {
       const where = nsgSpans.get(k);
       return {
         kind: 'oci-nsg', label: `NSG ${where?.displayName ? `"${where.displayName}"` : k}`,
         path: where?.path ?? rules[0].path, span: where?.span ?? rules[0].res.terraform.blockSpan,
-        rules: rules.map((r) => r.res.rule), key: k,
+        rules: rules.filter((r) => !r.egress).map((r) => r.res.rule),
+        egress: rules.filter((r) => r.egress).map((r) => r.res.rule), key: k,
       };
     };
     const allSources: { source: GuardSource; files: string[]; names: string[] }[] = [
@@ -528,7 +530,9 @@ export class Workspace {
       return out;
     };
     const lbSources = config.lbLists ? resolveRefs(config.lbLists) : [];
-    const workerSources = config.workerLists ? resolveRefs(config.workerLists) : allSources.map((s) => s.source).filter((s) => !lbSources.includes(s));
+    // (an NSG of egress rules only guards no worker unless the config says so)
+    const workerSources = config.workerLists ? resolveRefs(config.workerLists)
+      : allSources.map((s) => s.source).filter((s) => !lbSources.includes(s) && !(s.kind === 'oci-nsg' && s.rules.length === 0));
     // the same rule sources (the same parsed files) and config: the same layers, so that no Service is checked again
     const inputs: unknown[] = [config, ...zones, 0, ...serviceFiles, 0, ...confs, 0, ...lists, 0, ...nsgRules.map((r) => r.res)];
     const memo = this.layersMemo;

@@ -11,9 +11,10 @@ import { AddressSet, parseCidr } from '../net/cidr';
 import type { Span } from '../text/span';
 import { fromText, type Exposure, type From, type Layer, type Requirement } from '../exposure/requirements';
 import {
-  firewalldAllows, firewalldReach, listsAllow, listsReach, requirementRange,
+  blockingDenies, decidingZones, firewalldAllows, firewalldReach, layerAllowsSome, listsAllow, listsReach, requirementRange,
   type FirewalldLayer, type GuardSource, type ListLayer,
 } from '../exposure/matcher';
+import type { Rule } from '../sources/model';
 import type { CheckContext } from './context';
 
 export interface Layers {
@@ -38,6 +39,13 @@ export function isAllowed(layers: Layers, req: Requirement, config: ServiceReach
   const layer = req.layer === 'worker-lists' ? layers.workerLists : layers.lbLists;
   return layer ? { allowed: listsAllow(layer, req, range), checked: layer.sources } : undefined;
 }
+
+/** Is a closed port of this requirement an error (a list, the health-check port, StrictForwardPorts)? */
+function closedIsError(layers: Layers, req: Requirement): boolean {
+  return req.layer !== 'firewalld' || req.portKind === 'health' || !!layers.firewalld?.strictForwardPorts;
+}
+
+const isEgress = (r: Requirement) => r.traffic === 'lb-egress-to-nodes';
 
 function portText(req: Requirement, config: ServiceReachConfig): string {
   const kind = req.portKind === 'health' ? 'Health-check port' : req.portKind === 'listener' ? 'Listener port' : 'Node port';
@@ -64,6 +72,10 @@ interface Group {
   anchor: Span;
   reqs: Requirement[];
   checked: GuardSource[];
+  /** nodeport-unpinned: the requirements no port of whose range is open, where a closed port is an error */
+  certain: Requirement[];
+  /** firewalld-port-closed: the deny rules (rich rules that drop or reject) that block the port */
+  denies: { rule: Rule; zone: GuardSource }[];
 }
 
 export function checkReachability(svc: ServiceModel, exposure: Exposure, layers: Layers, ctx: CheckContext): void {
@@ -72,12 +84,13 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
   const seen = new Map<Group, Set<GuardSource>>(); // g.checked as a set (thousands of lists: no quadratic includes)
   const group = (code: Code, req: Requirement, checked: GuardSource[]) => {
     const key = `${code}|${req.anchor.start}`;
-    const g = groups.get(key) ?? { code, anchor: req.anchor, reqs: [], checked: [] };
+    const g = groups.get(key) ?? { code, anchor: req.anchor, reqs: [], checked: [], certain: [], denies: [] };
     g.reqs.push(req);
     const set = seen.get(g) ?? new Set<GuardSource>();
     for (const c of checked) if (!set.has(c)) { set.add(c); g.checked.push(c); }
     seen.set(g, set);
     groups.set(key, g);
+    return g;
   };
 
   // an unpinned port gets one `nodeport-unpinned` (per anchor), and nothing else: pinned and unpinned
@@ -86,7 +99,9 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
     if (req.port !== null || !applies(layers, req)) continue;
     const answer = isAllowed(layers, req, config);
     if (answer && !answer.allowed) {
-      group('nodeport-unpinned', req, answer.checked);
+      const g = group('nodeport-unpinned', req, answer.checked);
+      const layer = req.layer === 'firewalld' ? layers.firewalld : req.layer === 'worker-lists' ? layers.workerLists : layers.lbLists;
+      if (layer && closedIsError(layers, req) && !layerAllowsSome(layer, req, config.nodePortRange)) g.certain.push(req);
     }
   }
 
@@ -94,8 +109,16 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
     if (req.port === null || !applies(layers, req)) continue;
     const answer = isAllowed(layers, req, config);
     if (!answer || answer.allowed) continue;
-    const code: Code = req.layer === 'firewalld' ? 'firewalld-port-closed' : req.layer === 'worker-lists' ? 'security-list-port-closed' : 'lb-listener-closed';
-    group(code, req, answer.checked);
+    const code: Code = req.layer === 'firewalld' ? 'firewalld-port-closed' : req.layer === 'worker-lists' ? 'security-list-port-closed'
+      : isEgress(req) ? 'lb-egress-closed' : 'lb-listener-closed';
+    const g = group(code, req, answer.checked);
+    if (req.layer === 'firewalld' && layers.firewalld) {
+      for (const zone of decidingZones(layers.firewalld, req.from)) {
+        for (const rule of blockingDenies(zone, req.protocol, requirementRange(req, config.nodePortRange), req.from, req.traffic)) {
+          if (!g.denies.some((d) => d.rule === rule)) g.denies.push({ rule, zone });
+        }
+      }
+    }
   }
 
   for (const g of groups.values()) ctx.report(makeFinding(svc, exposure, g, layers, config));
@@ -115,10 +138,12 @@ function makeFinding(svc: ServiceModel, exposure: Exposure, g: Group, layers: La
   const fromList = froms.map(fromText).join(', ');
   const owner = portOwner(svc, first);
   const svcName = svc.name ?? '(unnamed)';
-  const layersOf = [...new Set(g.reqs.map((r) => r.layer))];
-  const fixHint = {
+  const layersOf = [...new Set(g.reqs.map((r) => (isEgress(r) ? 'lb-egress' : r.layer)))];
+  // the load balancer's egress has no rule fix yet: a fix hint names only the ingress requirements
+  const fixable = g.reqs.filter((r) => !isEgress(r));
+  const fixHint = fixable.length === 0 ? undefined : {
     kind: g.code === 'nodeport-unpinned' ? 'pin-node-port' : 'open-port',
-    layer: first.layer,
+    layer: fixable[0].layer,
     protocol: first.protocol,
     port: first.port,
     portKind: first.portKind,
@@ -131,9 +156,11 @@ function makeFinding(svc: ServiceModel, exposure: Exposure, g: Group, layers: La
     servicePortIndex: first.servicePortIndex,
     anchor: g.anchor,
     /** every requirement of the group (all of them not allowed): what a fix must open, layer by layer */
-    missing: g.reqs.map((r) => ({ layer: r.layer, traffic: r.traffic, from: r.from })),
+    missing: fixable.map((r) => ({ layer: r.layer, traffic: r.traffic, from: r.from })),
   };
-  const related = relatedOf(g.checked, `does not allow ${first.port ?? 'the whole node-port range'}/${first.protocol.toLowerCase()} from ${fromList}`);
+  const what = `${first.port ?? 'the whole node-port range'}/${first.protocol.toLowerCase()}`;
+  const related = relatedOf(g.checked, isEgress(first) ? `does not allow egress on ${what} to the worker nodes` : `does not allow ${what} from ${fromList}`);
+  const fix = fixHint ? { fix: fixHint } : {};
   switch (g.code) {
     case 'firewalld-port-closed': {
       const fw = layers.firewalld!;
@@ -144,25 +171,44 @@ function makeFinding(svc: ServiceModel, exposure: Exposure, g: Group, layers: La
         : fw.strictForwardPorts
           ? `StrictForwardPorts is on${fw.strictOrigin ? ` (${fw.strictOrigin})` : ''}, so firewalld blocks it`
           : "kube-proxy's DNAT usually gets node-port traffic past firewalld, but not with StrictForwardPorts=yes or IPVS";
+      const denied = g.denies.length === 0 ? ''
+        : ` It is blocked by ${listText(g.denies.map((d) => `${d.rule.origin} in ${d.zone.label}`))}, which ${g.denies.length === 1 ? 'drops or rejects' : 'drop or reject'} it whatever the zone allows: no fix removes a rule you wrote for you; remove it yourself if the port is meant to be open.`;
+      const denyRelated = g.denies.map((d) => ({ path: d.zone.path, span: d.rule.span, message: `${d.rule.origin}: blocks ${what}` }));
       return finding('firewalld-port-closed', svc.path, g.anchor,
-        `${portText(first, config)} (${owner} of Service ${svcName}) is not allowed from ${fromList} by ${sourcesText(g.checked)}; ${why}.`,
-        { severity, related, fix: fixHint });
+        `${portText(first, config)} (${owner} of Service ${svcName}) is not allowed from ${fromList} by ${sourcesText(g.checked)}; ${why}.${denied}`,
+        { severity, related: [...denyRelated, ...related], ...fix });
     }
     case 'security-list-port-closed': {
       const mode = exposure.oci ? ` (OCI mode ${exposure.oci.mode}: these rules are yours to write)` : '';
       return finding('security-list-port-closed', svc.path, g.anchor,
         `${portText(first, config)} (${owner} of Service ${svcName}) is not allowed from ${fromList} by any worker security list or NSG rule: ${sourcesText(g.checked)}${mode}.`,
-        { related, fix: fixHint });
+        { related, ...fix });
     }
     case 'lb-listener-closed':
       return finding('lb-listener-closed', svc.path, g.anchor,
         `${portText(first, config)} (${owner} of Service ${svcName}) is not allowed from ${fromList} by the load-balancer subnet lists: ${sourcesText(g.checked)}.`,
-        { related, fix: fixHint });
+        { related, ...fix });
+    case 'lb-egress-closed': {
+      const mode = exposure.oci ? (first.protocol === 'TCP' ? ` (OCI mode ${exposure.oci.mode}: these rules are yours to write)` : ' (the cloud controller writes TCP rules only: UDP is yours to write)') : '';
+      return finding('lb-egress-closed', svc.path, g.anchor,
+        `${portText(first, config)} (${owner} of Service ${svcName}) cannot be reached from the load balancer: no egress rule of the load-balancer subnet lists and NSGs allows it towards the worker nodes: ${sourcesText(g.checked)}${mode}.`,
+        { related, ...fix });
+    }
     default: {
-      const layerNames = layersOf.map((l) => (l === 'firewalld' ? 'the node firewalld zone' : l === 'worker-lists' ? 'the worker security lists' : 'the load-balancer lists')).join(' and ');
+      const name = (l: string) => (l === 'firewalld' ? 'the node firewalld zone' : l === 'worker-lists' ? 'the worker security lists'
+        : l === 'lb-egress' ? 'the load-balancer subnet egress rules' : 'the load-balancer lists');
+      const range = `${config.nodePortRange.min}-${config.nodePortRange.max}`;
+      const head = `${portText(first, config)} (${owner} of Service ${svcName}) is picked at random from ${range}`;
+      if (g.certain.length > 0) {
+        const where = [...new Set(g.certain.map((r) => name(isEgress(r) ? 'lb-egress' : r.layer)))].join(' and ');
+        const towards = g.certain.every(isEgress) ? 'towards the worker nodes' : `from ${fromText(g.certain[0].from)}`;
+        return finding('nodeport-unpinned', svc.path, g.anchor,
+          `${head}, but no port of ${range} is open over ${first.protocol} ${towards} in ${where} (${sourcesText(g.checked)}): whichever port is picked is blocked. Pinning alone cannot help: pin the nodePort and open that port (or open the range).`,
+          { severity: 'error', related, ...fix });
+      }
       return finding('nodeport-unpinned', svc.path, g.anchor,
-        `${portText(first, config)} (${owner} of Service ${svcName}) is picked at random from ${config.nodePortRange.min}-${config.nodePortRange.max}, but ${layerNames} (${sourcesText(g.checked)}) do not allow that whole range over ${first.protocol} from ${fromList}; pin the nodePort or open the range.`,
-        { related, fix: fixHint });
+        `${head}, but ${layersOf.map(name).join(' and ')} (${sourcesText(g.checked)}) do not allow that whole range over ${first.protocol} from ${fromList}; pin the nodePort to a port they allow, or open the range.`,
+        { severity: 'warning', related, ...fix });
     }
   }
 }

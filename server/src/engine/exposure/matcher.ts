@@ -16,6 +16,11 @@ export interface GuardSource {
   path: string;
   span: Span;
   rules: Rule[];
+  /**
+   * OCI lists and NSGs: the egress rules (a rule's `source` holds its destination). Absent: none were read (a
+   * firewalld zone), which allows no egress.
+   */
+  egress?: Rule[];
   /** firewalld: addresses bound to this zone with `<source address>` */
   bindings?: Cidr[];
   /** identity for fixes: zone name, Terraform address, JSON list name */
@@ -135,7 +140,13 @@ export function allowedAddresses(rules: readonly Rule[], protocol: Protocol, ran
 }
 
 export function isFromLoadBalancer(t: Traffic): boolean {
-  return t === 'lb-to-nodes' || t === 'lb-health-check';
+  // (an egress rule towards another NSG: towards the nodes' NSG as far as is known)
+  return t === 'lb-to-nodes' || t === 'lb-health-check' || t === 'lb-egress-to-nodes';
+}
+
+/** The rules of a source that a requirement is judged by: its egress rules for the load balancer's way out. */
+export function rulesFor(source: GuardSource, traffic: Traffic): Rule[] {
+  return traffic === 'lb-egress-to-nodes' ? source.egress ?? [] : source.rules;
 }
 
 /**
@@ -212,8 +223,30 @@ export function firewalldAllows(layer: FirewalldLayer, req: Requirement, nodePor
 
 /** Do the lists (a union of allow-only rules) allow the requirement? */
 export function listsAllow(layer: ListLayer, req: Requirement, nodePortRange: PortRange): boolean {
-  const rules = layer.sources.flatMap((s) => s.rules);
+  const rules = layer.sources.flatMap((s) => rulesFor(s, req.traffic));
   return rulesAllow(rules, req.protocol, requirementRange(req, nodePortRange), req.from, req.traffic);
+}
+
+/** Do the rules allow the requirement on at least one port of `range`? (Each segment is judged on its first port.) */
+export function rulesAllowSome(rules: readonly Rule[], protocol: Protocol, range: PortRange, from: From, traffic: Traffic): boolean {
+  const relevant = rules.filter((r) => protocolMatches(r, protocol) !== false);
+  return segments(relevant, range).some((seg) => rulesAllow(relevant, protocol, { min: seg.min, max: seg.min }, from, traffic));
+}
+
+/** Does the requirement's layer allow it on at least one port of the node-port range? */
+export function layerAllowsSome(layer: FirewalldLayer | ListLayer, req: Requirement, nodePortRange: PortRange): boolean {
+  if ('nodeZones' in layer) return decidingZones(layer, req.from).some((z) => rulesAllowSome(z.rules, req.protocol, nodePortRange, req.from, req.traffic));
+  return rulesAllowSome(layer.sources.flatMap((s) => rulesFor(s, req.traffic)), req.protocol, nodePortRange, req.from, req.traffic);
+}
+
+/**
+ * The deny rules of a zone that match the requirement on every port of `range` (protocol, ports, source): what
+ * blocks it whatever the zone allows. A rule whose ports are listed is the user's deny for this port; one without
+ * ports denies everything from its source.
+ */
+export function blockingDenies(zone: GuardSource, protocol: Protocol, range: PortRange, from: From, traffic: Traffic): Rule[] {
+  return zone.rules.filter((r) => r.action === 'deny'
+    && protocolMatches(r, protocol) === true && ruleCovers(r, range) === true && sourceMatches(r, from, traffic) === true);
 }
 
 /** Addresses the firewalld layer lets reach the range (bindings honoured). */

@@ -1,10 +1,25 @@
 /**
  * How the OCI cloud controller reads a LoadBalancer Service (SPEC §2): which load balancer it builds, which
- * security-rule management mode applies and where that came from, and whether the client source is preserved.
+ * security-rule management mode applies and where that came from, whether the client source is preserved — and
+ * what it refuses. Each rule follows the controller's own code (`load_balancer_spec.go`: getLoadBalancerType,
+ * getSecurityListManagementMode, getRuleManagementMode, getPreserveSource, validateService, and the NSG list
+ * readers); `ociProblems` is the one place that says what it refuses, so the OCI check and the exposure model
+ * cannot disagree on it.
  */
+import type { Code } from '../findings/codes';
 import type { ServiceModel } from '../k8s/service';
-import { BACKEND_NSG, LB_LIST_MODE, LB_TYPE, NLB_LIST_MODE, NLB_PRESERVE_SOURCE, RULE_MODE, type Flavour } from '../oci/annotations';
+import type { Span } from '../text/span';
+import {
+  annotationValueProblem, BACKEND_NSG, LB_LIST_MODE, LB_TYPE, NLB_LIST_MODE, NLB_PRESERVE_SOURCE, nsgIdsOf, ociAnnotation,
+  RULE_MODE, ruleModeOf, type Flavour,
+} from '../oci/annotations';
 import { parseGoBool } from '../util/strconv';
+import type { YPair } from '../parse/yaml';
+
+/** The value of a pair, or its key when the value is missing. */
+function valueSpan(pair: YPair): Span {
+  return pair.value?.span ?? pair.key.span;
+}
 
 export type ManagementMode = 'All' | 'Frontend' | 'None' | 'NSG';
 
@@ -16,46 +31,125 @@ export interface OciSettings {
   /** NSG mode with backend NSGs named: the controller writes the worker rules */
   backendNsg: boolean;
   preserveSource: boolean;
+  /**
+   * The controller refuses the Service (an `oci-invalid-annotation` or `oci-*-unsupported` error): it builds no
+   * load balancer, so nothing is required of any layer.
+   */
+  refused: boolean;
 }
 
 const LIST_MODES: Record<string, ManagementMode> = { All: 'All', Frontend: 'Frontend', None: 'None' };
-const RULE_MODES: Record<string, ManagementMode> = { 'sl-all': 'All', 'sl-frontend': 'Frontend', nsg: 'NSG', none: 'None' };
+
+function annotationOf(svc: ServiceModel, key: string): string | undefined {
+  return svc.annotations.get(key)?.value;
+}
+
+/** `getLoadBalancerType`: the annotation lower-cased, not trimmed; anything but `nlb` is an `lb`. */
+export function flavourOf(svc: ServiceModel): Flavour {
+  return annotationOf(svc, LB_TYPE)?.toLowerCase() === 'nlb' ? 'nlb' : 'lb';
+}
+
+/**
+ * `getSecurityListManagementMode`: the flavour's list-mode annotation, exact values only; an `nlb` defaults to
+ * None and refuses an invalid value (undefined here), an `lb` defaults to All and falls back to it.
+ */
+export function listModeOf(svc: ServiceModel, flavour: Flavour): ManagementMode | undefined {
+  const value = annotationOf(svc, flavour === 'nlb' ? NLB_LIST_MODE : LB_LIST_MODE);
+  if (value === undefined) return flavour === 'nlb' ? 'None' : 'All';
+  const mode = Object.prototype.hasOwnProperty.call(LIST_MODES, value) ? LIST_MODES[value] : undefined;
+  return mode ?? (flavour === 'nlb' ? undefined : 'All');
+}
 
 export function ociSettingsOf(svc: ServiceModel): OciSettings {
-  const ann = (k: string) => svc.annotations.get(k)?.value;
-  const flavour: Flavour = ann(LB_TYPE)?.trim().toLowerCase() === 'nlb' ? 'nlb' : 'lb';
-
+  const flavour = flavourOf(svc);
   let mode: ManagementMode;
   let modeOrigin = 'default';
-  const ruleMode = ann(RULE_MODE);
-  const listKey = flavour === 'nlb' ? NLB_LIST_MODE : LB_LIST_MODE;
-  const listMode = ann(listKey);
-  if (ruleMode !== undefined && RULE_MODES[ruleMode.toLowerCase()]) {
-    mode = RULE_MODES[ruleMode.toLowerCase()];
+  const ruleMode = annotationOf(svc, RULE_MODE);
+  if (ruleMode !== undefined) {
+    // an unknown value refuses the Service; the controller's answer is then None
+    mode = ruleModeOf(ruleMode) ?? 'None';
     modeOrigin = RULE_MODE;
-  } else if (ruleMode !== undefined) {
-    // an unknown value is an error the controller refuses; analysis goes on with the flavour's default
-    mode = flavour === 'nlb' ? 'None' : 'All';
-    modeOrigin = RULE_MODE;
-  } else if (listMode !== undefined) {
-    mode = LIST_MODES[listMode] ?? (flavour === 'nlb' ? 'None' : 'All');
-    modeOrigin = listKey;
   } else {
-    mode = flavour === 'nlb' ? 'None' : 'All';
+    const listKey = flavour === 'nlb' ? NLB_LIST_MODE : LB_LIST_MODE;
+    mode = listModeOf(svc, flavour) ?? 'None';
+    if (annotationOf(svc, listKey) !== undefined) modeOrigin = listKey;
   }
+  const backend = annotationOf(svc, BACKEND_NSG);
+  const backendIds = backend === undefined ? undefined : nsgIdsOf(backend, Infinity);
+  const backendNsg = !!backendIds && 'ids' in backendIds && backendIds.ids.length > 0;
+  return { flavour, mode, modeOrigin, backendNsg, preserveSource: preserveSourceOf(svc), refused: ociProblems(svc).some((p) => p.severity === 'error') };
+}
 
-  const backendNsg = (ann(BACKEND_NSG) ?? '').trim() !== '';
-  let preserveSource = false;
-  if (flavour === 'nlb') {
-    const written = ann(NLB_PRESERVE_SOURCE);
-    const parsed = written === undefined ? undefined : parseGoBool(written);
-    preserveSource = parsed ?? svc.externalTrafficPolicy === 'Local';
-    if (svc.externalTrafficPolicy !== 'Local') preserveSource = false; // refused with Cluster
-  }
-  return { flavour, mode, modeOrigin, backendNsg, preserveSource };
+/**
+ * `getPreserveSource`: only when the raw type annotation is exactly `nlb` (with `NLB` the load balancer is an nlb
+ * whose annotation is ignored), with `externalTrafficPolicy: Local`; the annotation (Go's ParseBool) defaults to
+ * true.
+ */
+function preserveSourceOf(svc: ServiceModel): boolean {
+  if (annotationOf(svc, LB_TYPE) !== 'nlb' || svc.externalTrafficPolicy !== 'Local') return false;
+  const written = annotationOf(svc, NLB_PRESERVE_SOURCE);
+  return written === undefined ? true : parseGoBool(written) === true;
 }
 
 /** Whether worker-node rules (node ports, health check) are the user's job under this mode (§2 table). */
 export function workerRulesAreUsers(s: OciSettings): boolean {
   return s.mode === 'Frontend' || s.mode === 'None' || (s.mode === 'NSG' && !s.backendNsg);
+}
+
+export interface OciProblem {
+  code: Extract<Code, 'oci-udp-unsupported' | 'oci-session-affinity-unsupported' | 'oci-invalid-annotation'>;
+  severity: 'error' | 'warning';
+  span: Span;
+  message: string;
+}
+
+/**
+ * What the cloud controller refuses (errors) or reads otherwise than written (warnings) in a LoadBalancer
+ * Service: its annotations' values, UDP ports, ClientIP affinity.
+ */
+export function ociProblems(svc: ServiceModel): OciProblem[] {
+  if (svc.type !== 'LoadBalancer') return [];
+  const out: OciProblem[] = [];
+  const flavour = flavourOf(svc);
+  const rawNlb = annotationOf(svc, LB_TYPE) === 'nlb';
+
+  for (const [key, ann] of svc.annotations) {
+    const spec = ociAnnotation(key);
+    if (!spec || ann.value === undefined) continue;
+    if (spec.flavour !== 'both' && spec.flavour !== flavour) continue; // the other flavour's annotation is ignored
+    const span = valueSpan(ann.pair);
+    if (key === NLB_PRESERVE_SOURCE) {
+      if (!rawNlb) continue; // read only for the raw value `nlb`
+      if (svc.externalTrafficPolicy === 'Cluster') {
+        out.push({ code: 'oci-invalid-annotation', severity: 'error', span,
+          message: `${key} can only be set when externalTrafficPolicy is Local; the cloud controller refuses the Service with Cluster.` });
+        continue;
+      }
+    }
+    const problem = annotationValueProblem(spec, ann.value);
+    if (!problem) continue;
+    const warning = spec.invalidSeverity === 'warning';
+    out.push({ code: 'oci-invalid-annotation', severity: warning ? 'warning' : 'error', span,
+      message: `"${ann.value}" is not a valid value for ${key}: it ${problem}${warning ? '; the cloud controller falls back to All' : '; the cloud controller refuses the Service'}.` });
+  }
+
+  // validateService: the list mode (every time, whatever the rule mode), then the protocols, then the affinity
+  const listMode = listModeOf(svc, flavour);
+  if (listMode !== undefined) {
+    for (const p of svc.ports) {
+      if (p.protocol !== 'UDP' || !p.protocolPair) continue;
+      if (flavour === 'lb') {
+        out.push({ code: 'oci-udp-unsupported', severity: 'error', span: valueSpan(p.protocolPair),
+          message: 'OCI load balancers (lb) do not support UDP; the cloud controller refuses the Service. Use a network load balancer (oci.oraclecloud.com/load-balancer-type: nlb) with security-list management mode None.' });
+      } else if (listMode !== 'None') {
+        out.push({ code: 'oci-udp-unsupported', severity: 'error', span: valueSpan(p.protocolPair),
+          message: `An OCI network load balancer supports UDP only when its security-list management mode (${NLB_LIST_MODE}) is None; it is ${listMode} here, so the cloud controller refuses the Service.` });
+      }
+    }
+  }
+  if (svc.sessionAffinity === 'ClientIP' && svc.sessionAffinityPair) {
+    out.push({ code: 'oci-session-affinity-unsupported', severity: 'error', span: valueSpan(svc.sessionAffinityPair),
+      message: 'The OCI cloud controller only supports sessionAffinity None, and refuses the Service.' });
+  }
+  return out;
 }

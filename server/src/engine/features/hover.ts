@@ -6,7 +6,7 @@
  */
 import type { Workspace } from '../workspace';
 import { describeField } from '../k8s/schema';
-import { ociAnnotation } from '../oci/annotations';
+import { ociAnnotation, ruleModeOf } from '../oci/annotations';
 import type { Span } from '../text/span';
 import { fromText } from '../exposure/requirements';
 import { nodeAtOffset, type PathStep } from './context';
@@ -39,7 +39,7 @@ export function hoverAt(ws: Workspace, path: string, offset: number): HoverResul
     if (a.values?.length) {
       lines.push('');
       for (const v of a.values) {
-        const current = value !== undefined && (a.kind === 'enum-ci' ? v.value.toLowerCase() === value.toLowerCase() : v.value === value);
+        const current = value !== undefined && (a.kind === 'rule-mode' ? ruleModeOf(value) !== undefined && ruleModeOf(value) === ruleModeOf(v.value) : v.value === value);
         lines.push(`- ${current ? '**' : ''}\`${v.value}\`${current ? '** (this value)' : ''}: ${v.doc}`);
       }
     }
@@ -127,6 +127,7 @@ const TRAFFIC_TITLE: Record<string, string> = {
   'lb-health-check': 'load-balancer health check → nodes',
   'clients-to-nodes-preserved': 'clients (source preserved by the NLB) → nodes',
   'clients-to-lb': 'clients → load balancer',
+  'lb-egress-to-nodes': 'load balancer → nodes (egress from the load-balancer subnet)',
 };
 
 function statusLines(statuses: HopStatus[], index: IndexCache, chain: ServiceChain): string[] {
