@@ -36,6 +36,8 @@ export interface FixAction {
 export function fixesFor(ws: Workspace, finding: Finding): FixAction[] {
   const ctx = new FixContext(ws);
   const out: FixAction[] = [];
+  /** actions that remove a rule the user wrote: offered, never preferred */
+  const manual = new Set<FixAction>();
   for (const fix of plannedFixes(ctx, finding, false)) {
     if (fix.plans.length === 0) {
       if (fix.copyText) out.push(toAction(fix, []));
@@ -43,12 +45,14 @@ export function fixesFor(ws: Workspace, finding: Finding): FixAction[] {
     }
     const edits = renderPlanned(fix.plans);
     if (!acceptable(ctx, edits, edits.map((e) => e.path))) continue;
-    out.push(toAction(fix, edits));
+    const action = toAction(fix, edits);
+    if (fix.manual) manual.add(action);
+    out.push(action);
   }
-  // a copy-only action never comes first: the first action is the one that edits
-  const first = out.findIndex((a) => a.edits.length > 0);
+  // a copy-only action never comes first: the first action is the one that edits (and only adds)
+  const first = out.findIndex((a) => a.edits.length > 0 && !manual.has(a));
   if (first > 0) out.unshift(...out.splice(first, 1));
-  out.forEach((a, i) => { if (i === 0 && a.edits.length > 0) a.isPreferred = true; else delete a.isPreferred; });
+  out.forEach((a, i) => { if (i === 0 && a.edits.length > 0 && !manual.has(a)) a.isPreferred = true; else delete a.isPreferred; });
   return out;
 }
 
@@ -115,7 +119,8 @@ function choose(ctx: FixContext, opts: { paths?: readonly string[]; skip?: (f: F
     }
     const reach = reachHint(f);
     if (reach?.kind === 'pin-node-port' && renamedNodePorts.some((r) => r.path === f.path && sameOwner(ctx, f.path, r.span, reach.anchor))) continue;
-    const first = plannedFixes(ctx, f, true).find((x) => x.plans.length > 0);
+    // fixes only add: an action that removes a rule the user wrote is for the editor, never taken here
+    const first = plannedFixes(ctx, f, true).find((x) => x.plans.length > 0 && !x.manual);
     if (!first || !fits(accepted, first.plans)) continue;
     if (checkEach) {
       const touched = [...new Set(first.plans.map((p) => p.path))];
@@ -187,7 +192,8 @@ function openFixes(ctx: FixContext, finding: Finding, h: ReachHint, opts: { pref
   ]) (fix.plans.length ? edits : copies).push(fix);
   // one finding may need rules in two layers (an unpinned port): one action that opens both comes first
   if (edits.length > 1) {
-    edits.unshift({ title: edits.map((e) => e.title).join('; '), finding, isPreferred: opts.preferred || undefined, plans: edits.flatMap((e) => e.plans) });
+    const manual = edits.some((e) => e.manual) || undefined;
+    edits.unshift({ title: edits.map((e) => e.title).join('; '), finding, isPreferred: (opts.preferred && !manual) || undefined, manual, plans: edits.flatMap((e) => e.plans) });
     for (const e of edits.slice(1)) delete e.isPreferred;
   }
   return [...edits, ...copies];
