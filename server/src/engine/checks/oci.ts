@@ -1,5 +1,5 @@
 /**
- * SPEC §3.3 OCI findings: what the OCI cloud controller refuses when it builds the load balancer (UDP, ClientIP
+ * The OCI findings (docs/rules.md): what the OCI cloud controller refuses when it builds the load balancer (UDP, ClientIP
  * affinity, annotation values: `ociProblems` decides), and a load balancer that cannot reach the pods because a
  * port has no node port. Made only when the provider is OCI and the Service is a LoadBalancer.
  */

@@ -1,5 +1,5 @@
 /**
- * `invalid-value` (SPEC §3.1): values the API server rejects, as its Service validation reads them after
+ * `invalid-value` (docs/rules.md): values the API server rejects, as its Service validation reads them after
  * defaulting — the traffic policies, session affinity and its timeout, the IP family fields, `trafficDistribution`,
  * `externalName`, what an ExternalName Service may not set, and `externalIPs`. A template value is unknown, never
  * wrong; a field left `null` is not set.

@@ -1,10 +1,10 @@
 /**
- * How the OCI cloud controller reads a LoadBalancer Service (SPEC §2): which load balancer it builds, which
- * security-rule management mode applies and where that came from, whether the client source is preserved — and
- * what it refuses. Each rule follows the controller's own code (`load_balancer_spec.go`: getLoadBalancerType,
- * getSecurityListManagementMode, getRuleManagementMode, getPreserveSource, validateService, and the NSG list
- * readers); `ociProblems` is the one place that says what it refuses, so the OCI check and the exposure model
- * cannot disagree on it.
+ * How the OCI cloud controller reads a LoadBalancer Service (README, "How reachability is decided"): which load
+ * balancer it builds, which security-rule management mode applies and where that came from, whether the client
+ * source is preserved — and what it refuses. Each rule follows the controller's own code (`load_balancer_spec.go`:
+ * getLoadBalancerType, getSecurityListManagementMode, getRuleManagementMode, getPreserveSource, validateService,
+ * and the NSG list readers); `ociProblems` is the one place that says what it refuses, so the OCI check and the
+ * exposure model cannot disagree on it.
  */
 import type { Code } from '../findings/codes';
 import type { ServiceModel } from '../k8s/service';
@@ -91,7 +91,7 @@ function preserveSourceOf(svc: ServiceModel): boolean {
   return written === undefined ? true : parseGoBool(written) === true;
 }
 
-/** Whether worker-node rules (node ports, health check) are the user's job under this mode (§2 table). */
+/** Whether worker-node rules (node ports, health check) and the load balancer's egress are the user's job under this mode. */
 export function workerRulesAreUsers(s: OciSettings): boolean {
   return s.mode === 'Frontend' || s.mode === 'None' || (s.mode === 'NSG' && !s.backendNsg);
 }
