@@ -217,7 +217,8 @@ function checkSourceRangesBypassed(svc: ServiceModel, exposure: Exposure, layers
   const sr = svc.sourceRanges;
   if (exposure.type !== 'LoadBalancer' || sr.origin === 'default' || sr.unknown || !sr.anchor) return;
   const ranges = exposure.sourceRanges.map((t) => parseCidr(t)!).filter(Boolean);
-  if (ranges.length === 0 || ranges.some((c) => c.family === 4 && c.prefix === 0)) return;
+  // an open range (0.0.0.0/0 or ::/0, written or worked out from the IP families) restricts nothing
+  if (ranges.length === 0 || ranges.some((c) => c.prefix === 0)) return;
   if (!layers.firewalld && !layers.workerLists) return;
   const config = ctx.config;
   const lbSubnets = config.lbSubnetCidrs;

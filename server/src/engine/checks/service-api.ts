@@ -216,7 +216,7 @@ function checkFieldsAllowed(svc: ServiceModel, report: Reporter): void {
     const lbsr = get(spec, 'loadBalancerSourceRanges');
     const items = asSeq(lbsr?.value)?.items.length ?? 0;
     if (lbsr && items > 0) report('field-not-allowed', lbsr, lbsr.key.span, `loadBalancerSourceRanges may only be used when the type is LoadBalancer (this Service is ${type}).`);
-    else if (!lbsr || !isTemplate(lbsr.value)) {
+    else if (!lbsr || (!isTemplate(lbsr.value) && !asSeq(lbsr.value)?.templated)) {
       // read only when the field holds no entry; then its mere presence is refused, whatever its value
       const ann = svc.annotations.get(LEGACY_SOURCE_RANGES_ANNOTATION);
       if (ann) report('field-not-allowed', ann.pair, ann.pair.key.span, `The annotation ${LEGACY_SOURCE_RANGES_ANNOTATION} may only be used when the type is LoadBalancer (this Service is ${type}).`);
