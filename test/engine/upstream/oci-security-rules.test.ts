@@ -151,6 +151,16 @@ suite('OCI Test_getPorts / getNodeIngressRules (BackendPort 0): oci-no-node-port
     assert.deepEqual(found({ 'svc.yaml': lb({}, ['  allocateLoadBalancerNodePorts: false'], ports), '.service-reach.yaml': 'provider: generic\n' }), []);
   });
 
+  test('Test_validateService "lb with protocol udp": a refused Service gets no reachability finding at all (no requirement, nothing to go around)', () => {
+    const ports = ['  ports:', '    - name: dns', '      port: 53', '      protocol: UDP', '      nodePort: 30053'];
+    const yaml = lb({ [LB_LIST_MODE]: 'None' }, ['  loadBalancerSourceRanges: [203.0.113.0/24]'], ports);
+    const world = securityList('workers', [{ protocol: 'all', peer: '0.0.0.0/0' }]);
+    assert.deepEqual(found(files(yaml, world, lbList([]))).map((k) => k.split('@')[0]), ['oci-udp-unsupported']);
+    // the same Service over TCP is built: its ranges can be walked around, and its way out is closed
+    const tcp = lb({ [LB_LIST_MODE]: 'None' }, ['  loadBalancerSourceRanges: [203.0.113.0/24]'], ports.map((l) => l.replace('UDP', 'TCP')));
+    assert.deepEqual(found(files(tcp, world, lbList([]))).map((k) => k.split('@')[0]), ['lb-egress-closed', 'lb-egress-closed', 'lb-listener-closed', 'source-ranges-bypassed']);
+  });
+
   test('a Service the controller refuses builds no load balancer: no oci-no-node-ports on it', () => {
     const yaml = lb({}, ['  allocateLoadBalancerNodePorts: false', '  sessionAffinity: ClientIP'], ports);
     assert.deepEqual(found({ 'svc.yaml': yaml, ...OCI }).map((k) => k.split('@')[0]), ['oci-session-affinity-unsupported']);

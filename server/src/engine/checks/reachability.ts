@@ -215,7 +215,8 @@ function makeFinding(svc: ServiceModel, exposure: Exposure, g: Group, layers: La
 
 function checkSourceRangesBypassed(svc: ServiceModel, exposure: Exposure, layers: Layers, ctx: CheckContext): void {
   const sr = svc.sourceRanges;
-  if (exposure.type !== 'LoadBalancer' || sr.origin === 'default' || sr.unknown || !sr.anchor) return;
+  // (a Service the cloud controller refuses gets no load balancer: nothing to go around)
+  if (exposure.type !== 'LoadBalancer' || exposure.oci?.refused || sr.origin === 'default' || sr.unknown || !sr.anchor) return;
   const ranges = exposure.sourceRanges.map((t) => parseCidr(t)!).filter(Boolean);
   // an open range (0.0.0.0/0 or ::/0, written or worked out from the IP families) restricts nothing
   if (ranges.length === 0 || ranges.some((c) => c.prefix === 0)) return;
