@@ -4,16 +4,12 @@
  * the language server both build on these.
  *
  * Every fix changes only what it must, in the file's own indentation, newline, key style and quoting, and is
- * checked before it is offered: a fix whose result its parser would read with more problems than before is
- * dropped.
+ * checked before it is offered: a fix whose result its reader would read with more problems than before is
+ * dropped. Fixes edit from what the workspace read (readings.ts); they never parse a file's text again.
  */
 import type { Finding } from '../findings/finding';
 import type { Workspace } from '../workspace';
 import { spanWithin, type Span } from '../text/span';
-import { parseXml } from '../parse/xml';
-import { parseJson } from '../parse/json';
-import { parseHcl } from '../parse/hcl';
-import { extName } from '../util/paths';
 import { FixContext } from './context';
 import { applyEdits as apply, fits, overlaps, renderPlanned, type PlannedEdit, type RenderedEdit } from './edits';
 import { firewalldFixes } from './firewalld';
@@ -21,6 +17,7 @@ import { pinValueHint, portNameHint, reachHint, replaceHint, type ReachHint } fr
 import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from './manifest';
 import { listFixes } from './oci';
 import type { PlannedFix } from './plan';
+import { acceptable } from './readings';
 
 export interface TextEdit { path: string; span: Span; newText: string } // span = offsets in the file's current text
 
@@ -211,33 +208,4 @@ function conflictKeepers(ws: Workspace, all: readonly Finding[], inScope: (p: st
     keep.add(first);
   }
   return keep;
-}
-
-/** Problems a file's own parser reports, counted the same way before and after an edit. */
-function problemCount(ctx: FixContext, path: string, text: string): number {
-  switch (extName(path)) {
-    case '.xml': return parseXml(text).problems.length;
-    case '.json': return parseJson(text).problems.length;
-    case '.tf': return parseHcl(text).problems.length;
-    // what parseYaml reads, document by document (YamlFile): only the documents the edit touched are parsed again
-    case '.yaml': case '.yml': return ctx.yamlFile(path).parse(text, { template: false }).problems.length;
-    default: return 0;
-  }
-}
-
-/** Do the edits apply cleanly, and leave every touched file with no more parse problems than it had? */
-function acceptable(ctx: FixContext, edits: readonly RenderedEdit[], paths: readonly string[]): boolean {
-  for (const path of new Set(paths)) {
-    const text = ctx.ws.getText(path);
-    if (text === undefined) return false;
-    let after: string;
-    try {
-      after = apply(text, edits.filter((e) => e.path === path));
-    } catch {
-      return false;
-    }
-    if (after === text) return false;
-    if (ctx.problemsBefore(path, () => problemCount(ctx, path, text)) < problemCount(ctx, path, after)) return false;
-  }
-  return true;
 }
