@@ -1,7 +1,8 @@
 /**
  * Quick fixes as LSP code actions: each fix attached to its diagnostic (a WorkspaceEdit), "fix all in this
  * file", and copy-only fixes as the client command `serviceReach.copyText` (the client puts the text on the
- * clipboard and shows it; nothing is ever executed). The edits themselves come from the engine (engine/fixes).
+ * clipboard and shows it; nothing is ever executed). The edits themselves come from the engine (engine/fixes):
+ * "fix all in this file" is the engine's fix loop (every pass, as `check --fix` runs it) over the file's findings.
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Finding, Workspace } from '../engine';
