@@ -86,7 +86,11 @@ export function fixAll(ws: Workspace, opts: { scope: FixScope; maxPasses?: numbe
       // where each finding was, before the edits (a finding's span may belong to a tree the next parse moves)
       const places = plan.fixed.map((f) => ({ f, start: f.span.start }));
       const byPath = new Map<string, RenderedEdit[]>();
-      for (const e of plan.edits) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
+      for (const e of plan.edits) {
+        const list = byPath.get(e.path);
+        if (list) list.push(e);
+        else byPath.set(e.path, [e]);
+      }
       for (const [p, edits] of byPath) {
         const text = ws.getText(p);
         if (text === undefined) continue;
@@ -97,10 +101,10 @@ export function fixAll(ws: Workspace, opts: { scope: FixScope; maxPasses?: numbe
       }
       titles.push(...plan.titles);
       // a fix worked when its finding is no longer reported at the place it was (offsets moved by the edits)
-      const after = ws.analyze().findings;
+      const after = new Set(ws.analyze().findings.map((g) => `${g.code}\u0000${g.path}\u0000${g.span.start}`));
       for (const { f, start: at } of places) {
         const place = mapOffset(at, byPath.get(f.path) ?? []);
-        if (after.some((g) => g.code === f.code && g.path === f.path && g.span.start === place)) stuck.add(identity(f));
+        if (after.has(`${f.code}\u0000${f.path}\u0000${place}`)) stuck.add(identity(f));
         else fixed++;
       }
     }
