@@ -1,6 +1,6 @@
 /**
- * Quick fixes (docs/rules.md lists each code's), as pure functions of the workspace: a finding in, the edits
- * that fix it out (offsets in the files' current texts), plus commands to copy that are shown, never run.
+ * Quick fixes (docs/rules.md names each code's), as pure functions of the workspace: a finding in, the edits that
+ * fix it out (offsets in the files' current texts), plus commands to copy that are shown, never run.
  *
  * Every fix changes only what it must, in the file's own indentation, newline, key style and quoting, and is
  * checked before it is offered: a fix whose result its reader would read with more problems than before is
