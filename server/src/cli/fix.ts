@@ -8,10 +8,10 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Finding, Workspace } from '../engine';
-import { applyEdits, planFixAll } from '../engine/fixes';
+import type { Workspace } from '../engine';
+import { fixAll, MAX_PASSES } from '../engine/fixes';
 
-export const MAX_PASSES = 10;
+export { MAX_PASSES };
 
 export interface FixRunResult {
   /** findings the fixes cleared (counted per pass) */
@@ -23,51 +23,15 @@ export interface FixRunResult {
   failed: { path: string; reason: string }[];
 }
 
-/** A finding as it would be found again after an edit elsewhere in its file (offsets move, messages do not). */
-function identity(f: Finding): string {
-  return `${f.code}\u0000${f.path}\u0000${f.message}`;
-}
-
-/** Where an offset of a file's text lands after edits of that file (an insertion exactly there does not move it). */
-export function mapOffset(offset: number, edits: readonly { span: { start: number; end: number }; newText: string }[]): number {
-  let delta = 0;
-  for (const e of edits) {
-    if (e.span.end <= offset && !(e.span.start === e.span.end && e.span.start === offset)) delta += e.newText.length - (e.span.end - e.span.start);
-  }
-  return offset + delta;
-}
-
 /**
- * Applies fixes to the workspace in memory, pass after pass; returns the original texts of the files changed.
- * A fix that did not clear its finding is not tried again (so a rule that a deny rule overrides is added once).
+ * The engine's fix loop over the whole workspace (engine/fixes/loop.ts), its final texts put into the workspace:
+ * what the writing below reads, and what the report after it describes. Returns the original texts of the files
+ * changed.
  */
-export function fixInMemory(ws: Workspace): { originals: Map<string, string>; fixed: number; passes: number; stuck: number } {
-  const originals = new Map<string, string>();
-  const stuck = new Set<string>();
-  let fixed = 0;
-  let passes = 0;
-  while (passes < MAX_PASSES) {
-    const plan = planFixAll(ws, { skip: (f) => stuck.has(identity(f)) });
-    if (plan.edits.length === 0) break;
-    passes++;
-    const byPath = new Map<string, { span: { start: number; end: number }; newText: string }[]>();
-    for (const e of plan.edits) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
-    for (const [p, edits] of byPath) {
-      const text = ws.getText(p);
-      if (text === undefined) continue;
-      if (!originals.has(p)) originals.set(p, text);
-      ws.setFile(p, applyEdits(text, edits));
-    }
-    // a fix worked when its finding is no longer reported at the place it was (offsets moved by the edits)
-    const after = ws.analyze().findings;
-    for (const f of plan.fixed) {
-      const place = mapOffset(f.span.start, byPath.get(f.path) ?? []);
-      if (after.some((g) => g.code === f.code && g.path === f.path && g.span.start === place)) stuck.add(identity(f));
-      else fixed++;
-    }
-  }
-  for (const [p, text] of originals) if (ws.getText(p) === text) originals.delete(p);
-  return { originals, fixed, passes, stuck: stuck.size };
+function fixInWorkspace(ws: Workspace): { originals: Map<string, string>; fixed: number; passes: number } {
+  const r = fixAll(ws, { scope: 'workspace', maxPasses: MAX_PASSES });
+  for (const f of r.files) ws.setFile(f.path, f.text);
+  return { originals: new Map(r.files.map((f) => [f.path, f.original])), fixed: r.fixed, passes: r.passes };
 }
 
 function isInside(root: string, p: string): boolean {
@@ -137,7 +101,7 @@ export function writeAtomically(target: string, expected: string, text: string):
  * so that the report that follows describes the files as they are on disk.
  */
 export function runFixes(ws: Workspace, root: string, io: { stderr: (s: string) => void }): FixRunResult {
-  const { originals, fixed, passes } = fixInMemory(ws);
+  const { originals, fixed, passes } = fixInWorkspace(ws);
   const written: string[] = [];
   const failed: { path: string; reason: string }[] = [];
   for (const [rel, original] of originals) {

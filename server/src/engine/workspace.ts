@@ -274,6 +274,18 @@ export class Workspace {
     return undefined;
   }
 
+  /**
+   * What the analysis read from a file, read-only (the fixes edit from it and never parse a file again): the
+   * manifest's documents, the XML or JSON reader's result, the Terraform file read with its folder's symbols,
+   * and the file's own `symbols`. undefined for a file the workspace does not hold.
+   */
+  reading(path: string): Readonly<Pick<FileEntry, 'kind' | 'manifest' | 'xml' | 'json' | 'terraform' | 'symbols'>> | undefined {
+    const f = this.files.get(path);
+    if (!f) return undefined;
+    this.analyze(); // reads the rule sources (Terraform with the symbols of its folder)
+    return { kind: f.kind, manifest: this.manifest(path), xml: f.kind === 'xml' ? this.xmlOf(f) : undefined, json: f.kind === 'json' ? this.jsonOf(f) : undefined, terraform: f.terraform, symbols: f.symbols };
+  }
+
   analyze(): Analysis {
     if (!this.cached) {
       const started = performance.now();

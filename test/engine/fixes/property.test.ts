@@ -11,8 +11,7 @@ import fc from 'fast-check';
 import { ready } from '../../support/workspace';
 import { Workspace, type Finding } from '../../../server/src/engine';
 import { fixesFor, planFixAll, type TextEdit } from '../../../server/src/engine/fixes';
-import { fixInMemory } from '../../../server/src/cli/fix';
-import { applied, assertYamlPositionsIntact } from './helpers';
+import { applied, assertYamlPositionsIntact, fixAndKeep } from './helpers';
 
 const SEED = 20_250_101;
 const SYNTAX = new Set(['yaml-syntax', 'xml-syntax', 'json-syntax', 'hcl-syntax']);
@@ -222,7 +221,7 @@ suite('Fixes: properties (fast-check, seeded)', () => {
     fc.assert(fc.property(workspaceGen, (files) => {
       const ws = wsOf(files);
       const syntaxBefore = syntaxCount(ws);
-      const r = fixInMemory(ws);
+      const r = fixAndKeep(ws);
       assert.equal(r.stuck, 0, 'every fix cleared its finding');
       assert.ok(r.passes <= 10);
       assert.equal(planFixAll(ws).edits.length, 0, 'nothing fixable left');

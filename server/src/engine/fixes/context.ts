@@ -15,7 +15,8 @@ export class FixContext {
   /** names handed out per scope (a Service's port names, a Terraform folder's resource names) */
   private readonly names = new Map<string, Set<string>>();
 
-  constructor(readonly ws: Workspace) {
+  /** `yamlFiles`: the YAML parsers of earlier checks of the same files (the passes of one fix loop share them) */
+  constructor(readonly ws: Workspace, private readonly yamlFiles = new Map<string, YamlFile>()) {
     this.analysis = ws.analyze();
   }
 
@@ -46,7 +47,7 @@ export class FixContext {
 
   private readonly problems = new Map<string, number>();
 
-  /** Parse problems of a file's current text (computed once per run). */
+  /** Problems of a file's current text that the workspace's reading does not count (computed once per run). */
   problemsBefore(path: string, count: () => number): number {
     let n = this.problems.get(path);
     if (n === undefined) {
@@ -56,12 +57,10 @@ export class FixContext {
     return n;
   }
 
-  private readonly yamlFiles = new Map<string, YamlFile>();
-
   /**
-   * A YAML file's parser for checking fixes: it parses again only the documents an edit changed (each fix is
-   * checked against the text before it, so in a file of a thousand documents a check costs one document, not the
-   * whole file).
+   * A YAML file's parser for checking fixes: it parses again only the documents that differ from the text it read
+   * last (each fix's text is close to the one checked before it, so in a file of a thousand documents a check
+   * costs one document, not the whole file).
    */
   yamlFile(path: string): YamlFile {
     let f = this.yamlFiles.get(path);

@@ -2,6 +2,7 @@
  * Rule sources: what guards the traffic (SPEC §1.2). Every reader turns one file into these plain objects,
  * with spans pointing back into that file, and never throws: problems come back as `ParseProblem`s.
  */
+import type { JsonNode } from '../parse/json';
 import type { ParseProblem } from '../parse/problem';
 import type { Span } from '../text/span';
 
@@ -161,6 +162,8 @@ export interface OciJsonListInfo {
   rulesPath: (string | number)[];
   /** span of the ingress rule array */
   rulesSpan: Span;
+  /** the ingress rule array as parsed (read-only): a fix appends to it without parsing the file again */
+  rulesNode: JsonNode;
 }
 
 export interface TerraformBlockInfo {
@@ -214,6 +217,8 @@ export interface TerraformFile {
   securityLists: OciSecurityList[];
   nsgRules: OciNsgRuleResource[];
   nsgs: OciNsgResource[];
+  /** the address (`type.name`) of every resource block, ours or not: a new resource must not take one */
+  resources: string[];
   newline: string;
 }
 

@@ -117,7 +117,7 @@ function readList(
     name: displayName ?? id ?? `${baseName(path)} list #${index + 1}`,
     span: jsonSpan(obj),
     rules: [],
-    json: { keyStyle: style, rulesPath, rulesSpan: jsonSpan(rulesNode) },
+    json: { keyStyle: style, rulesPath, rulesSpan: jsonSpan(rulesNode), rulesNode },
   };
   if (displayName !== undefined) list.displayName = displayName;
   if (id !== undefined) list.id = id;

@@ -187,12 +187,13 @@ export function readTerraform(path: string, text: string, symbols?: TerraformSym
   resolveLocalReferences(body, syms);
   const newline = detectNewline(text);
   const problems: ParseProblem[] = [];
-  const file: TerraformFile = { kind: 'terraform', path, securityLists: [], nsgRules: [], nsgs: [], newline };
+  const file: TerraformFile = { kind: 'terraform', path, securityLists: [], nsgRules: [], nsgs: [], resources: [], newline };
 
   for (const block of resourceBlocks(body)) {
     const type = block.labels[0].value;
     const name = block.labels[1].value;
     const info = blockInfo(text, block, `${type}.${name}`, newline);
+    file.resources.push(info.address);
     if (type === SECURITY_LIST) file.securityLists.push(readSecurityList(path, block, info, syms, problems));
     else if (type === NSG_RULE) {
       const r = readNsgRule(block, info, syms, problems);

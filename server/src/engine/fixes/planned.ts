@@ -1,0 +1,47 @@
+/**
+ * The fixes of one finding, planned (edits not yet rendered): its fix hint read back (hints.ts) and handed to
+ * the module that knows the file it edits — manifest.ts, firewalld.ts, oci.ts.
+ */
+import type { Finding } from '../findings/finding';
+import type { FixContext } from './context';
+import { firewalldFixes } from './firewalld';
+import { pinValueHint, portNameHint, reachHint, replaceHint, type ReachHint } from './hints';
+import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from './manifest';
+import { listFixes } from './oci';
+import type { PlannedFix } from './plan';
+
+/** Every fix of a finding (`firstOnly`: stop after the first that edits, so no number is taken in vain). */
+export function plannedFixes(ctx: FixContext, finding: Finding, firstOnly: boolean): PlannedFix[] {
+  const replace = replaceHint(finding);
+  if (replace) return replaceFix(ctx, finding, replace);
+  const name = portNameHint(finding);
+  if (name) return portNameFix(ctx, finding, name);
+  const pin = pinValueHint(finding);
+  if (pin) return pinValueFix(ctx, finding, pin);
+  const reach = reachHint(finding);
+  if (!reach) return [];
+  if (reach.kind === 'pin-node-port') {
+    const pinned = pinUnpinnedFix(ctx, finding, reach);
+    if (firstOnly && pinned.length) return pinned;
+    return [...pinned, ...openFixes(ctx, finding, reach, { preferred: pinned.length === 0, copy: !firstOnly })];
+  }
+  return openFixes(ctx, finding, reach, { preferred: true, copy: !firstOnly });
+}
+
+/** Rules that open the port (or, unpinned, the whole node-port range) in each layer that lacks them. */
+function openFixes(ctx: FixContext, finding: Finding, h: ReachHint, opts: { preferred: boolean; copy: boolean }): PlannedFix[] {
+  const fw = h.missing.filter((m) => m.layer === 'firewalld');
+  const lists = h.missing.filter((m) => m.layer !== 'firewalld');
+  const edits: PlannedFix[] = [];
+  const copies: PlannedFix[] = [];
+  for (const fix of [
+    ...(fw.length ? firewalldFixes(ctx, finding, h, fw, opts) : []),
+    ...(lists.length ? listFixes(ctx, finding, { ...h, targets: h.targets.filter((t) => t.kind !== 'firewalld-zone') }, lists, opts) : []),
+  ]) (fix.plans.length ? edits : copies).push(fix);
+  // one finding may need rules in two layers (an unpinned port): one action that opens both comes first
+  if (edits.length > 1) {
+    edits.unshift({ title: edits.map((e) => e.title).join('; '), finding, isPreferred: opts.preferred || undefined, plans: edits.flatMap((e) => e.plans) });
+    for (const e of edits.slice(1)) delete e.isPreferred;
+  }
+  return [...edits, ...copies];
+}
