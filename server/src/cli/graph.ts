@@ -13,6 +13,7 @@ import { diagramOf, serviceDisplayName } from '../engine/features/diagram';
 import { diagramToSvg, type ColorScheme } from '../render';
 import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
 import type { CliIo } from './main';
+import { textLine } from './format';
 
 export const GRAPH_USAGE = `usage: service-reach graph FILE[#[NAMESPACE/]NAME] [--format svg|json] [--config FILE] [--color-scheme light|dark|auto]
 
@@ -30,7 +31,7 @@ The workspace is the current directory when FILE is inside it, else FILE's folde
 exit status: 0 diagram written, 2 usage error, unreadable path, or no such Service`;
 
 function usage(io: CliIo, message: string): number {
-  io.stderr(`service-reach graph: ${message}\n${GRAPH_USAGE}\n`);
+  io.stderr(textLine(`service-reach graph: ${message}`) + GRAPH_USAGE + '\n');
   return 2;
 }
 
@@ -107,7 +108,7 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
     stat = fs.statSync(fileAbs);
     fs.accessSync(fileAbs, fs.constants.R_OK);
   } catch {
-    io.stderr(`service-reach graph: cannot read ${file}\n`);
+    io.stderr(textLine(`service-reach graph: cannot read ${file}`));
     return 2;
   }
   if (!stat.isFile()) return usage(io, `${file} is not a file (graph draws one Service of one manifest file)`);
@@ -120,7 +121,7 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
     loaded = loadFiles([root, fileAbs], { maxFileSize, configAbs });
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`service-reach graph: ${err.message}\n`);
+      io.stderr(textLine(`service-reach graph: ${err.message}`));
       return 2;
     }
     throw err;
@@ -131,17 +132,17 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
   for (const f of loaded.files) ws.setFile(f.path, f.text);
   for (const s of loaded.skipped) {
     if (s.reason === 'too-large') ws.skipFile(s.path, 'file-too-large', `${s.path} was skipped: ${s.detail}.`);
-    else if (s.reason !== 'binary') io.stderr(`service-reach graph: skipped ${s.path}: ${s.detail}\n`);
+    else if (s.reason !== 'binary') io.stderr(textLine(`service-reach graph: skipped ${s.path}: ${s.detail}`));
   }
   const wsPath = toWorkspacePath(loaded.root, fileAbs);
   if (!ws.hasFile(wsPath)) {
-    io.stderr(`service-reach graph: cannot read ${file}${loaded.skipped.find((s) => s.path === wsPath)?.detail ? ` (${loaded.skipped.find((s) => s.path === wsPath)!.detail})` : ''}\n`);
+    io.stderr(textLine(`service-reach graph: cannot read ${file}${loaded.skipped.find((s) => s.path === wsPath)?.detail ? ` (${loaded.skipped.find((s) => s.path === wsPath)!.detail})` : ''}`));
     return 2;
   }
   const analysis = ws.analyze();
   const picked = pickService(analysis.services.filter((s) => s.service.path === wsPath), selector);
   if (typeof picked === 'string') {
-    io.stderr(`service-reach graph: ${file} ${picked}\n`);
+    io.stderr(textLine(`service-reach graph: ${file} ${picked}`));
     return 2;
   }
 
