@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initEngine, Workspace } from '../engine';
 import { loadFiles, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
-import { formatJson, formatSarif, formatText, place, summarize } from './format';
+import { formatJson, formatSarif, formatText, place, summarize, textLine } from './format';
 import { runFixes } from './fix';
 import { graphMain } from './graph';
 
@@ -56,7 +56,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       },
     });
   } catch (err) {
-    io.stderr(`service-reach: ${(err as Error).message}\n${USAGE}\n`);
+    io.stderr(textLine(`service-reach: ${(err as Error).message}`) + USAGE + '\n');
     return 2;
   }
   const { values, positionals } = parsed;
@@ -64,7 +64,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (values.version) { io.stdout(version() + '\n'); return 0; }
   const [command, ...rest] = positionals;
   if (command !== 'check') {
-    io.stderr(`service-reach: ${command === undefined ? 'no command given' : `unknown command "${command}"`}\n${USAGE}\n`);
+    io.stderr(textLine(`service-reach: ${command === undefined ? 'no command given' : `unknown command "${command}"`}`) + USAGE + '\n');
     return 2;
   }
   const format = values.format!;
@@ -88,7 +88,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     loaded = loadFiles(paths, { maxFileSize, configAbs });
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`service-reach: ${err.message}\n`);
+      io.stderr(textLine(`service-reach: ${err.message}`));
       return 2;
     }
     throw err;
@@ -101,11 +101,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   for (const f of loaded.files) ws.setFile(f.path, f.text);
   for (const s of loaded.skipped) {
     if (s.reason === 'too-large') ws.skipFile(s.path, 'file-too-large', `${s.path} was skipped: ${s.detail}.`);
-    else if (s.reason !== 'binary') io.stderr(`service-reach: skipped ${s.path}: ${s.detail}\n`);
+    else if (s.reason !== 'binary') io.stderr(textLine(`service-reach: skipped ${s.path}: ${s.detail}`));
     // a link that leads out: refused where the config names it
     if (s.reason === 'outside') ws.skipFile(s.path, 'config-path-outside-workspace', `a symbolic link to ${s.target ?? 'outside'}`);
   }
-  if (values.fix) runFixes(ws, root, io);
+  if (values.fix) runFixes(ws, root, io, new Map(loaded.files.flatMap((f) => (f.identity ? [[f.path, f.identity] as const] : []))));
   const analysis = ws.analyze();
 
   const display = (p: string) => {
