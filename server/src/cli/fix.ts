@@ -24,6 +24,8 @@ export interface FixRunResult {
   written: string[];
   /** files that were not written, and why */
   failed: { path: string; reason: string }[];
+  /** findings whose fix was refused (`path:line code`), and why */
+  refused: { where: string; reason: string }[];
 }
 
 /** A finding as it would be found again after an edit elsewhere in its file (offsets move, messages do not). */
@@ -44,13 +46,18 @@ export function mapOffset(offset: number, edits: readonly { span: { start: numbe
  * Applies fixes to the workspace in memory, pass after pass; returns the original texts of the files changed.
  * A fix that did not clear its finding is not tried again (so a rule that a deny rule overrides is added once).
  */
-export function fixInMemory(ws: Workspace): { originals: Map<string, string>; fixed: number; passes: number; stuck: number } {
+export function fixInMemory(ws: Workspace): { originals: Map<string, string>; fixed: number; passes: number; stuck: number; refused: { where: string; reason: string }[] } {
   const originals = new Map<string, string>();
   const stuck = new Set<string>();
+  const refused = new Map<string, { where: string; reason: string }>();
   let fixed = 0;
   let passes = 0;
   while (passes < MAX_PASSES) {
     const plan = planFixAll(ws, { skip: (f) => stuck.has(identity(f)) });
+    for (const r of plan.refused) {
+      const where = `${r.finding.path}:${ws.lineIndex(r.finding.path).positionAt(r.finding.span.start).line + 1} ${r.finding.code}`;
+      if (!refused.has(identity(r.finding))) refused.set(identity(r.finding), { where, reason: r.reason });
+    }
     if (plan.edits.length === 0) break;
     passes++;
     const byPath = new Map<string, { span: { start: number; end: number }; newText: string }[]>();
@@ -70,7 +77,9 @@ export function fixInMemory(ws: Workspace): { originals: Map<string, string>; fi
     }
   }
   for (const [p, text] of originals) if (ws.getText(p) === text) originals.delete(p);
-  return { originals, fixed, passes, stuck: stuck.size };
+  // a refused finding that a later pass fixed otherwise (its message no longer found) is not reported
+  const left = new Set(ws.analyze().findings.map(identity));
+  return { originals, fixed, passes, stuck: stuck.size, refused: [...refused].filter(([id]) => left.has(id)).map(([, r]) => r) };
 }
 
 /**
@@ -78,7 +87,7 @@ export function fixInMemory(ws: Workspace): { originals: Map<string, string>; fi
  * so that the report that follows describes the files as they are on disk.
  */
 export function runFixes(ws: Workspace, root: string, io: { stderr: (s: string) => void }, identities?: ReadonlyMap<string, FileIdentity>): FixRunResult {
-  const { originals, fixed, passes } = fixInMemory(ws);
+  const { originals, fixed, passes, refused } = fixInMemory(ws);
   const written: string[] = [];
   const failed: { path: string; reason: string }[] = [];
   let realRoot: string | undefined;
@@ -97,11 +106,12 @@ export function runFixes(ws: Workspace, root: string, io: { stderr: (s: string) 
       ws.setFile(rel, original);
     }
   }
+  for (const r of refused) io.stderr(textLine(`service-reach: --fix left ${r.where}: ${r.reason}`));
   for (const f of failed) io.stderr(textLine(`service-reach: --fix did not write ${f.path}: ${f.reason}`));
   if (written.length) {
     io.stderr(textLine(`service-reach: --fix cleared ${fixed} finding${fixed === 1 ? '' : 's'} in ${passes} pass${passes === 1 ? '' : 'es'}; wrote ${written.join(', ')}`));
-  } else if (failed.length === 0) {
+  } else if (failed.length === 0 && refused.length === 0) {
     io.stderr(textLine('service-reach: --fix found nothing it could fix'));
   }
-  return { fixed, passes, written, failed };
+  return { fixed, passes, written, failed, refused };
 }

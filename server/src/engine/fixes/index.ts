@@ -21,6 +21,7 @@ import { pinValueHint, portNameHint, reachHint, replaceHint, type ReachHint } fr
 import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from './manifest';
 import { listFixes } from './oci';
 import type { PlannedFix } from './plan';
+import { SHARED_REFUSAL } from './shared';
 
 export interface TextEdit { path: string; span: Span; newText: string } // span = offsets in the file's current text
 
@@ -74,6 +75,8 @@ export interface FixAllPlan {
   edits: TextEdit[];
   /** the findings these edits fix */
   fixed: Finding[];
+  /** findings in scope left without a fix on purpose, and why (a fix into YAML an anchor shares) */
+  refused: { finding: Finding; reason: string }[];
 }
 
 /**
@@ -129,7 +132,9 @@ function choose(ctx: FixContext, opts: { paths?: readonly string[]; skip?: (f: F
   }
   const edits = renderPlanned(accepted).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.start - b.span.start || a.span.end - b.span.end));
   if (!checkEach && edits.length > 0 && !acceptable(ctx, edits, edits.map((e) => e.path))) return undefined;
-  return { edits, fixed };
+  const done = new Set(fixed);
+  const refused = [...ctx.refused].filter(([f]) => !done.has(f)).map(([finding, reason]) => ({ finding, reason }));
+  return { edits, fixed, refused };
 }
 
 // ------------------------------------------------------------------------------------------- internals
@@ -157,18 +162,28 @@ function toAction(fix: PlannedFix, edits: RenderedEdit[]): FixAction {
   return a;
 }
 
+/**
+ * A manifest's fixes without those that would edit YAML an anchor shares with an alias (shared.ts); the finding
+ * is then noted as refused. (A node port or a name taken for a dropped fix stays taken: harmless.)
+ */
+function unshared(ctx: FixContext, finding: Finding, fixes: PlannedFix[]): PlannedFix[] {
+  const kept = fixes.filter((f) => !f.plans.some((p) => ctx.editsShared(p.path, p.span)));
+  if (kept.length < fixes.length && !kept.some((f) => f.plans.length > 0)) ctx.refused.set(finding, SHARED_REFUSAL);
+  return kept;
+}
+
 /** Every fix of a finding (`firstOnly`: stop after the first that edits, so no number is taken in vain). */
 function plannedFixes(ctx: FixContext, finding: Finding, firstOnly: boolean): PlannedFix[] {
   const replace = replaceHint(finding);
-  if (replace) return replaceFix(ctx, finding, replace);
+  if (replace) return unshared(ctx, finding, replaceFix(ctx, finding, replace));
   const name = portNameHint(finding);
-  if (name) return portNameFix(ctx, finding, name);
+  if (name) return unshared(ctx, finding, portNameFix(ctx, finding, name));
   const pin = pinValueHint(finding);
-  if (pin) return pinValueFix(ctx, finding, pin);
+  if (pin) return unshared(ctx, finding, pinValueFix(ctx, finding, pin));
   const reach = reachHint(finding);
   if (!reach) return [];
   if (reach.kind === 'pin-node-port') {
-    const pinned = pinUnpinnedFix(ctx, finding, reach);
+    const pinned = unshared(ctx, finding, pinUnpinnedFix(ctx, finding, reach));
     if (firstOnly && pinned.length) return pinned;
     return [...pinned, ...openFixes(ctx, finding, reach, { preferred: pinned.length === 0, copy: !firstOnly })];
   }
