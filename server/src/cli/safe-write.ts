@@ -14,7 +14,9 @@
  *    and the new file is linked in under the original name only if that name is still free — an edit saved
  *    meanwhile (in place, or as a new file) is kept and the fix of that file is given up;
  *  - a file with several hard links is written in place (after the same checks), so the links stay one file;
- *  - the temporary file is removed on every path, and the original is put back whenever the write is given up.
+ *  - the temporary file is removed on every path, and the original is put back whenever the write is given up
+ *    (unless a file was saved under its name meanwhile: that one, the last saved, stays — as it would have
+ *    without --fix).
  *
  * For a few microseconds while a file is replaced its name is absent (a reader then sees no file rather than an
  * old or half-written one). Where `/proc/self/fd` does not exist (not Linux), the folder is checked by its path
@@ -294,9 +296,7 @@ function replace(folder: OpenFolder, name: string, readFd: number, id: FileIdent
     tryUnlink(aside);
     moved = false;
   } catch (err) {
-    if (moved && !restore(aside, folder.entry(name))) {
-      throw new SkipError(`${(err as Error).message}; a file was saved under its name meanwhile, and the version before that is kept as ${path.basename(aside)}`);
-    }
+    if (moved) restore(aside, folder.entry(name));
     throw err;
   } finally {
     if (tmpMade) tryUnlink(tmp);
@@ -313,22 +313,21 @@ function exists(p: string): boolean {
 }
 
 /**
- * Puts the original back under its name, unless a file was saved there meanwhile: then both are kept (the one
- * aside may hold an edit too) and the answer is false.
+ * Puts what was moved aside back under its name, unless a file was saved there meanwhile. That file is then the
+ * last one saved: without --fix it would have replaced the one aside just the same (a save over the name, or into
+ * the file in place), so the one aside goes, and nothing is left behind.
  */
-function restore(aside: string, original: string): boolean {
+function restore(aside: string, original: string): void {
   try {
     fs.linkSync(aside, original);
-    tryUnlink(aside);
-    return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    try {
-      if (exists(original)) return false;
-      fs.renameSync(aside, original); // a file system without hard links
-      return true;
-    } catch {
-      return false;
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST' && !exists(original)) {
+      try {
+        fs.renameSync(aside, original); // a file system without hard links
+        return;
+      } catch { /* kept aside rather than lost */ }
+      return;
     }
   }
+  tryUnlink(aside);
 }
