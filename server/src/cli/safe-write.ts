@@ -20,7 +20,8 @@
  *
  * For a few microseconds while a file is replaced its name is absent (a reader then sees no file rather than an
  * old or half-written one). Where `/proc/self/fd` does not exist (not Linux), the folder is checked by its path
- * and identity just before each step instead, which leaves a window of microseconds.
+ * and identity just before each step instead, which leaves a window of microseconds (on Windows, where a folder
+ * cannot be opened, by its path only).
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -102,7 +103,8 @@ export function writeTarget(root: string, rel: string): { target?: string; reaso
 
 /** A folder held open, and how to name the entries of *that* folder whatever happens to its path. */
 class OpenFolder {
-  private readonly fd: number;
+  /** undefined where folders cannot be opened (Windows): checked by path only */
+  private readonly fd: number | undefined;
   private readonly base: string;
   private readonly viaProc: boolean;
 
@@ -110,12 +112,12 @@ class OpenFolder {
     try {
       this.fd = fs.openSync(dir, fs.constants.O_RDONLY | (fs.constants.O_DIRECTORY ?? 0));
     } catch (err) {
-      throw new SkipError(`its folder cannot be opened (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      if (process.platform !== 'win32') throw new SkipError(`its folder cannot be opened (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
     const proc = `/proc/self/fd/${this.fd}`;
     let viaProc = false;
     try {
-      viaProc = fs.statSync(proc).isDirectory();
+      viaProc = this.fd !== undefined && fs.statSync(proc).isDirectory();
     } catch { /* no /proc: by path */ }
     this.viaProc = viaProc;
     this.base = viaProc ? proc : dir;
@@ -133,7 +135,7 @@ class OpenFolder {
     if (this.realRoot !== undefined && !isInside(this.realRoot, where)) {
       throw new SkipError(`its folder now leads to ${where}, outside the workspace (it changed while --fix ran)`);
     }
-    if (!this.viaProc) {
+    if (!this.viaProc && this.fd !== undefined) {
       const open = fs.fstatSync(this.fd, { bigint: true });
       const now = fs.statSync(this.dir, { bigint: true });
       if (open.dev !== now.dev || open.ino !== now.ino) throw new SkipError('its folder was replaced while --fix ran');
@@ -147,7 +149,7 @@ class OpenFolder {
   }
 
   close(): void {
-    try { fs.closeSync(this.fd); } catch { /* already closed */ }
+    if (this.fd !== undefined) try { fs.closeSync(this.fd); } catch { /* already closed */ }
   }
 }
 
