@@ -1,6 +1,6 @@
 /**
  * CLI output: findings placed (spans → 1-based line and column, through the engine's LineIndex) and printed
- * as compiler-style text, JSON (SPEC §6) or SARIF 2.1.0.
+ * as compiler-style text, JSON (README, "The command line") or SARIF 2.1.0.
  *
  * Workspace text (names, port names, annotation values, file names) reaches each format escaped for it: in text,
  * every line goes through `textLine` (control characters and bidi overrides shown as `\x1b`, `\n`, `\u202E`, so
