@@ -95,7 +95,7 @@ export function writeTarget(root: string, rel: string): { target?: string; reaso
   try {
     real = fs.realpathSync(abs);
   } catch (err) {
-    return { reason: (err as Error).message };
+    return { reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no longer exists (it, or a folder on its path, was moved or removed)' : (err as Error).message };
   }
   if (!isInside(realRoot, real)) return { reason: `leads to ${real}, outside the workspace` };
   return { target: real };
