@@ -21,13 +21,16 @@ export const SHARED_REFUSAL = 'the fix would edit YAML that an anchor shares wit
 export function sharedPlaces(documents: readonly YDocument[]): SharedPlaces {
   const out: SharedPlaces = { wide: [], scalars: [] };
   const seen = new Set<YNode | YPair>();
+  /** shared ones already noted (an anchor named by a thousand aliases is one place) */
+  const noted = new Set<YNode | YPair>();
   for (const d of documents) {
     const stack: (YNode | null)[] = [d.contents];
     while (stack.length > 0) {
       const n = stack.pop();
       if (!n) continue;
       if (seen.has(n)) {
-        (n.kind === 'scalar' ? out.scalars : out.wide).push(n.span);
+        if (!noted.has(n)) (n.kind === 'scalar' ? out.scalars : out.wide).push(n.span);
+        noted.add(n);
         continue;
       }
       seen.add(n);
@@ -36,7 +39,8 @@ export function sharedPlaces(documents: readonly YDocument[]): SharedPlaces {
       } else if (n.kind === 'map') {
         for (const p of n.pairs) {
           if (seen.has(p)) {
-            out.wide.push(p.span);
+            if (!noted.has(p)) out.wide.push(p.span);
+            noted.add(p);
             continue;
           }
           seen.add(p);
