@@ -8,6 +8,7 @@ import type { Finding } from '../findings/finding';
 import type { ServiceModel } from '../k8s/service';
 import type { Span } from '../text/span';
 import { YamlFile } from '../parse/yaml';
+import { editsShared, sharedPlaces, type SharedPlaces } from './shared';
 
 export class FixContext {
   readonly analysis: Analysis;
@@ -67,6 +68,22 @@ export class FixContext {
     if (!f) this.yamlFiles.set(path, (f = new YamlFile()));
     return f;
   }
+
+  private readonly shared = new Map<string, SharedPlaces | undefined>();
+
+  /** Would an edit of `span` in `path` change YAML that an anchor shares with an alias (shared.ts)? */
+  editsShared(path: string, span: Span): boolean {
+    if (!this.shared.has(path)) {
+      const m = this.ws.manifest(path);
+      const places = m ? sharedPlaces(m.documents) : undefined;
+      this.shared.set(path, places && (places.wide.length || places.scalars.length) ? places : undefined);
+    }
+    const places = this.shared.get(path);
+    return places !== undefined && editsShared(places, span);
+  }
+
+  /** Findings whose fix was refused, and why (the CLI says so). */
+  readonly refused = new Map<Finding, string>();
 
   /** Has `name` been handed out (or seen) in `scope`? */
   nameTaken(scope: string, name: string): boolean {

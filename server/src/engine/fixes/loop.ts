@@ -43,6 +43,8 @@ export interface FixAllResult {
   stuck: number;
   /** the titles of the fixes taken, pass after pass */
   titles: string[];
+  /** findings in scope left without a fix on purpose and still there at the end, why, and their 1-based line then */
+  refused: { finding: Finding; reason: string; line: number }[];
 }
 
 /** A finding as it would be found again after an edit elsewhere in its file (offsets move, messages do not). */
@@ -74,6 +76,7 @@ export function fixAll(ws: Workspace, opts: { scope: FixScope; maxPasses?: numbe
   const stuck = new Set<string>();
   const yamlFiles = new Map<string, YamlFile>();
   const titles: string[] = [];
+  const refused = new Map<string, { finding: Finding; reason: string; line: number }>();
   const found = ws.analyze().findings.filter((f) => f.fix && inScope(f));
   let fixed = 0;
   let passes = 0;
@@ -81,6 +84,10 @@ export function fixAll(ws: Workspace, opts: { scope: FixScope; maxPasses?: numbe
   try {
     while (passes < maxPasses) {
       const plan = planFixAll(ws, { scope: inScope, skip: (f) => stuck.has(identity(f)), yamlFiles });
+      for (const r of plan.refused) {
+        const id = identity(r.finding);
+        if (!refused.has(id)) refused.set(id, { ...r, line: ws.lineIndex(r.finding.path).positionAt(r.finding.span.start).line + 1 });
+      }
       if (plan.edits.length === 0) break;
       passes++;
       // where each finding was, before the edits (a finding's span may belong to a tree the next parse moves)
@@ -108,7 +115,11 @@ export function fixAll(ws: Workspace, opts: { scope: FixScope; maxPasses?: numbe
         else fixed++;
       }
     }
-    if (passes > 0) cleared = gone(found, ws.analyze().findings);
+    const last = passes > 0 || refused.size > 0 ? ws.analyze().findings : [];
+    if (passes > 0) cleared = gone(found, last);
+    // a refused finding that a later pass fixed otherwise is not reported
+    const left = new Set(last.map(identity));
+    for (const id of [...refused.keys()]) if (!left.has(id)) refused.delete(id);
   } finally {
     for (const [p, c] of composers) ws.setFile(p, c.original);
   }
@@ -118,7 +129,7 @@ export function fixAll(ws: Workspace, opts: { scope: FixScope; maxPasses?: numbe
     if (text === c.original) continue;
     files.push({ path, original: c.original, text, edits: c.edits().map((e) => ({ path, span: e.span, newText: e.newText })) });
   }
-  return { files, fixed, found, cleared, passes, stuck: stuck.size, titles };
+  return { files, fixed, found, cleared, passes, stuck: stuck.size, titles, refused: [...refused.values()] };
 }
 
 /** How many of `before` are not among `after` (by identity, counted with multiplicity). */

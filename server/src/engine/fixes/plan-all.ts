@@ -19,6 +19,8 @@ export interface FixAllPlan {
   fixed: Finding[];
   /** the title of the fix taken for each of `fixed` (same order) */
   titles: string[];
+  /** findings in scope left without a fix on purpose, and why (a fix into YAML an anchor shares) */
+  refused: { finding: Finding; reason: string }[];
 }
 
 export interface PlanOptions {
@@ -86,7 +88,9 @@ function choose(ctx: FixContext, opts: PlanOptions, checkEach: boolean): FixAllP
   }
   const edits = renderPlanned(accepted).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.start - b.span.start || a.span.end - b.span.end));
   if (!checkEach && edits.length > 0 && !acceptable(ctx, edits, edits.map((e) => e.path))) return undefined;
-  return { edits, fixed, titles };
+  const done = new Set(fixed);
+  const refused = [...ctx.refused].filter(([f]) => !done.has(f) && inScope(f)).map(([finding, reason]) => ({ finding, reason }));
+  return { edits, fixed, titles, refused };
 }
 
 const NODE_PORT_KEYS = new Set(['nodePort', 'healthCheckNodePort']);

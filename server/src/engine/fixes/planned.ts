@@ -9,19 +9,30 @@ import { pinValueHint, portNameHint, reachHint, replaceHint, type ReachHint } fr
 import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from './manifest';
 import { listFixes } from './oci';
 import type { PlannedFix } from './plan';
+import { SHARED_REFUSAL } from './shared';
+
+/**
+ * A manifest's fixes without those that would edit YAML an anchor shares with an alias (shared.ts); the finding
+ * is then noted as refused. (A node port or a name taken for a dropped fix stays taken: harmless.)
+ */
+function unshared(ctx: FixContext, finding: Finding, fixes: PlannedFix[]): PlannedFix[] {
+  const kept = fixes.filter((f) => !f.plans.some((p) => ctx.editsShared(p.path, p.span)));
+  if (kept.length < fixes.length && !kept.some((f) => f.plans.length > 0)) ctx.refused.set(finding, SHARED_REFUSAL);
+  return kept;
+}
 
 /** Every fix of a finding (`firstOnly`: stop after the first that edits, so no number is taken in vain). */
 export function plannedFixes(ctx: FixContext, finding: Finding, firstOnly: boolean): PlannedFix[] {
   const replace = replaceHint(finding);
-  if (replace) return replaceFix(ctx, finding, replace);
+  if (replace) return unshared(ctx, finding, replaceFix(ctx, finding, replace));
   const name = portNameHint(finding);
-  if (name) return portNameFix(ctx, finding, name);
+  if (name) return unshared(ctx, finding, portNameFix(ctx, finding, name));
   const pin = pinValueHint(finding);
-  if (pin) return pinValueFix(ctx, finding, pin);
+  if (pin) return unshared(ctx, finding, pinValueFix(ctx, finding, pin));
   const reach = reachHint(finding);
   if (!reach) return [];
   if (reach.kind === 'pin-node-port') {
-    const pinned = pinUnpinnedFix(ctx, finding, reach);
+    const pinned = unshared(ctx, finding, pinUnpinnedFix(ctx, finding, reach));
     if (firstOnly && pinned.length) return pinned;
     return [...pinned, ...openFixes(ctx, finding, reach, { preferred: pinned.length === 0, copy: !firstOnly })];
   }
