@@ -1,5 +1,5 @@
 /**
- * `service-reach check --fix` (SPEC §6): applies the first fix (with edits) of every finding, analyses again and
+ * `service-reach check --fix`: applies the first fix (with edits) of every finding, analyses again and
  * repeats until nothing fixable is left (at most MAX_PASSES passes), all in memory; then writes the changed
  * files, each atomically (a temporary file in the same folder, renamed over the original, with its mode kept),
  * so that a failed write loses nothing. It never writes outside the workspace root, never follows a symbolic

@@ -1,6 +1,6 @@
 /**
  * CLI output: findings placed (spans → 1-based line and column, through the engine's LineIndex) and printed
- * as compiler-style text, JSON (SPEC §6) or SARIF 2.1.0.
+ * as compiler-style text, JSON (its fields: README.md) or SARIF 2.1.0.
  */
 import { CODES, ALL_CODES, docsUrl, LineIndex, type Finding, type Severity } from '../engine';
 

@@ -1,5 +1,5 @@
 /**
- * `service-reach check [paths…] [--format text|json|sarif] [--config FILE] [--fix]` (SPEC §6).
+ * `service-reach check [paths…] [--format text|json|sarif] [--config FILE] [--fix]` (README.md).
  * Exit code: 1 when an error-severity finding remains, 0 otherwise, 2 for a usage error or an unreadable path.
  */
 import * as path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The exposure diagram as plain data (issue 9): the path a Service's traffic takes — clients → load balancer →
+ * The exposure diagram as plain data: the path a Service's traffic takes — clients → load balancer →
  * every node → ClusterIP → pods — with, on each hop, the layers and rule sources that guard it, whether they
  * let the traffic in, and the findings made there (by key, so that a host can offer their quick fixes).
  *
@@ -57,7 +57,7 @@ export interface DiagramFinding {
   message: string;
   path: string;
   span: Span;
-  /** the code has quick fixes (SPEC §4): a host may offer them for this finding */
+  /** the code has quick fixes (its `fixes` in findings/codes.ts): a host may offer them for this finding */
   fixable: boolean;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Quick fixes (SPEC §4), as pure functions of the workspace: a finding in, the edits that fix it out (offsets
+ * Quick fixes, as pure functions of the workspace: a finding in, the edits that fix it out (offsets
  * in the files' current texts), plus commands to copy that are shown, never run. The CLI (`check --fix`) and
  * the language server both build on these.
  *
