@@ -27,16 +27,16 @@ function readTree(dir: string): Files {
   return out;
 }
 
-/** The conformance cases (test/conformance) and the examples/ repository, as workspaces. */
+/** The examples/ repository and the conformance cases (test/conformance), as workspaces, in that order. */
 export function seedWorkspaces(): { name: string; files: Files }[] {
   const out: { name: string; files: Files }[] = [];
+  const examples = path.join(REPO, 'examples');
+  if (fs.existsSync(examples)) out.push({ name: 'examples', files: readTree(examples) });
   for (const c of conformanceCases()) {
     // a case's README.md and .gitattributes are not part of the repository it stands for
     const files = Object.fromEntries(Object.entries(readTree(c.dir)).filter(([p]) => !/(^|\/)(README\.md|\.gitattributes)$/.test(p)));
     out.push({ name: c.name, files });
   }
-  const examples = path.join(REPO, 'examples');
-  if (fs.existsSync(examples)) out.push({ name: 'examples', files: readTree(examples) });
   return out;
 }
 
