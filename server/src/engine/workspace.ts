@@ -825,7 +825,7 @@ export class Workspace {
  * Where a manifest's YAML syntax problems leave a Service's tree unreliable: the line of each problem inside a
  * Service, and the innermost collection (map or sequence) of the Service that holds it — what the parser's
  * recovery made of it (an item split in two, a key that swallowed its value) is not what the user wrote. A Service
- * finding there is left out, so that only the syntax problem is reported (SPEC §1.1); the rest of the document
+ * finding there is left out, so that only the syntax problem is reported (docs/rules.md); the rest of the document
  * and the file is analysed as usual. Problems outside the Services (a broken ConfigMap) are not looked at.
  */
 function brokenRegions(m: ParsedManifest, services: readonly ServiceModel[], lines: () => LineIndex): Span[] {

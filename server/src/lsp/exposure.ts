@@ -1,5 +1,5 @@
 /**
- * The exposure view's side of the language server (issue 9): custom requests that hand the editor the diagram
+ * The exposure view's side of the language server: custom requests that hand the editor the diagram
  * of one Service — the engine's model (`diagramOf`) drawn by the renderer (`server/src/render`) — and the edit
  * of a finding's first quick fix; the "Show exposure" CodeLens; and the name of the notification the server
  * sends after each re-analysis so that an open view refreshes.

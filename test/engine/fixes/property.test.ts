@@ -15,7 +15,7 @@ import { applied, assertYamlPositionsIntact, fixAndKeep } from './helpers';
 
 const SEED = 20_250_101;
 const SYNTAX = new Set(['yaml-syntax', 'xml-syntax', 'json-syntax', 'hcl-syntax']);
-/** The codes SPEC §4 gives a fix (as the corpus lists them). */
+/** The codes that have a fix (their `fixes` in findings/codes.ts). */
 const FIXABLE = new Set([
   'firewalld-port-closed', 'security-list-port-closed', 'lb-listener-closed', 'nodeport-unpinned', 'nodeport-out-of-range',
   'nodeport-conflict', 'invalid-protocol', 'invalid-service-type', 'unknown-field', 'port-name-required',

@@ -1,5 +1,5 @@
 /**
- * SPEC §3.3 OCI findings: what the OCI cloud controller refuses when it builds the load balancer (UDP,
+ * OCI findings: what the OCI cloud controller refuses when it builds the load balancer (UDP,
  * ClientIP affinity, annotation values). Made only when the provider is OCI and the Service is a LoadBalancer.
  */
 import { finding } from '../findings/finding';

@@ -1,5 +1,5 @@
 /**
- * SPEC §3.3: for every port a Service exposes, does each layer that the user manages let the traffic in?
+ * For every port a Service exposes, does each layer that the user manages let the traffic in?
  * Requirements come from the exposure model; the matcher answers per layer; findings are grouped so that
  * one location carries at most one finding per code, naming every source that is missing.
  */
@@ -26,7 +26,7 @@ export function layerKnown(layers: Layers, layer: Layer): boolean {
   return layer === 'firewalld' ? !!layers.firewalld : layer === 'worker-lists' ? !!layers.workerLists : !!layers.lbLists;
 }
 
-/** A layer applies to a requirement when it is known and the requirement is the user's job there (§2). */
+/** A layer applies to a requirement when it is known and the requirement is the user's job there (`managedBy`). */
 export function applies(layers: Layers, req: Requirement): boolean {
   return req.managedBy === 'user' && layerKnown(layers, req.layer);
 }

@@ -1,6 +1,6 @@
 /**
- * SPEC §3.2 cross-references between objects of the workspace: selector ↔ pod templates (namespaces
- * respected), named and numeric targetPort ↔ container ports, and §3.1 `nodeport-conflict` across Services.
+ * Cross-references between objects of the workspace:: selector ↔ pod templates (namespaces
+ * respected), named and numeric targetPort ↔ container ports, and `nodeport-conflict` across Services.
  */
 import { finding, listText, MAX_RELATED, relatedList, type RelatedInfo } from '../findings/finding';
 import { asScalar } from '../parse/yaml';

@@ -1,5 +1,5 @@
 /**
- * SPEC §3.1: what the API server would reject, checked on one Service after defaulting. A finding is made only
+ * What the API server would reject, checked on one Service after defaulting. A finding is made only
  * on what the user wrote: a value copied by defaulting adds nothing of its own.
  */
 import { finding } from '../findings/finding';

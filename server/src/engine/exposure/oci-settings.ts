@@ -1,5 +1,5 @@
 /**
- * How the OCI cloud controller reads a LoadBalancer Service (SPEC §2): which load balancer it builds, which
+ * How the OCI cloud controller reads a LoadBalancer Service: which load balancer it builds, which
  * security-rule management mode applies and where that came from, and whether the client source is preserved.
  */
 import type { ServiceModel } from '../k8s/service';
@@ -55,7 +55,7 @@ export function ociSettingsOf(svc: ServiceModel): OciSettings {
   return { flavour, mode, modeOrigin, backendNsg, preserveSource };
 }
 
-/** Whether worker-node rules (node ports, health check) are the user's job under this mode (§2 table). */
+/** Whether worker-node rules (node ports, health check) are the user's job under this mode (the README's table). */
 export function workerRulesAreUsers(s: OciSettings): boolean {
   return s.mode === 'Frontend' || s.mode === 'None' || (s.mode === 'NSG' && !s.backendNsg);
 }

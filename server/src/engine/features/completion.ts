@@ -1,5 +1,5 @@
 /**
- * Completion (SPEC §5) inside Service documents: `type` values with the chain each implies; every field at its
+ * Completion inside Service documents: `type` values with the chain each implies; every field at its
  * level (from the generated schema, with its documentation); enum values; free `nodePort` numbers; selector
  * keys and values from the workspace's pod templates; targetPort names from the matched containers; OCI
  * annotation keys and values; snippets for a new Service of each type in an empty document. Pure: items in

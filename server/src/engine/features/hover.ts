@@ -1,5 +1,5 @@
 /**
- * Hover (SPEC §5): on `type`, on a port (`port`, `targetPort`, `nodePort`) and on the health-check fields —
+ * Hover: on `type`, on a port (`port`, `targetPort`, `nodePort`) and on the health-check fields —
  * the computed chain, one line per hop, and under each hop, per layer, whether each rule source allows it
  * and who manages it; on other Service fields their API documentation; on OCI annotations what each value
  * means. Pure: markdown out, with the span it is about. Every string from the workspace in it (names, labels,

@@ -20,7 +20,7 @@ export interface CodeInfo {
 export const DOCS_URL = 'https://github.com/service-reach/service-reach/blob/main/docs/rules.md';
 
 const table = {
-  // ------------------------------------------------------------------ §3.1 what the API server would reject
+  // ------------------------------------------------------------------ what the API server would reject
   'invalid-service-type': {
     severity: 'error', category: 'api', title: 'Invalid Service type',
     help: '`spec.type` must be one of `ClusterIP`, `NodePort`, `LoadBalancer` or `ExternalName` (case matters). The API server answers anything else with `Unsupported value`.',
@@ -96,7 +96,7 @@ const table = {
     help: 'Each `loadBalancerSourceRanges` entry must be a CIDR such as `203.0.113.0/24` or `2001:db8::/32`. (Host bits set beyond the prefix only draw a warning from the API server.)',
     fixes: [],
   },
-  // ------------------------------------------------------------------ §3.2 authoring mistakes
+  // ------------------------------------------------------------------ authoring mistakes
   'unknown-field': {
     severity: 'warning', category: 'authoring', title: 'Unknown field',
     help: 'The Service schema has no such field; the API server drops it (or, with strict field validation, refuses the object). Usually a typo.',
@@ -117,7 +117,7 @@ const table = {
     help: 'No matched container declares this port number. Declaring container ports is optional, so this is only information; check the number.',
     fixes: [],
   },
-  // ------------------------------------------------------------------ §3.3 reachability
+  // ------------------------------------------------------------------ reachability
   'firewalld-port-closed': {
     severity: 'warning', category: 'reachability', title: 'Node firewalld zone does not allow the port',
     help: 'The firewalld zone that guards the nodes does not allow a node port or health-check port this Service needs. kube-proxy DNATs node-port traffic before firewalld\'s filter, so this is a warning, unless `StrictForwardPorts=yes`; the health-check port is served by kube-proxy on the host itself, so a closed health-check port is always an error.',

@@ -1,5 +1,5 @@
 /**
- * Rule sources: what guards the traffic (SPEC §1.2). Every reader turns one file into these plain objects,
+ * Rule sources: what guards the traffic (README.md). Every reader turns one file into these plain objects,
  * with spans pointing back into that file, and never throws: problems come back as `ParseProblem`s.
  */
 import type { JsonNode } from '../parse/json';

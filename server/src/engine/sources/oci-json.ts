@@ -1,5 +1,5 @@
 /**
- * OCI security lists in JSON, as the OCI CLI prints them (domain facts §B.1):
+ * OCI security lists in JSON, as the OCI CLI prints them:
  *  - `oci network security-list get`:  `{"data": { …list… }, "etag": "…"}`
  *  - `oci network security-list list`: `{"data": [ …lists… ]}`
  *  - a bare list object, or a top-level array of list objects.

@@ -1,5 +1,5 @@
 /**
- * Terraform (`*.tf`) rule sources (domain facts §B.2):
+ * Terraform (`*.tf`) rule sources (the OCI provider's resources):
  *  - `resource "oci_core_security_list" "NAME"` with `ingress_security_rules { protocol source source_type
  *    stateless description tcp_options { min max } udp_options { min max } }` — ports FLATTENED in the options —
  *    and `dynamic "ingress_security_rules" { for_each … content { … } }`, read once with its unresolved values
