@@ -38,6 +38,7 @@ const LAYERS = [
   'k8s', // manifests, workloads, Services after API defaults, the schema
   'config', // `.service-reach.yaml`
   'exposure', // requirements, matching, statuses
+  'rules', // per finding code (or small family): its wording, its severity decisions, its fix hints
   'checks', // the findings' detection
   'workspace', // parts of the `Workspace`, when it is split into `engine/workspace/`
   'engine', // `engine/index.ts` (the public surface), `engine/workspace.ts`
