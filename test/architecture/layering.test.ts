@@ -44,6 +44,7 @@ const LAYERS = [
   'engine', // `engine/index.ts` (the public surface), `engine/workspace.ts`
   'features', // what an editor asks for, over a `Workspace`
   'fixes', // edits for findings, over a `Workspace`
+  'registry', // every finding code as a unit: its detection, wording, fix, tests and doc, one entry per code
   'render', // the exposure diagram as SVG
   'host', // what every host does on its side of the engine (reading the HCL grammar)
   'cli',
