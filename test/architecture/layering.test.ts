@@ -38,11 +38,13 @@ const LAYERS = [
   'k8s', // manifests, workloads, Services after API defaults, the schema
   'config', // `.service-reach.yaml`
   'exposure', // requirements, matching, statuses
+  'rules', // per finding code (or small family): its wording, its severity decisions, its fix hints
   'checks', // the findings' detection
   'workspace', // parts of the `Workspace`, when it is split into `engine/workspace/`
   'engine', // `engine/index.ts` (the public surface), `engine/workspace.ts`
   'features', // what an editor asks for, over a `Workspace`
   'fixes', // edits for findings, over a `Workspace`
+  'registry', // every finding code as a unit: its detection, wording, fix, tests and doc, one entry per code
   'render', // the exposure diagram as SVG
   'host', // what every host does on its side of the engine (reading the HCL grammar)
   'cli',

@@ -3,17 +3,19 @@
  * Requirements come from the exposure model; the matcher answers per layer; findings are grouped so that
  * one location carries at most one finding per code, naming every source that is missing.
  */
-import { finding, listText, relatedList, type RelatedInfo } from '../findings/finding';
-import type { Code } from '../findings/codes';
 import type { ServiceModel } from '../k8s/service';
 import type { ServiceReachConfig } from '../config/config';
 import { AddressSet, parseCidr } from '../net/cidr';
 import type { Span } from '../text/span';
-import { fromText, type Exposure, type From, type Layer, type Requirement } from '../exposure/requirements';
+import type { Exposure, Layer, Requirement } from '../exposure/requirements';
 import {
   firewalldAllows, firewalldReach, listsAllow, listsReach, requirementRange,
   type FirewalldLayer, type GuardSource, type ListLayer,
 } from '../exposure/matcher';
+import { firewalldPortClosed, lbListenerClosed, securityListPortClosed } from '../rules/firewall-closed';
+import { nodeportUnpinned } from '../rules/node-ports';
+import { reachFacts } from '../rules/reach-facts';
+import { sourceRangesBypassed } from '../rules/source-ranges';
 import type { CheckContext } from './context';
 
 export interface Layers {
@@ -39,28 +41,11 @@ export function isAllowed(layers: Layers, req: Requirement, config: ServiceReach
   return layer ? { allowed: listsAllow(layer, req, range), checked: layer.sources } : undefined;
 }
 
-function portText(req: Requirement, config: ServiceReachConfig): string {
-  const kind = req.portKind === 'health' ? 'Health-check port' : req.portKind === 'listener' ? 'Listener port' : 'Node port';
-  if (req.port === null) return `${kind} (unpinned, ${config.nodePortRange.min}-${config.nodePortRange.max})/${req.protocol}`;
-  return `${kind} ${req.port}/${req.protocol}`;
-}
-
-function sourcesText(sources: readonly GuardSource[]): string {
-  return listText(sources.slice(0, 20).map((s) => `${s.label} (${s.path})`), sources.length);
-}
-
-function relatedOf(sources: readonly GuardSource[], what: string): RelatedInfo[] {
-  return relatedList(sources, (s) => ({ path: s.path, span: s.span, message: `${s.label}: ${what}` }));
-}
-
-function portOwner(svc: ServiceModel, req: Requirement): string {
-  if (req.servicePortIndex === null) return req.port === null || svc.healthCheckNodePort !== null ? 'healthCheckNodePort' : 'kube-proxy health check';
-  const p = svc.ports.find((x) => x.index === req.servicePortIndex);
-  return p?.name ? `port "${p.name}"` : `port ${p?.port ?? '?'}`;
-}
+/** The codes this check reports per group of requirements (the rule units in rules/ word them). */
+type ReachCode = 'firewalld-port-closed' | 'security-list-port-closed' | 'lb-listener-closed' | 'nodeport-unpinned';
 
 interface Group {
-  code: Code;
+  code: ReachCode;
   anchor: Span;
   reqs: Requirement[];
   checked: GuardSource[];
@@ -70,7 +55,7 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
   const config = ctx.config;
   const groups = new Map<string, Group>();
   const seen = new Map<Group, Set<GuardSource>>(); // g.checked as a set (thousands of lists: no quadratic includes)
-  const group = (code: Code, req: Requirement, checked: GuardSource[]) => {
+  const group = (code: ReachCode, req: Requirement, checked: GuardSource[]) => {
     const key = `${code}|${req.anchor.start}`;
     const g = groups.get(key) ?? { code, anchor: req.anchor, reqs: [], checked: [] };
     g.reqs.push(req);
@@ -94,7 +79,7 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
     if (req.port === null || !applies(layers, req)) continue;
     const answer = isAllowed(layers, req, config);
     if (!answer || answer.allowed) continue;
-    const code: Code = req.layer === 'firewalld' ? 'firewalld-port-closed' : req.layer === 'worker-lists' ? 'security-list-port-closed' : 'lb-listener-closed';
+    const code: ReachCode = req.layer === 'firewalld' ? 'firewalld-port-closed' : req.layer === 'worker-lists' ? 'security-list-port-closed' : 'lb-listener-closed';
     group(code, req, answer.checked);
   }
 
@@ -103,67 +88,13 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
   checkSourceRangesBypassed(svc, exposure, layers, ctx);
 }
 
-function uniqueFroms(reqs: readonly Requirement[]): From[] {
-  const out: From[] = [];
-  for (const r of reqs) if (!out.some((f) => fromText(f) === fromText(r.from))) out.push(r.from);
-  return out;
-}
-
 function makeFinding(svc: ServiceModel, exposure: Exposure, g: Group, layers: Layers, config: ServiceReachConfig) {
-  const first = g.reqs[0];
-  const froms = uniqueFroms(g.reqs);
-  const fromList = froms.map(fromText).join(', ');
-  const owner = portOwner(svc, first);
-  const svcName = svc.name ?? '(unnamed)';
-  const layersOf = [...new Set(g.reqs.map((r) => r.layer))];
-  const fixHint = {
-    kind: g.code === 'nodeport-unpinned' ? 'pin-node-port' : 'open-port',
-    layer: first.layer,
-    protocol: first.protocol,
-    port: first.port,
-    portKind: first.portKind,
-    traffic: first.traffic,
-    froms,
-    service: svcName,
-    namespace: svc.namespace,
-    portOwner: owner,
-    targets: g.checked.map((s) => ({ kind: s.kind, path: s.path, key: s.key })),
-    servicePortIndex: first.servicePortIndex,
-    anchor: g.anchor,
-    /** every requirement of the group (all of them not allowed): what a fix must open, layer by layer */
-    missing: g.reqs.map((r) => ({ layer: r.layer, traffic: r.traffic, from: r.from })),
-  };
-  const related = relatedOf(g.checked, `does not allow ${first.port ?? 'the whole node-port range'}/${first.protocol.toLowerCase()} from ${fromList}`);
+  const facts = reachFacts(svc, exposure, config, g.anchor, g.reqs, g.checked);
   switch (g.code) {
-    case 'firewalld-port-closed': {
-      const fw = layers.firewalld!;
-      const health = first.portKind === 'health';
-      const severity = health || fw.strictForwardPorts ? 'error' : 'warning';
-      const why = health
-        ? 'kube-proxy serves the health check on the host itself, so the load balancer will mark every node unhealthy'
-        : fw.strictForwardPorts
-          ? `StrictForwardPorts is on${fw.strictOrigin ? ` (${fw.strictOrigin})` : ''}, so firewalld blocks it`
-          : "kube-proxy's DNAT usually gets node-port traffic past firewalld, but not with StrictForwardPorts=yes or IPVS";
-      return finding('firewalld-port-closed', svc.path, g.anchor,
-        `${portText(first, config)} (${owner} of Service ${svcName}) is not allowed from ${fromList} by ${sourcesText(g.checked)}; ${why}.`,
-        { severity, related, fix: fixHint });
-    }
-    case 'security-list-port-closed': {
-      const mode = exposure.oci ? ` (OCI mode ${exposure.oci.mode}: these rules are yours to write)` : '';
-      return finding('security-list-port-closed', svc.path, g.anchor,
-        `${portText(first, config)} (${owner} of Service ${svcName}) is not allowed from ${fromList} by any worker security list or NSG rule: ${sourcesText(g.checked)}${mode}.`,
-        { related, fix: fixHint });
-    }
-    case 'lb-listener-closed':
-      return finding('lb-listener-closed', svc.path, g.anchor,
-        `${portText(first, config)} (${owner} of Service ${svcName}) is not allowed from ${fromList} by the load-balancer subnet lists: ${sourcesText(g.checked)}.`,
-        { related, fix: fixHint });
-    default: {
-      const layerNames = layersOf.map((l) => (l === 'firewalld' ? 'the node firewalld zone' : l === 'worker-lists' ? 'the worker security lists' : 'the load-balancer lists')).join(' and ');
-      return finding('nodeport-unpinned', svc.path, g.anchor,
-        `${portText(first, config)} (${owner} of Service ${svcName}) is picked at random from ${config.nodePortRange.min}-${config.nodePortRange.max}, but ${layerNames} (${sourcesText(g.checked)}) do not allow that whole range over ${first.protocol} from ${fromList}; pin the nodePort or open the range.`,
-        { related, fix: fixHint });
-    }
+    case 'firewalld-port-closed': return firewalldPortClosed(facts, layers.firewalld!);
+    case 'security-list-port-closed': return securityListPortClosed(facts);
+    case 'lb-listener-closed': return lbListenerClosed(facts);
+    case 'nodeport-unpinned': return nodeportUnpinned(facts);
   }
 }
 
@@ -193,9 +124,7 @@ function checkSourceRangesBypassed(svc: ServiceModel, exposure: Exposure, layers
     const outside = reach.minus(inside);
     if (outside.isEmpty()) continue;
     const portName = np.port === null ? `the unpinned node port of port ${svc.ports.find((p) => p.index === np.servicePortIndex)?.port ?? '?'}` : `node port ${np.port}/${np.protocol}`;
-    ctx.report(finding('source-ranges-bypassed', svc.path, sr.anchor,
-      `The source ranges ${exposure.sourceRanges.join(', ')} restrict only the load balancer: ${sourcesText(checked)} let other addresses (such as ${outside.sample(1).join(', ')}) reach ${portName} on every node directly.`,
-      { related: relatedOf(checked, `lets addresses outside the source ranges reach ${np.port ?? 'the node-port range'}/${np.protocol.toLowerCase()}`) }));
+    ctx.report(sourceRangesBypassed(svc.path, sr.anchor, exposure.sourceRanges, checked, outside.sample(1).join(', '), portName, np.port, np.protocol));
     return;
   }
 }

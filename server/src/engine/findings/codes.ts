@@ -1,6 +1,8 @@
 /**
  * Errors are data: every finding code, its default severity, its title, the help text the docs and SARIF show,
- * and its documentation anchor. Nothing else in the engine spells a code's message template or severity.
+ * and its documentation anchor. Where each code is detected, worded, fixed and tested: its entry in the registry
+ * (registry/index.ts). A severity that depends on the situation is decided in the code's rule module (rules/)
+ * and described in its help here.
  */
 export type Severity = 'error' | 'warning' | 'info';
 

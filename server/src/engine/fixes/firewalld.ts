@@ -14,7 +14,7 @@ import type { FixContext } from './context';
 import { fromPhrase, portProto, rangeOf } from './describe';
 import { mergeableEdit, type Part, type PlannedEdit } from './edits';
 import type { Span } from '../text/span';
-import type { Missing, ReachHint } from './hints';
+import type { Missing, ReachHint } from '../findings/fix-hint';
 import type { PlannedFix } from './plan';
 import { zoneFile } from './readings';
 import { commandLine, shellOption } from './shell';

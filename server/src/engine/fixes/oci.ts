@@ -18,7 +18,7 @@ import { dirName, extName } from '../util/paths';
 import type { FixContext } from './context';
 import { portProto, rangeOf, ruleDescription, sourceCidr } from './describe';
 import { mergeableEdit, type Part, type PlannedEdit } from './edits';
-import type { Missing, ReachHint, TargetRef } from './hints';
+import type { Missing, ReachHint, TargetRef } from '../findings/fix-hint';
 import type { PlannedFix } from './plan';
 import { jsonLists, terraformFile } from './readings';
 import { commandLine, shellQuote } from './shell';

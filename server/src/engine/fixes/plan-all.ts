@@ -8,7 +8,6 @@ import { spanWithin, type Span } from '../text/span';
 import type { Workspace } from '../workspace';
 import { FixContext } from './context';
 import { fits, overlaps, renderPlanned, type PlannedEdit, type RenderedEdit } from './edits';
-import { reachHint, replaceHint } from './hints';
 import { plannedFixes } from './planned';
 import { acceptable } from './readings';
 
@@ -57,7 +56,7 @@ function choose(ctx: FixContext, opts: PlanOptions, checkEach: boolean): FixAllP
   const later = (f: Finding) => f.fix?.kind === 'open-port';
   // replacements first (a misspelt key or value corrected keeps what the user wrote: `nodeport: 30080` renamed
   // pins the port, where pinning it would add a second, different nodePort), open-port fixes last
-  const replaces = (f: Finding) => !!replaceHint(f);
+  const replaces = (f: Finding) => f.fix?.kind === 'replace';
   const ordered = [...candidates.filter(replaces), ...candidates.filter((f) => !replaces(f) && !later(f)), ...candidates.filter(later)];
 
   const accepted: PlannedEdit[] = [];
@@ -68,10 +67,10 @@ function choose(ctx: FixContext, opts: PlanOptions, checkEach: boolean): FixAllP
   for (const f of ordered) {
     if (keep.has(f)) continue;
     if (later(f)) {
-      const anchor = reachHint(f)?.anchor;
+      const anchor = f.fix?.kind === 'open-port' ? f.fix.anchor : undefined;
       if (anchor && accepted.some((a) => a.path === f.path && !a.merge && overlaps(a.span, anchor))) continue;
     }
-    const reach = reachHint(f);
+    const reach = f.fix;
     if (reach?.kind === 'pin-node-port' && renamedNodePorts.some((r) => r.path === f.path && sameOwner(ctx, f.path, r.span, reach.anchor))) continue;
     const first = plannedFixes(ctx, f, true).find((x) => x.plans.length > 0);
     if (!first || !fits(accepted, first.plans)) continue;
@@ -83,7 +82,7 @@ function choose(ctx: FixContext, opts: PlanOptions, checkEach: boolean): FixAllP
     for (const p of first.plans) accepted.push(p);
     fixed.push(f);
     titles.push(first.title);
-    const replace = replaceHint(f);
+    const replace = f.fix?.kind === 'replace' ? f.fix : undefined;
     if (replace && NODE_PORT_KEYS.has(replace.text)) renamedNodePorts.push({ path: f.path, span: replace.span });
   }
   const edits = renderPlanned(accepted).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.span.start - b.span.start || a.span.end - b.span.end));

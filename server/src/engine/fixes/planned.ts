@@ -1,11 +1,11 @@
 /**
- * The fixes of one finding, planned (edits not yet rendered): its fix hint read back (hints.ts) and handed to
- * the module that knows the file it edits — manifest.ts, firewalld.ts, oci.ts.
+ * The fixes of one finding, planned (edits not yet rendered): its fix hint (a `FixHint`, findings/fix-hint.ts)
+ * handed, by kind, to the module that knows the file it edits — manifest.ts, firewalld.ts, oci.ts.
  */
 import type { Finding } from '../findings/finding';
+import type { ReachHint } from '../findings/fix-hint';
 import type { FixContext } from './context';
 import { firewalldFixes } from './firewalld';
-import { pinValueHint, portNameHint, reachHint, replaceHint, type ReachHint } from './hints';
 import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from './manifest';
 import { listFixes } from './oci';
 import type { PlannedFix } from './plan';
@@ -23,20 +23,27 @@ function unshared(ctx: FixContext, finding: Finding, fixes: PlannedFix[]): Plann
 
 /** Every fix of a finding (`firstOnly`: stop after the first that edits, so no number is taken in vain). */
 export function plannedFixes(ctx: FixContext, finding: Finding, firstOnly: boolean): PlannedFix[] {
-  const replace = replaceHint(finding);
-  if (replace) return unshared(ctx, finding, replaceFix(ctx, finding, replace));
-  const name = portNameHint(finding);
-  if (name) return unshared(ctx, finding, portNameFix(ctx, finding, name));
-  const pin = pinValueHint(finding);
-  if (pin) return unshared(ctx, finding, pinValueFix(ctx, finding, pin));
-  const reach = reachHint(finding);
-  if (!reach) return [];
-  if (reach.kind === 'pin-node-port') {
-    const pinned = unshared(ctx, finding, pinUnpinnedFix(ctx, finding, reach));
-    if (firstOnly && pinned.length) return pinned;
-    return [...pinned, ...openFixes(ctx, finding, reach, { preferred: pinned.length === 0, copy: !firstOnly })];
+  const hint = finding.fix;
+  if (!hint) return [];
+  switch (hint.kind) {
+    case 'replace':
+      return unshared(ctx, finding, replaceFix(ctx, finding, hint));
+    case 'add-port-name':
+      return unshared(ctx, finding, portNameFix(ctx, finding, hint));
+    case 'pin-node-port-value':
+      return unshared(ctx, finding, pinValueFix(ctx, finding, hint));
+    case 'pin-node-port': {
+      const pinned = unshared(ctx, finding, pinUnpinnedFix(ctx, finding, hint));
+      if (firstOnly && pinned.length) return pinned;
+      return [...pinned, ...openFixes(ctx, finding, hint, { preferred: pinned.length === 0, copy: !firstOnly })];
+    }
+    case 'open-port':
+      return openFixes(ctx, finding, hint, { preferred: true, copy: !firstOnly });
+    default: {
+      const never: never = hint;
+      return never;
+    }
   }
-  return openFixes(ctx, finding, reach, { preferred: true, copy: !firstOnly });
 }
 
 /** Rules that open the port (or, unpinned, the whole node-port range) in each layer that lacks them. */
