@@ -83,6 +83,27 @@ export class LspClient {
     return this.conn.sendRequest(method, params) as Promise<R>;
   }
 
+  /** A request that must be answered within `timeoutMs` (a hang, or the server exiting first, fails). */
+  requestWithin<R>(method: string, params: unknown, timeoutMs = 15000): Promise<R> {
+    let answer: { value: R } | undefined;
+    let failure: Error | undefined;
+    this.request<R>(method, params).then(
+      (value) => { answer = { value }; this.poke(); },
+      (err: unknown) => { failure = err instanceof Error ? err : new Error(String(err)); this.poke(); },
+    );
+    return this.waitFor(`an answer to ${method}`, () => {
+      if (failure) throw failure;
+      return answer;
+    }, timeoutMs).then((a) => a.value);
+  }
+
+  /** Write bytes to the server's stdin as they are (after everything sent before). */
+  writeRaw(bytes: Buffer | string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.child.stdin.write(bytes, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
   notify(method: string, params: unknown): Promise<void> {
     return this.conn.sendNotification(method, params);
   }
