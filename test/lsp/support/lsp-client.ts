@@ -53,7 +53,12 @@ export class LspClient {
   }
 
   static start(cwd: string, args: string[] = ['--stdio']): LspClient {
-    const child = spawn(process.execPath, [SERVER_BIN, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    return LspClient.startNode(cwd, [SERVER_BIN, ...args]);
+  }
+
+  /** `node ARGV…` (a script that starts the server) as the server. */
+  static startNode(cwd: string, argv: string[]): LspClient {
+    const child = spawn(process.execPath, argv, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     return new LspClient(child, conn);
   }
