@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import fc from 'fast-check';
-import { MessageFramer, RobustMessageReader, MAX_HEADER_BYTES, type FramerLimits } from '../../server/src/lsp/transport';
+import { MessageFramer, RobustMessageReader, MAX_HEADER_BYTES, MAX_HEADER_LINES, type FramerLimits } from '../../server/src/lsp/transport';
 
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Date.now() ^ (Math.random() * 0x7fffffff);
 
@@ -165,11 +165,15 @@ suite('LSP transport: bad framing is dropped up to the next header', () => {
     assert.deepEqual(r.messages.at(-1), big);
   });
 
-  test('a header block over the limit is dropped', () => {
+  test('a header block over the limit, in bytes or in lines, is dropped', () => {
     const r = framer();
     r.push(`X-Pad: ${'p'.repeat(MAX_HEADER_BYTES)}\r\n`, frame(hover(1)));
-    assert.deepEqual(r.messages, [hover(1)]);
+    r.push('X-Line: 1\r\n'.repeat(MAX_HEADER_LINES + 1), frame(hover(2)));
+    // header lines that each could start a block, none ended: every one is dropped in turn
+    r.push('Content-Length: 5\r\n'.repeat(5000), '\r\n', frame(hover(3)));
+    assert.deepEqual(r.messages, [hover(1), hover(2), hover(3)]);
     assert.ok(r.dropped.some((d) => /longer than/.test(d)), JSON.stringify(r.dropped));
+    assert.ok(r.dropped.some((d) => /more than 16 lines/.test(d)), JSON.stringify(r.dropped));
   });
 });
 
@@ -220,5 +224,22 @@ suite('LSP transport: the reader over a stream', () => {
     assert.equal(reports.length, 1);
     assert.match(reports[0], /"-1" is not a length/);
     assert.equal(reader.stats?.messages, 2);
+  });
+
+  test('a flood of bad headers is reported once per run, not once per header', async () => {
+    const stream = new PassThrough();
+    const reports: string[] = [];
+    const reader = new RobustMessageReader(stream, { report: (r) => reports.push(r) });
+    const got: unknown[] = [];
+    const closed = new Promise<void>((resolve) => reader.onClose(() => resolve()));
+    reader.listen((m) => got.push(m));
+    stream.write('Content-Length: 99999999999\r\n'.repeat(10000));
+    stream.write(frame(hover(1)));
+    stream.end('Content-Length: -1\r\n\r\n');
+    await closed;
+    assert.deepEqual(got, [hover(1)]);
+    assert.ok((reader.stats?.resyncs ?? 0) >= 10000, JSON.stringify(reader.stats));
+    assert.equal(reports.length, 3, JSON.stringify(reports));
+    assert.match(reports[1], /9999 more bad frames/);
   });
 });

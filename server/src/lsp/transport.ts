@@ -14,8 +14,10 @@ import { AbstractMessageReader, Disposable, type DataCallback, type Message } fr
 
 /** The largest message body read: a didOpen of a file at the server's size limit, JSON-escaped, fits many times. */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-/** The largest header block read (an LSP client sends about 60 bytes). */
+/** The largest header block read (an LSP client sends about 60 bytes, in one or two lines). */
 export const MAX_HEADER_BYTES = 8 * 1024;
+/** (also what a flood of header-like lines costs: each line may start a block that is read this far) */
+export const MAX_HEADER_LINES = 16;
 /** At most this many spaces or tabs around a header line's value, and digits in a length, when looking for one. */
 const MAX_PAD = 16;
 const MAX_DIGITS = 20;
@@ -47,7 +49,8 @@ export interface FramerEvents {
   dropped(reason: string): void;
 }
 
-type HeaderResult = { kind: 'incomplete' } | { kind: 'bad'; reason: string } | { kind: 'ok'; length: number; next: number };
+/** `long`: no block end within the limits (rather than a bad line) */
+type HeaderResult = { kind: 'incomplete' } | { kind: 'bad'; reason: string; long?: boolean } | { kind: 'ok'; length: number; next: number };
 
 const isPad = (b: number) => b === SP || b === TAB;
 const isDigit = (b: number) => b >= 0x30 && b <= 0x39;
@@ -90,10 +93,11 @@ export function parseHeaderBlock(buf: Buffer, start: number, limits: FramerLimit
   let length: number | undefined;
   const end = buf.length;
   const limit = Math.min(end, start + limits.maxHeaderBytes);
-  for (let i = start; ;) {
+  for (let i = start, lines = 0; ; lines++) {
+    if (lines > MAX_HEADER_LINES) return { kind: 'bad', reason: `a header block of more than ${MAX_HEADER_LINES} lines`, long: true };
     const lf = buf.indexOf(LF, i);
     if (lf < 0 || lf >= limit) {
-      if (end - start >= limits.maxHeaderBytes) return { kind: 'bad', reason: `a header block longer than ${limits.maxHeaderBytes} bytes` };
+      if (end - start >= limits.maxHeaderBytes) return { kind: 'bad', reason: `a header block longer than ${limits.maxHeaderBytes} bytes`, long: true };
       for (let k = i; k < end; k++) if (!isValueByte(buf[k]) && buf[k] !== CR) return { kind: 'bad', reason: 'a header line with bytes that are not text' };
       return { kind: 'incomplete' };
     }
@@ -120,13 +124,26 @@ export function parseHeaderBlock(buf: Buffer, start: number, limits: FramerLimit
   }
 }
 
+const isJsonSpace = (b: number) => b === SP || b === TAB || b === LF || b === CR;
+/** the bytes a JSON text other than an object can start with: [ " - 0-9 t f n */
+const startsOtherJson = (b: number) => b === 0x5b || b === 0x22 || b === 0x2d || isDigit(b) || b === 0x74 || b === 0x66 || b === 0x6e;
+
 /** The body as a message: a JSON object; else why not (`resync`: it is not JSON at all, so maybe not the body). */
 function decodeBody(body: Buffer): { message: Message } | { reason: string; resync: boolean } {
+  const notJson = { reason: `a body of ${body.length} bytes that is not JSON`, resync: true };
+  // cheap checks first: a flood of small bad frames must not cost a thrown SyntaxError each
+  let first = 0;
+  let last = body.length - 1;
+  while (first <= last && isJsonSpace(body[first])) first++;
+  while (last >= first && isJsonSpace(body[last])) last--;
+  if (first > last) return notJson;
+  const object = body[first] === 0x7b;
+  if (object ? body[last] !== 0x7d : !startsOtherJson(body[first])) return notJson;
   let value: unknown;
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    return { reason: `a body of ${body.length} bytes that is not JSON`, resync: true };
+    return notJson;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { reason: `a body that is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not a message object`, resync: false };
@@ -186,7 +203,7 @@ export class MessageFramer {
         const h = parseHeaderBlock(this.live(), this.start, this.limits);
         if (h.kind === 'incomplete') return;
         if (h.kind === 'bad') {
-          this.resync(h.reason, this.start + 1);
+          this.resync(h.reason, h.long ? this.afterLongBlock() : this.start + 1);
           continue;
         }
         this.state = 'body';
@@ -233,6 +250,21 @@ export class MessageFramer {
     this.drop(Math.min(from, this.end) - this.start);
     this.state = 'resync';
     this.lfFrom = this.start;
+  }
+
+  /**
+   * After a header block that did not end within the limits: the earliest place a block that does may start.
+   * A block ends at a blank line within MAX_HEADER_LINES lines and maxHeaderBytes bytes of its start, so only the
+   * lines that close before the next blank line (or the end of what arrived) can start one — not every line of a
+   * long run of header-like lines, each read again (a flood of them would cost that many times its length).
+   */
+  private afterLongBlock(): number {
+    const live = this.live();
+    const blanks = [live.indexOf('\n\n', this.start), live.indexOf('\n\r\n', this.start)].filter((i) => i >= 0);
+    const to = blanks.length ? Math.min(...blanks) : this.end;
+    let from = to;
+    for (let n = 0; n <= MAX_HEADER_LINES && from > this.start; n++) from = live.lastIndexOf(LF, from - 1);
+    return Math.max(this.start + 1, from + 1, to - this.limits.maxHeaderBytes);
   }
 
   /** The buffer up to the last byte received (searches never look past it). */
@@ -304,11 +336,21 @@ export class RobustMessageReader extends AbstractMessageReader {
   }
 
   listen(callback: DataCallback): Disposable {
+    // one report per run of bad input (a flood of bad headers is not echoed line by line into the log)
+    let reported = false;
+    let more = 0;
     const framer = new MessageFramer({
       message: (m) => {
+        if (more > 0) this.options.report?.(`${more} more bad frames were dropped before the next message`);
+        reported = false;
+        more = 0;
         try { callback(m); } catch (err) { this.fireError(err); }
       },
-      dropped: (reason) => this.options.report?.(reason),
+      dropped: (reason) => {
+        if (reported) { more++; return; }
+        reported = true;
+        this.options.report?.(reason);
+      },
     }, this.options.limits);
     this.framer = framer;
     const onData = (data: Buffer | string) => framer.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
