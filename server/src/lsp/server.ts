@@ -23,6 +23,8 @@ import { toCompletionItem, toDiagnostic, toDocumentSymbol, toHover } from './con
 import { codeActions, findingsFor } from './code-actions';
 import { Folder, type FolderSettings } from './folder';
 import { ANALYSIS_CHANGED_NOTIFICATION, exposureLens, registerExposure, type AnalysisChangedParams } from './exposure';
+import { WorkQueue } from './work-queue';
+import { STATS_REQUEST, type ServerStats } from './stats';
 
 export interface Settings extends FolderSettings {
   codeLens: { enable: boolean };
@@ -38,6 +40,8 @@ export interface InitializationOptions {
   settings?: Partial<Settings>;
   /** the client implements `serviceReach.showExposure` and wants `serviceReach/analysisChanged`; default false */
   exposureView?: boolean;
+  /** answer `serviceReach/stats` (how much work the server did: for tests and benchmarks); default false */
+  stats?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = { maxFileSize: DEFAULT_MAX_FILE_SIZE, configPath: '', codeLens: { enable: true } };
@@ -97,10 +101,23 @@ export class ServiceReachServer {
   /** per open document: the lenses last computed (their key) and for which version of it */
   private readonly lensKeys = new Map<string, { version: number; key: string }>();
   private lensRefreshQueued = false;
-  private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Notification work in order; the documents closed in quick succession are read again from disk once per batch
+   * (a storm of didOpen/didClose pairs costs a few reads and one analysis, not one of each per pair).
+   */
+  private readonly work = new WorkQueue((uris) => this.documentsClosed(uris), (where, err) => this.error(where, err), { quietMs: MIN_DEBOUNCE_MS, maxWaitMs: MAX_WAIT_MS });
+  /** closed documents read again from disk */
+  private closeReloads = 0;
+  /** an analysis is due, but waits until the closed documents are read again */
+  private flushWhenIdle = false;
   private shuttingDown = false;
 
   constructor(private readonly connection: Connection) {}
+
+  /** `shutdown` was received (an exit after it is a clean one). */
+  get shutdownReceived(): boolean {
+    return this.shuttingDown;
+  }
 
   private log(message: string): void {
     try { this.connection.console.log(message); } catch { /* the connection is gone */ }
@@ -118,7 +135,7 @@ export class ServiceReachServer {
       if (valid && !valid(params)) return new ResponseError<void>(ErrorCodes.InvalidParams, `service-reach: ${name}: the params do not have the shape the method has`);
       // a request sees every notification sent before it: the work they queued (a closed document read again from
       // disk, a file event) is done first (the queue never rejects)
-      await this.queue;
+      await this.work.settled();
       try {
         return await fn(params);
       } catch (err) {
@@ -131,9 +148,7 @@ export class ServiceReachServer {
 
   /** A notification handler that never throws; work is queued so that file events apply in order. */
   private notification<P>(name: string, fn: (params: P) => void | Promise<void>): (params: P) => void {
-    return (params: P) => {
-      this.queue = this.queue.then(() => fn(params)).catch((err) => this.error(name, err));
-    };
+    return (params: P) => this.work.push(name, () => fn(params));
   }
 
   listen(): void {
@@ -153,8 +168,15 @@ export class ServiceReachServer {
     c.onInitialized(this.notification('initialized', () => this.initialized()));
     c.onShutdown(() => { this.shuttingDown = true; if (this.timer) clearTimeout(this.timer); });
 
-    this.documents.onDidChangeContent((e) => this.guardEvent('didChange', () => this.documentChanged(e.document)));
-    this.documents.onDidClose((e) => this.notification('didClose', () => this.documentClosed(e.document))(undefined));
+    // (TextDocuments fires onDidOpen and then onDidChangeContent with the same event)
+    let opening: unknown;
+    this.documents.onDidOpen((e) => { opening = e; });
+    this.documents.onDidChangeContent((e) => this.guardEvent('didChange', () => {
+      const opened = e === opening;
+      opening = undefined;
+      this.documentChanged(e.document, !opened);
+    }));
+    this.documents.onDidClose((e) => this.work.coalesce(e.document.uri));
     this.documents.listen(c);
 
     c.onDidChangeWatchedFiles(this.notification('didChangeWatchedFiles', async (p) => {
@@ -212,6 +234,15 @@ export class ServiceReachServer {
       });
     }, hasCodeActionContext));
     registerExposure(c, { folders: () => [...this.served(), ...this.loose.values()] }, this.request.bind(this));
+    c.onRequest(STATS_REQUEST, this.request('stats', () => {
+      if (this.initOptions.stats !== true) return new ResponseError<void>(ErrorCodes.MethodNotFound, `Unhandled method ${STATS_REQUEST}`);
+      const result: ServerStats = {
+        folders: [...this.served(), ...this.loose.values()].map((f) => ({ uri: f.uri, ...f.ws.stats })),
+        closes: this.work.stats,
+        closeReloads: this.closeReloads,
+      };
+      return result;
+    }));
 
     c.listen();
   }
@@ -287,7 +318,7 @@ export class ServiceReachServer {
         // newly served (added, or the folder around it was removed): indexed
         for (const f of after) if (!before.has(f)) void this.indexFolder(f);
         // open documents go with the folder that now serves them (their editor text, not the disk's)
-        for (const doc of this.documents.all()) this.documentChanged(doc);
+        for (const doc of this.documents.all()) this.documentChanged(doc, false);
       }));
     }
     await this.refreshSettings(undefined, false);
@@ -418,7 +449,11 @@ export class ServiceReachServer {
     return { folder, rel };
   }
 
-  private documentChanged(doc: TextDocument): void {
+  /**
+   * An open document's text (opened: `edited` false, changed: true). An edit is analysed within MAX_WAIT_MS even
+   * while the typing goes on; opening (and closing) waits for a quiet moment however long a storm of them lasts.
+   */
+  private documentChanged(doc: TextDocument, edited: boolean): void {
     const folder = this.folderFor(doc.uri, true);
     const rel = folder?.relOf(doc.uri);
     // the same files as on disk: candidates only, nothing under node_modules or .git
@@ -428,21 +463,37 @@ export class ServiceReachServer {
     folder.open.add(rel);
     if (text.length > this.settings.maxFileSize) folder.ws.skipFile(rel, 'file-too-large', `${rel} was skipped: ${text.length} characters is over the limit of ${this.settings.maxFileSize}.`);
     else folder.ws.setFile(rel, text);
-    this.schedule(folder);
+    this.schedule(folder, this.debounce(folder), edited);
   }
 
-  private async documentClosed(doc: TextDocument): Promise<void> {
-    if (this.documents.get(doc.uri)) return; // opened again since
-    const folder = this.folderFor(doc.uri, false);
-    const rel = folder?.relOf(doc.uri);
-    if (!folder || !rel || !folder.open.has(rel)) return;
+  /** Documents closed (a batch, each URI once): the files on disk are the truth again. */
+  private async documentsClosed(uris: string[]): Promise<void> {
+    const touched = new Set<Folder>();
+    for (const uri of uris) {
+      try {
+        const folder = await this.documentClosed(uri);
+        if (folder) touched.add(folder);
+      } catch (err) {
+        this.error('didClose', err);
+      }
+    }
+    for (const f of touched) this.schedule(f, this.debounce(f), false);
+  }
+
+  /** The folder whose workspace changed, if any. */
+  private async documentClosed(uri: string): Promise<Folder | undefined> {
+    if (this.documents.get(uri)) return undefined; // opened again since
+    const folder = this.folderFor(uri, false);
+    const rel = folder?.relOf(uri);
+    if (!folder || !rel || !folder.open.has(rel)) return undefined;
     folder.open.delete(rel);
     if (folder.loose) {
       folder.removed(rel);
     } else {
+      this.closeReloads++;
       await folder.load(rel); // the file on disk is the truth again
     }
-    this.schedule(folder, 0);
+    return folder;
   }
 
   // ---------------------------------------------------------------------------------------- diagnostics
@@ -451,12 +502,13 @@ export class ServiceReachServer {
     return Math.round(Math.max(MIN_DEBOUNCE_MS, Math.min(DEBOUNCE_MS, 2 * folder.ws.stats.lastAnalysisMs)));
   }
 
-  private schedule(folder: Folder, delay = this.debounce(folder)): void {
+  /** Analyse `folder` after `delay` ms without a new change; `capped`: at most MAX_WAIT_MS after the first one. */
+  private schedule(folder: Folder, delay = this.debounce(folder), capped = true): void {
     if (this.shuttingDown) return;
     this.dirty.add(folder);
     const now = Date.now();
-    this.firstDirtyAt ??= now;
-    const wait = Math.max(0, Math.min(delay, this.firstDirtyAt + MAX_WAIT_MS - now));
+    if (capped) this.firstDirtyAt ??= now;
+    const wait = this.firstDirtyAt === undefined ? delay : Math.max(0, Math.min(delay, this.firstDirtyAt + MAX_WAIT_MS - now));
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), wait);
   }
@@ -464,6 +516,17 @@ export class ServiceReachServer {
   private flush(): void {
     this.timer = undefined;
     this.firstDirtyAt = undefined;
+    if (this.work.batching) {
+      // closed documents are about to be read again from disk: analysing now would be undone at once
+      if (!this.flushWhenIdle) {
+        this.flushWhenIdle = true;
+        void this.work.batchesDone().then(() => {
+          this.flushWhenIdle = false;
+          if (!this.timer && !this.shuttingDown) this.flush();
+        });
+      }
+      return;
+    }
     const analysed: string[] = [];
     for (const folder of [...this.dirty]) {
       if (!folder.indexed) continue; // published when its indexing ends
