@@ -8,7 +8,7 @@ import { CODES, type Code } from './findings/codes';
 import { YamlFile, isTemplateText, type DocumentMove, type YDocument, type YNode } from './parse/yaml';
 import { objectsOf, isService, selectorMatches, workloadOf, type K8sObject, type Workload } from './k8s/manifests';
 import { serviceOf, type ServiceModel } from './k8s/service';
-import { CONFIG_FILE_NAMES, DEFAULT_CONFIG, readConfig, type ConfigRef, type ServiceReachConfig } from './config/config';
+import { DEFAULT_CONFIG, readConfig, type ConfigRef, type ServiceReachConfig } from './config/config';
 import { checkServiceApi } from './checks/service-api';
 import { checkUnknownFields } from './checks/unknown-fields';
 import { checkNodePortConflicts, checkSelectorAndTargetPorts, nodePortUses } from './checks/references';
@@ -31,9 +31,10 @@ import type {
 import { parseCidr, type Cidr } from './net/cidr';
 import type { Span } from './text/span';
 import { LineIndex } from './text/line-index';
-import { baseName, dirName, extName } from './util/paths';
+import { dirName } from './util/paths';
+import { classify, type FileKind } from './util/file-kinds';
 
-export type FileKind = 'manifest' | 'config' | 'xml' | 'json' | 'terraform' | 'firewalld-conf' | 'other';
+export { classify, type FileKind } from './util/file-kinds';
 
 interface ParsedManifest {
   documents: YDocument[];
@@ -138,19 +139,6 @@ interface SourcePhase {
 export interface WorkspaceOptions {
   /** workspace-relative path of the config file; default `.service-reach.yaml` (or `.yml`) at the root */
   configPath?: string;
-}
-
-export function classify(path: string, configPath?: string): FileKind {
-  const base = baseName(path);
-  if (configPath ? path === configPath : CONFIG_FILE_NAMES.includes(path)) return 'config';
-  if (base === 'firewalld.conf') return 'firewalld-conf';
-  switch (extName(path)) {
-    case '.yaml': case '.yml': return 'manifest';
-    case '.json': return 'json';
-    case '.xml': return 'xml';
-    case '.tf': return 'terraform';
-    default: return 'other';
-  }
 }
 
 export class Workspace {
