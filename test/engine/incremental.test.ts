@@ -254,6 +254,35 @@ suite('Incremental analysis: an edit costs what it changes', () => {
     }), { seed: SEED, numRuns: 60 });
   });
 
+  test('an NSG renamed in its own file (its rules in another): the layers and findings a fresh analysis gives', () => {
+    const group = (name: string) => `resource "oci_core_network_security_group" "workers" {\n  display_name = "${name}"\n}\n`;
+    const rules = `resource "oci_core_network_security_group_security_rule" "r" {
+  network_security_group_id = oci_core_network_security_group.workers.id
+  direction = "INGRESS"
+  protocol = "6"
+  source = "10.0.0.0/24"
+  tcp_options {
+    destination_port_range {
+      min = 80
+      max = 80
+    }
+  }
+}
+`;
+    const ws = new Workspace();
+    ws.setFile('.service-reach.yaml', 'provider: oci\n');
+    ws.setFile('tf/nsg.tf', group('before'));
+    ws.setFile('tf/rules.tf', rules);
+    ws.setFile('a.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30080\n');
+    const labels = (w: Workspace) => w.analyze().layers.workerLists?.sources.map((x) => x.label);
+    assert.deepEqual(labels(ws), ['NSG "before"']);
+    assert.ok(ws.analyze().findings.some((f) => f.message.includes('NSG "before"')), 'a finding names the NSG');
+    ws.setFile('tf/nsg.tf', group('after'));
+    assert.deepEqual(labels(ws), ['NSG "after"']);
+    assert.deepEqual(ws.analyze().layers, fresh(ws).analyze().layers);
+    sameAsFresh(ws, 'the NSG renamed');
+  });
+
   test('a file\'s line index follows its text: built once per text, a new one after an edit', () => {
     const ws = new Workspace();
     ws.setFile('a.yaml', 'a: 1\nb: 2\n');

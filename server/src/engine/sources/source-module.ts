@@ -65,6 +65,10 @@ export interface SourceModule {
    * manifest. Not asked for other kinds.
    */
   claims?(file: SourceFile): boolean;
-  /** Reads its files (all of its kind, in workspace order) and adds what they hold to `into`. Never throws. */
+  /**
+   * Reads its files (all of its kind, in workspace order) and adds what they hold to `into`. Never throws. What
+   * it adds must be the same objects while the files (and what their reading depends on) are unchanged: the
+   * layers, and every Service's checks, are kept while every input is the same object (`workspace/layers.ts`).
+   */
   contribute(files: readonly SourceFile[], into: SourceInputs, report: ReportProblems): void;
 }

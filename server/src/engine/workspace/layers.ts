@@ -135,14 +135,17 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
 }
 
 /**
- * What the layers are built from, as a list of objects: equal lists (the same config and the same parsed rule
- * sources, object for object) give equal layers, so that a caller can keep the layers it has (and their identity).
+ * What the layers are built from, as a list of objects: equal lists (the same config and the same objects in every
+ * input of `SourceInputs`, in the same order) give equal layers, so that a caller can keep the layers it has (and
+ * their identity).
  */
 export function layerInputsOf(inputs: SourceInputs, config: ServiceReachConfig): unknown[] {
-  return [
-    config, ...inputs.firewalldZones, 0, ...inputs.firewalldServices, 0, ...inputs.firewalldConfs, 0, ...inputs.ociLists, 0,
-    ...inputs.ociNsgRules.map((r) => r.res),
-  ];
+  const out: unknown[] = [config];
+  for (const list of Object.values(inputs) as unknown[][]) {
+    out.push(0); // (a separator: an object that moves from one input to the next is a different input)
+    for (const x of list) out.push(x);
+  }
+  return out;
 }
 
 function parseCidrOrAddress(text: string): Cidr | null {

@@ -3,8 +3,8 @@
  * each is read with the variables and locals of all of them (read again when those change).
  */
 import { dirName } from '../../util/paths';
-import type { TerraformSymbols } from '../model';
-import type { SourceFile, SourceModule } from '../source-module';
+import type { OciSecurityList, ParseProblem, TerraformSymbols } from '../model';
+import type { NsgInput, NsgRuleInput, SourceFile, SourceModule } from '../source-module';
 import { readTerraform, readTerraformSymbols } from '../terraform';
 
 export const terraformSource: SourceModule = {
@@ -26,13 +26,23 @@ export const terraformSource: SourceModule = {
       }
       const key = JSON.stringify([[...symbols.variables].sort(), [...symbols.locals].sort()]);
       for (const f of module) {
-        const r = f.memo('terraform', () => readTerraform(f.path, f.text, symbols), key);
+        const r = f.memo('terraform', () => read(f, symbols), key);
         report('hcl-syntax', f.path, r.problems);
-        if (!r.value) continue;
-        for (const l of r.value.securityLists) into.ociLists.push(l);
-        for (const res of r.value.nsgRules) into.ociNsgRules.push({ res, path: f.path });
-        for (const nsg of r.value.nsgs) into.ociNsgs.push({ nsg, path: f.path });
+        for (const l of r.lists) into.ociLists.push(l);
+        for (const x of r.nsgRules) into.ociNsgRules.push(x);
+        for (const x of r.nsgs) into.ociNsgs.push(x);
       }
     }
   },
 };
+
+/** What a file contributes, made once per parse (the same objects while it is kept: see `SourceModule`). */
+function read(f: SourceFile, symbols: TerraformSymbols): { problems: ParseProblem[]; lists: OciSecurityList[]; nsgRules: NsgRuleInput[]; nsgs: NsgInput[] } {
+  const r = readTerraform(f.path, f.text, symbols);
+  return {
+    problems: r.problems,
+    lists: r.value?.securityLists ?? [],
+    nsgRules: (r.value?.nsgRules ?? []).map((res) => ({ res, path: f.path })),
+    nsgs: (r.value?.nsgs ?? []).map((nsg) => ({ nsg, path: f.path })),
+  };
+}
