@@ -283,6 +283,19 @@ suite('Incremental analysis: an edit costs what it changes', () => {
     sameAsFresh(ws, 'the NSG renamed');
   });
 
+  test('no config file: a manifest that comes or goes checks its own Services only (the default config is kept)', () => {
+    const ws = new Workspace();
+    ws.setFile('zones/public.xml', ZONE);
+    for (let i = 0; i < 20; i++) ws.setFile(`apps/app-${pad(i)}/deploy.yaml`, pair(i));
+    const layers = ws.analyze().layers;
+    assert.deepEqual(work(ws, () => ws.setFile('apps/app-020/deploy.yaml', pair(20))),
+      { ...NONE, yamlDocumentsParsed: 2, servicesChecked: 1, selectorsChecked: 1 });
+    assert.equal(ws.analyze().layers, layers, 'the same layers');
+    sameAsFresh(ws, 'a file added');
+    assert.deepEqual(work(ws, () => ws.removeFile('apps/app-003/deploy.yaml')), NONE);
+    sameAsFresh(ws, 'a file removed');
+  });
+
   test('a file\'s line index follows its text: built once per text, a new one after an edit', () => {
     const ws = new Workspace();
     ws.setFile('a.yaml', 'a: 1\nb: 2\n');

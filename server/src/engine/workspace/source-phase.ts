@@ -26,6 +26,8 @@ export class SourcePhaseCache {
   private cached: { version: number; value: SourcePhase } | undefined;
   private configMemo: { path: string; text: string; result: ReturnType<typeof readConfig> } | undefined;
   private layersMemo: { inputs: unknown[]; layers: Layers } | undefined;
+  /** the config without a config file: one object, so that the layers built with it are kept too */
+  private readonly defaultConfig: ServiceReachConfig = { ...DEFAULT_CONFIG };
 
   /** The phase for `version` of the files (`entries`: every file, in workspace order; asked for only when needed). */
   get(version: number, entries: () => readonly FileEntry[], world: LayerWorld): SourcePhase {
@@ -36,7 +38,7 @@ export class SourcePhaseCache {
       if (s.code !== 'config-path-outside-workspace') findings.push(finding(s.code, path, { start: 0, end: 0 }, s.message));
     }
     // the config
-    let config: ServiceReachConfig = { ...DEFAULT_CONFIG };
+    let config = this.defaultConfig;
     const configEntry = files.find((e) => e.kind === 'config');
     if (configEntry) {
       const memo = this.configMemo;
