@@ -254,6 +254,36 @@ suite('Incremental analysis: an edit costs what it changes', () => {
     }), { seed: SEED, numRuns: 60 });
   });
 
+  test('a whole new text (full sync) costs what the same edit by ranges costs: the same work, the same analysis', () => {
+    const byText = bigFile();
+    const byRanges = bigFile();
+    const text = byText.getText('k8s/all.yaml')!;
+    const at = text.indexOf('type: NodePort', text.indexOf('name: app-075\n  namespace: ns-3\nspec:')) + 'type: NodePor'.length;
+    const whole = work(byText, () => byText.setFile('k8s/all.yaml', text.slice(0, at) + text.slice(at + 1)));
+    const ranged = work(byRanges, () => assert.ok(byRanges.editFile('k8s/all.yaml', [{ start: at, end: at + 1, text: '' }])));
+    assert.deepEqual(whole, { ...NONE, yamlDocumentsParsed: 1, servicesChecked: 1, selectorsChecked: 1 }, 'one document of 300 parsed');
+    assert.deepEqual(ranged, whole);
+    assert.equal(byRanges.getText('k8s/all.yaml'), byText.getText('k8s/all.yaml'));
+    assert.deepEqual(view(byRanges), view(byText));
+    sameAsFresh(byRanges, 'after the edit by ranges');
+    // and back, typed at the end of the file and undone at once: one change after another, as a didChange holds them
+    const end = text.length - 1;
+    assert.deepEqual(work(byText, () => byText.setFile('k8s/all.yaml', text)), work(byRanges, () => byRanges.editFile('k8s/all.yaml', [
+      { start: at, end: at, text: 't' }, { start: end, end: end, text: 'x' }, { start: end, end: end + 1, text: '' },
+    ])));
+    assert.equal(byRanges.getText('k8s/all.yaml'), text);
+    sameAsFresh(byRanges, 'undone by ranges');
+  });
+
+  test('edits by ranges: offsets out of the text are clamped; a file the workspace does not hold is not edited', () => {
+    const ws = new Workspace();
+    ws.setFile('a.yaml', 'a: 1\n');
+    assert.ok(ws.editFile('a.yaml', [{ start: -5, end: 0, text: '# x\n' }, { start: 99, end: 120, text: 'b: 2\n' }, { start: 3, end: 1, text: '' }]));
+    assert.equal(ws.getText('a.yaml'), '# x\na: 1\nb: 2\n');
+    assert.equal(ws.editFile('gone.yaml', [{ start: 0, end: 0, text: 'x' }]), false);
+    assert.equal(ws.hasFile('gone.yaml'), false);
+  });
+
   test('an NSG renamed in its own file (its rules in another): the layers and findings a fresh analysis gives', () => {
     const group = (name: string) => `resource "oci_core_network_security_group" "workers" {\n  display_name = "${name}"\n}\n`;
     const rules = `resource "oci_core_network_security_group_security_rule" "r" {

@@ -16,9 +16,11 @@ import { IncrementalAnalysis } from './workspace/incremental';
 import type { SkippedFile } from './workspace/layers';
 import { ManifestReader } from './workspace/manifests';
 import { SourcePhaseCache } from './workspace/source-phase';
+import { applyChanges, type TextChange } from './workspace/text-change';
 import { emptyStats, type Analysis, type ParsedManifest, type WorkspaceOptions, type WorkspaceStats } from './workspace/types';
 
 export { classify, type FileKind } from './util/file-kinds';
+export type { TextChange } from './workspace/text-change';
 export type { Analysis, ServiceAnalysis, WorkspaceOptions, WorkspaceStats } from './workspace/types';
 
 export class Workspace {
@@ -38,6 +40,11 @@ export class Workspace {
 
   constructor(private readonly options: WorkspaceOptions = {}) {}
 
+  /**
+   * A file's whole text (a file read from disk, or an editor's document). An edit of a file the workspace holds
+   * costs what it changes, however the text came: the manifest's pieces whose text is unchanged are kept
+   * (`YamlFile` finds the changed range by comparing the texts), as after `editFile`.
+   */
   setFile(path: string, text: string): void {
     if (this.skipped.delete(path)) { this.cached = undefined; this.sourcesVersion++; }
     const prev = this.files.get(path);
@@ -48,6 +55,17 @@ export class Workspace {
     if (!prev) this.order = undefined;
     if (!prev || kind !== 'manifest') this.sourcesVersion++;
     this.cached = undefined;
+  }
+
+  /**
+   * Edits a file the workspace holds by ranges (applied in order, each to the text the ones before it left, as
+   * LSP applies a `didChange`); false when it holds no such file. The same as `setFile` with the edited text.
+   */
+  editFile(path: string, changes: readonly TextChange[]): boolean {
+    const f = this.files.get(path);
+    if (!f) return false;
+    this.setFile(path, applyChanges(f.text, changes));
+    return true;
   }
 
   removeFile(path: string): void {
