@@ -20,14 +20,14 @@ export const SOURCE_MODULES: readonly SourceModule[] = [
 ];
 
 /** Every source module's contribution from `files` (in workspace order; files of other kinds are ignored). */
-export function readSources(files: readonly SourceFile[], report: ReportProblems): SourceInputs {
+export function readSources(files: readonly SourceFile[], report: ReportProblems, modules: readonly SourceModule[] = SOURCE_MODULES): SourceInputs {
   const byKind = new Map<FileKind, SourceFile[]>();
   for (const f of files) {
     const list = byKind.get(f.kind);
     if (list) list.push(f); else byKind.set(f.kind, [f]);
   }
   const into = emptyInputs();
-  for (const m of SOURCE_MODULES) m.contribute(byKind.get(m.reads) ?? [], into, report);
+  for (const m of modules) m.contribute(byKind.get(m.reads) ?? [], into, report);
   return into;
 }
 
