@@ -8,7 +8,7 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { initEngine, Workspace } from '../../server/src/engine';
+import { initEngine, LineIndex, Workspace } from '../../server/src/engine';
 import type { WorkspaceStats } from '../../server/src/engine/workspace';
 
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20261126;
@@ -87,7 +87,7 @@ function sameAsFresh(ws: Workspace, what: string): void {
 }
 
 /** The work an analysis after `edit` did. */
-function work(ws: Workspace, edit: () => void): Omit<WorkspaceStats, 'lastAnalysisMs' | 'analyses'> {
+function work(ws: Workspace, edit: () => void): Omit<WorkspaceStats, 'lastAnalysisMs' | 'analyses' | 'lineIndexesBuilt'> {
   ws.analyze();
   const before = ws.stats;
   edit();
@@ -324,6 +324,31 @@ suite('Incremental analysis: an edit costs what it changes', () => {
     sameAsFresh(ws, 'a file added');
     assert.deepEqual(work(ws, () => ws.removeFile('apps/app-003/deploy.yaml')), NONE);
     sameAsFresh(ws, 'a file removed');
+  });
+
+  test('a whole new text moves the line index as the edit by ranges does: not built again, and what a fresh index says', () => {
+    const byText = bigFile();
+    const byRanges = bigFile();
+    const path = 'k8s/all.yaml';
+    const text = byText.getText(path)!;
+    byText.lineIndex(path);
+    byRanges.lineIndex(path);
+    assert.equal(byText.stats.lineIndexesBuilt, 1);
+    const at = text.indexOf('name: app-075\n');
+    byText.setFile(path, text.slice(0, at) + 'labels: {a: b}\n  ' + text.slice(at));
+    assert.ok(byRanges.editFile(path, [{ start: at, end: at, text: 'labels: {a: b}\n  ' }]));
+    for (const ws of [byText, byRanges]) {
+      const moved = ws.lineIndex(path);
+      assert.equal(ws.stats.lineIndexesBuilt, 1, 'moved past the change, not built again');
+      const now = ws.getText(path)!;
+      const fresh = new LineIndex(now);
+      assert.equal(moved.lineCount, fresh.lineCount);
+      for (let o = 0; o <= now.length; o += 37) assert.deepEqual(moved.positionAt(o), fresh.positionAt(o));
+    }
+    // a file the workspace did not index before, and one that came anew: built
+    byText.setFile('k8s/new.yaml', 'a: 1\n');
+    byText.lineIndex('k8s/new.yaml');
+    assert.equal(byText.stats.lineIndexesBuilt, 2);
   });
 
   test('a file\'s line index follows its text: built once per text, a new one after an edit', () => {

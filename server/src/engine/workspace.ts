@@ -42,15 +42,15 @@ export class Workspace {
 
   /**
    * A file's whole text (a file read from disk, or an editor's document). An edit of a file the workspace holds
-   * costs what it changes, however the text came: the manifest's pieces whose text is unchanged are kept
-   * (`YamlFile` finds the changed range by comparing the texts), as after `editFile`.
+   * costs what it changes, however the text came — the same as `editFile`: the manifest's pieces whose text is
+   * unchanged are kept (`YamlFile` finds the changed range by comparing the texts), and so is the line index.
    */
   setFile(path: string, text: string): void {
     if (this.skipped.delete(path)) { this.cached = undefined; this.sourcesVersion++; }
     const prev = this.files.get(path);
     if (prev && prev.text === text) return;
     const kind = classify(path, this.options.configPath);
-    this.files.set(path, new FileEntry(path, text, kind));
+    this.files.set(path, new FileEntry(path, text, kind, prev));
     this.dirty.add(path);
     if (!prev) this.order = undefined;
     if (!prev || kind !== 'manifest') this.sourcesVersion++;
@@ -109,9 +109,13 @@ export class Workspace {
     return this.files.get(path)?.text;
   }
 
-  /** The line index of a file's text, built once per text (hover, the CLI's formats: line numbers of related files). */
+  /**
+   * The line index of a file's text, worked out once per text (hover, the CLI's formats: line numbers of related
+   * files). After an edit it is the index of the text before, moved past the range that changed — found by
+   * comparing the texts, so a whole new text costs what the edit by ranges costs — not built again.
+   */
   lineIndex(path: string): LineIndex {
-    return this.files.get(path)?.lineIndex() ?? new LineIndex('');
+    return this.files.get(path)?.lineIndex(() => this.counters.lineIndexesBuilt++) ?? new LineIndex('');
   }
 
   paths(): string[] {

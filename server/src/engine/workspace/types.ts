@@ -43,6 +43,8 @@ export interface WorkspaceStats {
   selectorsChecked: number;
   /** Services checked for node ports shared with another Service */
   nodePortServicesChecked: number;
+  /** line indexes built from a whole text (after an edit a file's index is moved from the one before, not built) */
+  lineIndexesBuilt: number;
   /** how long the last analysis took (milliseconds; a host may wait longer after a change when it is slow) */
   lastAnalysisMs: number;
 }
@@ -50,7 +52,7 @@ export interface WorkspaceStats {
 export function emptyStats(): WorkspaceStats {
   return {
     analyses: 0, yamlDocumentsParsed: 0, yamlWholeFileParses: 0, servicesChecked: 0, selectorsChecked: 0, nodePortServicesChecked: 0,
-    lastAnalysisMs: 0,
+    lineIndexesBuilt: 0, lastAnalysisMs: 0,
   };
 }
 
