@@ -9,7 +9,7 @@ import type { Span } from '../text/span';
 import { closest } from '../util/edit-distance';
 import { normaliseWorkspacePath } from '../util/paths';
 
-export const CONFIG_FILE_NAMES = ['.service-reach.yaml', '.service-reach.yml'];
+export { CONFIG_FILE_NAMES } from '../util/file-kinds';
 
 /** At most this many findings about one config file (beside its YAML syntax problems). */
 const MAX_CONFIG_FINDINGS = 100;

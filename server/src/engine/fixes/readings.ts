@@ -6,28 +6,58 @@
  * reading of the text before it.
  */
 import type { Workspace } from '../workspace';
+import type { ParsedManifest } from '../workspace/types';
+import type { ParseProblem } from '../parse/problem';
+import { firewalldXmlOf } from '../sources/modules/firewalld-zone';
+import { listsOf } from '../sources/modules/oci-json';
+import { terraformReadingOf, terraformSymbolsOf } from '../sources/modules/terraform';
 import { readFirewalldXml } from '../sources/firewalld-zone';
 import { readOciSecurityListsJson } from '../sources/oci-json';
 import { readTerraform } from '../sources/terraform';
-import type { FirewalldZoneFile, OciSecurityList, TerraformFile, TerraformSymbols } from '../sources/model';
+import type { FirewalldServiceFile, FirewalldZoneFile, OciSecurityList, ReadResult, TerraformFile, TerraformSymbols } from '../sources/model';
 import { dirName, extName } from '../util/paths';
 import type { FixContext } from './context';
 import { applyEdits, type RenderedEdit } from './edits';
 
+/** What the analysis read from a file, by its kind: the manifest's documents, or a rule-source module's reading. */
+interface Reading {
+  manifest?: ParsedManifest;
+  xml?: ReadResult<FirewalldZoneFile | FirewalldServiceFile>;
+  json?: { lists: readonly OciSecurityList[]; problems: readonly ParseProblem[] };
+  terraform?: { value: TerraformFile | null; problems: readonly ParseProblem[] };
+  symbols?: TerraformSymbols;
+}
+
+function reading(ws: Workspace, path: string): Reading | undefined {
+  const f = ws.sourceFile(path);
+  if (!f) return undefined;
+  const manifest = ws.manifest(path);
+  if (manifest) return { manifest };
+  switch (f.kind) {
+    case 'xml': return { xml: firewalldXmlOf(f) };
+    case 'json': {
+      const r = listsOf(f);
+      return { json: { lists: r.value ?? [], problems: r.problems } };
+    }
+    case 'terraform': return { terraform: terraformReadingOf(f), symbols: terraformSymbolsOf(f) };
+    default: return {};
+  }
+}
+
 /** The zone a firewalld XML file holds (undefined: no such file, or not a zone). */
 export function zoneFile(ws: Workspace, path: string): FirewalldZoneFile | undefined {
-  const v = ws.reading(path)?.xml?.value;
+  const v = reading(ws, path)?.xml?.value;
   return v?.kind === 'firewalld-zone' ? v : undefined;
 }
 
 /** The security lists of a JSON file (each with its parsed rule array). */
 export function jsonLists(ws: Workspace, path: string): readonly OciSecurityList[] {
-  return ws.reading(path)?.json?.lists ?? [];
+  return reading(ws, path)?.json?.lists ?? [];
 }
 
 /** A Terraform file as the analysis read it: with the variables and locals of its folder resolved. */
 export function terraformFile(ws: Workspace, path: string): TerraformFile | undefined {
-  return ws.reading(path)?.terraform?.value ?? undefined;
+  return reading(ws, path)?.terraform?.value ?? undefined;
 }
 
 /** The variables and locals of a Terraform folder, merged as the analysis merges them (its files in path order). */
@@ -35,7 +65,7 @@ export function folderSymbols(ws: Workspace, dir: string): TerraformSymbols {
   const symbols: TerraformSymbols = { variables: new Map(), locals: new Map() };
   for (const p of ws.paths()) {
     if (extName(p) !== '.tf' || dirName(p) !== dir) continue;
-    const s = ws.reading(p)?.symbols;
+    const s = reading(ws, p)?.symbols;
     if (!s) continue;
     for (const [k, v] of s.variables) symbols.variables.set(k, v);
     for (const [k, v] of s.locals) symbols.locals.set(k, v);
@@ -50,7 +80,7 @@ export function folderSymbols(ws: Workspace, dir: string): TerraformSymbols {
  */
 function problemCounts(ctx: FixContext, path: string, after: string): { before: number; after: number } {
   const ws = ctx.ws;
-  const r = ws.reading(path);
+  const r = reading(ws, path);
   if (!r) return { before: 0, after: 0 };
   if (r.manifest) {
     const yaml = ctx.yamlFile(path);
