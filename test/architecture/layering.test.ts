@@ -59,9 +59,8 @@ const KNOWN_UPWARD: readonly { from: string; to: string; why: string }[] = [
   { from: 'server/src/engine/exposure/status.ts', to: 'server/src/engine/workspace.ts', why: 'statuses read the `Analysis` types: a model of the analysis below both' },
 ];
 
-/** Source files over `MAX_LINES` lines today: each one is being split. */
+/** Source files over `MAX_LINES` lines today: each one is being split (none now: keep it so). */
 const TOO_LONG: readonly string[] = [
-  'server/src/lsp/server.ts',
 ];
 const MAX_LINES = 500;
 
