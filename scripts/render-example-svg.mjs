@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Regenerates docs/images/exposure-example.svg: the exposure diagram of a conformance-corpus case, drawn by
-// `service-reach graph` exactly as a user would get it. Run after `npx tsc -p .` (it uses out/).
+// Regenerates docs/images/exposure-example.svg: the exposure diagram of a conformance case (test/conformance),
+// drawn by `service-reach graph` exactly as a user would get it. Run after `npx tsc -p .` (it uses out/).
 //
 //   node scripts/render-example-svg.mjs [CASE_DIR[#SERVICE]] [OUT_FILE]
 //
-// Default: ../shared/corpus/cases/p09-nlb-preserve-source (an OCI network load balancer with a preserved
-// client source: allowed, blocked and unknown hops) → docs/images/exposure-example.svg.
+// Default: test/conformance/reachability/nlb-preserve-source#live-relay (an OCI network load balancer with a
+// preserved client source: allowed, blocked and unknown hops) → docs/images/exposure-example.svg.
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { main } = require(path.join(repo, 'out/server/src/cli/main.js'));
 
-const [target = path.resolve(repo, '../shared/corpus/cases/p09-nlb-preserve-source#ingress-nginx-controller'),
+const [target = path.join(repo, 'test/conformance/reachability/nlb-preserve-source#live-relay'),
   outFile = path.join(repo, 'docs/images/exposure-example.svg')] = process.argv.slice(2);
 const hash = target.lastIndexOf('#');
 const caseDir = path.resolve(hash >= 0 ? target.slice(0, hash) : target);

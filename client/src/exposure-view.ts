@@ -1,5 +1,5 @@
 /**
- * "Service Reach: Show exposure" (issue 9): a webview per Service with the diagram of its path — clients → load
+ * "Service Reach: Show exposure": a webview per Service with the diagram of its path — clients → load
  * balancer → every node → ClusterIP → pods — drawn by the language server (`serviceReach/exposure`), and its
  * findings with a Fix button each (`serviceReach/fixFinding` → `workspace.applyEdit`; nothing is ever run).
  * The view refreshes when the server says the analysis changed (`serviceReach/analysisChanged`).

@@ -62,6 +62,9 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       { scheme: 'file', pattern: '**/firewalld.conf' },
     ],
     synchronize: { configurationSection: ID },
+    // hovers and completion documentation hold workspace text (escaped by the server): never trusted, so no
+    // command: links run and no HTML renders, whatever the markdown says
+    markdown: { isTrusted: false, supportHtml: false, supportThemeIcons: false },
     initializationOptions: { trusted, copyCommand: true, exposureView: true, settings: settings() },
     outputChannel: output,
     traceOutputChannel: output,

@@ -242,7 +242,18 @@ async function openAndEdit(client, kind, root, rel, text, edited, anyFile = fals
     const p = await client.diagnosticsAfter(uri, t, editSettled(kind, broken), `${kind}: diagnostics after edit ${k}`);
     editMs.push(p.at - t);
   }
-  return { uri, doc, openMs, editMs, openDiagnostics: opened.diagnostics.length };
+  // the same edits from a client that syncs whole texts (a change without a range): ours only, the peer's fixed
+  // delay would say nothing about it
+  const fullMs = [];
+  for (let k = 0; kind === 'ours' && k < EDITS; k++) {
+    const broken = k % 2 === 0;
+    if (broken) doc.edit(edit.offset, 1, ''); else doc.edit(edit.offset, 0, edit.deleted);
+    const t = performance.now();
+    await client.notify('textDocument/didChange', { textDocument: { uri, version: doc.version }, contentChanges: [{ text: doc.text }] });
+    const p = await client.diagnosticsAfter(uri, t, editSettled(kind, broken), `${kind}: diagnostics after whole-text edit ${k}`);
+    fullMs.push(p.at - t);
+  }
+  return { uri, doc, openMs, editMs, fullMs, openDiagnostics: opened.diagnostics.length };
 }
 
 /**
@@ -350,7 +361,7 @@ async function lspSingle(kind, ws, run) {
     const rushed = kind === 'ours' && TYPING_INTERVAL > 0 ? await typing(client, r.uri, r.doc, typingServices(SERVICES), 0) : undefined;
     const hovered = await hovers(client, r.uri, r.doc, SERVICES, HOVERS);
     return {
-      openMs: r.openMs, editMs: r.editMs, completionMs: typed.latencies, completionItems: typed.items, completionByKind: typed.byKind,
+      openMs: r.openMs, editMs: r.editMs, fullMs: r.fullMs, completionMs: typed.latencies, completionItems: typed.items, completionByKind: typed.byKind,
       rushedMs: rushed?.latencies ?? [],
       hoverMs: hovered.latencies, hoverAnswered: hovered.answered, openDiagnostics: r.openDiagnostics,
     };
@@ -466,6 +477,7 @@ async function main() {
       openRunsMs: runs.map((x) => round(x.openMs)),
       editMs: perRun('editMs', 0.5), editP95Ms: perRun('editMs', 0.95), edits: all('editMs').length,
       editRunsMs: runs.map((x) => round(median(x.editMs))),
+      ...(kind === 'ours' ? { fullSyncEditMs: perRun('fullMs', 0.5), fullSyncEditRunsMs: runs.map((x) => round(median(x.fullMs))) } : {}),
       completion: {
         ...latency('completionMs'),
         itemsPerRequest: round(runs.reduce((a, x) => a + x.completionItems, 0) / all('completionMs').length),
@@ -528,6 +540,7 @@ function computeRatios(r) {
   r.ratios = {
     openOursPerPeer: ratio(s.ours?.openMs, s.peer?.openMs),
     editOursPerPeer: ratio(s.ours?.editMs, s.peer?.editMs),
+    fullSyncPerIncremental: ratio(s.ours?.fullSyncEditMs, s.ours?.editMs),
     completionP50OursPerPeer: ratio(s.ours?.completion.p50Ms, s.peer?.completion.p50Ms),
     completionP95OursPerPeer: ratio(s.ours?.completion.p95Ms, s.peer?.completion.p95Ms),
     hoverP95OursPerPeer: ratio(s.ours?.hover.p95Ms, s.peer?.hover.p95Ms),
@@ -548,6 +561,7 @@ function computeRatios(r) {
   target('diagnostics after open, ours / yaml-language-server', r.ratios.openOursPerPeer, 1.0, '×');
   target('diagnostics after a one-character edit, ours / yaml-language-server', r.ratios.editOursPerPeer, 0.25, '×');
   target('diagnostics after a one-character edit, ours / re-parsing the whole file (warm floor)', r.ratios.editOursPerWarmFloor, 1.0, '×');
+  target('diagnostics after a one-character edit, whole text sent (full sync) / ranges sent', r.ratios.fullSyncPerIncremental, 1.2, '×');
   target('completion p95 (ms)', s.ours?.completion.p95Ms ?? null, 30, 'ms');
   target(`CLI on ${r.cli.manifests} files, wall time (s)`, r.cli.wallMs / 1000, 10, 's');
   target(`CLI on ${r.cli.manifests} files, peak memory (MB)`, r.cli.maxPeakRssMB, 500, 'MB');
@@ -581,6 +595,7 @@ function render(r) {
   rows.push(line(['single file', 'ours', 'peer', 'ours/peer', 'ours/floor', 'target'], W));
   rows.push(line(['diagnostics after open', ms(o?.openMs), ms(p?.openMs), x(r.ratios.openOursPerPeer), x(r.ratios.openOursPerColdFloor), '≤ 1.0× peer'], W));
   rows.push(line([`diagnostics after a one-character edit`, ms(o?.editMs), ms(p?.editMs), x(r.ratios.editOursPerPeer), x(r.ratios.editOursPerWarmFloor), '≤ 0.25× peer, < 1× floor'], W));
+  if (o?.fullSyncEditMs !== undefined) rows.push(line(['  the same edit, the whole text sent (full sync)', ms(o.fullSyncEditMs), '', '', '', `${x(r.ratios.fullSyncPerIncremental)} of ranges, ≤ 1.2×`], W));
   const pace = r.settings.typingIntervalMs > 0 ? `, a key every ${r.settings.typingIntervalMs} ms` : ', keys back to back';
   rows.push(line([`completion while typing${pace}, p50`, ms(o?.completion.p50Ms), ms(p?.completion.p50Ms), x(r.ratios.completionP50OursPerPeer), '', ''], W));
   rows.push(line([`completion while typing${pace}, p95`, ms(o?.completion.p95Ms), ms(p?.completion.p95Ms), x(r.ratios.completionP95OursPerPeer), '', '≤ 30 ms'], W));

@@ -1,6 +1,7 @@
 // code-server (VS Code 1.100 for the browser, published on npm) as a real VS Code for the extension's suites and
-// screenshots, driven by Debian's Chromium through playwright-core. The install follows
-// ../shared/recipes/vscode-in-headless-chromium.md and is cached OUTSIDE the repository:
+// screenshots, driven by Debian's Chromium through playwright-core. The install (`ensureCodeServer` below: the npm
+// package unpacked, its install scripts skipped, the native modules rebuilt against this Node, Debian's ripgrep)
+// is cached OUTSIDE the repository:
 //
 //   ${SERVICE_REACH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/service-reach}/code-server-4.100.3/
 //
@@ -91,9 +92,9 @@ export function ensureSystemPackages(extra = []) {
 
 /**
  * Installs code-server into the cache unless the marker says it is there. Idempotent; returns the entry point.
- * The steps are the recipe's: the package's own postinstall is skipped (it refuses root under npm 11 and
- * downloads ripgrep), native modules are rebuilt against this Node, ripgrep is Debian's. One step more than
- * the recipe: `npm rebuild argon2` in package/, without which entry.js cannot load.
+ * The package's own postinstall is skipped (it refuses root under npm 11 and downloads ripgrep), native modules
+ * are rebuilt against this Node (`argon2` in package/ too, without which entry.js cannot load), ripgrep is
+ * Debian's.
  */
 export function ensureCodeServer() {
   ensureSystemPackages();

@@ -2,16 +2,15 @@
  * Fixes only add (fast-check, seeded): on generated workspaces — firewalld zones with ports, services, rich rules
  * that accept, drop or reject (for one port, a range, or everything from a source), OCI security lists in JSON with
  * ingress and egress rules, Terraform lists and NSG rules — every rule present before a fix is present after it:
- * after each finding's first (preferred) fix, after "fix all" (`planFixAll`) and after the CLI's passes
- * (`fixInMemory`). The action that removes a rule the user wrote exists only as a manual one: never preferred,
+ * after each finding's first (preferred) fix, after one "fix all" pass (`planFixAll`) and after the fix loop
+ * that `check --fix` runs (`fixAll`). The action that removes a rule the user wrote exists only as a manual one: never preferred,
  * never taken by those.
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ready } from '../support/workspace';
 import { Workspace } from '../../server/src/engine';
-import { applyEdits, fixesFor, planFixAll, type TextEdit } from '../../server/src/engine/fixes';
-import { fixInMemory } from '../../server/src/cli/fix';
+import { applyEdits, fixAll, fixesFor, planFixAll, type TextEdit } from '../../server/src/engine/fixes';
 import { readFirewalldXml } from '../../server/src/engine/sources/firewalld-zone';
 import { readOciSecurityListsJson } from '../../server/src/engine/sources/oci-json';
 import { readTerraform } from '../../server/src/engine/sources/terraform';
@@ -140,13 +139,13 @@ function rulesOf(path: string, text: string): string[] {
     return [`target ${z.target}`, ...z.sourceBindings.map((b) => `binding ${b.address}`), ...z.entries.map(entryKey)];
   }
   if (path.endsWith('.json')) {
-    return (readOciSecurityListsJson(path, text).value ?? []).flatMap((l) => [...l.rules.map((r) => ruleKey('in', r)), ...l.egressRules.map((r) => ruleKey('out', r))]);
+    return (readOciSecurityListsJson(path, text).value ?? []).flatMap((l) => [...l.rules.map((r) => ruleKey('in', r)), ...(l.egressRules ?? []).map((r) => ruleKey('out', r))]);
   }
   if (path.endsWith('.tf')) {
     const f = readTerraform(path, text).value;
     if (!f) return [];
     return [
-      ...f.securityLists.flatMap((l) => [...l.rules.map((r) => ruleKey('in', r)), ...l.egressRules.map((r) => ruleKey('out', r))]),
+      ...f.securityLists.flatMap((l) => [...l.rules.map((r) => ruleKey('in', r)), ...(l.egressRules ?? []).map((r) => ruleKey('out', r))]),
       ...f.nsgRules.map((r) => ruleKey(`nsg-in ${r.nsgExpr}`, r.rule)),
       ...f.nsgEgressRules.map((r) => ruleKey(`nsg-out ${r.nsgExpr}`, r.rule)),
     ];
@@ -204,9 +203,8 @@ suite('Fixes only add (fast-check, seeded)', () => {
         if (actions[0]?.isPreferred) assertRulesKept(files, applied(files, actions[0].edits), `${f.code}: ${actions[0].title}`);
       }
       assertRulesKept(files, applied(files, planFixAll(ws).edits), 'fix all');
-      const cli = wsOf(files);
-      fixInMemory(cli);
-      assertRulesKept(files, (p) => cli.getText(p), 'check --fix');
+      const loop = fixAll(wsOf(files), { scope: 'workspace' });
+      assertRulesKept(files, (p) => loop.files.find((f) => f.path === p)?.text ?? files[p], 'check --fix');
     }), { seed: SEED, numRuns: 300 });
     assert.ok(fixes > 100, `the generator yields fixes (${fixes})`);
     assert.ok(manual > 5, `the generator yields deny rules a manual action would remove (${manual})`);

@@ -45,7 +45,11 @@ suite('YAML read document by document: what the whole text reads', () => {
   });
 
   test('all their manifests in one long file, edited character by character around every document marker', () => {
-    const joined = yamlFiles().map((f) => f.text.trimEnd()).join('\n---\n') + '\n';
+    // each edit parses the whole text again: the test is quadratic in it, so it takes the seed files (examples/
+    // first) up to about 12,000 characters
+    const texts: string[] = [];
+    for (const f of yamlFiles()) if (texts.length === 0 || texts.join('').length + f.text.length <= 12_000) texts.push(f.text.trimEnd());
+    const joined = texts.join('\n---\n') + '\n';
     const file = new YamlFile();
     same(file, joined, 'joined');
     const starts = documentStarts(joined)!;

@@ -8,7 +8,7 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { initEngine, Workspace } from '../../server/src/engine';
+import { initEngine, LineIndex, Workspace } from '../../server/src/engine';
 import { readHclGrammar } from '../../server/src/host/hcl-grammar';
 import type { WorkspaceStats } from '../../server/src/engine/workspace';
 
@@ -88,7 +88,7 @@ function sameAsFresh(ws: Workspace, what: string): void {
 }
 
 /** The work an analysis after `edit` did. */
-function work(ws: Workspace, edit: () => void): Omit<WorkspaceStats, 'lastAnalysisMs' | 'analyses'> {
+function work(ws: Workspace, edit: () => void): Omit<WorkspaceStats, 'lastAnalysisMs' | 'analyses' | 'lineIndexesBuilt'> {
   ws.analyze();
   const before = ws.stats;
   edit();
@@ -211,7 +211,8 @@ suite('Incremental analysis: an edit costs what it changes', () => {
     sameAsFresh(ws, 'closed again');
   });
 
-  test('random edits (characters, lines, documents, files, the zone): after each, what a fresh analysis says', () => {
+  test('random edits (characters, lines, documents, files, the zone): after each, what a fresh analysis says', function () {
+    this.timeout(120_000); // a hundred fresh analyses: ~15 s alone, more on a loaded machine
     type Op =
       | { kind: 'char'; file: number; at: number; text: string; del: number }
       | { kind: 'document'; file: number; at: number; insert: boolean; i: number }
@@ -253,6 +254,103 @@ suite('Incremental analysis: an edit costs what it changes', () => {
         sameAsFresh(ws, JSON.stringify(o));
       }
     }), { seed: SEED, numRuns: 60 });
+  });
+
+  test('a whole new text (full sync) costs what the same edit by ranges costs: the same work, the same analysis', () => {
+    const byText = bigFile();
+    const byRanges = bigFile();
+    const text = byText.getText('k8s/all.yaml')!;
+    const at = text.indexOf('type: NodePort', text.indexOf('name: app-075\n  namespace: ns-3\nspec:')) + 'type: NodePor'.length;
+    const whole = work(byText, () => byText.setFile('k8s/all.yaml', text.slice(0, at) + text.slice(at + 1)));
+    const ranged = work(byRanges, () => assert.ok(byRanges.editFile('k8s/all.yaml', [{ start: at, end: at + 1, text: '' }])));
+    assert.deepEqual(whole, { ...NONE, yamlDocumentsParsed: 1, servicesChecked: 1, selectorsChecked: 1 }, 'one document of 300 parsed');
+    assert.deepEqual(ranged, whole);
+    assert.equal(byRanges.getText('k8s/all.yaml'), byText.getText('k8s/all.yaml'));
+    assert.deepEqual(view(byRanges), view(byText));
+    sameAsFresh(byRanges, 'after the edit by ranges');
+    // and back, typed at the end of the file and undone at once: one change after another, as a didChange holds them
+    const end = text.length - 1;
+    assert.deepEqual(work(byText, () => byText.setFile('k8s/all.yaml', text)), work(byRanges, () => byRanges.editFile('k8s/all.yaml', [
+      { start: at, end: at, text: 't' }, { start: end, end: end, text: 'x' }, { start: end, end: end + 1, text: '' },
+    ])));
+    assert.equal(byRanges.getText('k8s/all.yaml'), text);
+    sameAsFresh(byRanges, 'undone by ranges');
+  });
+
+  test('edits by ranges: offsets out of the text are clamped; a file the workspace does not hold is not edited', () => {
+    const ws = new Workspace();
+    ws.setFile('a.yaml', 'a: 1\n');
+    assert.ok(ws.editFile('a.yaml', [{ start: -5, end: 0, text: '# x\n' }, { start: 99, end: 120, text: 'b: 2\n' }, { start: 3, end: 1, text: '' }]));
+    assert.equal(ws.getText('a.yaml'), '# x\na: 1\nb: 2\n');
+    assert.equal(ws.editFile('gone.yaml', [{ start: 0, end: 0, text: 'x' }]), false);
+    assert.equal(ws.hasFile('gone.yaml'), false);
+  });
+
+  test('an NSG renamed in its own file (its rules in another): the layers and findings a fresh analysis gives', () => {
+    const group = (name: string) => `resource "oci_core_network_security_group" "workers" {\n  display_name = "${name}"\n}\n`;
+    const rules = `resource "oci_core_network_security_group_security_rule" "r" {
+  network_security_group_id = oci_core_network_security_group.workers.id
+  direction = "INGRESS"
+  protocol = "6"
+  source = "10.0.0.0/24"
+  tcp_options {
+    destination_port_range {
+      min = 80
+      max = 80
+    }
+  }
+}
+`;
+    const ws = new Workspace();
+    ws.setFile('.service-reach.yaml', 'provider: oci\n');
+    ws.setFile('tf/nsg.tf', group('before'));
+    ws.setFile('tf/rules.tf', rules);
+    ws.setFile('a.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30080\n');
+    const labels = (w: Workspace) => w.analyze().layers.workerLists?.sources.map((x) => x.label);
+    assert.deepEqual(labels(ws), ['NSG "before"']);
+    assert.ok(ws.analyze().findings.some((f) => f.message.includes('NSG "before"')), 'a finding names the NSG');
+    ws.setFile('tf/nsg.tf', group('after'));
+    assert.deepEqual(labels(ws), ['NSG "after"']);
+    assert.deepEqual(ws.analyze().layers, fresh(ws).analyze().layers);
+    sameAsFresh(ws, 'the NSG renamed');
+  });
+
+  test('no config file: a manifest that comes or goes checks its own Services only (the default config is kept)', () => {
+    const ws = new Workspace();
+    ws.setFile('zones/public.xml', ZONE);
+    for (let i = 0; i < 20; i++) ws.setFile(`apps/app-${pad(i)}/deploy.yaml`, pair(i));
+    const layers = ws.analyze().layers;
+    assert.deepEqual(work(ws, () => ws.setFile('apps/app-020/deploy.yaml', pair(20))),
+      { ...NONE, yamlDocumentsParsed: 2, servicesChecked: 1, selectorsChecked: 1 });
+    assert.equal(ws.analyze().layers, layers, 'the same layers');
+    sameAsFresh(ws, 'a file added');
+    assert.deepEqual(work(ws, () => ws.removeFile('apps/app-003/deploy.yaml')), NONE);
+    sameAsFresh(ws, 'a file removed');
+  });
+
+  test('a whole new text moves the line index as the edit by ranges does: not built again, and what a fresh index says', () => {
+    const byText = bigFile();
+    const byRanges = bigFile();
+    const path = 'k8s/all.yaml';
+    const text = byText.getText(path)!;
+    byText.lineIndex(path);
+    byRanges.lineIndex(path);
+    assert.equal(byText.stats.lineIndexesBuilt, 1);
+    const at = text.indexOf('name: app-075\n');
+    byText.setFile(path, text.slice(0, at) + 'labels: {a: b}\n  ' + text.slice(at));
+    assert.ok(byRanges.editFile(path, [{ start: at, end: at, text: 'labels: {a: b}\n  ' }]));
+    for (const ws of [byText, byRanges]) {
+      const moved = ws.lineIndex(path);
+      assert.equal(ws.stats.lineIndexesBuilt, 1, 'moved past the change, not built again');
+      const now = ws.getText(path)!;
+      const fresh = new LineIndex(now);
+      assert.equal(moved.lineCount, fresh.lineCount);
+      for (let o = 0; o <= now.length; o += 37) assert.deepEqual(moved.positionAt(o), fresh.positionAt(o));
+    }
+    // a file the workspace did not index before, and one that came anew: built
+    byText.setFile('k8s/new.yaml', 'a: 1\n');
+    byText.lineIndex('k8s/new.yaml');
+    assert.equal(byText.stats.lineIndexesBuilt, 2);
   });
 
   test('a file\'s line index follows its text: built once per text, a new one after an edit', () => {

@@ -1,11 +1,13 @@
 /**
  * Fuzz support: fast-check arbitraries for realistic workspace files (Services and workloads, firewalld zones,
  * OCI security lists in JSON and Terraform, the config) and for the text mutations applied to them, plus the
- * seed files (the conformance corpus and examples/). Everything here is deterministic given fast-check's seed.
+ * seed files (the conformance cases of test/conformance and examples/). Everything here is deterministic given
+ * fast-check's seed.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { conformanceCases } from '../conformance/cases';
 
 // ------------------------------------------------------------------------------------------ seed files
 
@@ -25,18 +27,16 @@ function readTree(dir: string): Files {
   return out;
 }
 
-/** The conformance corpus cases (when the shared folder is there) and the examples/ repository, as workspaces. */
+/** The examples/ repository and the conformance cases (test/conformance), as workspaces, in that order. */
 export function seedWorkspaces(): { name: string; files: Files }[] {
   const out: { name: string; files: Files }[] = [];
-  const corpus = process.env.SERVICE_REACH_CORPUS ?? path.resolve(REPO, '../shared/corpus/cases');
-  if (fs.existsSync(corpus)) {
-    for (const name of fs.readdirSync(corpus).sort()) {
-      const dir = path.join(corpus, name);
-      if (fs.statSync(dir).isDirectory()) out.push({ name, files: readTree(dir) });
-    }
-  }
   const examples = path.join(REPO, 'examples');
   if (fs.existsSync(examples)) out.push({ name: 'examples', files: readTree(examples) });
+  for (const c of conformanceCases()) {
+    // a case's README.md and .gitattributes are not part of the repository it stands for
+    const files = Object.fromEntries(Object.entries(readTree(c.dir)).filter(([p]) => !/(^|\/)(README\.md|\.gitattributes)$/.test(p)));
+    out.push({ name: c.name, files });
+  }
   return out;
 }
 

@@ -29,8 +29,9 @@ export function checkAnalysis(ws: Workspace, analysis: Analysis, skipped: Readon
     assert.ok(typeof f.message === 'string' && f.message.length > 0, `${what}: empty message`);
     within(f.path, f.span, what);
     for (const r of f.related) within(r.path, r.span, `${what}, related "${r.message}"`);
-    const fixSpan = f.fix?.span as { start: number; end: number } | undefined;
-    if (fixSpan && typeof fixSpan === 'object') within(f.path, fixSpan, `${what}, fix span`);
+    const fix = f.fix;
+    const fixSpan = fix?.kind === 'replace' || fix?.kind === 'pin-node-port-value' ? fix.span : fix?.kind === 'add-port-name' ? fix.portSpan : fix?.anchor;
+    if (fixSpan) within(f.path, fixSpan, `${what}, fix span`);
   }
   for (const s of analysis.services) assert.ok(paths.has(s.service.path), `service in ${s.service.path}`);
 }

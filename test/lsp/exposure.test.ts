@@ -1,5 +1,5 @@
 /**
- * The exposure view's protocol (issue 9) over stdio: `serviceReach/exposure` (the diagram of one Service as SVG
+ * The exposure view's protocol over stdio: `serviceReach/exposure` (the diagram of one Service as SVG
  * plus its model and findings), `serviceReach/fixFinding` (the WorkspaceEdit of a finding's first quick fix),
  * the "Show exposure" CodeLens, and the `serviceReach/analysisChanged` notification. Awaited by event, never by
  * sleeping.

@@ -1,6 +1,6 @@
 /**
  * The extension's package.json contributions, checked against what the client and the server rely on, and
- * against SPEC §5's coexistence rule: Service Reach claims no YAML files (no language, no schema, no validation).
+ * against the README's coexistence rule: Service Reach claims no YAML files (no language, no schema, no validation).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';

@@ -9,8 +9,7 @@ import { initEngine } from '../../server/src/engine';
 import { readHclGrammar } from '../../server/src/host/hcl-grammar';
 import { diagramsOf, type DiagramModel } from '../../server/src/engine/features/diagram';
 import { diagramToSvg, type SvgOptions } from '../../server/src/render';
-import { corpusCases, loadCase } from '../engine/diagram/corpus';
-import { analyse } from '../support/workspace';
+import { loadCase } from '../engine/diagram/corpus';
 import { countPixels, decodePng, type Image } from './png';
 
 /** In the page (the root tsconfig has no DOM lib). */
@@ -21,16 +20,9 @@ const isRed = (r: number, g: number, b: number) => r > 170 && g < 110 && b < 110
 const isGreen = (r: number, g: number, b: number) => g > 100 && r < 90 && b < 110 && g > r + 40;
 const isBlue = (r: number, g: number, b: number) => b > 170 && r < 90 && g < 90;
 
-/** The dns Service of p02 (UDP blocked, TCP allowed), or the same shape built in memory when the corpus is absent. */
+/** The gateway Service of the reachability/firewalld-zone conformance case: its UDP node port blocked, its TCP one allowed. */
 function twoHopModel(): DiagramModel {
-  if (corpusCases().includes('p02-firewalld-service-tcp-only')) {
-    return diagramsOf(loadCase('p02-firewalld-service-tcp-only').analysis).find((m) => m.service.name === 'dns')!;
-  }
-  return diagramsOf(analyse({
-    'zones/public.xml': '<zone><service name="kube-nodeport-services"/></zone>',
-    's.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: dns}\nspec:\n  type: NodePort\n  ports:\n'
-      + '    - {name: dns-udp, port: 53, protocol: UDP, nodePort: 30053}\n    - {name: dns-tcp, port: 53, protocol: TCP, nodePort: 30054}\n',
-  }))[0];
+  return diagramsOf(loadCase('reachability/firewalld-zone').analysis).find((m) => m.service.name === 'gateway')!;
 }
 
 suite('render: the SVG in headless Chromium', function () {

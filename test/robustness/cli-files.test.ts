@@ -83,7 +83,7 @@ suite('robustness: files the CLI reads and refuses', function () {
   test('a FIFO or a device is never read (it would block or never end)', async function () {
     const fifo = path.join(root, 'ws/pipe.yaml');
     fs.mkdirSync(path.dirname(fifo), { recursive: true });
-    if (spawnSync('mkfifo', [fifo]).status !== 0) this.skip();
+    if (spawnSync('mkfifo', [fifo]).status !== 0) { console.log('      (skipped: mkfifo (coreutils) cannot make a FIFO here)'); this.skip(); }
     write(root, 'ws/svc.yaml', SERVICE);
     // walked: ignored; named: refused
     assert.deepEqual(loadFiles([path.join(root, 'ws')]).files.map((f) => f.path), ['svc.yaml']);
@@ -104,7 +104,7 @@ suite('robustness: files the CLI reads and refuses', function () {
     fs.mkdirSync(path.join(root, 'ws/zones'), { recursive: true });
     if (!trySymlink(path.join(root, 'outside/public.xml'), path.join(root, 'ws/zones/public.xml'))
       || !trySymlink(path.join(root, 'outside/dir'), path.join(root, 'ws/linked'))
-      || !trySymlink(path.join(root, 'ws/inside/zone.xml'), path.join(root, 'ws/zones/alias.xml'))) this.skip();
+      || !trySymlink(path.join(root, 'ws/inside/zone.xml'), path.join(root, 'ws/zones/alias.xml'))) { console.log('      (skipped: symbolic links cannot be made here)'); this.skip(); }
     write(root, 'ws/.service-reach.yaml', [
       'nodes:',
       '  firewalld:',

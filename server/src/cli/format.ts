@@ -1,8 +1,14 @@
 /**
  * CLI output: findings placed (spans → 1-based line and column, through the engine's LineIndex) and printed
- * as compiler-style text, JSON (SPEC §6) or SARIF 2.1.0.
+ * as compiler-style text, JSON (README, "The command line") or SARIF 2.1.0.
+ *
+ * Workspace text (names, port names, annotation values, file names) reaches each format escaped for it: in text,
+ * every line goes through `textLine` (control characters and bidi overrides shown as `\x1b`, `\n`, `\u202E`, so
+ * nothing acts on the terminal or forges a line); JSON escapes by itself; SARIF's artifact URIs are
+ * percent-encoded (`sarifUri`).
  */
 import { CODES, ALL_CODES, docsUrl, LineIndex, type Finding, type Severity } from '../engine';
+import { escapeControls } from '../engine/text/escape';
 
 export interface PlacedRelated {
   file: string;
@@ -67,11 +73,42 @@ export function summarize(findings: readonly PlacedFinding[], files: number, ser
   };
 }
 
+/**
+ * One line of text output (stdout or stderr), ending in a newline: whatever it holds from the workspace can
+ * neither act on the terminal nor start a second line. Every line the CLI prints goes through here.
+ */
+export function textLine(line: string): string {
+  return escapeControls(line) + '\n';
+}
+
 export function formatText(findings: readonly PlacedFinding[], summary: Summary): string {
   const lines = findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`);
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   lines.push(`${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.infos, 'note')} in ${plural(summary.services, 'Service')} (${plural(summary.files, 'file')} read)`);
-  return lines.join('\n') + '\n';
+  return lines.map(textLine).join('');
+}
+
+const UNRESERVED = /^[A-Za-z0-9._~-]$/;
+const UTF8 = new TextEncoder();
+
+/** One path segment percent-encoded per RFC 3986: everything but the unreserved characters, as UTF-8 bytes. */
+function encodeSegment(segment: string): string {
+  let out = '';
+  // TextEncoder writes a lone surrogate as U+FFFD, where encodeURIComponent would throw
+  for (const ch of segment) {
+    if (UNRESERVED.test(ch)) { out += ch; continue; }
+    for (const b of UTF8.encode(ch)) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * A file's path (POSIX, relative to the current directory) as a SARIF `artifactLocation.uri`: each segment
+ * percent-encoded, `/` kept, so that `a#b.yaml` is not read as `a` plus a fragment, `%2e%2e%2fevil.yaml` not as
+ * `../evil.yaml`, `c:x.yaml` not as a scheme; `..` segments (a file above the current directory) stay.
+ */
+export function sarifUri(file: string): string {
+  return file.replace(/^\.\//, '').split('/').map((s) => (s === '..' || s === '.' ? s : encodeSegment(s))).join('/');
 }
 
 export function formatJson(findings: readonly PlacedFinding[], summary: Summary): string {
@@ -88,7 +125,6 @@ export function formatSarif(findings: readonly PlacedFinding[], version: string)
   const region = (f: { line: number; column: number; endLine: number; endColumn: number }) => ({
     startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: Math.max(f.endColumn, f.endLine === f.line ? f.column : f.endColumn),
   });
-  const uri = (file: string) => file.split('\\').join('/').replace(/^\.\//, '');
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -120,12 +156,12 @@ export function formatSarif(findings: readonly PlacedFinding[], version: string)
         ruleIndex: ruleIndex.get(f.code as never) ?? 0,
         level: SARIF_LEVEL[f.severity],
         message: { text: f.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri: uri(f.file), uriBaseId: '%SRCROOT%' }, region: region(f) } }],
+        locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(f.file), uriBaseId: '%SRCROOT%' }, region: region(f) } }],
         ...(f.related.length ? {
           relatedLocations: f.related.map((r, i) => ({
             id: i + 1,
             message: { text: r.message },
-            physicalLocation: { artifactLocation: { uri: uri(r.file), uriBaseId: '%SRCROOT%' }, region: region(r) },
+            physicalLocation: { artifactLocation: { uri: sarifUri(r.file), uriBaseId: '%SRCROOT%' }, region: region(r) },
           })),
         } : {}),
       })),

@@ -16,6 +16,7 @@ import { diagramToSvg, type ColorScheme } from '../render';
 import { toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
 import { readWorkspace } from './read-workspace';
 import type { CliIo } from './io';
+import { textLine } from './format';
 
 export const GRAPH_USAGE = `usage: service-reach graph FILE[#[NAMESPACE/]NAME] [--format svg|json] [--config FILE] [--color-scheme light|dark|auto]
 
@@ -33,7 +34,7 @@ The workspace is the current directory when FILE is inside it, else FILE's folde
 exit status: 0 diagram written, 2 usage error, unreadable path, or no such Service`;
 
 function usage(io: CliIo, message: string): number {
-  io.stderr(`service-reach graph: ${message}\n${GRAPH_USAGE}\n`);
+  io.stderr(textLine(`service-reach graph: ${message}`) + GRAPH_USAGE + '\n');
   return 2;
 }
 
@@ -118,7 +119,7 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
     stat = fs.statSync(fileAbs);
     fs.accessSync(fileAbs, fs.constants.R_OK);
   } catch {
-    io.stderr(`service-reach graph: cannot read ${file}\n`);
+    io.stderr(textLine(`service-reach graph: cannot read ${file}`));
     return 2;
   }
   if (!stat.isFile()) return usage(io, `${file} is not a file (graph draws one Service of one manifest file)`);
@@ -128,10 +129,10 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
   const configAbs = values.config !== undefined ? path.resolve(io.cwd, values.config) : undefined;
   let loaded;
   try {
-    loaded = readWorkspace([root, fileAbs], { maxFileSize, configAbs }, (line) => io.stderr(`service-reach graph: ${line}\n`));
+    loaded = readWorkspace([root, fileAbs], { maxFileSize, configAbs }, (line) => io.stderr(textLine(`service-reach graph: ${line}`)));
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`service-reach graph: ${err.message}\n`);
+      io.stderr(textLine(`service-reach graph: ${err.message}`));
       return 2;
     }
     throw err;
@@ -141,13 +142,13 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
   const ws = loaded.ws;
   const wsPath = toWorkspacePath(loaded.root, fileAbs);
   if (!ws.hasFile(wsPath)) {
-    io.stderr(`service-reach graph: cannot read ${file}${loaded.skipped.find((s) => s.path === wsPath)?.detail ? ` (${loaded.skipped.find((s) => s.path === wsPath)!.detail})` : ''}\n`);
+    io.stderr(textLine(`service-reach graph: cannot read ${file}${loaded.skipped.find((s) => s.path === wsPath)?.detail ? ` (${loaded.skipped.find((s) => s.path === wsPath)!.detail})` : ''}`));
     return 2;
   }
   const analysis = ws.analyze();
   const picked = serviceOfTarget(analysis, wsPath, selector);
   if (typeof picked === 'string') {
-    io.stderr(`service-reach graph: ${file} ${picked}\n`);
+    io.stderr(textLine(`service-reach graph: ${file} ${picked}`));
     return 2;
   }
 

@@ -8,6 +8,7 @@ import { classify } from '../engine';
 import {
   DEFAULT_MAX_FILE_SIZE, looksBinary, relativeStaysInside, skipsDirectory, tooLarge,
 } from '../engine/util/load-policy';
+import { readIdentified, type FileIdentity } from './safe-write';
 
 export { DEFAULT_MAX_FILE_SIZE };
 
@@ -15,6 +16,8 @@ export interface LoadedFile {
   /** workspace-relative POSIX path */
   path: string;
   text: string;
+  /** what the file was when it was read (`check --fix` writes it only if it still is) */
+  identity?: FileIdentity;
 }
 
 export interface SkippedFile {
@@ -113,8 +116,9 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
       return;
     }
     let buf: Buffer;
+    let identity: FileIdentity;
     try {
-      buf = fs.readFileSync(real);
+      ({ bytes: buf, identity } = readIdentified(real));
     } catch (err) {
       skipped.push({ path: rel, reason: 'unreadable', detail: (err as Error).message });
       return;
@@ -128,7 +132,7 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
       skipped.push({ path: rel, reason: 'binary', detail: 'holds NUL bytes' });
       return;
     }
-    files.push({ path: rel, text: buf.toString('utf8') });
+    files.push({ path: rel, text: buf.toString('utf8'), identity });
   };
 
   const walk = (dir: string) => {

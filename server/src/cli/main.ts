@@ -1,5 +1,5 @@
 /**
- * `service-reach check [paths…] [--format text|json|sarif] [--config FILE] [--fix]` (SPEC §6).
+ * `service-reach check [paths…] [--format text|json|sarif] [--config FILE] [--fix]` (README, "The command line").
  * Exit code: 1 when an error-severity finding remains, 0 otherwise, 2 for a usage error or an unreadable path.
  */
 import * as path from 'node:path';
@@ -8,7 +8,7 @@ import { initEngine } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
 import { UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
 import { readWorkspace } from './read-workspace';
-import { formatJson, formatSarif, formatText, place, summarize } from './format';
+import { formatJson, formatSarif, formatText, place, summarize, textLine } from './format';
 import { runFixes } from './fix';
 import { graphMain } from './graph';
 import type { CliIo } from './io';
@@ -55,7 +55,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       },
     });
   } catch (err) {
-    io.stderr(`service-reach: ${(err as Error).message}\n${USAGE}\n`);
+    io.stderr(textLine(`service-reach: ${(err as Error).message}`) + USAGE + '\n');
     return 2;
   }
   const { values, positionals } = parsed;
@@ -63,7 +63,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   if (values.version) { io.stdout(version() + '\n'); return 0; }
   const [command, ...rest] = positionals;
   if (command !== 'check') {
-    io.stderr(`service-reach: ${command === undefined ? 'no command given' : `unknown command "${command}"`}\n${USAGE}\n`);
+    io.stderr(textLine(`service-reach: ${command === undefined ? 'no command given' : `unknown command "${command}"`}`) + USAGE + '\n');
     return 2;
   }
   const format = values.format!;
@@ -84,10 +84,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   let loaded;
   try {
-    loaded = readWorkspace(paths, { maxFileSize, configAbs }, (line) => io.stderr(`service-reach: ${line}\n`));
+    loaded = readWorkspace(paths, { maxFileSize, configAbs }, (line) => io.stderr(textLine(`service-reach: ${line}`)));
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`service-reach: ${err.message}\n`);
+      io.stderr(textLine(`service-reach: ${err.message}`));
       return 2;
     }
     throw err;
@@ -95,7 +95,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   await initEngine({ hcl: readHclGrammar() });
   const { root, ws } = loaded;
-  if (values.fix) runFixes(ws, root, io);
+  if (values.fix) runFixes(ws, root, io, new Map(loaded.files.flatMap((f) => (f.identity ? [[f.path, f.identity] as const] : []))));
   const analysis = ws.analyze();
 
   const display = (p: string) => {

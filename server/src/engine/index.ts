@@ -5,7 +5,7 @@
  */
 import { initHcl, type HclGrammar } from './parse/hcl';
 
-export { Workspace, classify, type Analysis, type ServiceAnalysis, type WorkspaceOptions, type FileKind } from './workspace';
+export { Workspace, classify, type Analysis, type ServiceAnalysis, type WorkspaceOptions, type FileKind, type TextChange } from './workspace';
 export type { Finding, RelatedInfo } from './findings/finding';
 export { CODES, ALL_CODES, docsUrl, type Code, type CodeInfo, type Severity } from './findings/codes';
 export { LineIndex, type Position } from './text/line-index';

@@ -1,7 +1,8 @@
 /**
  * Quick fixes as LSP code actions: each fix attached to its diagnostic (a WorkspaceEdit), "fix all in this
  * file", and copy-only fixes as the client command `serviceReach.copyText` (the client puts the text on the
- * clipboard and shows it; nothing is ever executed). The edits themselves come from the engine (engine/fixes).
+ * clipboard and shows it; nothing is ever executed). The edits themselves come from the engine (engine/fixes):
+ * "fix all in this file" is the engine's fix loop (every pass, as `check --fix` runs it) over the file's findings.
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Finding, Workspace } from '../engine';
@@ -73,11 +74,28 @@ export function codeActions(ws: Workspace, path: string, matched: { d: Diagnosti
   const fixAllKind = wanted(CodeActionKind.QuickFix, opts.only) && matched.length ? CodeActionKind.QuickFix
     : wanted(CodeActionKind.SourceFixAll, opts.only) && opts.only ? `${CodeActionKind.SourceFixAll}.serviceReach` : undefined;
   if (fixAllKind) {
-    const all = fixAllInFile(ws, path);
+    const all = lastFixAll(ws, path);
     if (all && all.edits.length) {
       const a = toAction(ws, { ...all, copyText: undefined, isPreferred: false }, fixAllKind, [], pos, uriOf, opts);
       if (a) out.push(a);
     }
   }
   return out;
+}
+
+/** The last fix-all per workspace, with the texts it was worked out from (see `lastFixAll`). */
+const fixAllMemo = new WeakMap<Workspace, { path: string; texts: Map<string, string>; action: FixAction | undefined }>();
+
+/**
+ * "Fix all in this file", worked out again only when a file changed: the client asks for the lightbulb's actions
+ * at every cursor move, and the fix loop edits, analyses and puts back (after a rule source was edited, every
+ * Service is checked again).
+ */
+function lastFixAll(ws: Workspace, path: string): FixAction | undefined {
+  const memo = fixAllMemo.get(ws);
+  const paths = ws.paths();
+  if (memo && memo.path === path && memo.texts.size === paths.length && paths.every((p) => memo.texts.get(p) === ws.getText(p))) return memo.action;
+  const action = fixAllInFile(ws, path);
+  fixAllMemo.set(ws, { path, texts: new Map(paths.map((p) => [p, ws.getText(p)!])), action });
+  return action;
 }

@@ -1,5 +1,5 @@
 /**
- * The exposure view's side of the language server (issue 9): custom requests that hand the editor the diagram
+ * The exposure view's side of the language server: custom requests that hand the editor the diagram
  * of one Service — the engine's model (`diagramOf`) drawn by the renderer (`server/src/render`) — and the edit
  * of a finding's first quick fix; the "Show exposure" CodeLens; and the name of the notification the server
  * sends after each re-analysis so that an open view refreshes.
@@ -16,7 +16,7 @@ import { URI } from 'vscode-uri';
 import type { Analysis, Finding, ServiceAnalysis } from '../engine';
 import { diagramOf, findingKey, serviceDisplayName, type DiagramModel } from '../engine/features/diagram';
 import { pickService } from '../engine/features/pick-service';
-import { fixesFor, type FixAction } from '../engine/fixes';
+import { fixesFor, fixFinding as fixOneFinding, type FixAction } from '../engine/fixes';
 import type { ServiceModel } from '../engine/k8s/service';
 import { diagramToSvg, type ColorScheme } from '../render';
 import type { Folder } from './folder';
@@ -253,7 +253,7 @@ export function fixFinding(folders: readonly Folder[], params: FixFindingParams)
   for (const folder of first ? [first, ...folders.filter((f) => f !== first)] : folders) {
     const f = folder.ws.analyze().findings.find((x) => findingKey(x) === params.findingKey);
     if (!f) continue;
-    const fix = firstEditingFix(folder, f);
+    const fix = fixOneFinding(folder.ws, f); // the fix loop's, for this one finding: what "fix all" would do with it
     const edit = fix && toWorkspaceEdit(folder, fix);
     return fix && edit ? { title: fix.title, edit } : null;
   }

@@ -107,6 +107,13 @@ export class Folder {
     return settings.maxFileSize !== this.settings.maxFileSize || this.configPathOf(settings) !== this.configPath;
   }
 
+  /** The texts the workspace holds of the files open in editors (what a `reset` keeps). */
+  openTexts(): Map<string, string> {
+    const open = new Map<string, string>();
+    for (const rel of this.open) { const t = this.ws.getText(rel); if (t !== undefined) open.set(rel, t); }
+    return open;
+  }
+
   reset(settings: FolderSettings, openTexts: Map<string, string>): void {
     this.settings = settings;
     this.configPath = this.configPathOf(settings);

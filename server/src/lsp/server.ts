@@ -4,54 +4,37 @@
  * and from disk, kept current by `workspace/didChangeWatchedFiles` — and publishes the diagnostics of every
  * file the analysis speaks about, open or not. Analysis runs debounced and coalesced after changes; every
  * handler is guarded, so bad input becomes an LSP error or a log line, and the server keeps serving.
+ *
+ * This module is the lifecycle — `initialize`, `initialized`, `shutdown` — and the wiring of the parts:
+ * folders.ts (which folder serves a document), indexing.ts, documents.ts, diagnostics.ts, lenses.ts,
+ * handlers.ts and exposure.ts (the requests), guards.ts, and the notification queue (work-queue.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CodeActionKind, CompletionTriggerKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes,
-  FileChangeType, ResponseError, TextDocuments, TextDocumentSyncKind, WatchKind,
-  type CodeLens, type Connection, type InitializeError, type InitializeParams, type InitializeResult, type WorkspaceFolder,
+  CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, ErrorCodes,
+  ResponseError, TextDocumentSyncKind, WatchKind,
+  type Connection, type InitializeError, type InitializeParams, type InitializeResult, type WorkspaceFolder,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { initEngine } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
-import { InvalidParams, hasCodeActionContext, hasPosition, hasTextDocument } from './params';
-import { DEFAULT_MAX_FILE_SIZE, inSkippedDirectory, isCandidate } from '../engine/util/load-policy';
-import { chainLines, chainsInFile, completionsAt, documentSymbols, hoverAt } from '../engine/features';
-import { toCompletionItem, toDiagnostic, toDocumentSymbol, toHover } from './convert';
-import { codeActions, findingsFor } from './code-actions';
-import { Folder, type FolderSettings } from './folder';
-import { ANALYSIS_CHANGED_NOTIFICATION, exposureLens, registerExposure, type AnalysisChangedParams } from './exposure';
+import { Diagnostics, MAX_WAIT_MS, MIN_DEBOUNCE_MS } from './diagnostics';
+import { OpenDocuments } from './documents';
+import { registerExposure } from './exposure';
+import type { Folder } from './folder';
+import { Folders } from './folders';
+import { guardEvent, notificationGuard, requestGuard, type NotificationGuard, type RequestGuard } from './guards';
+import { registerFeatures } from './handlers';
+import { Indexing } from './indexing';
+import { Lenses } from './lenses';
+import { hasTextDocument } from './params';
+import { Session } from './session';
+import { DEFAULT_SETTINGS, settingsFrom, type InitializationOptions } from './settings';
+import { STATS_REQUEST, type ServerStats } from './stats';
+import { WorkQueue } from './work-queue';
 
-export interface Settings extends FolderSettings {
-  codeLens: { enable: boolean };
-}
-
-/** What the client tells the server in `initializationOptions`. */
-export interface InitializationOptions {
-  /** the workspace is trusted (VS Code Workspace Trust); default true */
-  trusted?: boolean;
-  /** the client implements the `serviceReach.copyText` command; default false */
-  copyCommand?: boolean;
-  /** settings for clients that do not answer `workspace/configuration` */
-  settings?: Partial<Settings>;
-  /** the client implements `serviceReach.showExposure` and wants `serviceReach/analysisChanged`; default false */
-  exposureView?: boolean;
-}
-
-export const DEFAULT_SETTINGS: Settings = { maxFileSize: DEFAULT_MAX_FILE_SIZE, configPath: '', codeLens: { enable: true } };
-
-/** Quiet time after the last change before diagnostics are recomputed, and the longest a burst may delay them. */
-const DEBOUNCE_MS = 120;
-const MAX_WAIT_MS = 600;
-/**
- * After an edit the wait is twice what the folder's last analysis took, within [MIN_DEBOUNCE_MS, DEBOUNCE_MS]:
- * an incremental analysis (one document parsed again, the Services it affects checked again) takes milliseconds,
- * so diagnostics follow the typing; a slow one (the first, or after a rule source changed) is not started on
- * every keystroke. A burst of events closer than the minimum still makes one analysis.
- */
-const MIN_DEBOUNCE_MS = 20;
+export { DEFAULT_SETTINGS, type InitializationOptions, type Settings } from './settings';
 
 function version(): string {
   // out/server/src/lsp/ (and out/…/ in tests); '../package.json' from the bundle, dist/server.js
@@ -73,71 +56,43 @@ function bundledWasmDir(): string | undefined {
   return fs.existsSync(path.join(__dirname, 'tree-sitter-hcl.wasm')) ? __dirname : undefined;
 }
 
-function settingsFrom(raw: unknown, base: Settings): Settings {
-  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const lens = (r.codeLens && typeof r.codeLens === 'object' ? r.codeLens : {}) as Record<string, unknown>;
-  return {
-    maxFileSize: typeof r.maxFileSize === 'number' && Number.isFinite(r.maxFileSize) && r.maxFileSize > 0 ? r.maxFileSize : base.maxFileSize,
-    configPath: typeof r.configPath === 'string' ? r.configPath.trim() : base.configPath,
-    codeLens: { enable: typeof lens.enable === 'boolean' ? lens.enable : base.codeLens.enable },
-  };
-}
-
 export class ServiceReachServer {
-  private readonly documents = new TextDocuments(TextDocument);
-  private folders: Folder[] = [];
-  private readonly loose = new Map<string, Folder>();
-  private settings: Settings = DEFAULT_SETTINGS;
-  private initOptions: InitializationOptions = {};
-  private caps = { workspaceFolders: false, snippets: false, progress: false, watchers: false, configuration: false, lensRefresh: false, configurationRegistration: false };
-  private readonly dirty = new Set<Folder>();
-  private timer: NodeJS.Timeout | undefined;
-  private firstDirtyAt: number | undefined;
-  private readonly generation = new Map<Folder, number>();
-  /** per open document: the lenses last computed (their key) and for which version of it */
-  private readonly lensKeys = new Map<string, { version: number; key: string }>();
-  private lensRefreshQueued = false;
-  private queue: Promise<unknown> = Promise.resolve();
-  private shuttingDown = false;
+  private readonly session: Session;
+  private readonly folders: Folders;
+  /**
+   * Notification work in order; the documents closed in quick succession are read again from disk once per batch
+   * (a storm of didOpen/didClose pairs costs a few reads and one analysis, not one of each per pair).
+   */
+  private readonly work: WorkQueue;
+  private readonly diagnostics: Diagnostics;
+  private readonly lenses: Lenses;
+  private readonly documents: OpenDocuments;
+  private readonly indexing: Indexing;
+  private readonly request: RequestGuard;
+  private readonly notification: NotificationGuard;
 
-  constructor(private readonly connection: Connection) {}
-
-  private log(message: string): void {
-    try { this.connection.console.log(message); } catch { /* the connection is gone */ }
+  constructor(connection: Connection) {
+    const session = this.session = new Session(connection);
+    const error = (where: string, err: unknown) => session.error(where, err);
+    this.folders = new Folders(session);
+    this.work = new WorkQueue((uris) => this.documents.closed(uris), error, { quietMs: MIN_DEBOUNCE_MS, maxWaitMs: MAX_WAIT_MS });
+    this.lenses = new Lenses(session, this.folders);
+    this.diagnostics = new Diagnostics(session, this.work, () => this.lenses.queueRefresh());
+    this.documents = new OpenDocuments(session, this.folders, this.diagnostics);
+    this.indexing = new Indexing(session, (f) => this.diagnostics.schedule(f, 0));
+    this.request = requestGuard(this.work, error);
+    this.notification = notificationGuard(this.work);
   }
 
-  private error(where: string, err: unknown): void {
-    const e = err as Error;
-    try { this.connection.console.error(`service-reach: ${where} failed: ${e?.stack ?? String(err)}`); } catch { /* gone */ }
-  }
-
-  /** A request handler that never throws: a failure becomes an LSP error, and the server goes on. */
-  private request<P, R>(name: string, fn: (params: P) => R | Promise<R>, valid?: (params: unknown) => boolean): (params: P) => Promise<R | ResponseError<void>> {
-    return async (params: P) => {
-      // params without the shape the method has are the client's error (InvalidParams), not ours (InternalError)
-      if (valid && !valid(params)) return new ResponseError<void>(ErrorCodes.InvalidParams, `service-reach: ${name}: the params do not have the shape the method has`);
-      // a request sees every notification sent before it: the work they queued (a closed document read again from
-      // disk, a file event) is done first (the queue never rejects)
-      await this.queue;
-      try {
-        return await fn(params);
-      } catch (err) {
-        if (err instanceof InvalidParams) return new ResponseError<void>(ErrorCodes.InvalidParams, `service-reach: ${name}: ${err.message}`);
-        this.error(name, err);
-        return new ResponseError<void>(ErrorCodes.InternalError, `service-reach: ${name} failed: ${(err as Error)?.message ?? String(err)}`);
-      }
-    };
-  }
-
-  /** A notification handler that never throws; work is queued so that file events apply in order. */
-  private notification<P>(name: string, fn: (params: P) => void | Promise<void>): (params: P) => void {
-    return (params: P) => {
-      this.queue = this.queue.then(() => fn(params)).catch((err) => this.error(name, err));
-    };
+  /** `shutdown` was received (an exit after it is a clean one). */
+  get shutdownReceived(): boolean {
+    return this.session.shuttingDown;
   }
 
   listen(): void {
-    const c = this.connection;
+    const { session, folders, request, notification } = this;
+    const c = session.connection;
+    const error = (where: string, err: unknown) => session.error(where, err);
     c.onInitialize(async (p: InitializeParams) => {
       try {
         const result = await this.initialize(p);
@@ -146,86 +101,54 @@ export class ServiceReachServer {
         c.onRequest('initialize', () => new ResponseError<InitializeError>(ErrorCodes.InvalidRequest, 'service-reach: initialize was already received', { retry: false }));
         return result;
       } catch (err) {
-        this.error('initialize', err);
+        error('initialize', err);
         return new ResponseError<InitializeError>(ErrorCodes.InternalError, `service-reach: initialize failed: ${(err as Error)?.message ?? String(err)}`, { retry: false });
       }
     });
-    c.onInitialized(this.notification('initialized', () => this.initialized()));
-    c.onShutdown(() => { this.shuttingDown = true; if (this.timer) clearTimeout(this.timer); });
+    c.onInitialized(notification('initialized', () => this.initialized()));
+    c.onShutdown(() => { session.shuttingDown = true; this.diagnostics.stop(); });
 
-    this.documents.onDidChangeContent((e) => this.guardEvent('didChange', () => this.documentChanged(e.document)));
-    this.documents.onDidClose((e) => this.notification('didClose', () => this.documentClosed(e.document))(undefined));
-    this.documents.listen(c);
+    // (TextDocuments fires onDidOpen and then onDidChangeContent with the same event)
+    let opening: unknown;
+    session.documents.onDidOpen((e) => { opening = e; });
+    session.documents.onDidChangeContent((e) => guardEvent('didChange', () => {
+      const opened = e === opening;
+      opening = undefined;
+      this.documents.changed(e.document, !opened);
+    }, error));
+    session.documents.onDidClose((e) => this.work.coalesce(e.document.uri));
+    session.documents.listen(c);
 
-    c.onDidChangeWatchedFiles(this.notification('didChangeWatchedFiles', async (p) => {
-      const touched = new Set<Folder>();
-      for (const change of p.changes) {
-        const folder = this.folderFor(change.uri, false);
-        const rel = folder?.relOf(change.uri);
-        if (!folder || !rel) continue;
-        if (change.type === FileChangeType.Deleted) {
-          if (folder.removed(rel)) touched.add(folder);
-        } else if ((await folder.load(rel)) === 'changed') touched.add(folder);
-      }
-      for (const f of touched) this.schedule(f, 0);
+    c.onDidChangeWatchedFiles(notification('didChangeWatchedFiles', async (p) => {
+      for (const f of await folders.filesChanged(p.changes)) this.diagnostics.schedule(f, 0);
     }));
-    c.onDidChangeConfiguration(this.notification('didChangeConfiguration', async (p) => {
+    c.onDidChangeConfiguration(notification('didChangeConfiguration', async (p) => {
       const fromPush = (p.settings as Record<string, unknown> | undefined)?.serviceReach;
       await this.refreshSettings(fromPush);
     }));
-    c.onCompletion(this.request('completion', (p) => {
-      const t = this.target(p.textDocument.uri);
-      if (!t) return null;
-      const offset = t.folder.positions.offset(t.rel, p.position);
-      const afterSpace = p.context?.triggerKind === CompletionTriggerKind.TriggerCharacter && p.context.triggerCharacter === ' ';
-      const items = completionsAt(t.folder.ws, t.rel, offset, { afterSpace });
-      return { isIncomplete: false, items: items.map((i) => toCompletionItem(i, t.rel, t.folder.positions, this.caps.snippets)) };
-    }, hasPosition));
-    c.onHover(this.request('hover', (p) => {
-      const t = this.target(p.textDocument.uri);
-      if (!t) return null;
-      const h = hoverAt(t.folder.ws, t.rel, t.folder.positions.offset(t.rel, p.position));
-      return h ? toHover(h, t.rel, t.folder.positions) : null;
-    }, hasPosition));
-    c.onCodeLens(this.request('codeLens', (p) => {
-      const t = this.target(p.textDocument.uri);
-      if (!t || !this.settings.codeLens.enable) return [];
-      const lenses = this.lenses(t.folder, t.rel);
-      const doc = this.documents.get(p.textDocument.uri);
-      if (doc) this.lensKeys.set(doc.uri, { version: doc.version, key: ServiceReachServer.lensKey(lenses) });
-      return lenses;
-    }, hasTextDocument));
-    c.onDocumentSymbol(this.request('documentSymbol', (p) => {
-      const t = this.target(p.textDocument.uri);
-      if (!t) return [];
-      return documentSymbols(t.folder.ws, t.rel).map((s) => toDocumentSymbol(s, t.rel, t.folder.positions));
-    }, hasTextDocument));
-    c.onCodeAction(this.request('codeAction', (p) => {
-      const t = this.target(p.textDocument.uri);
-      if (!t) return [];
-      const { folder, rel } = t;
-      const analysis = folder.ws.analyze();
-      const matched = findingsFor(p.context.diagnostics, analysis.findings, rel, (d) => folder.positions.offset(rel, d.range.start));
-      return codeActions(folder.ws, rel, matched, folder.positions, (r) => folder.uriOf(r), {
-        commands: this.initOptions.trusted !== false && this.initOptions.copyCommand === true,
-        only: p.context.only,
-      });
-    }, hasCodeActionContext));
-    registerExposure(c, { folders: () => [...this.served(), ...this.loose.values()] }, this.request.bind(this));
+    registerFeatures(c, session, folders, request);
+    c.onCodeLens(request('codeLens', (p) => this.lenses.request(p), hasTextDocument));
+    registerExposure(c, { folders: () => folders.all() }, request);
+    c.onRequest(STATS_REQUEST, request('stats', () => {
+      if (session.initOptions.stats !== true) return new ResponseError<void>(ErrorCodes.MethodNotFound, `Unhandled method ${STATS_REQUEST}`);
+      const result: ServerStats = {
+        folders: folders.all().map((f) => ({ uri: f.uri, ...f.ws.stats })),
+        closes: this.work.stats,
+        closeReloads: this.documents.closeReloads,
+      };
+      return result;
+    }));
 
     c.listen();
-  }
-
-  private guardEvent(name: string, fn: () => void): void {
-    try { fn(); } catch (err) { this.error(name, err); }
   }
 
   // ------------------------------------------------------------------------------------------ lifecycle
 
   private async initialize(p: InitializeParams): Promise<InitializeResult> {
     await initEngine({ hcl: readHclGrammar(bundledWasmDir()) });
+    const { session } = this;
     const cc = p.capabilities;
-    this.caps = {
+    session.caps = {
       workspaceFolders: !!cc.workspace?.workspaceFolders,
       snippets: !!cc.textDocument?.completion?.completionItem?.snippetSupport,
       progress: !!cc.window?.workDoneProgress,
@@ -234,12 +157,12 @@ export class ServiceReachServer {
       lensRefresh: !!cc.workspace?.codeLens?.refreshSupport,
       configurationRegistration: !!cc.workspace?.didChangeConfiguration?.dynamicRegistration,
     };
-    this.initOptions = (p.initializationOptions && typeof p.initializationOptions === 'object' ? p.initializationOptions : {}) as InitializationOptions;
-    this.settings = settingsFrom(this.initOptions.settings, DEFAULT_SETTINGS);
+    session.initOptions = (p.initializationOptions && typeof p.initializationOptions === 'object' ? p.initializationOptions : {}) as InitializationOptions;
+    session.settings = settingsFrom(session.initOptions.settings, DEFAULT_SETTINGS);
     const roots: WorkspaceFolder[] = p.workspaceFolders?.length ? p.workspaceFolders
       : p.rootUri ? [{ uri: p.rootUri, name: 'root' }]
       : p.rootPath ? [{ uri: URI.file(p.rootPath).toString(), name: 'root' }] : [];
-    this.folders = roots.map((r) => this.makeFolder(r)).filter((f): f is Folder => !!f);
+    this.folders.setRoots(roots);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -255,305 +178,70 @@ export class ServiceReachServer {
   }
 
   private async initialized(): Promise<void> {
-    if (this.caps.watchers) {
+    const { session } = this;
+    const c = session.connection;
+    if (session.caps.watchers) {
       const w = (globPattern: string, kind?: number) => (kind === undefined ? { globPattern } : { globPattern, kind });
-      await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+      await c.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
           w('**/*.{yaml,yml,json,xml,tf}'), w('**/firewalld.conf'), w('**/.service-reach.{yaml,yml}'),
           w('**/*', WatchKind.Create | WatchKind.Delete),
         ],
-      }).catch((err) => this.error('register file watchers', err));
+      }).catch((err) => session.error('register file watchers', err));
     }
-    if (this.caps.configurationRegistration) {
-      await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'serviceReach' })
-        .catch((err) => this.error('register configuration', err));
+    if (session.caps.configurationRegistration) {
+      await c.client.register(DidChangeConfigurationNotification.type, { section: 'serviceReach' })
+        .catch((err) => session.error('register configuration', err));
     }
-    if (this.caps.workspaceFolders) {
+    if (session.caps.workspaceFolders) {
       // (the getter throws for clients that do not send folder changes)
-      this.connection.workspace.onDidChangeWorkspaceFolders(this.notification('didChangeWorkspaceFolders', (e) => {
-        const before = new Set(this.served());
-        for (const r of e.removed ?? []) {
-          const f = this.folders.find((x) => x.uri === r?.uri);
-          if (f) this.folders = this.folders.filter((x) => x !== f);
-        }
-        for (const a of e.added ?? []) {
-          if (this.folders.some((x) => x.uri === a?.uri)) continue; // added twice: two Workspaces would publish for the same files
-          const f = this.makeFolder(a);
-          if (f) this.folders.push(f);
-        }
-        const after = new Set(this.served());
+      c.workspace.onDidChangeWorkspaceFolders(this.notification('didChangeWorkspaceFolders', (e) => {
+        const { stopped, started } = this.folders.change(e);
         // no longer served (removed, or now inside an added folder): stopped, its diagnostics withdrawn first
-        for (const f of before) if (!after.has(f)) this.stopServing(f);
+        for (const f of stopped) this.stopServing(f);
         // newly served (added, or the folder around it was removed): indexed
-        for (const f of after) if (!before.has(f)) void this.indexFolder(f);
+        for (const f of started) void this.indexing.index(f);
         // open documents go with the folder that now serves them (their editor text, not the disk's)
-        for (const doc of this.documents.all()) this.documentChanged(doc);
+        this.documents.reopenAll();
       }));
     }
     await this.refreshSettings(undefined, false);
-    for (const f of this.served()) {
-      if (f.needsReindex(this.settings)) f.reset(this.settings, new Map());
-      void this.indexFolder(f);
+    for (const f of this.folders.served()) {
+      if (f.needsReindex(session.settings)) f.reset(session.settings, new Map());
+      void this.indexing.index(f);
     }
   }
 
   /** A folder that is no longer served: its indexing and pending analysis are dropped, its diagnostics withdrawn. */
   private stopServing(f: Folder): void {
-    this.generation.set(f, (this.generation.get(f) ?? 0) + 1);
-    this.dirty.delete(f);
-    for (const rel of f.published.keys()) this.connection.sendDiagnostics({ uri: f.uriOf(rel), diagnostics: [] });
-    f.published.clear();
+    this.indexing.cancel(f);
+    this.diagnostics.withdraw(f);
     // a nested folder that may be served again later starts over from the disk and the editors
-    const open = new Map<string, string>();
-    for (const rel of f.open) { const t = f.ws.getText(rel); if (t !== undefined) open.set(rel, t); }
-    f.reset(this.settings, open);
-  }
-
-  private makeFolder(r: WorkspaceFolder): Folder | undefined {
-    let fsPath: string;
-    if (typeof r?.uri !== 'string') return undefined; // (URI.parse(null) is file:///null)
-    try {
-      const u = URI.parse(r.uri);
-      if (u.scheme !== 'file') return undefined;
-      fsPath = u.fsPath;
-    } catch {
-      return undefined;
-    }
-    return new Folder(r.uri, fsPath, false, this.settings, (m) => this.log(m), (uri) => this.documents.get(uri));
+    f.reset(this.session.settings, f.openTexts());
   }
 
   private async refreshSettings(pushed: unknown, reindex = true): Promise<void> {
-    let next = this.settings;
-    if (this.caps.configuration) {
+    const { session } = this;
+    let next = session.settings;
+    if (session.caps.configuration) {
       try {
-        const [raw] = await this.connection.workspace.getConfiguration([{ section: 'serviceReach', scopeUri: this.folders[0]?.uri }]);
-        next = settingsFrom(raw, settingsFrom(this.initOptions.settings, DEFAULT_SETTINGS));
+        const [raw] = await session.connection.workspace.getConfiguration([{ section: 'serviceReach', scopeUri: this.folders.firstUri }]);
+        next = settingsFrom(raw, settingsFrom(session.initOptions.settings, DEFAULT_SETTINGS));
       } catch (err) {
-        this.error('workspace/configuration', err);
+        session.error('workspace/configuration', err);
       }
     } else if (pushed !== undefined) {
-      next = settingsFrom(pushed, this.settings);
+      next = settingsFrom(pushed, session.settings);
     }
-    const lensChanged = next.codeLens.enable !== this.settings.codeLens.enable;
-    this.settings = next;
+    const lensChanged = next.codeLens.enable !== session.settings.codeLens.enable;
+    session.settings = next;
     if (reindex) {
-      for (const f of [...this.served(), ...this.loose.values()]) {
+      for (const f of this.folders.all()) {
         if (!f.needsReindex(next)) continue;
-        const open = new Map<string, string>();
-        for (const rel of f.open) { const t = f.ws.getText(rel); if (t !== undefined) open.set(rel, t); }
-        f.reset(next, open);
-        void this.indexFolder(f);
+        f.reset(next, f.openTexts());
+        void this.indexing.index(f);
       }
     }
-    if (lensChanged) this.refreshLenses();
-  }
-
-  private async indexFolder(folder: Folder): Promise<void> {
-    const gen = (this.generation.get(folder) ?? 0) + 1;
-    this.generation.set(folder, gen);
-    const cancelled = () => this.shuttingDown || this.generation.get(folder) !== gen;
-    let reporter: Awaited<ReturnType<Connection['window']['createWorkDoneProgress']>> | undefined;
-    if (this.caps.progress && !folder.loose) {
-      try {
-        reporter = await this.connection.window.createWorkDoneProgress();
-        reporter.begin('Service Reach', 0, `indexing ${path.basename(folder.root)}`, false);
-      } catch (err) {
-        this.error('work-done progress', err);
-        reporter = undefined;
-      }
-    }
-    const started = Date.now();
-    try {
-      await folder.index((n) => reporter?.report(`${n} files read`), cancelled);
-    } catch (err) {
-      this.error(`indexing ${folder.root}`, err);
-      folder.indexed = true;
-    } finally {
-      reporter?.done();
-    }
-    if (cancelled()) return;
-    this.log(`indexed ${folder.root}: ${folder.ws.paths().length} files in ${Date.now() - started} ms`);
-    this.schedule(folder, 0);
-  }
-
-  // ------------------------------------------------------------------------------------------ documents
-
-  /** The folder that holds a file: the innermost workspace folder, else a loose folder for its directory. */
-  /**
-   * The workspace folders that are served: those not inside another workspace folder. A nested folder is part of
-   * the outer one's workspace — what `service-reach check OUTER` sees — so that no file gets two analyses (and two
-   * sets of diagnostics); it is served again when the outer folder is removed.
-   */
-  private served(): Folder[] {
-    // (two folders at the same place: the first one)
-    return this.folders.filter((f, i) => !this.folders.some((o, j) => o.contains(f.root) || (j < i && path.resolve(o.root) === path.resolve(f.root))));
-  }
-
-  private folderFor(uri: string, createLoose: boolean): Folder | undefined {
-    const served = this.served();
-    const best = served.find((f) => f.relOf(uri));
-    if (best) return best;
-    let fsPath: string;
-    try {
-      const u = URI.parse(uri);
-      if (u.scheme !== 'file') return undefined;
-      fsPath = u.fsPath;
-    } catch {
-      return undefined;
-    }
-    const dir = path.dirname(fsPath);
-    let f = this.loose.get(dir);
-    if (!f && createLoose) {
-      f = new Folder(URI.file(dir).toString(), dir, true, this.settings, (m) => this.log(m), (uri) => this.documents.get(uri));
-      f.indexed = true;
-      this.loose.set(dir, f);
-    }
-    return f;
-  }
-
-  private target(uri: string): { folder: Folder; rel: string } | undefined {
-    const folder = this.folderFor(uri, false);
-    const rel = folder?.relOf(uri);
-    if (!folder || !rel || !folder.ws.hasFile(rel)) return undefined;
-    return { folder, rel };
-  }
-
-  private documentChanged(doc: TextDocument): void {
-    const folder = this.folderFor(doc.uri, true);
-    const rel = folder?.relOf(doc.uri);
-    // the same files as on disk: candidates only, nothing under node_modules or .git
-    if (!folder || !rel || inSkippedDirectory(rel) || (!isCandidate(rel, folder.configPath) && rel !== folder.configPath)) return;
-    const text: unknown = doc.getText();
-    if (typeof text !== 'string') return; // a didOpen whose `text` is not a string (TextDocument keeps it as given)
-    folder.open.add(rel);
-    if (text.length > this.settings.maxFileSize) folder.ws.skipFile(rel, 'file-too-large', `${rel} was skipped: ${text.length} characters is over the limit of ${this.settings.maxFileSize}.`);
-    else folder.ws.setFile(rel, text);
-    this.schedule(folder);
-  }
-
-  private async documentClosed(doc: TextDocument): Promise<void> {
-    if (this.documents.get(doc.uri)) return; // opened again since
-    const folder = this.folderFor(doc.uri, false);
-    const rel = folder?.relOf(doc.uri);
-    if (!folder || !rel || !folder.open.has(rel)) return;
-    folder.open.delete(rel);
-    if (folder.loose) {
-      folder.removed(rel);
-    } else {
-      await folder.load(rel); // the file on disk is the truth again
-    }
-    this.schedule(folder, 0);
-  }
-
-  // ---------------------------------------------------------------------------------------- diagnostics
-
-  private debounce(folder: Folder): number {
-    return Math.round(Math.max(MIN_DEBOUNCE_MS, Math.min(DEBOUNCE_MS, 2 * folder.ws.stats.lastAnalysisMs)));
-  }
-
-  private schedule(folder: Folder, delay = this.debounce(folder)): void {
-    if (this.shuttingDown) return;
-    this.dirty.add(folder);
-    const now = Date.now();
-    this.firstDirtyAt ??= now;
-    const wait = Math.max(0, Math.min(delay, this.firstDirtyAt + MAX_WAIT_MS - now));
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.flush(), wait);
-  }
-
-  private flush(): void {
-    this.timer = undefined;
-    this.firstDirtyAt = undefined;
-    const analysed: string[] = [];
-    for (const folder of [...this.dirty]) {
-      if (!folder.indexed) continue; // published when its indexing ends
-      this.dirty.delete(folder);
-      try {
-        this.publish(folder);
-        analysed.push(folder.uri);
-      } catch (err) {
-        this.error(`analysis of ${folder.root}`, err);
-      }
-    }
-    this.queueLensRefresh();
-    if (analysed.length && this.initOptions.exposureView === true) {
-      const params: AnalysisChangedParams = { folders: analysed };
-      void this.connection.sendNotification(ANALYSIS_CHANGED_NOTIFICATION, params).catch((err) => this.error('analysisChanged', err));
-    }
-  }
-
-  private publish(folder: Folder): void {
-    const analysis = folder.ws.analyze();
-    const byPath = new Map<string, ReturnType<typeof toDiagnostic>[]>();
-    const uriOf = (rel: string) => folder.uriOf(rel);
-    for (const f of analysis.findings) {
-      const list = byPath.get(f.path) ?? [];
-      list.push(toDiagnostic(f, folder.positions, uriOf));
-      byPath.set(f.path, list);
-    }
-    for (const rel of new Set([...folder.published.keys(), ...byPath.keys()])) {
-      const diagnostics = byPath.get(rel) ?? [];
-      const key = JSON.stringify(diagnostics);
-      if (folder.published.get(rel) === key) continue;
-      if (diagnostics.length) folder.published.set(rel, key);
-      else folder.published.delete(rel);
-      const uri = folder.uriOf(rel);
-      const version = folder.open.has(rel) ? this.documents.get(uri)?.version : undefined;
-      void this.connection.sendDiagnostics(version === undefined ? { uri, diagnostics } : { uri, version, diagnostics });
-    }
-  }
-
-  // --------------------------------------------------------------------------------------------- lenses
-
-  private lenses(folder: Folder, rel: string): CodeLens[] {
-    const out: CodeLens[] = [];
-    for (const chain of chainsInFile(folder.ws.analyze(), rel)) {
-      const at = folder.positions.position(rel, chain.span.start);
-      if (this.initOptions.exposureView === true) out.push(exposureLens(folder.uriOf(rel), chain.service, at));
-      for (const title of chainLines(chain)) out.push({ range: { start: at, end: at }, command: { title, command: '' } });
-    }
-    return out;
-  }
-
-  private static lensKey(lenses: readonly CodeLens[]): string {
-    return JSON.stringify(lenses.map((l) => [l.range.start.line, l.command?.title]));
-  }
-
-  /** Lenses are compared after the diagnostics are out (and pending requests answered), not before. */
-  private queueLensRefresh(): void {
-    if (this.lensRefreshQueued) return;
-    this.lensRefreshQueued = true;
-    setImmediate(() => {
-      this.lensRefreshQueued = false;
-      if (this.shuttingDown) return;
-      try { this.refreshLenses(); } catch (err) { this.error('codeLens refresh', err); }
-    });
-  }
-
-  /**
-   * Ask the client to fetch lenses again when an open file's chains changed because of another file. Only the
-   * lenses the client holds are compared: those it asked for, of the document as it is now. A document edited
-   * since is skipped (the client asks for its lenses after an edit anyway, and working out the chains of a file
-   * of a thousand Services on every keystroke would hold up everything else).
-   */
-  private refreshLenses(): void {
-    if (!this.caps.lensRefresh || !this.settings.codeLens.enable) return;
-    let changed = false;
-    for (const doc of this.documents.all()) {
-      const known = this.lensKeys.get(doc.uri);
-      if (!known) continue;
-      if (known.version !== doc.version) {
-        this.lensKeys.delete(doc.uri);
-        continue;
-      }
-      const t = this.target(doc.uri);
-      if (!t) continue;
-      const key = ServiceReachServer.lensKey(this.lenses(t.folder, t.rel));
-      if (known.key !== key) {
-        changed = true;
-        this.lensKeys.set(doc.uri, { version: doc.version, key });
-      }
-    }
-    if (changed) void this.connection.sendRequest('workspace/codeLens/refresh').catch((err) => this.error('codeLens refresh', err));
+    if (lensChanged) this.lenses.refresh();
   }
 }

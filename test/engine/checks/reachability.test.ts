@@ -23,7 +23,7 @@ const seclist = (rules: object[], extra: object = {}) => JSON.stringify({ data: 
 const tcp = (source: string, min: number, max = min) => ({ protocol: '6', source, 'source-type': 'CIDR_BLOCK', 'tcp-options': { 'destination-port-range': { min, max } } });
 const NONE = { 'service.beta.kubernetes.io/oci-load-balancer-security-list-management-mode': 'None' };
 
-suite('Reachability: firewalld (SPEC §3.3)', () => {
+suite('Reachability: firewalld', () => {
   suiteSetup(ready);
 
   test('a closed node port is a warning; an open one, a range or a service is not', () => {
@@ -64,7 +64,7 @@ suite('Reachability: firewalld (SPEC §3.3)', () => {
     assert.deepEqual(codes({ 'svc.yaml': loadBalancer(), 'public.xml': zone(`  <port port="30443" protocol="tcp"/>\n${rich('192.0.2.0/24', 'reject')}`), '.service-reach.yaml': cfg }), []);
   });
 
-  test('rule matching is per rule, as SPEC §1.2 words it: a matching deny wins, and from any source any deny on the port matches', () => {
+  test('rule matching is per rule: a matching deny wins, and from any source any deny on the port matches', () => {
     const deny = '  <port port="30080" protocol="tcp"/>\n  <rule family="ipv4"><source address="198.51.100.0/24"/><port port="30080" protocol="tcp"/><drop/></rule>';
     assert.deepEqual(codes({ 'svc.yaml': nodePort(), 'public.xml': zone(deny) }), ['firewalld-port-closed']);
     assert.deepEqual(codes({ 'svc.yaml': nodePort(), 'public.xml': zone(deny), '.service-reach.yaml': 'nodes:\n  clientCidrs: [203.0.113.0/24]\n' }), []);
@@ -101,7 +101,7 @@ suite('Reachability: firewalld (SPEC §3.3)', () => {
   });
 });
 
-suite('Reachability: OCI lists and NSGs (SPEC §3.3)', () => {
+suite('Reachability: OCI lists and NSGs', () => {
   suiteSetup(ready);
 
   test('mode All: the cloud controller writes the worker rules, no list finding', () => {
@@ -201,7 +201,7 @@ resource "oci_core_network_security_group_security_rule" "hc" {
   });
 });
 
-suite('Reachability: source-ranges-bypassed (SPEC §3.3)', () => {
+suite('Reachability: source-ranges-bypassed', () => {
   suiteSetup(ready);
   const admin = loadBalancer({ spec: '  loadBalancerSourceRanges:\n    - 203.0.113.0/24\n' });
 
@@ -226,7 +226,7 @@ suite('Reachability: source-ranges-bypassed (SPEC §3.3)', () => {
   });
 });
 
-suite('OCI cloud-controller findings (SPEC §3.3)', () => {
+suite('OCI cloud-controller findings', () => {
   suiteSetup(ready);
   const udpPort = '    - port: 53\n      protocol: UDP\n      nodePort: 30053\n';
 

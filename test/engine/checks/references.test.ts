@@ -30,7 +30,7 @@ spec:
       targetPort: ${targetPort}${extra}
 `;
 
-suite('Workspace cross-references (SPEC §3.2)', () => {
+suite('Workspace cross-references', () => {
   suiteSetup(ready);
 
   test('selector-matches-nothing at the selector key; only when a workload exists', () => {
@@ -124,7 +124,7 @@ items:
   });
 });
 
-suite('Unknown fields (SPEC §3.2)', () => {
+suite('Unknown fields', () => {
   suiteSetup(ready);
 
   test('a misspelt key gets did-you-mean; keys under it are not checked', () => {
@@ -152,7 +152,7 @@ suite('Unknown fields (SPEC §3.2)', () => {
   });
 });
 
-suite('Input handling (SPEC §1.1, §7)', () => {
+suite('Input handling', () => {
   suiteSetup(ready);
 
   test('malformed YAML in one file: one syntax diagnostic there, findings everywhere else', () => {

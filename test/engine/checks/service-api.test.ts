@@ -6,7 +6,7 @@ function svc(spec: string, meta = ''): string {
   return `apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n${meta}spec:\n${spec.replace(/^\n/, '').split('\n').map((l) => (l ? '  ' + l : l)).join('\n')}\n`;
 }
 
-suite('API validity (SPEC §3.1)', () => {
+suite('API validity', () => {
   suiteSetup(ready);
 
   test('invalid-service-type fires with the closest type; valid types do not', () => {

@@ -1,6 +1,6 @@
 /**
- * SPEC §1.1: "A YAML syntax error is reported once, at its position, and the rest of the file is still analysed",
- * and §3: a finding is made only on what the user wrote. What the parser's recovery makes of the collection that
+ * A YAML syntax error is reported once, at its position, and the rest of the file is still analysed (docs/rules.md),
+ * and a finding is made only on what the user wrote. What the parser's recovery makes of the collection that
  * holds the error (an item split in two, a key that swallowed its value) gets no finding; the documents around
  * it, and the rest of the same document, are analysed as usual.
  */

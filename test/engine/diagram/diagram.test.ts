@@ -7,7 +7,7 @@ import {
   diagramOf, diagramsOf, findingKey, type DiagramEdge, type DiagramModel, type HopStatus,
 } from '../../../server/src/engine/features/diagram';
 import { analyse, ready } from '../../support/workspace';
-import { CORPUS, REPO, corpusCases, loadCase } from './corpus';
+import { REPO, corpusCases, loadCase } from './corpus';
 
 const SNAPSHOTS = path.join(REPO, 'test/engine/diagram/__snapshots__');
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
@@ -32,27 +32,37 @@ function edge(m: DiagramModel, hop: string, index: number | null = 0): DiagramEd
   return e;
 }
 
-suite('exposure diagram: corpus snapshots', () => {
+/** A case's snapshot: `__snapshots__/<family>/<case>.json`. */
+function snapshotFile(name: string): string {
+  return path.join(SNAPSHOTS, ...name.split('/')) + '.json';
+}
+
+/** Every snapshot file, as the case name it belongs to. */
+function snapshotNames(dir = SNAPSHOTS, prefix = ''): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory()
+    ? snapshotNames(path.join(dir, d.name), `${prefix}${d.name}/`)
+    : d.name.endsWith('.json') ? [`${prefix}${d.name.slice(0, -5)}`] : []));
+}
+
+suite('exposure diagram: conformance-case snapshots', () => {
   suiteSetup(async () => {
     await initEngine({ hcl: readHclGrammar() });
   });
 
   const cases = corpusCases();
-  if (cases.length === 0) {
-    test('corpus is present', function () {
-      // eslint-disable-next-line no-console
-      console.warn(`      (skipped: no corpus at ${CORPUS}; set SERVICE_REACH_CORPUS)`);
-      this.skip();
-    });
-  }
+
+  test('the conformance cases are there (test/conformance)', () => {
+    assert.ok(cases.length > 0);
+  });
 
   for (const name of cases) {
     test(`${name} matches __snapshots__/${name}.json`, () => {
       const { analysis } = loadCase(name);
       const actual = JSON.parse(JSON.stringify(modelsOf(analysis)));
-      const file = path.join(SNAPSHOTS, `${name}.json`);
+      const file = snapshotFile(name);
       if (UPDATE) {
-        fs.mkdirSync(SNAPSHOTS, { recursive: true });
+        fs.mkdirSync(path.dirname(file), { recursive: true });
         fs.writeFileSync(file, JSON.stringify(actual, null, 2) + '\n');
         return;
       }
@@ -62,14 +72,11 @@ suite('exposure diagram: corpus snapshots', () => {
     });
   }
 
-  test('every snapshot belongs to a corpus case', function () {
-    if (cases.length === 0 || !fs.existsSync(SNAPSHOTS)) this.skip();
-    const stale = fs.readdirSync(SNAPSHOTS).filter((f) => f.endsWith('.json') && !cases.includes(f.slice(0, -5)));
-    assert.deepEqual(stale, []);
+  test('every snapshot belongs to a conformance case', () => {
+    assert.deepEqual(snapshotNames().filter((n) => !cases.includes(n)), []);
   });
 
-  test('models are plain data and agree with the findings of the check', function () {
-    if (cases.length === 0) this.skip();
+  test('models are plain data and agree with the findings of the check', () => {
     for (const name of cases) {
       const { analysis } = loadCase(name);
       const keys = new Set(analysis.findings.map(findingKey));
@@ -100,41 +107,40 @@ suite('exposure diagram: corpus snapshots', () => {
   });
 });
 
-suite('exposure diagram: corpus cases', () => {
-  suiteSetup(async function () {
-    if (corpusCases().length === 0) this.skip();
+suite('exposure diagram: conformance cases', () => {
+  suiteSetup(async () => {
     await initEngine({ hcl: readHclGrammar() });
   });
 
-  test('p01: NodePort hop blocked by the firewalld zone, with its finding', () => {
-    const m = byName(loadCase('p01-nodeport-firewalld-closed').analysis, 'web');
+  test('firewalld-zone: the UDP node port is blocked by the zone, with its finding; the TCP one on the same number is allowed', () => {
+    const m = byName(loadCase('reachability/firewalld-zone').analysis, 'gateway');
     assert.deepEqual(m.nodes.map((n) => n.kind), ['clients', 'nodes', 'cluster-ip', 'pods']);
-    const e = edge(m, 'clients-to-nodes');
+    const tcp = edge(m, 'clients-to-nodes', 0);
+    assert.deepEqual([tcp.status, tcp.port, tcp.protocol, tcp.findings], ['allowed', 31043, 'TCP', []]);
+    const e = edge(m, 'clients-to-nodes', 1);
     assert.equal(e.status, 'blocked');
-    assert.equal(e.port, 30080);
+    assert.deepEqual([e.port, e.protocol], [31043, 'UDP']);
     assert.deepEqual(e.codes, ['firewalld-port-closed']);
     const [g] = e.guards;
     assert.equal(g.layer, 'firewalld');
-    assert.deepEqual(g.sources.map((s) => [s.label, s.path]), [['firewalld zone "public"', 'infra/firewalld/zones/public.xml']]);
+    assert.deepEqual(g.sources.map((s) => [s.label, s.path]), [['firewalld zone "public"', 'hosts/zones/public.xml']]);
     assert.deepEqual(g.blockedFrom, ['any source']);
     const f = m.findings.find((x) => x.key === g.findings[0])!;
     assert.equal(f.code, 'firewalld-port-closed');
     assert.equal(f.fixable, true);
-    assert.equal(edge(m, 'nodes-to-cluster-ip').status, 'not-applicable');
-    assert.equal(edge(m, 'cluster-ip-to-pods').status, 'not-applicable');
-    assert.match(m.nodes.find((n) => n.kind === 'pods')!.lines.join('\n'), /Deployment shop\/web \(web\.yaml\)/);
+    assert.equal(edge(m, 'nodes-to-cluster-ip', 1).status, 'not-applicable');
+    assert.equal(edge(m, 'cluster-ip-to-pods', 1).status, 'not-applicable');
+    assert.match(m.nodes.find((n) => n.kind === 'pods')!.lines.join('\n'), /Deployment depot\/gateway \(k8s\/gateway\.yaml\)/);
   });
 
-  test('p02: the UDP node port is blocked, the TCP one allowed', () => {
-    const m = byName(loadCase('p02-firewalld-service-tcp-only').analysis, 'dns');
-    assert.equal(edge(m, 'clients-to-nodes', 0).status, 'blocked');
-    assert.equal(edge(m, 'clients-to-nodes', 0).protocol, 'UDP');
-    assert.equal(edge(m, 'clients-to-nodes', 1).status, 'allowed');
-    assert.deepEqual(edge(m, 'clients-to-nodes', 1).findings, []);
+  test('firewalld-zone: a port the zone rejects with a rich rule is blocked inside an open range', () => {
+    const m = byName(loadCase('reachability/firewalld-zone').analysis, 'tracking');
+    assert.deepEqual([0, 1, 2].map((i) => [edge(m, 'clients-to-nodes', i).port, edge(m, 'clients-to-nodes', i).status]),
+      [[31099, 'allowed'], [31100, 'blocked'], [31050, 'blocked']]);
   });
 
-  test('p03: mode All: the cloud controller manages the lists; firewalld still blocks', () => {
-    const m = byName(loadCase('p03-oci-lb-mode-all').analysis, 'storefront');
+  test('oci-mode-all: the cloud controller manages the lists; firewalld still blocks, the health check too', () => {
+    const m = byName(loadCase('reachability/oci-mode-all').analysis, 'checkout');
     assert.equal(edge(m, 'clients-to-lb').status, 'managed-by-cloud-controller');
     const toNodes = edge(m, 'lb-to-nodes');
     assert.deepEqual(toNodes.guards.map((g) => [g.layer, g.status]), [['firewalld', 'blocked'], ['worker-lists', 'managed-by-cloud-controller']]);
@@ -146,50 +152,57 @@ suite('exposure diagram: corpus cases', () => {
     assert.deepEqual([lb.facts.kind === 'load-balancer' && lb.facts.mode, lb.facts.kind === 'load-balancer' && lb.facts.flavour], ['All', 'lb']);
   });
 
-  test('p09: the preserved-source hop goes from the clients to the nodes', () => {
-    const m = byName(loadCase('p09-nlb-preserve-source').analysis, 'ingress-nginx-controller');
+  test('nlb-preserve-source: the preserved-source hop goes from the clients to the nodes', () => {
+    const { analysis } = loadCase('reachability/nlb-preserve-source');
+    const m = byName(analysis, 'live-relay');
     const preserved = edge(m, 'clients-to-nodes-preserved');
     assert.deepEqual([preserved.from, preserved.to, preserved.status], ['clients', 'nodes', 'blocked']);
     assert.deepEqual(preserved.guards.find((g) => g.layer === 'worker-lists')!.blockedFrom, ['0.0.0.0/0']);
     assert.equal(edge(m, 'lb-to-nodes').status, 'allowed');
-    assert.equal(edge(m, 'lb-health-check', null).port, 32000);
+    assert.equal(edge(m, 'lb-health-check', null).port, 31610);
     assert.equal(edge(m, 'lb-health-check', null).status, 'blocked');
     assert.equal(edge(m, 'clients-to-lb').status, 'unknown', 'mode None, but no load-balancer lists configured');
+    const kept = byName(analysis, 'archive-relay');
+    assert.deepEqual(kept.edges.filter((e) => e.hop === 'clients-to-nodes-preserved'), [], 'is-preserve-source "false": no preserved hop');
+    assert.deepEqual(kept.edges.filter((e) => e.status === 'blocked').map((e) => e.id), []);
   });
 
-  test('p07: an unpinned node port is blocked with nodeport-unpinned', () => {
-    const m = byName(loadCase('p07-unpinned-nodeport').analysis, 'echo');
-    const e = edge(m, 'clients-to-nodes');
-    assert.equal(e.port, null);
-    assert.equal(e.status, 'blocked');
+  test('unpinned: an unpinned UDP node port is blocked with nodeport-unpinned; the TCP one is allowed', () => {
+    const { analysis } = loadCase('reachability/unpinned');
+    const e = edge(byName(analysis, 'scanner'), 'clients-to-nodes');
+    assert.deepEqual([e.port, e.protocol, e.status], [null, 'UDP', 'blocked']);
     assert.deepEqual(e.codes, ['nodeport-unpinned']);
+    assert.equal(edge(byName(analysis, 'printer'), 'clients-to-nodes').status, 'allowed');
   });
 
-  test('p06: a selector that matches nothing blocks the hop to the pods', () => {
-    const { analysis } = loadCase('p06-selector-and-targetport');
-    const web = byName(analysis, 'web');
-    assert.equal(edge(web, 'cluster-ip-to-pods').status, 'blocked');
-    assert.deepEqual(web.nodes.find((n) => n.kind === 'pods')!.codes, ['selector-matches-nothing']);
-    const api = byName(analysis, 'api');
-    assert.equal(edge(api, 'cluster-ip-to-pods', 0).status, 'blocked');
-    assert.deepEqual(edge(api, 'cluster-ip-to-pods', 0).codes, ['target-port-name-unknown']);
-    assert.equal(edge(api, 'cluster-ip-to-pods', 1).status, 'not-applicable');
-    assert.match(edge(api, 'cluster-ip-to-pods', 1).label, /targetPort metrics \(9102\)/);
+  test('selectors: a selector that matches nothing, and an undeclared targetPort name, block the hop to the pods', () => {
+    const { analysis } = loadCase('authoring/selectors');
+    const sampler = analysis.services.find((s) => s.service.name === 'sampler' && s.service.namespace === 'clinic')!;
+    const none = diagramOf(analysis, sampler);
+    assert.equal(edge(none, 'cluster-ip-to-pods').status, 'blocked');
+    assert.deepEqual(none.nodes.find((n) => n.kind === 'pods')!.codes, ['selector-matches-nothing']);
+    const api = byName(analysis, 'appointments');
+    assert.equal(edge(api, 'cluster-ip-to-pods', 1).status, 'blocked');
+    assert.deepEqual(edge(api, 'cluster-ip-to-pods', 1).codes, ['target-port-name-unknown']);
+    assert.equal(edge(api, 'cluster-ip-to-pods', 0).status, 'not-applicable');
+    assert.match(edge(api, 'cluster-ip-to-pods', 0).label, /targetPort http \(8080\)/);
   });
 
-  test('p10: nothing is blocked in the clean case', () => {
-    for (const m of diagramsOf(loadCase('p10-clean').analysis)) {
+  test('clean: nothing is blocked', () => {
+    const { analysis } = loadCase('reachability/clean');
+    for (const m of diagramsOf(analysis)) {
       assert.deepEqual(m.edges.filter((e) => e.status === 'blocked').map((e) => e.id), [], m.title);
     }
-    const shop = byName(loadCase('p10-clean').analysis, 'shop');
+    const shop = byName(analysis, 'catalogue');
     const statuses = new Set<HopStatus>(shop.edges.map((e) => e.status));
     assert.deepEqual([...statuses].sort(), ['allowed', 'not-applicable']);
   });
 
-  test('p11: a node port in conflict is on its hop', () => {
-    const m = byName(loadCase('p11-nodeport-conflict').analysis, 'kibana');
+  test('nodeport-conflict: a node port in conflict is on its hop', () => {
+    const m = byName(loadCase('api/nodeport-conflict').analysis, 'collector');
     assert.deepEqual(edge(m, 'clients-to-nodes', 0).codes, ['nodeport-conflict']);
     assert.equal(edge(m, 'clients-to-nodes', 0).status, 'unknown', 'no rule source in the case');
+    assert.deepEqual(edge(m, 'clients-to-nodes', 1).codes, []);
   });
 });
 

@@ -23,7 +23,7 @@ function rows(reqs: Requirement[]): string[] {
   return reqs.map((r) => `${r.traffic} ${r.layer} ${r.protocol}/${r.port ?? '*'} ${r.from.kind === 'any' ? 'any' : r.from.cidr} ${r.managedBy}`);
 }
 
-suite('Exposure model (SPEC §2)', () => {
+suite('Exposure model', () => {
   test('NodePort: every node port from the clients, both node layers, always the user', () => {
     const e = exposure('apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  type: NodePort\n  ports:\n    - {port: 80, nodePort: 30080}\n    - {port: 53, protocol: UDP}\n');
     assert.deepEqual(rows(e.requirements), [

@@ -23,7 +23,7 @@ const apply = (r: { text: string }, item: CompletionItem) =>
 
 const SVC = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n';
 
-suite('Completion (SPEC §5)', () => {
+suite('Completion', () => {
   suiteSetup(ready);
 
   test('`type: |` offers the four types, each with the chain it implies', () => {

@@ -15,7 +15,7 @@ function lines(files: Record<string, string>, path = 's.yaml'): string[][] {
 const ZONE = 'etc/firewalld/zones/public.xml';
 const SVC = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n';
 
-suite('Inline chain (SPEC §5)', () => {
+suite('Inline chain', () => {
   suiteSetup(ready);
 
   test('LoadBalancer → nodes → ClusterIP → pods, with the pod count and the resolved target port', () => {
@@ -61,7 +61,7 @@ suite('Inline chain (SPEC §5)', () => {
   });
 });
 
-suite('Hover (SPEC §5)', () => {
+suite('Hover', () => {
   suiteSetup(ready);
 
   test('on nodePort: the chain, one line per hop, each layer\'s sources with their verdict and who manages them', () => {

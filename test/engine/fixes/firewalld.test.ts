@@ -45,7 +45,7 @@ spec:
       nodePort: 30443
 `;
 
-suite('Fixes: firewalld zone (SPEC §4)', () => {
+suite('Fixes: firewalld zone', () => {
   suiteSetup(ready);
 
   test('adds <port port="N" protocol="tcp"/> after the last child, in the zone that decides; the finding is gone', () => {

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ready, workspace } from '../../support/workspace';
 import { applyEdits, fixAllInFile, planFixAll } from '../../../server/src/engine/fixes';
-import { fixInMemory } from '../../../server/src/cli/fix';
-import { applied, applyTo, codesOf, only } from './helpers';
+import { applied, applyTo, codesOf, fixAndKeep, only } from './helpers';
 
 const svc = (name: string, spec: string, ns = 'default') => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n${spec}`;
 const ZONE = '<?xml version="1.0" encoding="utf-8"?>\n<zone>\n  <service name="ssh"/>\n</zone>\n';
@@ -61,7 +60,8 @@ suite('Fixes: fix all (one action per file, and the CLI\'s passes)', () => {
     const plan = planFixAll(ws);
     assert.deepEqual(plan.edits.map((e) => [e.path, e.newText]), [['team-b/svc.yaml', '30000']]);
     const onlyA = fixAllInFile(ws, 'team-a/svc.yaml')!;
-    assert.deepEqual(onlyA.edits.map((e) => [e.path, e.newText]), [['team-a/svc.yaml', '30000']]);
+    assert.deepEqual([...applied(ws, onlyA.edits)], [['team-a/svc.yaml', a.replace('30500', '30000')]]);
+    assert.equal(ws.getText('team-a/svc.yaml'), a, 'the workspace is as it was');
 
     const same = svc('kibana', '  type: NodePort\n  ports:\n    - port: 514\n      protocol: UDP\n      nodePort: 30514\n', 'b') + '---\n' + svc('rsyslog', '  type: NodePort\n  ports:\n    - port: 514\n      nodePort: 30514\n', 'b');
     const ws2 = workspace({ 'svc.yaml': same });
@@ -88,7 +88,7 @@ suite('Fixes: fix all (one action per file, and the CLI\'s passes)', () => {
       'seclist.json': JSON.stringify({ data: { 'display-name': 'workers', 'ingress-security-rules': [] } }, null, 2),
       'public.xml': ZONE,
     });
-    const r = fixInMemory(ws);
+    const r = fixAndKeep(ws);
     assert.equal(r.passes, 2);
     assert.equal(r.stuck, 0);
     assert.deepEqual(codesOf(ws), []);
@@ -98,7 +98,7 @@ suite('Fixes: fix all (one action per file, and the CLI\'s passes)', () => {
   test('a rich rule that drops the port (a deny the user wrote): the CLI\'s passes leave it and the finding, which names it', () => {
     const deny = ZONE.replace('  <service name="ssh"/>\n', '  <rule family="ipv4"><port port="30080" protocol="tcp"/><drop/></rule>\n');
     const ws = workspace({ 'svc.yaml': svc('web', '  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30080\n'), 'public.xml': deny });
-    const r = fixInMemory(ws);
+    const r = fixAndKeep(ws);
     assert.equal(r.passes, 0);
     assert.equal(ws.getText('public.xml'), deny, 'nothing removed, nothing added');
     assert.equal(planFixAll(ws).edits.length, 0);
@@ -111,7 +111,7 @@ suite('Fixes: fix all (one action per file, and the CLI\'s passes)', () => {
     const open = ZONE.replace('  <service name="ssh"/>\n', '  <port port="30080" protocol="tcp"/>\n');
     const ws = workspace({ 'svc.yaml': svc('web', '  type: NodePort\n  ports:\n    - name: http\n      port: 80\n      nodeport: 30080\n'), 'public.xml': open });
     assert.deepEqual(codesOf(ws), ['nodeport-unpinned', 'unknown-field']);
-    const r = fixInMemory(ws);
+    const r = fixAndKeep(ws);
     assert.equal(r.stuck, 0);
     assert.equal(ws.getText('svc.yaml'), svc('web', '  type: NodePort\n  ports:\n    - name: http\n      port: 80\n      nodePort: 30080\n'));
     assert.equal(ws.getText('public.xml'), open, 'the zone already opens 30080');

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Finding, Workspace } from '../../../server/src/engine';
-import { applyEdits, fixesFor, type FixAction, type TextEdit } from '../../../server/src/engine/fixes';
+import { applyEdits, fixAll, fixesFor, type FixAction, type FixAllResult, type TextEdit } from '../../../server/src/engine/fixes';
 import { parseYaml, type YNode } from '../../../server/src/engine/parse/yaml';
 
 /** The texts of the files an action edits, after the edits. */
@@ -23,6 +23,22 @@ export function applied(ws: Workspace, edits: readonly TextEdit[]): Map<string, 
 /** Applies the edits to the workspace itself. */
 export function applyTo(ws: Workspace, edits: readonly TextEdit[]): void {
   for (const [p, text] of applied(ws, edits)) ws.setFile(p, text);
+}
+
+/**
+ * The fix loop over the whole workspace (what `check --fix` runs), its final texts then put into the workspace.
+ * Checks on the way that the loop left the workspace as it found it and that each file's edits give its text.
+ */
+export function fixAndKeep(ws: Workspace): FixAllResult & { originals: Map<string, string> } {
+  const texts = new Map(ws.paths().map((p) => [p, ws.getText(p)!]));
+  const r = fixAll(ws, { scope: 'workspace' });
+  for (const [p, t] of texts) assert.equal(ws.getText(p), t, `fixAll put ${p} back`);
+  for (const f of r.files) {
+    assert.equal(f.original, texts.get(f.path));
+    assert.equal(applyEdits(f.original, f.edits), f.text, `the edits of ${f.path} give its final text`);
+    ws.setFile(f.path, f.text);
+  }
+  return { ...r, originals: new Map(r.files.map((f) => [f.path, f.original])) };
 }
 
 export function only<T>(items: readonly T[], what = 'item'): T {

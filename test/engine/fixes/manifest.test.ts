@@ -15,7 +15,7 @@ function fixedText(files: Record<string, string>, code: string, path = 'svc.yaml
   return out;
 }
 
-suite('Fixes: manifests (SPEC §4)', () => {
+suite('Fixes: manifests', () => {
   suiteSetup(ready);
 
   test('invalid-protocol, invalid-service-type, unknown-field: replaced with the suggestion, quoting kept', () => {

@@ -37,7 +37,7 @@ function newRules(text: string, path = 'workers.json') {
   return lists.flatMap((l) => l.rules.filter((r) => r.origin.includes('service-reach:')).map((r) => ({ list: l.name, rule: r })));
 }
 
-suite('Fixes: OCI security list JSON (SPEC §4)', () => {
+suite('Fixes: OCI security list JSON', () => {
   suiteSetup(ready);
 
   test('appends a rule to the ingress array of CLI `get` output: kebab-case, CLI shape, indentation kept', () => {

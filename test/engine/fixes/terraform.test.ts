@@ -98,7 +98,7 @@ function addedRules(path: string, text: string) {
   };
 }
 
-suite('Fixes: Terraform (SPEC §4)', () => {
+suite('Fixes: Terraform', () => {
   suiteSetup(ready);
 
   test('appends an ingress_security_rules block (flattened tcp_options) before the resource\'s closing brace', () => {

@@ -1,5 +1,5 @@
 /**
- * Helm templates (SPEC §1.1): lines that hold only template actions (`{{- if … }}`, `{{- end }}`, `{{- range … }}`,
+ * Helm templates: lines that hold only template actions (`{{- if … }}`, `{{- end }}`, `{{- range … }}`,
  * `{{- include … | nindent 4 }}`) are read as blank lines, what can be parsed is analysed, and nothing that depends
  * on what the template renders is reported: the collections among whose entries such lines sit are `templated`,
  * an empty value followed by one is a template value.
@@ -137,7 +137,7 @@ suite('Helm control lines: parse', () => {
   });
 });
 
-suite('Helm control lines: findings (SPEC §1.1: unknown, never wrong)', () => {
+suite('Helm control lines: findings (unknown, never wrong)', () => {
   suiteSetup(ready);
 
   const svc = (body: string) => `${HEAD}spec:\n${body}`;

@@ -53,7 +53,12 @@ export class LspClient {
   }
 
   static start(cwd: string, args: string[] = ['--stdio']): LspClient {
-    const child = spawn(process.execPath, [SERVER_BIN, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    return LspClient.startNode(cwd, [SERVER_BIN, ...args]);
+  }
+
+  /** `node ARGV…` (a script that starts the server) as the server. */
+  static startNode(cwd: string, argv: string[]): LspClient {
+    const child = spawn(process.execPath, argv, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     return new LspClient(child, conn);
   }
@@ -81,6 +86,27 @@ export class LspClient {
 
   request<R>(method: string, params: unknown): Promise<R> {
     return this.conn.sendRequest(method, params) as Promise<R>;
+  }
+
+  /** A request that must be answered within `timeoutMs` (a hang, or the server exiting first, fails). */
+  requestWithin<R>(method: string, params: unknown, timeoutMs = 15000): Promise<R> {
+    let answer: { value: R } | undefined;
+    let failure: Error | undefined;
+    this.request<R>(method, params).then(
+      (value) => { answer = { value }; this.poke(); },
+      (err: unknown) => { failure = err instanceof Error ? err : new Error(String(err)); this.poke(); },
+    );
+    return this.waitFor(`an answer to ${method}`, () => {
+      if (failure) throw failure;
+      return answer;
+    }, timeoutMs).then((a) => a.value);
+  }
+
+  /** Write bytes to the server's stdin as they are (after everything sent before). */
+  writeRaw(bytes: Buffer | string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.child.stdin.write(bytes, (err) => (err ? reject(err) : resolve()));
+    });
   }
 
   notify(method: string, params: unknown): Promise<void> {

@@ -1,20 +1,21 @@
 /**
- * SPEC §3.3: for every port a Service exposes, does each layer that the user manages let the traffic in?
+ * For every port a Service exposes, does each layer that the user manages let the traffic in?
  * Requirements come from the exposure model; the matcher answers per layer; findings are grouped so that
  * one location carries at most one finding per code, naming every source that is missing.
  */
-import { finding, listText, relatedList, type RelatedInfo } from '../findings/finding';
-import type { Code } from '../findings/codes';
 import type { ServiceModel } from '../k8s/service';
 import type { ServiceReachConfig } from '../config/config';
 import { AddressSet, parseCidr } from '../net/cidr';
 import type { Span } from '../text/span';
-import { fromText, type Exposure, type From, type Layer, type Requirement } from '../exposure/requirements';
+import type { Exposure, Layer, Requirement } from '../exposure/requirements';
 import {
   blockingDenies, decidingZones, firewalldAllows, firewalldReach, layerAllowsSome, listsAllow, listsReach, requirementRange,
   type FirewalldLayer, type GuardSource, type ListLayer,
 } from '../exposure/matcher';
-import type { Rule } from '../sources/model';
+import { firewalldPortClosed, lbEgressClosed, lbListenerClosed, securityListPortClosed, type BlockingDeny } from '../rules/firewall-closed';
+import { nodeportUnpinned } from '../rules/node-ports';
+import { reachFacts } from '../rules/reach-facts';
+import { sourceRangesBypassed } from '../rules/source-ranges';
 import type { CheckContext } from './context';
 
 export interface Layers {
@@ -27,7 +28,7 @@ export function layerKnown(layers: Layers, layer: Layer): boolean {
   return layer === 'firewalld' ? !!layers.firewalld : layer === 'worker-lists' ? !!layers.workerLists : !!layers.lbLists;
 }
 
-/** A layer applies to a requirement when it is known and the requirement is the user's job there (§2). */
+/** A layer applies to a requirement when it is known and the requirement is the user's job there (`managedBy`). */
 export function applies(layers: Layers, req: Requirement): boolean {
   return req.managedBy === 'user' && layerKnown(layers, req.layer);
 }
@@ -45,44 +46,25 @@ function closedIsError(layers: Layers, req: Requirement): boolean {
   return req.layer !== 'firewalld' || req.portKind === 'health' || !!layers.firewalld?.strictForwardPorts;
 }
 
-const isEgress = (r: Requirement) => r.traffic === 'lb-egress-to-nodes';
-
-function portText(req: Requirement, config: ServiceReachConfig): string {
-  const kind = req.portKind === 'health' ? 'Health-check port' : req.portKind === 'listener' ? 'Listener port' : 'Node port';
-  if (req.port === null) return `${kind} (unpinned, ${config.nodePortRange.min}-${config.nodePortRange.max})/${req.protocol}`;
-  return `${kind} ${req.port}/${req.protocol}`;
-}
-
-function sourcesText(sources: readonly GuardSource[]): string {
-  return listText(sources.slice(0, 20).map((s) => `${s.label} (${s.path})`), sources.length);
-}
-
-function relatedOf(sources: readonly GuardSource[], what: string): RelatedInfo[] {
-  return relatedList(sources, (s) => ({ path: s.path, span: s.span, message: `${s.label}: ${what}` }));
-}
-
-function portOwner(svc: ServiceModel, req: Requirement): string {
-  if (req.servicePortIndex === null) return req.port === null || svc.healthCheckNodePort !== null ? 'healthCheckNodePort' : 'kube-proxy health check';
-  const p = svc.ports.find((x) => x.index === req.servicePortIndex);
-  return p?.name ? `port "${p.name}"` : `port ${p?.port ?? '?'}`;
-}
+/** The codes this check reports per group of requirements (the rule units in rules/ word them). */
+type ReachCode = 'firewalld-port-closed' | 'security-list-port-closed' | 'lb-listener-closed' | 'lb-egress-closed' | 'nodeport-unpinned';
 
 interface Group {
-  code: Code;
+  code: ReachCode;
   anchor: Span;
   reqs: Requirement[];
   checked: GuardSource[];
   /** nodeport-unpinned: the requirements no port of whose range is open, where a closed port is an error */
   certain: Requirement[];
   /** firewalld-port-closed: the deny rules (rich rules that drop or reject) that block the port */
-  denies: { rule: Rule; zone: GuardSource }[];
+  denies: BlockingDeny[];
 }
 
 export function checkReachability(svc: ServiceModel, exposure: Exposure, layers: Layers, ctx: CheckContext): void {
   const config = ctx.config;
   const groups = new Map<string, Group>();
   const seen = new Map<Group, Set<GuardSource>>(); // g.checked as a set (thousands of lists: no quadratic includes)
-  const group = (code: Code, req: Requirement, checked: GuardSource[]) => {
+  const group = (code: ReachCode, req: Requirement, checked: GuardSource[]) => {
     const key = `${code}|${req.anchor.start}`;
     const g = groups.get(key) ?? { code, anchor: req.anchor, reqs: [], checked: [], certain: [], denies: [] };
     g.reqs.push(req);
@@ -109,8 +91,8 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
     if (req.port === null || !applies(layers, req)) continue;
     const answer = isAllowed(layers, req, config);
     if (!answer || answer.allowed) continue;
-    const code: Code = req.layer === 'firewalld' ? 'firewalld-port-closed' : req.layer === 'worker-lists' ? 'security-list-port-closed'
-      : isEgress(req) ? 'lb-egress-closed' : 'lb-listener-closed';
+    const code: ReachCode = req.layer === 'firewalld' ? 'firewalld-port-closed' : req.layer === 'worker-lists' ? 'security-list-port-closed'
+      : req.traffic === 'lb-egress-to-nodes' ? 'lb-egress-closed' : 'lb-listener-closed';
     const g = group(code, req, answer.checked);
     if (req.layer === 'firewalld' && layers.firewalld) {
       for (const zone of decidingZones(layers.firewalld, req.from)) {
@@ -126,90 +108,14 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
   checkSourceRangesBypassed(svc, exposure, layers, ctx);
 }
 
-function uniqueFroms(reqs: readonly Requirement[]): From[] {
-  const out: From[] = [];
-  for (const r of reqs) if (!out.some((f) => fromText(f) === fromText(r.from))) out.push(r.from);
-  return out;
-}
-
 function makeFinding(svc: ServiceModel, exposure: Exposure, g: Group, layers: Layers, config: ServiceReachConfig) {
-  const first = g.reqs[0];
-  const froms = uniqueFroms(g.reqs);
-  const fromList = froms.map(fromText).join(', ');
-  const owner = portOwner(svc, first);
-  const svcName = svc.name ?? '(unnamed)';
-  const layersOf = [...new Set(g.reqs.map((r) => (isEgress(r) ? 'lb-egress' : r.layer)))];
-  // the load balancer's egress has no rule fix yet: a fix hint names only the ingress requirements
-  const fixable = g.reqs.filter((r) => !isEgress(r));
-  const fixHint = fixable.length === 0 ? undefined : {
-    kind: g.code === 'nodeport-unpinned' ? 'pin-node-port' : 'open-port',
-    layer: fixable[0].layer,
-    protocol: first.protocol,
-    port: first.port,
-    portKind: first.portKind,
-    traffic: first.traffic,
-    froms,
-    service: svcName,
-    namespace: svc.namespace,
-    portOwner: owner,
-    targets: g.checked.map((s) => ({ kind: s.kind, path: s.path, key: s.key })),
-    servicePortIndex: first.servicePortIndex,
-    anchor: g.anchor,
-    /** every requirement of the group (all of them not allowed): what a fix must open, layer by layer */
-    missing: fixable.map((r) => ({ layer: r.layer, traffic: r.traffic, from: r.from })),
-  };
-  const what = `${first.port ?? 'the whole node-port range'}/${first.protocol.toLowerCase()}`;
-  const related = relatedOf(g.checked, isEgress(first) ? `does not allow egress on ${what} to the worker nodes` : `does not allow ${what} from ${fromList}`);
-  const fix = fixHint ? { fix: fixHint } : {};
+  const facts = reachFacts(svc, exposure, config, g.anchor, g.reqs, g.checked);
   switch (g.code) {
-    case 'firewalld-port-closed': {
-      const fw = layers.firewalld!;
-      const health = first.portKind === 'health';
-      const severity = health || fw.strictForwardPorts ? 'error' : 'warning';
-      const why = health
-        ? 'kube-proxy serves the health check on the host itself, so the load balancer will mark every node unhealthy'
-        : fw.strictForwardPorts
-          ? `StrictForwardPorts is on${fw.strictOrigin ? ` (${fw.strictOrigin})` : ''}, so firewalld blocks it`
-          : "kube-proxy's DNAT usually gets node-port traffic past firewalld, but not with StrictForwardPorts=yes or IPVS";
-      const denied = g.denies.length === 0 ? ''
-        : ` It is blocked by ${listText(g.denies.map((d) => `${d.rule.origin} in ${d.zone.label}`))}, which ${g.denies.length === 1 ? 'drops or rejects' : 'drop or reject'} it whatever the zone allows: no fix removes a rule you wrote for you; remove it yourself if the port is meant to be open.`;
-      const denyRelated = g.denies.map((d) => ({ path: d.zone.path, span: d.rule.span, message: `${d.rule.origin}: blocks ${what}` }));
-      return finding('firewalld-port-closed', svc.path, g.anchor,
-        `${portText(first, config)} (${owner} of Service ${svcName}) is not allowed from ${fromList} by ${sourcesText(g.checked)}; ${why}.${denied}`,
-        { severity, related: [...denyRelated, ...related], ...fix });
-    }
-    case 'security-list-port-closed': {
-      const mode = exposure.oci ? ` (OCI mode ${exposure.oci.mode}: these rules are yours to write)` : '';
-      return finding('security-list-port-closed', svc.path, g.anchor,
-        `${portText(first, config)} (${owner} of Service ${svcName}) is not allowed from ${fromList} by any worker security list or NSG rule: ${sourcesText(g.checked)}${mode}.`,
-        { related, ...fix });
-    }
-    case 'lb-listener-closed':
-      return finding('lb-listener-closed', svc.path, g.anchor,
-        `${portText(first, config)} (${owner} of Service ${svcName}) is not allowed from ${fromList} by the load-balancer subnet lists: ${sourcesText(g.checked)}.`,
-        { related, ...fix });
-    case 'lb-egress-closed': {
-      const mode = exposure.oci ? (first.protocol === 'TCP' ? ` (OCI mode ${exposure.oci.mode}: these rules are yours to write)` : ' (the cloud controller writes TCP rules only: UDP is yours to write)') : '';
-      return finding('lb-egress-closed', svc.path, g.anchor,
-        `${portText(first, config)} (${owner} of Service ${svcName}) cannot be reached from the load balancer: no egress rule of the load-balancer subnet lists and NSGs allows it towards the worker nodes: ${sourcesText(g.checked)}${mode}.`,
-        { related, ...fix });
-    }
-    default: {
-      const name = (l: string) => (l === 'firewalld' ? 'the node firewalld zone' : l === 'worker-lists' ? 'the worker security lists'
-        : l === 'lb-egress' ? 'the load-balancer subnet egress rules' : 'the load-balancer lists');
-      const range = `${config.nodePortRange.min}-${config.nodePortRange.max}`;
-      const head = `${portText(first, config)} (${owner} of Service ${svcName}) is picked at random from ${range}`;
-      if (g.certain.length > 0) {
-        const where = [...new Set(g.certain.map((r) => name(isEgress(r) ? 'lb-egress' : r.layer)))].join(' and ');
-        const towards = g.certain.every(isEgress) ? 'towards the worker nodes' : `from ${fromText(g.certain[0].from)}`;
-        return finding('nodeport-unpinned', svc.path, g.anchor,
-          `${head}, but no port of ${range} is open over ${first.protocol} ${towards} in ${where} (${sourcesText(g.checked)}): whichever port is picked is blocked. Pinning alone cannot help: pin the nodePort and open that port (or open the range).`,
-          { severity: 'error', related, ...fix });
-      }
-      return finding('nodeport-unpinned', svc.path, g.anchor,
-        `${head}, but ${layersOf.map(name).join(' and ')} (${sourcesText(g.checked)}) do not allow that whole range over ${first.protocol} from ${fromList}; pin the nodePort to a port they allow, or open the range.`,
-        { severity: 'warning', related, ...fix });
-    }
+    case 'firewalld-port-closed': return firewalldPortClosed(facts, layers.firewalld!, g.denies);
+    case 'security-list-port-closed': return securityListPortClosed(facts);
+    case 'lb-listener-closed': return lbListenerClosed(facts);
+    case 'lb-egress-closed': return lbEgressClosed(facts);
+    case 'nodeport-unpinned': return nodeportUnpinned(facts, g.certain);
   }
 }
 
@@ -241,9 +147,7 @@ function checkSourceRangesBypassed(svc: ServiceModel, exposure: Exposure, layers
     const outside = reach.minus(inside);
     if (outside.isEmpty()) continue;
     const portName = np.port === null ? `the unpinned node port of port ${svc.ports.find((p) => p.index === np.servicePortIndex)?.port ?? '?'}` : `node port ${np.port}/${np.protocol}`;
-    ctx.report(finding('source-ranges-bypassed', svc.path, sr.anchor,
-      `The source ranges ${exposure.sourceRanges.join(', ')} restrict only the load balancer: ${sourcesText(checked)} let other addresses (such as ${outside.sample(1).join(', ')}) reach ${portName} on every node directly.`,
-      { related: relatedOf(checked, `lets addresses outside the source ranges reach ${np.port ?? 'the node-port range'}/${np.protocol.toLowerCase()}`) }));
+    ctx.report(sourceRangesBypassed(svc.path, sr.anchor, exposure.sourceRanges, checked, outside.sample(1).join(', '), portName, np.port, np.protocol));
     return;
   }
 }

@@ -1,8 +1,9 @@
 /**
- * SPEC §3.2 cross-references between objects of the workspace: selector ↔ pod templates (namespaces
- * respected), named and numeric targetPort ↔ container ports, and §3.1 `nodeport-conflict` across Services.
+ * Cross-references between objects of the workspace:: selector ↔ pod templates (namespaces
+ * respected), named and numeric targetPort ↔ container ports, and `nodeport-conflict` across Services.
  */
 import { finding, listText, MAX_RELATED, relatedList, type RelatedInfo } from '../findings/finding';
+import { nodeportConflict } from '../rules/node-ports';
 import { asScalar } from '../parse/yaml';
 import { selectorMatches, type Workload } from '../k8s/manifests';
 import type { ServiceModel } from '../k8s/service';
@@ -126,12 +127,7 @@ export function checkNodePortConflicts(services: readonly ServiceModel[], ctx: C
         const last = related[related.length - 1];
         related[related.length - 1] = { ...last, message: `${last.message} (and ${otherUses - related.length} more)` };
       }
-      ctx.report(finding('nodeport-conflict', u.svc.path, u.span,
-        `Node port ${number} is also used by ${listText([...otherNames], Math.max(otherNames.size, owners.size - 1))}; node ports are one cluster-wide pool whatever the protocol.`,
-        {
-          related,
-          fix: { kind: 'pin-node-port', span: u.span },
-        }));
+      ctx.report(nodeportConflict(u.svc.path, u.span, number, [...otherNames], Math.max(otherNames.size, owners.size - 1), related));
     }
   }
 }

@@ -1,12 +1,15 @@
 /**
- * SPEC §3.1: what the API server would reject, checked on one Service after defaulting. A finding is made only
+ * What the API server would reject, checked on one Service after defaulting. A finding is made only
  * on what the user wrote: a value copied by defaulting adds nothing of its own.
  */
 import { finding } from '../findings/finding';
+import type { ReplaceHint } from '../findings/fix-hint';
 import { asScalar, asSeq, get, scalarString, type YPair } from '../parse/yaml';
 import { PROTOCOLS, SERVICE_TYPES, LEGACY_SOURCE_RANGES_ANNOTATION, isTemplate, type ServiceModel, type ServicePort } from '../k8s/service';
 import { parseCidr } from '../net/cidr';
 import { closest } from '../util/edit-distance';
+import { nodeportNotAllowedMessage, nodeportOutOfRange } from '../rules/node-ports';
+import { invalidCidr } from '../rules/source-ranges';
 import { portItemHead, valueSpan } from './spans';
 import { checkServiceValues } from './service-values';
 import type { CheckContext } from './context';
@@ -34,7 +37,7 @@ export function suggestEnum(values: readonly string[], written: string): string 
 
 export function checkServiceApi(svc: ServiceModel, ctx: CheckContext): void {
   const path = svc.path;
-  const report = (code: Parameters<typeof finding>[0], pair: YPair | undefined, span: { start: number; end: number } | undefined, message: string, fix?: Record<string, unknown>) => {
+  const report = (code: Parameters<typeof finding>[0], pair: YPair | undefined, span: { start: number; end: number } | undefined, message: string, fix?: Omit<ReplaceHint, 'kind'>) => {
     const s = span ?? (pair ? valueSpan(pair) : undefined);
     if (s) ctx.report(finding(code, path, s, message, fix ? { fix: { kind: 'replace', ...fix } } : {}));
   };
@@ -96,9 +99,7 @@ function checkHealthCheckNodePort(svc: ServiceModel, ctx: CheckContext, report: 
   }
   const range = ctx.config.nodePortRange;
   if (v < range.min || v > range.max) {
-    ctx.report(finding('nodeport-out-of-range', svc.path, valueSpan(pair),
-      `healthCheckNodePort ${v} is outside the node-port range ${range.min}-${range.max}; the allocator refuses it.`,
-      { fix: { kind: 'pin-node-port', span: valueSpan(pair) } }));
+    ctx.report(nodeportOutOfRange(svc.path, valueSpan(pair), v, range, 'healthCheckNodePort'));
   }
 }
 
@@ -107,7 +108,7 @@ function scalarText(pair: YPair): string | undefined {
   return s && s.value !== null ? String(s.value) : undefined;
 }
 
-type Reporter = (code: Parameters<typeof finding>[0], pair: YPair | undefined, span: { start: number; end: number } | undefined, message: string, fix?: Record<string, unknown>) => void;
+type Reporter = (code: Parameters<typeof finding>[0], pair: YPair | undefined, span: { start: number; end: number } | undefined, message: string, fix?: Omit<ReplaceHint, 'kind'>) => void;
 
 function checkPorts(svc: ServiceModel, ctx: CheckContext, report: Reporter): void {
   const type = svc.type;
@@ -174,11 +175,9 @@ function checkPorts(svc: ServiceModel, ctx: CheckContext, report: Reporter): voi
         report('invalid-port-number', p.nodePortPair, undefined, `nodePort ${String(v)} is not a port number (an integer from 1 to 65535).`);
       } else if (p.nodePort !== null) {
         if (type === 'ClusterIP') {
-          report('nodeport-not-allowed', p.nodePortPair, undefined, `nodePort ${p.nodePort} may not be used when the type is ClusterIP${svc.typePair ? '' : ' (the default)'}; use type NodePort or LoadBalancer, or remove it.`);
+          report('nodeport-not-allowed', p.nodePortPair, undefined, nodeportNotAllowedMessage(p.nodePort, !!svc.typePair));
         } else if ((type === 'NodePort' || type === 'LoadBalancer') && (p.nodePort < range.min || p.nodePort > range.max)) {
-          ctx.report(finding('nodeport-out-of-range', svc.path, valueSpan(p.nodePortPair),
-            `nodePort ${p.nodePort} is outside the node-port range ${range.min}-${range.max}.`,
-            { fix: { kind: 'pin-node-port', span: valueSpan(p.nodePortPair) } }));
+          ctx.report(nodeportOutOfRange(svc.path, valueSpan(p.nodePortPair), p.nodePort, range));
         }
       }
     }
@@ -244,12 +243,8 @@ function checkSourceRangeCidrs(svc: ServiceModel, ctx: CheckContext): void {
   if (sr.origin === 'default') return;
   const bad = sr.entries.filter((e) => !parseCidr(e.text));
   if (sr.origin === 'field') {
-    for (const e of bad) {
-      ctx.report(finding('invalid-cidr', svc.path, e.span, `${e.text.trim() === '' ? 'An empty entry' : `"${e.text.trim()}"`} is not a CIDR (like 203.0.113.0/24).`));
-    }
+    for (const e of bad) ctx.report(invalidCidr(svc.path, e.span, [e.text], undefined));
   } else if (bad.length > 0 && sr.anchor) {
-    const names = bad.map((e) => (e.text.trim() === '' ? 'an empty entry (a stray comma)' : `"${e.text.trim()}"`));
-    ctx.report(finding('invalid-cidr', svc.path, sr.anchor,
-      `${names.join(', ')} ${bad.length === 1 ? 'is not a CIDR' : 'are not CIDRs'} (like 203.0.113.0/24) in the annotation ${LEGACY_SOURCE_RANGES_ANNOTATION}.`));
+    ctx.report(invalidCidr(svc.path, sr.anchor, bad.map((e) => e.text), LEGACY_SOURCE_RANGES_ANNOTATION));
   }
 }

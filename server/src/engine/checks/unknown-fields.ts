@@ -1,5 +1,5 @@
 /**
- * SPEC §3.2 `unknown-field`: every key of a Service is checked against the Kubernetes API schema (generated
+ * `unknown-field` (docs/rules.md): every key of a Service is checked against the Kubernetes API schema (generated
  * from kubernetes-types). Keys under an unknown key are not checked; map-typed fields (labels, selector,
  * annotations) take any key.
  */

@@ -1,5 +1,5 @@
 /**
- * `.service-reach.yaml` (SPEC §1.3): read with positions, checked key by key. A wrong setting is a
+ * `.service-reach.yaml` (README.md): read with positions, checked key by key. A wrong setting is a
  * `config-invalid` finding on the config file and that setting falls back to its default; analysis goes on.
  */
 import { finding, type Finding } from '../findings/finding';
@@ -9,7 +9,7 @@ import type { Span } from '../text/span';
 import { closest } from '../util/edit-distance';
 import { normaliseWorkspacePath } from '../util/paths';
 
-export const CONFIG_FILE_NAMES = ['.service-reach.yaml', '.service-reach.yml'];
+export { CONFIG_FILE_NAMES } from '../util/file-kinds';
 
 /** At most this many findings about one config file (beside its YAML syntax problems). */
 const MAX_CONFIG_FINDINGS = 100;
@@ -73,7 +73,7 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
   if (docs.length === 0) return { config, findings };
   const root = asMap(docs[0].contents);
   if (!root) {
-    findings.push(finding('config-invalid', path, docs[0].contents!.span, 'The config must be a mapping of settings (see SPEC §1.3).'));
+    findings.push(finding('config-invalid', path, docs[0].contents!.span, 'The config must be a mapping of settings (see the README).'));
     return { config, findings };
   }
   // a hostile config (thousands of wrong keys) gives a bounded number of findings; valid settings still apply

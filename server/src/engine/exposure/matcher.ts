@@ -1,5 +1,5 @@
 /**
- * Checks requirements against rules (SPEC §1.2 "Rule matching"): protocol, port range, and real CIDR
+ * Checks requirements against rules: protocol, port range, and real CIDR
  * containment for IPv4 and IPv6. The core question, "which addresses may reach every port of this range",
  * is answered as an AddressSet so that allow/deny, source bindings and the bypass check share one answer.
  */
@@ -150,7 +150,7 @@ export function rulesFor(source: GuardSource, traffic: Traffic): Rule[] {
 }
 
 /**
- * Does one rule's source match a requirement's `from` (SPEC §1.2)? Its source must contain `from`; when `from`
+ * Does one rule's source match a requirement's `from`? Its source must contain `from`; when `from`
  * is any, any source will do. NSG-sourced rules match only traffic from a load balancer; SERVICE_CIDR_BLOCK and
  * ipset/mac sources never match. 'unknown' when the source cannot be evaluated.
  */

@@ -6,7 +6,6 @@
  * and the NSG list readers); `ociProblems` is the one place that says what it refuses, so the OCI check and the
  * exposure model cannot disagree on it.
  */
-import type { Code } from '../findings/codes';
 import type { ServiceModel } from '../k8s/service';
 import type { Span } from '../text/span';
 import {
@@ -77,7 +76,7 @@ export function ociSettingsOf(svc: ServiceModel): OciSettings {
   const backend = annotationOf(svc, BACKEND_NSG);
   const backendIds = backend === undefined ? undefined : nsgIdsOf(backend, Infinity);
   const backendNsg = !!backendIds && 'ids' in backendIds && backendIds.ids.length > 0;
-  return { flavour, mode, modeOrigin, backendNsg, preserveSource: preserveSourceOf(svc), refused: ociProblems(svc).some((p) => p.severity === 'error') };
+  return { flavour, mode, modeOrigin, backendNsg, preserveSource: preserveSourceOf(svc), refused: ociProblems(svc).some(refuses) };
 }
 
 /**
@@ -96,16 +95,25 @@ export function workerRulesAreUsers(s: OciSettings): boolean {
   return s.mode === 'Frontend' || s.mode === 'None' || (s.mode === 'NSG' && !s.backendNsg);
 }
 
-export interface OciProblem {
-  code: Extract<Code, 'oci-udp-unsupported' | 'oci-session-affinity-unsupported' | 'oci-invalid-annotation'>;
-  severity: 'error' | 'warning';
-  span: Span;
-  message: string;
+/**
+ * One thing the cloud controller refuses (or, `fallsBack`, reads otherwise than written) in a Service: what and
+ * where, as data; rules/oci-controller.ts words it.
+ */
+export type OciProblem =
+  | { kind: 'udp-on-lb'; span: Span }
+  | { kind: 'udp-on-nlb'; span: Span; listMode: ManagementMode }
+  | { kind: 'session-affinity'; span: Span }
+  | { kind: 'preserve-source-with-cluster'; span: Span; key: string }
+  | { kind: 'annotation-value'; span: Span; key: string; value: string; problem: string; fallsBack: boolean };
+
+/** Does the problem refuse the Service? (Only an lb list mode's invalid value falls back to All instead.) */
+export function refuses(p: OciProblem): boolean {
+  return p.kind !== 'annotation-value' || !p.fallsBack;
 }
 
 /**
- * What the cloud controller refuses (errors) or reads otherwise than written (warnings) in a LoadBalancer
- * Service: its annotations' values, UDP ports, ClientIP affinity.
+ * What the cloud controller refuses (or reads otherwise than written) in a LoadBalancer Service: its
+ * annotations' values, UDP ports, ClientIP affinity.
  */
 export function ociProblems(svc: ServiceModel): OciProblem[] {
   if (svc.type !== 'LoadBalancer') return [];
@@ -121,16 +129,12 @@ export function ociProblems(svc: ServiceModel): OciProblem[] {
     if (key === NLB_PRESERVE_SOURCE) {
       if (!rawNlb) continue; // read only for the raw value `nlb`
       if (svc.externalTrafficPolicy === 'Cluster') {
-        out.push({ code: 'oci-invalid-annotation', severity: 'error', span,
-          message: `${key} can only be set when externalTrafficPolicy is Local; the cloud controller refuses the Service with Cluster.` });
+        out.push({ kind: 'preserve-source-with-cluster', span, key });
         continue;
       }
     }
     const problem = annotationValueProblem(spec, ann.value);
-    if (!problem) continue;
-    const warning = spec.invalidSeverity === 'warning';
-    out.push({ code: 'oci-invalid-annotation', severity: warning ? 'warning' : 'error', span,
-      message: `"${ann.value}" is not a valid value for ${key}: it ${problem}${warning ? '; the cloud controller falls back to All' : '; the cloud controller refuses the Service'}.` });
+    if (problem) out.push({ kind: 'annotation-value', span, key, value: ann.value, problem, fallsBack: spec.invalidSeverity === 'warning' });
   }
 
   // validateService: the list mode (every time, whatever the rule mode), then the protocols, then the affinity
@@ -138,18 +142,10 @@ export function ociProblems(svc: ServiceModel): OciProblem[] {
   if (listMode !== undefined) {
     for (const p of svc.ports) {
       if (p.protocol !== 'UDP' || !p.protocolPair) continue;
-      if (flavour === 'lb') {
-        out.push({ code: 'oci-udp-unsupported', severity: 'error', span: valueSpan(p.protocolPair),
-          message: 'OCI load balancers (lb) do not support UDP; the cloud controller refuses the Service. Use a network load balancer (oci.oraclecloud.com/load-balancer-type: nlb) with security-list management mode None.' });
-      } else if (listMode !== 'None') {
-        out.push({ code: 'oci-udp-unsupported', severity: 'error', span: valueSpan(p.protocolPair),
-          message: `An OCI network load balancer supports UDP only when its security-list management mode (${NLB_LIST_MODE}) is None; it is ${listMode} here, so the cloud controller refuses the Service.` });
-      }
+      if (flavour === 'lb') out.push({ kind: 'udp-on-lb', span: valueSpan(p.protocolPair) });
+      else if (listMode !== 'None') out.push({ kind: 'udp-on-nlb', span: valueSpan(p.protocolPair), listMode });
     }
   }
-  if (svc.sessionAffinity === 'ClientIP' && svc.sessionAffinityPair) {
-    out.push({ code: 'oci-session-affinity-unsupported', severity: 'error', span: valueSpan(svc.sessionAffinityPair),
-      message: 'The OCI cloud controller only supports sessionAffinity None, and refuses the Service.' });
-  }
+  if (svc.sessionAffinity === 'ClientIP' && svc.sessionAffinityPair) out.push({ kind: 'session-affinity', span: valueSpan(svc.sessionAffinityPair) });
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * The exposure model (SPEC §2) as one pure function: a Service (after defaults) in, a list of requirements
+ * The exposure model as one pure function: a Service (after defaults) in, a list of requirements
  * out — `(layer, protocol, port | unpinned, from, who manages it)` — plus the facts they were derived from
  * (node ports, health-check port, listeners, OCI flavour and mode). Hover, the inline chain, the diagram and
  * the reachability check all read this; its shape is documented in ARCHITECTURE.md.

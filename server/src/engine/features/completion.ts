@@ -1,9 +1,10 @@
 /**
- * Completion (SPEC §5) inside Service documents: `type` values with the chain each implies; every field at its
+ * Completion inside Service documents: `type` values with the chain each implies; every field at its
  * level (from the generated schema, with its documentation); enum values; free `nodePort` numbers; selector
  * keys and values from the workspace's pod templates; targetPort names from the matched containers; OCI
  * annotation keys and values; snippets for a new Service of each type in an empty document. Pure: items in
- * offsets, insert texts in LSP snippet syntax when `snippet` is set.
+ * offsets, insert texts in LSP snippet syntax when `snippet` is set. Workspace strings in documentation (labels,
+ * workload and Service names) go through `mdText`/`mdCode` (markdown.ts): text, never markup.
  */
 import type { Analysis, ServiceAnalysis, Workspace } from '../workspace';
 import { fieldsOf, describeField, resolvePath, typeName, type FieldSchema } from '../k8s/schema';
@@ -15,6 +16,7 @@ import { cursorContext, type CursorContext, type KeyContext, type PathStep, type
 import { ENUM_VALUES, FIELD_ORDER, SERVICE_TYPE_CHAINS, SERVICE_TYPE_DOCS } from './docs';
 import { podTarget } from './chain';
 import { serviceAt } from './service-at';
+import { mdCode, mdText } from './markdown';
 
 export type CompletionKind = 'field' | 'key' | 'enum' | 'value' | 'snippet';
 
@@ -163,7 +165,7 @@ function mapKeyItems(ctx: KeyContext, f: Facts): CompletionItem[] {
       const insertText = ctx.hasColon ? k : vs.length === 1 ? `${k}: ${snippetEscape(quoteIfNeeded(vs[0]))}` : `${k}: ${choice(vs.map(quoteIfNeeded))}`;
       return {
         label: k, kind: 'key', detail: `pod label: ${vs.join(', ')}`,
-        documentation: [...values].map(([v, ws]) => `- \`${k}: ${v}\` — ${ws.join(', ')}`).join('\n'),
+        documentation: [...values].map(([v, ws]) => `- ${mdCode(`${k}: ${v}`)} — ${mdText(ws.join(', '))}`).join('\n'),
         insertText, snippet: !ctx.hasColon, replace: ctx.replace, sortText: `0${String(i).padStart(3, '0')}`,
       };
     });
@@ -270,7 +272,7 @@ function nodePortItems(ctx: ValueContext, analysis: Analysis, sa: ServiceAnalysi
   }
   if (preferred !== undefined) free.push(preferred);
   for (let n = range.min; n <= range.max && free.length < 6; n++) if (!used.has(n) && n !== preferred) free.push(n);
-  const usedText = used.size ? `\n\nIn use in this workspace: ${[...used].sort((a, b) => a[0] - b[0]).slice(0, 20).map(([n, w]) => `${n} (${w})`).join(', ')}${used.size > 20 ? ', …' : ''}.` : '';
+  const usedText = used.size ? `\n\nIn use in this workspace: ${[...used].sort((a, b) => a[0] - b[0]).slice(0, 20).map(([n, w]) => `${n} (${mdText(w)})`).join(', ')}${used.size > 20 ? ', …' : ''}.` : '';
   return free.map((n, i) => item(ctx, String(n), 'value', i, {
     detail: `free node port (range ${range.min}-${range.max})`,
     documentation: `No Service in the workspace uses ${n} as \`nodePort\` or \`healthCheckNodePort\`.${usedText}`,

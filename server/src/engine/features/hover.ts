@@ -1,8 +1,9 @@
 /**
- * Hover (SPEC §5): on `type`, on a port (`port`, `targetPort`, `nodePort`) and on the health-check fields —
+ * Hover: on `type`, on a port (`port`, `targetPort`, `nodePort`) and on the health-check fields —
  * the computed chain, one line per hop, and under each hop, per layer, whether each rule source allows it
  * and who manages it; on other Service fields their API documentation; on OCI annotations what each value
- * means. Pure: markdown out, with the span it is about.
+ * means. Pure: markdown out, with the span it is about. Every string from the workspace in it (names, labels,
+ * port names, paths, rule-source names) goes through `mdText` or `mdCode` (markdown.ts): text, never markup.
  */
 import type { Workspace } from '../workspace';
 import { describeField } from '../k8s/schema';
@@ -13,6 +14,7 @@ import { nodeAtOffset, type PathStep } from './context';
 import { chainOf, BLOCKED_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
 import { serviceAt } from './service-at';
 import { SERVICE_TYPE_DOCS } from './docs';
+import { mdCode, mdText } from './markdown';
 
 export interface HoverResult {
   /** markdown */
@@ -96,15 +98,15 @@ class IndexCache {
 function serviceHeading(chain: ServiceChain): string {
   const s = chain.service;
   const name = s.name ? `${s.namespace && s.namespace !== 'default' ? `${s.namespace}/` : ''}${s.name}` : '(unnamed)';
-  return `**Service ${name}** · ${s.type ?? 'type unknown'}${chain.blocked ? ` · ${BLOCKED_MARK} blocked` : ''}`;
+  return `**Service ${mdText(name)}** · ${mdText(s.type ?? 'type unknown')}${chain.blocked ? ` · ${BLOCKED_MARK} blocked` : ''}`;
 }
 
 function portSection(pc: PortChain, index: IndexCache, withLabel: boolean, chain: ServiceChain): string {
   const out: string[] = [];
-  if (withLabel) out.push(`**${pc.label}**`, '');
-  out.push(`\`${pc.text}\``, '');
+  if (withLabel) out.push(`**${mdText(pc.label)}**`, '');
+  out.push(mdCode(pc.text), '');
   pc.hops.forEach((h, i) => {
-    out.push(`${i + 1}. ${h.blocked ? `${BLOCKED_MARK} ` : ''}${h.detail}${h.warning ? ` — ⚠ ${h.warning}` : ''}${hopWhere(h, index)}`);
+    out.push(`${i + 1}. ${h.blocked ? `${BLOCKED_MARK} ` : ''}${mdText(h.detail)}${h.warning ? ` — ⚠ ${mdText(h.warning)}` : ''}${hopWhere(h, index)}`);
     for (const l of statusLines(h.statuses, index, chain)) out.push(`   - ${l}`);
   });
   return out.join('\n');
@@ -112,7 +114,7 @@ function portSection(pc: PortChain, index: IndexCache, withLabel: boolean, chain
 
 function hopWhere(h: ChainHop, index: IndexCache): string {
   if (!h.where?.length) return '';
-  return ` (${h.where.map((w) => `\`${w.path}:${index.line(w.path, w.span.start)}\``).join(', ')})`;
+  return ` (${h.where.map((w) => mdCode(`${w.path}:${index.line(w.path, w.span.start)}`)).join(', ')})`;
 }
 
 const LAYER_TITLE: Record<string, string> = {
@@ -134,8 +136,8 @@ function statusLines(statuses: HopStatus[], index: IndexCache, chain: ServiceCha
   const out: string[] = [];
   for (const s of statuses) {
     const r = s.requirement;
-    const what = `${LAYER_TITLE[r.layer]}, ${TRAFFIC_TITLE[r.traffic]} from ${fromText(r.from)}`;
-    const mode = chain.oci ? ` (mode ${chain.oci.mode}${chain.oci.modeOrigin === 'default' ? ', the default' : ''})` : '';
+    const what = `${LAYER_TITLE[r.layer]}, ${TRAFFIC_TITLE[r.traffic]} from ${mdText(fromText(r.from))}`;
+    const mode = chain.oci ? ` (mode ${mdText(chain.oci.mode)}${chain.oci.modeOrigin === 'default' ? ', the default' : ''})` : '';
     const who = r.managedBy === 'user' ? 'yours to manage' : `managed by the OCI cloud controller${mode}`;
     if (!s.known) {
       out.push(`➖ ${what}: no rule source for this layer in the workspace, not checked · ${who}`);
@@ -143,7 +145,7 @@ function statusLines(statuses: HopStatus[], index: IndexCache, chain: ServiceCha
     }
     const icon = s.allowed ? '✅' : s.applies ? BLOCKED_MARK : '☁';
     const sources = s.verdicts.length
-      ? s.verdicts.map((v) => `${v.source.label} (\`${v.source.path}:${index.line(v.source.path, v.source.span.start)}\`) ${v.allowed ? 'allows it' : 'does not allow it'}`).join('; ')
+      ? s.verdicts.map((v) => `${mdText(v.source.label)} (${mdCode(`${v.source.path}:${index.line(v.source.path, v.source.span.start)}`)}) ${v.allowed ? 'allows it' : 'does not allow it'}`).join('; ')
       : s.allowed ? 'allowed' : 'not allowed';
     const note = !s.allowed && !s.applies ? ' (the controller writes this rule)' : '';
     out.push(`${icon} ${what}: ${sources} · ${who}${note}`);

@@ -1,6 +1,8 @@
 /**
  * Errors are data: every finding code, its default severity, its title, the help text the docs and SARIF show,
- * and its documentation anchor. Nothing else in the engine spells a code's message template or severity.
+ * and its documentation anchor. Where each code is detected, worded, fixed and tested: its entry in the registry
+ * (registry/index.ts). A severity that depends on the situation is decided in the code's rule module (rules/)
+ * and described in its help here.
  */
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -20,7 +22,7 @@ export interface CodeInfo {
 export const DOCS_URL = 'https://github.com/service-reach/service-reach/blob/main/docs/rules.md';
 
 const table = {
-  // ------------------------------------------------------------------ §3.1 what the API server would reject
+  // ------------------------------------------------------------------ what the API server would reject
   'invalid-service-type': {
     severity: 'error', category: 'api', title: 'Invalid Service type',
     help: '`spec.type` must be one of `ClusterIP`, `NodePort`, `LoadBalancer` or `ExternalName` (case matters). The API server answers anything else with `Unsupported value`.',
@@ -101,7 +103,7 @@ const table = {
     help: 'The API server rejects the value: `externalTrafficPolicy` and `internalTrafficPolicy` must be `Cluster` or `Local`; `sessionAffinity` `None` or `ClientIP`, with `sessionAffinityConfig.clientIP.timeoutSeconds` from 1 to 86400; `ipFamilies` entries `IPv4` or `IPv6`, each at most once; `ipFamilyPolicy` `SingleStack`, `PreferDualStack` or `RequireDualStack`; `trafficDistribution` `PreferClose`, `PreferSameZone` or `PreferSameNode` (case matters everywhere); `externalName` a DNS name (not a URL, no port); an ExternalName Service has no `clusterIP`, `ipFamilies` or `ipFamilyPolicy`; an `externalIPs` entry is an IP address that is not unspecified, loopback or link-local.',
     fixes: [],
   },
-  // ------------------------------------------------------------------ §3.2 authoring mistakes
+  // ------------------------------------------------------------------ authoring mistakes
   'unknown-field': {
     severity: 'warning', category: 'authoring', title: 'Unknown field',
     help: 'The Service schema has no such field; the API server drops it (or, with strict field validation, refuses the object). Usually a typo.',
@@ -122,11 +124,11 @@ const table = {
     help: 'No matched container declares this port number. Declaring container ports is optional, so this is only information; check the number.',
     fixes: [],
   },
-  // ------------------------------------------------------------------ §3.3 reachability
+  // ------------------------------------------------------------------ reachability
   'firewalld-port-closed': {
     severity: 'warning', category: 'reachability', title: 'Node firewalld zone does not allow the port',
     help: 'The firewalld zone that guards the nodes does not allow a node port or health-check port this Service needs. kube-proxy DNATs node-port traffic before firewalld\'s filter, so this is a warning, unless `StrictForwardPorts=yes`; the health-check port is served by kube-proxy on the host itself, so a closed health-check port is always an error.',
-    fixes: ['Add `<port port="N" protocol="tcp"/>` (or `<service name="kube-nodeport-services"/>` for an unpinned port) to the zone file.', 'Copy the equivalent `firewall-cmd` commands.'],
+    fixes: ['Add `<port port="N" protocol="tcp"/>` (or `<service name="kube-nodeport-services"/>` for an unpinned port) to the zone file.', 'Copy the equivalent `firewall-cmd` commands.', 'When a rich rule you wrote drops or rejects the port, no fix is applied (fixes only add); the editor offers, as a separate action that is not preferred, to remove that rule.'],
   },
   'security-list-port-closed': {
     severity: 'error', category: 'reachability', title: 'Worker security lists do not allow the port',

@@ -1,5 +1,8 @@
 import type { Span } from '../text/span';
 import { CODES, type Code, type Severity } from './codes';
+import type { FixHint } from './fix-hint';
+
+export type { FixHint } from './fix-hint';
 
 /** Points at a place that explains a finding: the rule sources that were checked, the other Service, … */
 export interface RelatedInfo {
@@ -17,14 +20,8 @@ export interface Finding {
   path: string;
   span: Span;
   related: RelatedInfo[];
-  /** what a quick fix needs to know (opaque to the CLI and the server) */
+  /** what a quick fix needs to know (fix-hint.ts; opaque to the CLI and the server) */
   fix?: FixHint;
-}
-
-/** Data the fix module reads back; the kinds are defined there. Kept loose here so findings stay plain data. */
-export interface FixHint {
-  kind: string;
-  [key: string]: unknown;
 }
 
 export function finding(

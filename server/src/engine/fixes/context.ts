@@ -8,6 +8,7 @@ import type { Finding } from '../findings/finding';
 import type { ServiceModel } from '../k8s/service';
 import type { Span } from '../text/span';
 import { YamlFile } from '../parse/yaml';
+import { editsShared, sharedPlaces, type SharedPlaces } from './shared';
 
 export class FixContext {
   readonly analysis: Analysis;
@@ -15,7 +16,8 @@ export class FixContext {
   /** names handed out per scope (a Service's port names, a Terraform folder's resource names) */
   private readonly names = new Map<string, Set<string>>();
 
-  constructor(readonly ws: Workspace) {
+  /** `yamlFiles`: the YAML parsers of earlier checks of the same files (the passes of one fix loop share them) */
+  constructor(readonly ws: Workspace, private readonly yamlFiles = new Map<string, YamlFile>()) {
     this.analysis = ws.analyze();
   }
 
@@ -46,7 +48,7 @@ export class FixContext {
 
   private readonly problems = new Map<string, number>();
 
-  /** Parse problems of a file's current text (computed once per run). */
+  /** Problems of a file's current text that the workspace's reading does not count (computed once per run). */
   problemsBefore(path: string, count: () => number): number {
     let n = this.problems.get(path);
     if (n === undefined) {
@@ -56,18 +58,32 @@ export class FixContext {
     return n;
   }
 
-  private readonly yamlFiles = new Map<string, YamlFile>();
-
   /**
-   * A YAML file's parser for checking fixes: it parses again only the documents an edit changed (each fix is
-   * checked against the text before it, so in a file of a thousand documents a check costs one document, not the
-   * whole file).
+   * A YAML file's parser for checking fixes: it parses again only the documents that differ from the text it read
+   * last (each fix's text is close to the one checked before it, so in a file of a thousand documents a check
+   * costs one document, not the whole file).
    */
   yamlFile(path: string): YamlFile {
     let f = this.yamlFiles.get(path);
     if (!f) this.yamlFiles.set(path, (f = new YamlFile()));
     return f;
   }
+
+  private readonly shared = new Map<string, SharedPlaces | undefined>();
+
+  /** Would an edit of `span` in `path` change YAML that an anchor shares with an alias (shared.ts)? */
+  editsShared(path: string, span: Span): boolean {
+    if (!this.shared.has(path)) {
+      const m = this.ws.manifest(path);
+      const places = m ? sharedPlaces(m.documents) : undefined;
+      this.shared.set(path, places && (places.wide.length || places.scalars.length) ? places : undefined);
+    }
+    const places = this.shared.get(path);
+    return places !== undefined && editsShared(places, span);
+  }
+
+  /** Findings whose fix was refused, and why (the CLI says so). */
+  readonly refused = new Map<Finding, string>();
 
   /** Has `name` been handed out (or seen) in `scope`? */
   nameTaken(scope: string, name: string): boolean {

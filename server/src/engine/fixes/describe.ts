@@ -4,7 +4,7 @@
  */
 import type { From, Traffic } from '../exposure/requirements';
 import type { PortRange, Protocol } from '../sources/model';
-import type { ReachHint } from './hints';
+import type { ReachHint } from '../findings/fix-hint';
 import type { FixContext } from './context';
 import type { Finding } from '../findings/finding';
 

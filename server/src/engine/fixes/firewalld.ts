@@ -7,7 +7,6 @@
 import { decidingZones, rulesAllow, type GuardSource } from '../exposure/matcher';
 import type { From } from '../exposure/requirements';
 import type { Finding } from '../findings/finding';
-import { readFirewalldXml } from '../sources/firewalld-zone';
 import type { FirewalldZoneFile, PortRange, Protocol, Rule, XmlInsertPoint } from '../sources/model';
 import { indentBefore } from '../sources/source-common';
 import { baseName } from '../util/paths';
@@ -15,8 +14,9 @@ import type { FixContext } from './context';
 import { fromPhrase, portProto, rangeOf } from './describe';
 import { mergeableEdit, type Part, type PlannedEdit } from './edits';
 import type { Span } from '../text/span';
-import type { Missing, ReachHint } from './hints';
+import type { Missing, ReachHint } from '../findings/fix-hint';
 import type { PlannedFix } from './plan';
+import { zoneFile } from './readings';
 import { commandLine, shellOption } from './shell';
 
 /** The range of the bundled kube-nodeport-services service (tcp only). */
@@ -89,11 +89,11 @@ interface ZoneTarget {
   text: string;
 }
 
+/** The zone file as the workspace read it. */
 function readZone(ctx: FixContext, path: string): ZoneTarget | undefined {
   const text = ctx.ws.getText(path);
-  if (text === undefined) return undefined;
-  const r = readFirewalldXml(path, text);
-  return r.value?.kind === 'firewalld-zone' ? { zone: r.value, text } : undefined;
+  const zone = zoneFile(ctx.ws, path);
+  return text !== undefined && zone ? { zone, text } : undefined;
 }
 
 /** The zone file that decides for traffic from `from`: a zone bound to it, else the (first) node zone. */

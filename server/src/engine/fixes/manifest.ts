@@ -11,7 +11,7 @@ import { detectNewline } from '../sources/source-common';
 import type { Span } from '../text/span';
 import type { FixContext } from './context';
 import { plainEdit } from './edits';
-import type { PinValueHint, PortNameHint, ReachHint, ReplaceHint } from './hints';
+import type { PinValueHint, PortNameHint, ReachHint, ReplaceHint } from '../findings/fix-hint';
 import type { PlannedFix } from './plan';
 
 type QuoteStyle = 'plain' | 'single' | 'double';

@@ -11,18 +11,16 @@
  * the port (or the whole node-port range), and a description naming the Service, the port and why.
  */
 import type { Finding } from '../findings/finding';
-import { arrayItems, jsonValue, parseJson, propertyValue, type JsonNode } from '../parse/json';
-import { hclBlocks, parseHcl } from '../parse/hcl';
-import { readOciSecurityListsJson } from '../sources/oci-json';
-import { readTerraform } from '../sources/terraform';
+import { arrayItems, jsonValue, type JsonNode } from '../parse/json';
 import type { OciNsgRuleResource, OciSecurityList, PortRange, Protocol } from '../sources/model';
 import { detectNewline, indentBefore } from '../sources/source-common';
 import { dirName, extName } from '../util/paths';
 import type { FixContext } from './context';
 import { portProto, rangeOf, ruleDescription, sourceCidr } from './describe';
 import { mergeableEdit, type Part, type PlannedEdit } from './edits';
-import type { Missing, ReachHint, TargetRef } from './hints';
+import type { Missing, ReachHint, TargetRef } from '../findings/fix-hint';
 import type { PlannedFix } from './plan';
+import { jsonLists, terraformFile } from './readings';
 import { commandLine, shellQuote } from './shell';
 
 const NSG_RULE = 'oci_core_network_security_group_security_rule';
@@ -76,17 +74,12 @@ function listKey(l: OciSecurityList): string {
   return l.terraform?.address ?? l.displayName ?? l.id ?? l.name;
 }
 
+/** The list as the workspace read it, with its parsed rule array. */
 function jsonTarget(ctx: FixContext, path: string, key: string): JsonTarget | undefined {
   const text = ctx.ws.getText(path);
-  if (text === undefined) return undefined;
-  const lists = readOciSecurityListsJson(path, text).value ?? [];
-  const list = lists.find((l) => listKey(l) === key);
-  if (!list?.json) return undefined;
-  const { root } = parseJson(text);
-  let node: JsonNode | undefined = root ?? undefined;
-  for (const step of list.json.rulesPath) node = typeof step === 'number' ? arrayItems(node)[step] : propertyValue(node, step);
-  if (!node || node.offset !== list.json.rulesSpan.start) return undefined;
-  return { list, text, rules: node };
+  const list = jsonLists(ctx.ws, path).find((l) => listKey(l) === key);
+  if (text === undefined || !list?.json) return undefined;
+  return { list, text, rules: list.json.rulesNode };
 }
 
 const JSON_KEYS = {
@@ -322,7 +315,7 @@ function unitOf(indent: string, outer: string): string {
 function terraformListFixes(ctx: FixContext, finding: Finding, target: TargetRef, rules: NewRule[], pp: string, fromText: string, opts: { preferred: boolean }): PlannedFix[] {
   const text = ctx.ws.getText(target.path);
   if (text === undefined) return [];
-  const list = readTerraform(target.path, text).value?.securityLists.find((l) => listKey(l) === target.key);
+  const list = terraformFile(ctx.ws, target.path)?.securityLists.find((l) => listKey(l) === target.key);
   const info = list?.terraform;
   if (!list || !info) return [];
   const nl = info.newline;
@@ -355,8 +348,7 @@ function resourceNames(ctx: FixContext, dir: string, type: string): string[] {
   const names: string[] = [];
   for (const p of ctx.ws.paths()) {
     if (extName(p) !== '.tf' || dirName(p) !== dir) continue;
-    const { body } = parseHcl(ctx.ws.getText(p) ?? '');
-    for (const b of hclBlocks(body, 'resource')) if (b.labels[0]?.value === type && b.labels[1]) names.push(b.labels[1].value);
+    for (const address of terraformFile(ctx.ws, p)?.resources ?? []) if (address.startsWith(`${type}.`)) names.push(address.slice(type.length + 1));
   }
   return names;
 }
@@ -372,7 +364,7 @@ function nsgFixes(ctx: FixContext, finding: Finding, h: ReachHint, target: Targe
   for (const p of ctx.ws.paths()) {
     if (extName(p) !== '.tf') continue;
     const text = ctx.ws.getText(p) ?? '';
-    for (const res of readTerraform(p, text).value?.nsgRules ?? []) {
+    for (const res of terraformFile(ctx.ws, p)?.nsgRules ?? []) {
       if ((res.nsgAddress ?? res.nsgExpr) === target.key && res.nsgExpr !== '') found.push({ path: p, text, res });
     }
   }

@@ -1,5 +1,5 @@
 /**
- * A Service as the API server sees it after defaulting (SPEC §1.1): type ClusterIP, protocol TCP, targetPort =
+ * A Service as the API server sees it after defaulting: type ClusterIP, protocol TCP, targetPort =
  * port, externalTrafficPolicy Cluster on externally reachable types, allocateLoadBalancerNodePorts true on
  * LoadBalancer. Every value keeps the pair it came from; a value that holds a template expression is unknown.
  */

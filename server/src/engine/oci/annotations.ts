@@ -1,6 +1,6 @@
 /**
  * The OCI cloud controller's Service annotations: what each means, the values it accepts, and how it reads
- * them (domain facts §B.3). Completion, hover and the `oci-invalid-annotation` check all read this table.
+ * them (from its documentation). Completion, hover and the `oci-invalid-annotation` check all read this table.
  */
 import { parseGoBool, parseGoInt } from '../util/strconv';
 

@@ -1,5 +1,5 @@
 /**
- * Turns a firewalld zone into normalised rules (SPEC §1.2):
+ * Turns a firewalld zone into normalised rules:
  *  - `<port>` and `<service>` (expanded, `<include>`s followed) allow from any source;
  *  - `<protocol value="tcp|udp|sctp">` allows every port of that protocol;
  *  - a rich rule with `<accept/>` allows its source (every source without one) on its port / service / protocol,

@@ -1,7 +1,8 @@
 /**
- * Rule sources: what guards the traffic (SPEC §1.2). Every reader turns one file into these plain objects,
+ * Rule sources: what guards the traffic (README.md). Every reader turns one file into these plain objects,
  * with spans pointing back into that file, and never throws: problems come back as `ParseProblem`s.
  */
+import type { JsonNode } from '../parse/json';
 import type { ParseProblem } from '../parse/problem';
 import type { Span } from '../text/span';
 
@@ -161,6 +162,8 @@ export interface OciJsonListInfo {
   rulesPath: (string | number)[];
   /** span of the ingress rule array */
   rulesSpan: Span;
+  /** the ingress rule array as parsed (read-only): a fix appends to it without parsing the file again */
+  rulesNode: JsonNode;
 }
 
 export interface TerraformBlockInfo {
@@ -186,8 +189,8 @@ export interface OciSecurityList {
   span: Span;
   /** the ingress rules */
   rules: Rule[];
-  /** the egress rules; a rule's `source` holds its destination */
-  egressRules: Rule[];
+  /** the egress rules (a rule's `source` holds its destination); absent: none were read */
+  egressRules?: Rule[];
   json?: OciJsonListInfo;
   terraform?: TerraformBlockInfo;
 }
@@ -220,6 +223,8 @@ export interface TerraformFile {
   nsgRules: OciNsgRuleResource[];
   nsgEgressRules: OciNsgRuleResource[];
   nsgs: OciNsgResource[];
+  /** the address (`type.name`) of every resource block, ours or not: a new resource must not take one */
+  resources: string[];
   newline: string;
 }
 

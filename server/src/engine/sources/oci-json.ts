@@ -1,5 +1,5 @@
 /**
- * OCI security lists in JSON, as the OCI CLI prints them (domain facts §B.1):
+ * OCI security lists in JSON, as the OCI CLI prints them:
  *  - `oci network security-list get`:  `{"data": { …list… }, "etag": "…"}`
  *  - `oci network security-list list`: `{"data": [ …lists… ]}`
  *  - a bare list object, or a top-level array of list objects.
@@ -116,21 +116,22 @@ function readList(
 ): OciSecurityList {
   const displayName = stringValue(prop(obj, style, 'displayName'));
   const id = stringValue(propertyValue(obj, 'id'));
+  const egressRules: Rule[] = [];
   const list: OciSecurityList = {
     kind: 'oci-security-list',
     path,
     name: displayName ?? id ?? `${baseName(path)} list #${index + 1}`,
     span: jsonSpan(obj),
     rules: [],
-    egressRules: [],
-    json: { keyStyle: style, rulesPath, rulesSpan: jsonSpan(rulesNode) },
+    egressRules,
+    json: { keyStyle: style, rulesPath, rulesSpan: jsonSpan(rulesNode), rulesNode },
   };
   if (displayName !== undefined) list.displayName = displayName;
   if (id !== undefined) list.id = id;
   readRules(rulesNode, style, 'ingress', list.rules, problems);
   const egressNode = prop(obj, style, 'egress');
   // (what an egress rule lacks is not reported: egress only matters for a load balancer's way to the nodes)
-  if (egressNode) readRules(egressNode, style, 'egress', list.egressRules, []);
+  if (egressNode) readRules(egressNode, style, 'egress', egressRules, []);
   return list;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Terraform (`*.tf`) rule sources (domain facts §B.2):
+ * Terraform (`*.tf`) rule sources (the OCI provider's resources):
  *  - `resource "oci_core_security_list" "NAME"` with `ingress_security_rules { protocol source source_type
  *    stateless description tcp_options { min max } udp_options { min max } }` — ports FLATTENED in the options —
  *    and `dynamic "ingress_security_rules" { for_each … content { … } }`, read once with its unresolved values
@@ -188,12 +188,13 @@ export function readTerraform(path: string, text: string, symbols?: TerraformSym
   resolveLocalReferences(body, syms);
   const newline = detectNewline(text);
   const problems: ParseProblem[] = [];
-  const file: TerraformFile = { kind: 'terraform', path, securityLists: [], nsgRules: [], nsgEgressRules: [], nsgs: [], newline };
+  const file: TerraformFile = { kind: 'terraform', path, securityLists: [], nsgRules: [], nsgEgressRules: [], nsgs: [], resources: [], newline };
 
   for (const block of resourceBlocks(body)) {
     const type = block.labels[0].value;
     const name = block.labels[1].value;
     const info = blockInfo(text, block, `${type}.${name}`, newline);
+    file.resources.push(info.address);
     if (type === SECURITY_LIST) file.securityLists.push(readSecurityList(path, block, info, syms, problems));
     else if (type === NSG_RULE) {
       const r = readNsgRule(block, info, syms, problems);
@@ -240,13 +241,14 @@ function blockInfo(text: string, block: HclBlock, address: string, newline: stri
 
 function readSecurityList(path: string, block: HclBlock, info: TerraformBlockInfo, syms: TerraformSymbols, problems: ParseProblem[]): OciSecurityList {
   const displayName = asString(attrValue(block.body, 'display_name', syms));
+  const egressRules: Rule[] = [];
   const list: OciSecurityList = {
     kind: 'oci-security-list',
     path,
     name: displayName ?? info.address,
     span: block.span,
     rules: [],
-    egressRules: [],
+    egressRules,
     terraform: info,
   };
   if (displayName !== undefined) list.displayName = displayName;
@@ -257,7 +259,7 @@ function readSecurityList(path: string, block: HclBlock, info: TerraformBlockInf
     const direction = name === 'ingress_security_rules' ? 'ingress' : name === 'egress_security_rules' ? 'egress' : undefined;
     if (!direction) continue;
     const n = ++count[direction];
-    const into = direction === 'ingress' ? list.rules : list.egressRules;
+    const into = direction === 'ingress' ? list.rules : egressRules;
     // (what an egress rule lacks is not reported: egress only matters for a load balancer's way to the nodes)
     const found = direction === 'ingress' ? problems : [];
     if (!dynamic) {

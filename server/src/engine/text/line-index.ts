@@ -11,8 +11,13 @@ export interface Position {
 export class LineIndex {
   private readonly starts: number[];
 
-  constructor(private readonly text: string) {
-    const starts = [0];
+  /** `starts`: the line starts of `text` when they are known already (see `edited`). */
+  constructor(private readonly text: string, starts?: number[]) {
+    if (starts) {
+      this.starts = starts;
+      return;
+    }
+    starts = [0];
     if (!text.includes('\r')) {
       // LF only (the usual case): indexOf is many times faster than a loop over every character (a file of
       // 36,000 lines is indexed again after every keystroke in it)
@@ -61,4 +66,38 @@ export class LineIndex {
   lineStart(line: number): number {
     return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
   }
+
+  /**
+   * The index of `text`, which is this index's text with `[start, oldEnd)` replaced by `text[start, newEnd)`: the
+   * same index `new LineIndex(text)` makes, at the cost of the change. The line starts before the change are kept,
+   * those after it moved, and only the lines it touched are scanned (a line start depends on the character before
+   * it, and on the one at it after a CR).
+   */
+  edited(text: string, start: number, oldEnd: number, newEnd: number): LineIndex {
+    const old = this.starts;
+    const kept = Math.max(1, firstAtOrAfter(old, start)); // the starts before the change (and 0)
+    const out = old.slice(0, kept);
+    const limit = newEnd + 1; // from here on, every line start is an old one, moved
+    for (let i = out[kept - 1]; i < Math.min(text.length, limit); i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 /* \n */ && c !== 13 /* \r */) continue;
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      if (i + 1 >= limit) break;
+      out.push(i + 1);
+    }
+    const delta = newEnd - oldEnd;
+    for (let k = firstAtOrAfter(old, oldEnd + 1); k < old.length; k++) out.push(old[k] + delta);
+    return new LineIndex(text, out);
+  }
+}
+
+/** The index of the first of the sorted `xs` that is at least `x` (`xs.length` when none is). */
+function firstAtOrAfter(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
 }

@@ -3,7 +3,7 @@
  * (lsp/files.ts): folders skipped, the size limit, binary files, links that lead out of the workspace. Pure:
  * the callers do the I/O and ask these functions what to do with what they found.
  */
-import { classify } from '../workspace';
+import { classify } from './file-kinds';
 
 /** Files larger than this are skipped (a `file-too-large` finding); CLI `--max-file-size`, `serviceReach.maxFileSize`. */
 export const DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024;

@@ -6,6 +6,7 @@
  * closed port gets is decided by the check alone.
  */
 import type { Finding } from '../../findings/finding';
+import type { Missing } from '../../findings/fix-hint';
 import type { Span } from '../../text/span';
 import { fromText, type Layer, type Requirement } from '../../exposure/requirements';
 import type { CheckedSource, RequirementStatus } from '../../exposure/status';
@@ -19,11 +20,9 @@ const LAYER_TITLES: Record<Layer, string> = {
 
 const LAYER_ORDER: Layer[] = ['firewalld', 'worker-lists', 'lb-lists'];
 
-/** The requirements a finding's fix hint names as missing (`{ layer, traffic }` of each), when it names any. */
-function missingOf(f: Finding): { layer: unknown; traffic: unknown }[] {
-  const missing = f.fix?.missing;
-  if (!Array.isArray(missing)) return [];
-  return missing.filter((m): m is { layer: unknown; traffic: unknown } => typeof m === 'object' && m !== null);
+/** The requirements a finding's fix hint names as missing (a reachability hint names every one of its group). */
+function missingOf(f: Finding): readonly Missing[] {
+  return f.fix?.kind === 'open-port' || f.fix?.kind === 'pin-node-port' ? f.fix.missing : [];
 }
 
 /** The findings about a requirement that is not allowed: at its anchor, naming its layer and traffic as missing. */

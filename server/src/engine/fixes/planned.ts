@@ -1,0 +1,66 @@
+/**
+ * The fixes of one finding, planned (edits not yet rendered): its fix hint (a `FixHint`, findings/fix-hint.ts)
+ * handed, by kind, to the module that knows the file it edits — manifest.ts, firewalld.ts, oci.ts.
+ */
+import type { Finding } from '../findings/finding';
+import type { ReachHint } from '../findings/fix-hint';
+import type { FixContext } from './context';
+import { firewalldFixes } from './firewalld';
+import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from './manifest';
+import { listFixes } from './oci';
+import type { PlannedFix } from './plan';
+import { SHARED_REFUSAL } from './shared';
+
+/**
+ * A manifest's fixes without those that would edit YAML an anchor shares with an alias (shared.ts); the finding
+ * is then noted as refused. (A node port or a name taken for a dropped fix stays taken: harmless.)
+ */
+function unshared(ctx: FixContext, finding: Finding, fixes: PlannedFix[]): PlannedFix[] {
+  const kept = fixes.filter((f) => !f.plans.some((p) => ctx.editsShared(p.path, p.span)));
+  if (kept.length < fixes.length && !kept.some((f) => f.plans.length > 0)) ctx.refused.set(finding, SHARED_REFUSAL);
+  return kept;
+}
+
+/** Every fix of a finding (`firstOnly`: stop after the first that edits, so no number is taken in vain). */
+export function plannedFixes(ctx: FixContext, finding: Finding, firstOnly: boolean): PlannedFix[] {
+  const hint = finding.fix;
+  if (!hint) return [];
+  switch (hint.kind) {
+    case 'replace':
+      return unshared(ctx, finding, replaceFix(ctx, finding, hint));
+    case 'add-port-name':
+      return unshared(ctx, finding, portNameFix(ctx, finding, hint));
+    case 'pin-node-port-value':
+      return unshared(ctx, finding, pinValueFix(ctx, finding, hint));
+    case 'pin-node-port': {
+      const pinned = unshared(ctx, finding, pinUnpinnedFix(ctx, finding, hint));
+      if (firstOnly && pinned.length) return pinned;
+      return [...pinned, ...openFixes(ctx, finding, hint, { preferred: pinned.length === 0, copy: !firstOnly })];
+    }
+    case 'open-port':
+      return openFixes(ctx, finding, hint, { preferred: true, copy: !firstOnly });
+    default: {
+      const never: never = hint;
+      return never;
+    }
+  }
+}
+
+/** Rules that open the port (or, unpinned, the whole node-port range) in each layer that lacks them. */
+function openFixes(ctx: FixContext, finding: Finding, h: ReachHint, opts: { preferred: boolean; copy: boolean }): PlannedFix[] {
+  const fw = h.missing.filter((m) => m.layer === 'firewalld');
+  const lists = h.missing.filter((m) => m.layer !== 'firewalld');
+  const edits: PlannedFix[] = [];
+  const copies: PlannedFix[] = [];
+  for (const fix of [
+    ...(fw.length ? firewalldFixes(ctx, finding, h, fw, opts) : []),
+    ...(lists.length ? listFixes(ctx, finding, { ...h, targets: h.targets.filter((t) => t.kind !== 'firewalld-zone') }, lists, opts) : []),
+  ]) (fix.plans.length ? edits : copies).push(fix);
+  // one finding may need rules in two layers (an unpinned port): one action that opens both comes first
+  if (edits.length > 1) {
+    const manual = edits.some((e) => e.manual) || undefined;
+    edits.unshift({ title: edits.map((e) => e.title).join('; '), finding, isPreferred: (opts.preferred && !manual) || undefined, manual, plans: edits.flatMap((e) => e.plans) });
+    for (const e of edits.slice(1)) delete e.isPreferred;
+  }
+  return [...edits, ...copies];
+}

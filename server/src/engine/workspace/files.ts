@@ -1,0 +1,61 @@
+/**
+ * One file of the workspace, for one text: its kind (`util/file-kinds.ts`), what was read from it (the manifest's
+ * documents, the rule-source modules' memos) and its line index. A new text is a new entry, so nothing read from
+ * an old text survives it — except the line index, which is moved past the change.
+ */
+import { claimedBySource } from '../sources/registry';
+import type { SourceFile } from '../sources/source-module';
+import { LineIndex } from '../text/line-index';
+import { sharedWithManifests, type FileKind } from '../util/file-kinds';
+import { changedRange } from './text-change';
+import type { ParsedManifest } from './types';
+
+export class FileEntry implements SourceFile {
+  /** its documents and objects, when it is read as a manifest (`ManifestReader`) */
+  manifest?: ParsedManifest;
+  private lines?: LineIndex;
+  /** an earlier text of the file and its line index, to make this text's index from (only the text, no chain of entries) */
+  private before?: { text: string; lines: LineIndex };
+  private memos?: Map<string, { depends: string | undefined; value: unknown }>;
+
+  /** `previous`: the entry of the file's text before this one, if any. */
+  constructor(readonly path: string, readonly text: string, readonly kind: FileKind, previous?: FileEntry) {
+    this.before = previous?.lines ? { text: previous.text, lines: previous.lines } : previous?.before;
+  }
+
+  memo<T>(key: string, compute: () => T, depends?: string): T {
+    const hit = this.memos?.get(key);
+    if (hit && hit.depends === depends) return hit.value as T;
+    const value = compute();
+    (this.memos ??= new Map()).set(key, { depends, value });
+    return value;
+  }
+
+  /** What `memo` keeps under `key` for this text, without working anything out (undefined: nothing yet). */
+  peek<T>(key: string): T | undefined {
+    return this.memos?.get(key)?.value as T | undefined;
+  }
+
+  /** Read as a manifest: a YAML file, or a file of a kind manifests share (JSON) that no rule source claims. */
+  isManifest(): boolean {
+    return this.kind === 'manifest' || (sharedWithManifests(this.kind) && !claimedBySource(this));
+  }
+
+  /**
+   * Its line index, worked out when first asked for: from the index of an earlier text, moved past the range
+   * that changed (`changedRange`), else built from the whole text (`onBuild` is told).
+   */
+  lineIndex(onBuild?: () => void): LineIndex {
+    if (!this.lines) {
+      const before = this.before;
+      this.before = undefined;
+      const change = before && changedRange(before.text, this.text);
+      if (before && change) this.lines = before.lines.edited(this.text, change.start, change.oldEnd, change.newEnd);
+      else {
+        onBuild?.();
+        this.lines = new LineIndex(this.text);
+      }
+    }
+    return this.lines;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The manifests' parse caches: per path a `YamlFile` (documents parsed one at a time and kept while their text
+ * does not change, moved in place when it moves), per document its objects, per object its Service or workload
+ * model — each worked out once and kept with its identity, which the incremental analysis relies on (a Service
+ * that is the same object was not edited). Every parse's moves are kept until the next analysis takes them.
+ */
+import { finding, type Finding } from '../findings/finding';
+import { YamlFile, isTemplateText, type DocumentMove, type YDocument } from '../parse/yaml';
+import { objectsOf, isService, workloadOf, type K8sObject, type Workload } from '../k8s/manifests';
+import { serviceOf, type ServiceModel } from '../k8s/service';
+import type { FileEntry } from './files';
+import type { ParsedManifest, WorkspaceStats } from './types';
+
+export class ManifestReader {
+  /** per manifest path: its documents, parsed one at a time and kept while their text does not change */
+  private readonly yamlFiles = new Map<string, YamlFile>();
+  /** per manifest path: what each parse since the last analysis kept of the one before ([] = nothing) */
+  private readonly pendingMoves = new Map<string, DocumentMove[][]>();
+  private readonly objectsByDocument = new WeakMap<YDocument, { index: number; objects: K8sObject[] }>();
+  private readonly derivedByObject = new WeakMap<K8sObject, { service?: ServiceModel; workload?: Workload }>();
+  private readonly findingsOf = new WeakMap<ParsedManifest, Finding[]>();
+
+  constructor(private readonly counters: WorkspaceStats) {}
+
+  /** The documents and objects of a manifest's text (parsed once per text; kept on the entry). */
+  parsed(f: FileEntry): ParsedManifest {
+    if (!f.manifest) {
+      const template = isTemplateText(f.text);
+      let yaml = this.yamlFiles.get(f.path);
+      if (!yaml) this.yamlFiles.set(f.path, (yaml = new YamlFile()));
+      const before = { ...yaml.stats };
+      const parsed = yaml.parse(f.text, { template });
+      this.counters.yamlDocumentsParsed += yaml.stats.piecesParsed - before.piecesParsed;
+      this.counters.yamlWholeFileParses += yaml.stats.wholeFile - before.wholeFile;
+      const moves = this.pendingMoves.get(f.path) ?? [];
+      moves.push(yaml.moves);
+      this.pendingMoves.set(f.path, moves);
+      const objects: K8sObject[] = [];
+      for (const d of parsed.documents) for (const o of this.objectsIn(f.path, d)) objects.push(o);
+      f.manifest = { documents: parsed.documents, objects, problems: parsed.problems, template };
+    }
+    return f.manifest;
+  }
+
+  /** A file left the workspace: nothing of its documents is kept (and nothing said about them can be moved). */
+  forget(path: string): void {
+    this.yamlFiles.delete(path);
+    this.pendingMoves.set(path, [[]]);
+  }
+
+  /** The moves of every manifest parsed since the last analysis (taken: the next analysis starts from here). */
+  takeMoves(): Map<string, DocumentMove[][]> {
+    const out = new Map(this.pendingMoves);
+    this.pendingMoves.clear();
+    return out;
+  }
+
+  /**
+   * The objects of one document, worked out once per document: a document that moved keeps its tree (moved in
+   * place, see YamlFile), and so its objects, Services and workloads, which hold the tree's spans by reference;
+   * when it was renumbered (a document came or went before it), its objects take the new number.
+   */
+  private objectsIn(path: string, doc: YDocument): K8sObject[] {
+    const cached = this.objectsByDocument.get(doc);
+    if (cached) {
+      if (cached.index !== doc.index) {
+        const before = `${path}#${cached.index}`;
+        for (const o of cached.objects) {
+          o.id = `${path}#${doc.index}${o.id.slice(before.length)}`;
+          o.docIndex = doc.index;
+        }
+        cached.index = doc.index;
+      }
+      return cached.objects;
+    }
+    const objects = objectsOf(path, [doc]);
+    this.objectsByDocument.set(doc, { index: doc.index, objects });
+    return objects;
+  }
+
+  /** An object's Service or workload model (once per object). */
+  derived(o: K8sObject): { service?: ServiceModel; workload?: Workload } {
+    let d = this.derivedByObject.get(o);
+    if (!d) {
+      d = isService(o) ? { service: serviceOf(o) } : { workload: workloadOf(o) };
+      this.derivedByObject.set(o, d);
+    }
+    return d;
+  }
+
+  /** A manifest's syntax problem and limits hit, as findings (once per parse). */
+  findings(f: FileEntry, m: ParsedManifest): Finding[] {
+    let out = this.findingsOf.get(m);
+    if (!out) {
+      out = [];
+      const syntax = !m.template && m.objects.length > 0 && f.kind === 'manifest';
+      const first = m.problems.find((p) => !p.limit);
+      if (first && syntax) out.push(finding('yaml-syntax', f.path, first.span, first.message));
+      for (const p of m.problems) if (p.limit) out.push(finding('input-too-complex', f.path, p.span, p.message));
+      this.findingsOf.set(m, out);
+    }
+    return out;
+  }
+}
