@@ -69,6 +69,8 @@ function isFrom(v: unknown): v is From {
 const LAYERS = new Set(['firewalld', 'worker-lists', 'lb-lists']);
 const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
 const TARGET_KINDS = new Set(['firewalld-zone', 'oci-security-list', 'oci-nsg']);
+const TRAFFICS = new Set(['clients-to-nodes', 'lb-to-nodes', 'lb-health-check', 'clients-to-nodes-preserved', 'clients-to-lb']);
+const PORT_KINDS = new Set(['node', 'health', 'listener']);
 
 export function replaceHint(f: Finding): ReplaceHint | undefined {
   const h = f.fix;
@@ -88,6 +90,7 @@ export function reachHint(f: Finding): ReachHint | undefined {
   if (typeof h.layer !== 'string' || !LAYERS.has(h.layer) || typeof h.protocol !== 'string' || !PROTOCOLS.has(h.protocol)) return undefined;
   if (!(h.port === null || (typeof h.port === 'number' && Number.isInteger(h.port)))) return undefined;
   if (!isSpan(h.anchor) || !Array.isArray(h.froms) || !h.froms.every(isFrom) || !Array.isArray(h.targets)) return undefined;
+  if (typeof h.traffic !== 'string' || !TRAFFICS.has(h.traffic) || (h.portKind !== undefined && (typeof h.portKind !== 'string' || !PORT_KINDS.has(h.portKind)))) return undefined;
   const targets = (h.targets as unknown[]).filter((t): t is TargetRef => {
     const x = t as TargetRef;
     return !!x && typeof x.path === 'string' && typeof x.key === 'string' && TARGET_KINDS.has(x.kind);
@@ -97,7 +100,7 @@ export function reachHint(f: Finding): ReachHint | undefined {
   const missing: Missing[] = Array.isArray(h.missing)
     ? (h.missing as unknown[]).filter((m): m is Missing => {
       const x = m as Missing;
-      return !!x && LAYERS.has(x.layer) && typeof x.traffic === 'string' && isFrom(x.from);
+      return !!x && LAYERS.has(x.layer) && TRAFFICS.has(x.traffic) && isFrom(x.from);
     })
     : (h.froms as From[]).map((from) => ({ layer, traffic, from }));
   return {

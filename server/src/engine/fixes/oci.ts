@@ -207,9 +207,8 @@ function jsonAppendEdit(t: JsonTarget, parts: Part<Record<string, unknown>>[]): 
 function toCamel(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toCamel);
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = toCamel(v);
-    return out;
+    // fromEntries defines own properties: a user's `__proto__` key stays a key (an assignment would set the prototype)
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), toCamel(v)]));
   }
   return value;
 }
