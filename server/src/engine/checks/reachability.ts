@@ -3,13 +3,13 @@
  * Requirements come from the exposure model; the matcher answers per layer; findings are grouped so that
  * one location carries at most one finding per code, naming every source that is missing.
  */
-import { finding, listText, relatedList, type RelatedInfo } from '../findings/finding';
+import { finding, listText, MAX_LISTED, rangesText, relatedList, type RelatedInfo } from '../findings/finding';
 import type { Code } from '../findings/codes';
 import type { ServiceModel } from '../k8s/service';
 import type { ServiceReachConfig } from '../config/config';
-import { AddressSet, parseCidr } from '../net/cidr';
+import { AddressSet } from '../net/cidr';
 import type { Span } from '../text/span';
-import { fromText, type Exposure, type From, type Layer, type Requirement } from '../exposure/requirements';
+import { fromText, sourceRangeList, type Exposure, type From, type Layer, type Requirement } from '../exposure/requirements';
 import {
   firewalldAllows, firewalldReach, listsAllow, listsReach, requirementRange,
   type FirewalldLayer, type GuardSource, type ListLayer,
@@ -104,15 +104,19 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
 }
 
 function uniqueFroms(reqs: readonly Requirement[]): From[] {
+  const seen = new Set<string>();
   const out: From[] = [];
-  for (const r of reqs) if (!out.some((f) => fromText(f) === fromText(r.from))) out.push(r.from);
+  for (const r of reqs) {
+    const t = fromText(r.from);
+    if (!seen.has(t)) { seen.add(t); out.push(r.from); }
+  }
   return out;
 }
 
 function makeFinding(svc: ServiceModel, exposure: Exposure, g: Group, layers: Layers, config: ServiceReachConfig) {
   const first = g.reqs[0];
   const froms = uniqueFroms(g.reqs);
-  const fromList = froms.map(fromText).join(', ');
+  const fromList = rangesText(froms.map(fromText));
   const owner = portOwner(svc, first);
   const svcName = svc.name ?? '(unnamed)';
   const layersOf = [...new Set(g.reqs.map((r) => r.layer))];
@@ -170,31 +174,31 @@ function makeFinding(svc: ServiceModel, exposure: Exposure, g: Group, layers: La
 function checkSourceRangesBypassed(svc: ServiceModel, exposure: Exposure, layers: Layers, ctx: CheckContext): void {
   const sr = svc.sourceRanges;
   if (exposure.type !== 'LoadBalancer' || sr.origin === 'default' || sr.unknown || !sr.anchor) return;
-  const ranges = exposure.sourceRanges.map((t) => parseCidr(t)!).filter(Boolean);
+  const ranges = sourceRangeList(svc);
   if (ranges.length === 0 || ranges.some((c) => c.family === 4 && c.prefix === 0)) return;
   if (!layers.firewalld && !layers.workerLists) return;
   const config = ctx.config;
   const lbSubnets = config.lbSubnetCidrs;
   const worldOnly = lbSubnets === undefined;
-  let inside = AddressSet.EMPTY;
-  for (const c of [...ranges, ...(lbSubnets ?? [])]) inside = inside.union(AddressSet.of(c));
+  const inside = AddressSet.ofAll([...ranges, ...(lbSubnets ?? [])]);
   for (const np of exposure.nodePorts) {
     const range = np.port === null ? config.nodePortRange : { min: np.port, max: np.port };
     let reach = AddressSet.ALL;
-    const checked: GuardSource[] = [];
+    let checked: GuardSource[] = []; // concat, not push(...list): a call's arguments overflow past ~125,000
     if (layers.workerLists) {
       reach = reach.intersect(listsReach(layers.workerLists, np.protocol, range, worldOnly));
-      checked.push(...layers.workerLists.sources);
+      checked = checked.concat(layers.workerLists.sources);
     }
     if (layers.firewalld) {
       reach = reach.intersect(firewalldReach(layers.firewalld, np.protocol, range, worldOnly));
-      checked.push(...layers.firewalld.nodeZones, ...layers.firewalld.bindingZones);
+      checked = checked.concat(layers.firewalld.nodeZones, layers.firewalld.bindingZones);
     }
     const outside = reach.minus(inside);
     if (outside.isEmpty()) continue;
+    const listed = exposure.sourceRanges;
     const portName = np.port === null ? `the unpinned node port of port ${svc.ports.find((p) => p.index === np.servicePortIndex)?.port ?? '?'}` : `node port ${np.port}/${np.protocol}`;
     ctx.report(finding('source-ranges-bypassed', svc.path, sr.anchor,
-      `The source ranges ${exposure.sourceRanges.join(', ')} restrict only the load balancer: ${sourcesText(checked)} let other addresses (such as ${outside.sample(1).join(', ')}) reach ${portName} on every node directly.`,
+      `The ${listed.length > MAX_LISTED ? rangesText(listed, 'source ranges') : `source ranges ${listed.join(', ')}`} restrict only the load balancer: ${sourcesText(checked)} let other addresses (such as ${outside.sample(1).join(', ')}) reach ${portName} on every node directly.`,
       { related: relatedOf(checked, `lets addresses outside the source ranges reach ${np.port ?? 'the node-port range'}/${np.protocol.toLowerCase()}`) }));
     return;
   }

@@ -5,7 +5,6 @@
 import { finding } from '../findings/finding';
 import { asScalar, asSeq, get, scalarString, type YPair } from '../parse/yaml';
 import { PROTOCOLS, SERVICE_TYPES, LEGACY_SOURCE_RANGES_ANNOTATION, isTemplate, type ServiceModel, type ServicePort } from '../k8s/service';
-import { parseCidr } from '../net/cidr';
 import { closest } from '../util/edit-distance';
 import { portItemHead, valueSpan } from './spans';
 import type { CheckContext } from './context';
@@ -207,7 +206,7 @@ function checkSourceRangeCidrs(svc: ServiceModel, ctx: CheckContext): void {
   const sr = svc.sourceRanges;
   if (sr.origin === 'default') return;
   for (const e of sr.entries) {
-    if (!parseCidr(e.text)) {
+    if (!e.cidr) {
       ctx.report(finding('invalid-cidr', svc.path, e.span,
         `"${e.text.trim()}" is not a CIDR (like 203.0.113.0/24)${sr.origin === 'annotation' ? ` in the annotation ${LEGACY_SOURCE_RANGES_ANNOTATION}` : ''}.`));
     }

@@ -10,6 +10,7 @@ import { asMap, asScalar, getValue } from '../parse/yaml';
 import { requirementStatuses, type CheckedSource, type RequirementStatus } from '../exposure/status';
 import { firewalldAllows, listsAllow, type GuardSource } from '../exposure/matcher';
 import type { Span } from '../text/span';
+import { rangesText } from '../findings/finding';
 
 export interface SourceVerdict {
   source: CheckedSource;
@@ -196,7 +197,7 @@ function portChain(svc: ServiceModel, sa: ServiceAnalysis, analysis: Analysis, p
   const proto = p.protocol ?? '?';
   if (type === 'LoadBalancer') {
     const listener = ex?.listeners.find((l) => l.servicePortIndex === p.index);
-    const from = ex?.sourceRanges.length ? ex.sourceRanges.join(', ') : 'any source';
+    const from = ex?.sourceRanges.length ? rangesText(ex.sourceRanges) : 'any source';
     const flavour = ex?.oci ? (ex.oci.flavour === 'nlb' ? 'OCI network load balancer' : 'OCI load balancer') : 'load balancer';
     hops.push(withStatuses({
       kind: 'load-balancer', text: `LoadBalancer :${p.port ?? '?'}${protoSuffix(p)}`,

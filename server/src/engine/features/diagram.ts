@@ -8,7 +8,7 @@
  * the webview and `service-reach graph` show the same model.
  */
 import type { Analysis, ServiceAnalysis } from '../workspace';
-import type { Finding } from '../findings/finding';
+import { countText, MAX_LISTED, rangesText, type Finding } from '../findings/finding';
 import { CODES, type Code, type Severity } from '../findings/codes';
 import type { Span } from '../text/span';
 import type { Protocol } from '../sources/model';
@@ -228,6 +228,13 @@ function within(span: Span, outer: Span): boolean {
   return outer.start <= span.start && span.start <= outer.end;
 }
 
+/** A box's `from …` lines: one per range up to MAX_LISTED, then the first ones and a count (the facts keep them all). */
+function fromLines(cidrs: readonly string[]): string[] {
+  if (cidrs.length <= MAX_LISTED) return cidrs.map((c) => `from ${c}`);
+  const shown = cidrs.slice(0, MAX_LISTED - 1).map((c) => `from ${c}`);
+  return [...shown, `… ${countText(cidrs.length - shown.length)} more (${countText(cidrs.length)} ranges)`];
+}
+
 export function diagramOf(analysis: Analysis, sa: ServiceAnalysis): DiagramModel {
   const svc = sa.service;
   const exposure = sa.exposure;
@@ -303,20 +310,19 @@ export function diagramOf(analysis: Analysis, sa: ServiceAnalysis): DiagramModel
           }
         }
       }
-      const blockedFrom: string[] = [];
+      const blocked = new Set<string>(); // sets: a hop may carry 100,000 source ranges
       const keys: string[] = [];
       if (status === 'blocked') {
         for (const s of rs) {
           if (s.allowed !== false || !s.applies) continue;
-          const t = fromText(s.requirement.from);
-          if (!blockedFrom.includes(t)) blockedFrom.push(t);
+          blocked.add(fromText(s.requirement.from));
           const code: Code = s.requirement.port === null ? 'nodeport-unpinned'
             : layer === 'firewalld' ? 'firewalld-port-closed' : layer === 'worker-lists' ? 'security-list-port-closed' : 'lb-listener-closed';
           const f = findingAt(code, s.requirement.anchor.start);
           if (f && !keys.includes(findingKey(f))) keys.push(findingKey(f));
         }
       }
-      guards.push({ layer, title: LAYER_TITLES[layer], status, managedBy, sources, blockedFrom, findings: keys });
+      guards.push({ layer, title: LAYER_TITLES[layer], status, managedBy, sources, blockedFrom: [...blocked], findings: keys });
     }
     return guards;
   };
@@ -336,12 +342,9 @@ export function diagramOf(analysis: Analysis, sa: ServiceAnalysis): DiagramModel
     statuses.filter((s) => s.requirement.traffic === traffic && s.requirement.servicePortIndex === servicePortIndex && s.requirement.portKind === portKind);
 
   const fromsText = (group: RequirementStatus[], lbSubnet: boolean): string => {
-    const list: string[] = [];
-    for (const s of group) {
-      const t = fromText(s.requirement.from);
-      if (!list.includes(t)) list.push(t);
-    }
-    const text = list.length ? list.join(', ') : '?';
+    const list = new Set<string>();
+    for (const s of group) list.add(fromText(s.requirement.from));
+    const text = list.size ? rangesText([...list]) : '?';
     if (!lbSubnet) return `from ${text}`;
     return group.every((s) => s.requirement.from.kind === 'any') ? 'from the LB subnet (any source)' : `from the LB subnet ${text}`;
   };
@@ -459,14 +462,14 @@ export function diagramOf(analysis: Analysis, sa: ServiceAnalysis): DiagramModel
     // clients
     if (lb) {
       const origin = svc.sourceRanges.origin === 'field' ? 'loadBalancerSourceRanges' : svc.sourceRanges.origin;
-      const lines = ex.sourceRanges.length ? ex.sourceRanges.map((c) => `from ${c}`) : ['source ranges unknown'];
+      const lines = ex.sourceRanges.length ? fromLines(ex.sourceRanges) : ['source ranges unknown'];
       lines.push(origin === 'default' ? 'default: no loadBalancerSourceRanges' : origin === 'annotation' ? 'legacy source-ranges annotation' : 'loadBalancerSourceRanges');
       addClients({ kind: 'clients', sources: [...ex.sourceRanges], origin }, lines,
         svc.sourceRanges.anchor ? { path: svc.path, span: svc.sourceRanges.anchor } : null);
     } else {
       const cidrs = config.clientCidrs?.map((c) => c.text);
       addClients({ kind: 'clients', sources: cidrs ?? ['any source'], origin: cidrs ? 'nodes.clientCidrs' : 'any' },
-        cidrs ? [...cidrs.map((c) => `from ${c}`), 'nodes.clientCidrs'] : ['any source', 'nodes.clientCidrs not set'], null);
+        cidrs ? [...fromLines(cidrs), 'nodes.clientCidrs'] : ['any source', 'nodes.clientCidrs not set'], null);
     }
 
     // load balancer
