@@ -53,24 +53,8 @@ function makeCidr(family: Family, value: bigint, prefix: number): Cidr {
   return { family, first, last, prefix, text: `${fromBigInt(first, family)}/${prefix}`, hostBits: first !== value };
 }
 
-/**
- * parseCidr's answers by text, frozen and shared: the matcher asks for the same rule sources and requirement
- * sources again for every requirement and rule (a Service with 100,000 source ranges). Bounded: emptied when full.
- */
-const parsedCidrs = new Map<string, Readonly<Cidr> | null>();
-const MAX_PARSED_CIDRS = 4096;
-
 /** A CIDR as the API server reads one (`addr/prefix`, surrounding white space tolerated); null when invalid. */
-export function parseCidr(text: string): Readonly<Cidr> | null {
-  const hit = parsedCidrs.get(text);
-  if (hit !== undefined) return hit;
-  const c = parseCidrNow(text);
-  if (parsedCidrs.size >= MAX_PARSED_CIDRS) parsedCidrs.clear();
-  parsedCidrs.set(text, c && Object.freeze(c));
-  return c;
-}
-
-function parseCidrNow(text: string): Cidr | null {
+export function parseCidr(text: string): Cidr | null {
   const t = text.trim();
   const slash = t.indexOf('/');
   if (slash < 0) return null;
