@@ -6,7 +6,6 @@ import { finding } from '../findings/finding';
 import type { ReplaceHint } from '../findings/fix-hint';
 import { asScalar, asSeq, get, scalarString, type YPair } from '../parse/yaml';
 import { PROTOCOLS, SERVICE_TYPES, LEGACY_SOURCE_RANGES_ANNOTATION, isTemplate, type ServiceModel, type ServicePort } from '../k8s/service';
-import { parseCidr } from '../net/cidr';
 import { closest } from '../util/edit-distance';
 import { nodeportNotAllowedMessage, nodeportOutOfRange } from '../rules/node-ports';
 import { invalidCidr } from '../rules/source-ranges';
@@ -208,7 +207,7 @@ function checkSourceRangeCidrs(svc: ServiceModel, ctx: CheckContext): void {
   const sr = svc.sourceRanges;
   if (sr.origin === 'default') return;
   for (const e of sr.entries) {
-    if (!parseCidr(e.text)) {
+    if (!e.cidr) {
       ctx.report(invalidCidr(svc.path, e.span, e.text, sr.origin === 'annotation' ? LEGACY_SOURCE_RANGES_ANNOTATION : undefined));
     }
   }

@@ -18,8 +18,9 @@ export interface OciSettings {
   preserveSource: boolean;
 }
 
-const LIST_MODES: Record<string, ManagementMode> = { All: 'All', Frontend: 'Frontend', None: 'None' };
-const RULE_MODES: Record<string, ManagementMode> = { 'sl-all': 'All', 'sl-frontend': 'Frontend', nsg: 'NSG', none: 'None' };
+// Maps: the annotation values are the user's text (`constructor` is no mode)
+const LIST_MODES: ReadonlyMap<string, ManagementMode> = new Map([['All', 'All'], ['Frontend', 'Frontend'], ['None', 'None']]);
+const RULE_MODES: ReadonlyMap<string, ManagementMode> = new Map([['sl-all', 'All'], ['sl-frontend', 'Frontend'], ['nsg', 'NSG'], ['none', 'None']]);
 
 export function ociSettingsOf(svc: ServiceModel): OciSettings {
   const ann = (k: string) => svc.annotations.get(k)?.value;
@@ -30,15 +31,16 @@ export function ociSettingsOf(svc: ServiceModel): OciSettings {
   const ruleMode = ann(RULE_MODE);
   const listKey = flavour === 'nlb' ? NLB_LIST_MODE : LB_LIST_MODE;
   const listMode = ann(listKey);
-  if (ruleMode !== undefined && RULE_MODES[ruleMode.toLowerCase()]) {
-    mode = RULE_MODES[ruleMode.toLowerCase()];
+  const ruleModeValue = ruleMode === undefined ? undefined : RULE_MODES.get(ruleMode.toLowerCase());
+  if (ruleModeValue !== undefined) {
+    mode = ruleModeValue;
     modeOrigin = RULE_MODE;
   } else if (ruleMode !== undefined) {
     // an unknown value is an error the controller refuses; analysis goes on with the flavour's default
     mode = flavour === 'nlb' ? 'None' : 'All';
     modeOrigin = RULE_MODE;
   } else if (listMode !== undefined) {
-    mode = LIST_MODES[listMode] ?? (flavour === 'nlb' ? 'None' : 'All');
+    mode = LIST_MODES.get(listMode) ?? (flavour === 'nlb' ? 'None' : 'All');
     modeOrigin = listKey;
   } else {
     mode = flavour === 'nlb' ? 'None' : 'All';

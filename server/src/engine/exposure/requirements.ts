@@ -8,7 +8,7 @@ import type { Protocol } from '../sources/model';
 import type { ServiceModel, ServicePort, ServiceType } from '../k8s/service';
 import type { ServiceReachConfig } from '../config/config';
 import type { Span } from '../text/span';
-import { parseCidr } from '../net/cidr';
+import { parseCidr, type Cidr } from '../net/cidr';
 import { portItemHead, valueSpan } from '../checks/spans';
 import { ociSettingsOf, workerRulesAreUsers, type OciSettings } from './oci-settings';
 
@@ -78,8 +78,28 @@ export interface ExposureOptions {
 
 const ANY: From = { kind: 'any' };
 
-function froms(cidrs: { text: string }[] | undefined): From[] {
-  return cidrs === undefined ? [ANY] : cidrs.map((c) => ({ kind: 'cidr', cidr: c.text }));
+/**
+ * The parsed CIDR of each `from` made here. Requirements share their From objects, and the matcher asks for a
+ * from's CIDR once per requirement and rule: with 100,000 source ranges, parsing the text each time cost more than
+ * everything else.
+ */
+const fromCidrs = new WeakMap<From, Readonly<Cidr> | null>();
+
+function cidrFrom(c: Readonly<Cidr>): From {
+  const from: From = { kind: 'cidr', cidr: c.text };
+  fromCidrs.set(from, c);
+  return from;
+}
+
+/** The CIDR of a `from` (parsed once per From object). */
+export function fromCidr(from: From & { kind: 'cidr' }): Readonly<Cidr> | null {
+  let c = fromCidrs.get(from);
+  if (c === undefined) fromCidrs.set(from, (c = parseCidr(from.cidr)));
+  return c;
+}
+
+function froms(cidrs: readonly Readonly<Cidr>[] | undefined): From[] {
+  return cidrs === undefined ? [ANY] : cidrs.map(cidrFrom);
 }
 
 function nodePortAnchor(p: ServicePort): Span {
@@ -117,7 +137,8 @@ export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure |
     }
   }
 
-  const sourceRanges = svc.sourceRanges.unknown ? [] : sourceRangeCidrs(svc);
+  const ranges = svc.sourceRanges.unknown ? [] : sourceRangeList(svc);
+  const sourceRanges = ranges.map((c) => c.text);
   const requirements: Requirement[] = [];
   const add = (r: Omit<Requirement, 'from'>, from: From[]) => { for (const f of from) requirements.push({ ...r, from: f }); };
 
@@ -133,7 +154,7 @@ export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure |
   if (type === 'LoadBalancer') {
     const lbSubnet = froms(config.lbSubnetCidrs);
     const listsManager: Manager = !oci || workerRulesAreUsers(oci) ? 'user' : 'oci-cloud-controller';
-    const clientRanges: From[] = sourceRanges.map((cidr) => ({ kind: 'cidr', cidr }));
+    const clientRanges = froms(ranges);
     for (const np of nodePorts) {
       const base = { protocol: np.protocol, port: np.port, portKind: 'node' as const, servicePortIndex: np.servicePortIndex, anchor: np.anchor };
       add({ ...base, traffic: 'lb-to-nodes', layer: 'firewalld', managedBy: 'user' }, lbSubnet);
@@ -159,11 +180,16 @@ export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure |
 
 /** Valid source ranges in canonical form; `0.0.0.0/0` when none are set. */
 export function sourceRangeCidrs(svc: ServiceModel): string[] {
-  if (svc.sourceRanges.origin === 'default') return ['0.0.0.0/0'];
-  const out: string[] = [];
+  return sourceRangeList(svc).map((c) => c.text);
+}
+
+/** Valid source ranges, parsed, without duplicates; `0.0.0.0/0` when none are set. */
+export function sourceRangeList(svc: ServiceModel): Readonly<Cidr>[] {
+  if (svc.sourceRanges.origin === 'default') return [parseCidr('0.0.0.0/0')!];
+  const seen = new Set<string>(); // a set: 100,000 ranges, each checked against those before it, was quadratic
+  const out: Readonly<Cidr>[] = [];
   for (const e of svc.sourceRanges.entries) {
-    const c = parseCidr(e.text);
-    if (c && !out.includes(c.text)) out.push(c.text);
+    if (e.cidr && !seen.has(e.cidr.text)) { seen.add(e.cidr.text); out.push(e.cidr); }
   }
   return out;
 }

@@ -7,6 +7,7 @@ import type { Span } from '../text/span';
 import type { Protocol } from '../sources/model';
 import { asMap, asScalar, asSeq, get, getValue, scalarString, type YMap, type YNode, type YPair, type YScalar } from '../parse/yaml';
 import { labelsOf, nameOf, namespaceOf, type K8sObject, type Labels } from './manifests';
+import { parseCidr, type Cidr } from '../net/cidr';
 
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
 export const SERVICE_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
@@ -49,8 +50,8 @@ export interface ServicePort {
 export interface SourceRanges {
   /** where the ranges come from */
   origin: 'field' | 'annotation' | 'default';
-  /** the ranges as written, valid ones only (canonical text kept by the caller) */
-  entries: { text: string; span: Span }[];
+  /** the ranges as written, each parsed once (null: not a CIDR) */
+  entries: { text: string; span: Span; cidr: Readonly<Cidr> | null }[];
   /** the anchor for findings about the ranges: the field's key, or the annotation's value */
   anchor?: Span;
   /** unknown (templated): no finding about them */
@@ -226,7 +227,8 @@ function sourceRangesOf(spec: YMap | null, annotations: Map<string, Annotation>)
     for (const item of seq!.items) {
       const s = asScalar(item);
       if (!s || s.template) { unknown = true; continue; }
-      entries.push({ text: String(s.value ?? ''), span: s.span });
+      const text = String(s.value ?? '');
+      entries.push({ text, span: s.span, cidr: parseCidr(text) });
     }
     return { origin: 'field', entries, anchor: field.key.span, unknown };
   }
@@ -237,7 +239,7 @@ function sourceRangesOf(spec: YMap | null, annotations: Map<string, Annotation>)
     if (legacy.value === undefined) return { origin: 'annotation', entries: [], anchor: valueNode?.span, unknown: true };
     if (legacy.value.trim() !== '') {
       const entries: SourceRanges['entries'] = [];
-      for (const part of legacy.value.split(',')) if (part.trim() !== '') entries.push({ text: part, span: valueNode!.span });
+      for (const part of legacy.value.split(',')) if (part.trim() !== '') entries.push({ text: part, span: valueNode!.span, cidr: parseCidr(part) });
       return { origin: 'annotation', entries, anchor: valueNode!.span, unknown: false };
     }
   }
