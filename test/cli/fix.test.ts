@@ -2,16 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../server/src/cli/main';
+import { runCli } from '../support/cli';
 import { writeAtomically, writeTarget, MAX_PASSES } from '../../server/src/cli/fix';
 import { CONFORMANCE_DIR } from '../conformance/cases';
 
-async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { cwd, stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
-  return { code, out, err };
-}
+const run = runCli;
 
 function scratch(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'sr-fix-'));

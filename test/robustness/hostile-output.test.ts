@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../server/src/cli/main';
+import { runCli, tempDir, writeFile } from '../support/cli';
 import { sarifUri } from '../../server/src/cli/format';
 import { escapeControls } from '../../server/src/engine/text/escape';
 import { mdCode, mdText } from '../../server/src/engine/features/markdown';
@@ -30,22 +30,11 @@ const LINK = `${ESC}]8;;https://evil.example/${ESC}\\`;
 const FILE_LINK = `${ESC}]8;;https:evil.example${ESC}\\`;
 const FORGED = '\rweb.yaml:1:1 info forged-finding all good\n0 errors, 0 warnings, 0 notes in 0 Services (0 files read)\n::error::forged';
 
-async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { cwd, stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
-  return { code, out, err };
-}
+const run = runCli;
 
-function tempDir(): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'sr-hostile-out-')));
-}
+const newDir = (): string => tempDir('sr-hostile-out-');
 
-function write(root: string, rel: string, text: string): void {
-  const abs = path.join(root, rel);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  fs.writeFileSync(abs, text);
-}
+const write = writeFile;
 
 /** A YAML double-quoted string that holds `s` exactly. */
 function yq(s: string): string {
@@ -73,7 +62,7 @@ suite('robustness: hostile content at the output edges', function () {
   this.timeout(60_000);
   suiteSetup(ready);
   let root: string;
-  setup(() => { root = tempDir(); });
+  setup(() => { root = newDir(); });
   teardown(() => fs.rmSync(root, { recursive: true, force: true }));
 
   test('escapeControls: C0, DEL, C1, bidi controls and line separators are shown escaped; the rest is kept', () => {

@@ -6,9 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../server/src/cli/main';
+import { runCli, tempDir, writeFile } from '../support/cli';
 import { readIdentified, SkipError, writeAtomically } from '../../server/src/cli/safe-write';
 import { fixesFor } from '../../server/src/engine/fixes';
 import { ready, workspace } from '../support/workspace';
@@ -17,23 +16,11 @@ const WEB = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  typ
 const ZONE = '<?xml version="1.0" encoding="utf-8"?>\n<zone>\n  <service name="ssh"/>\n</zone>\n';
 const FIXED = /<port port="30080" protocol="tcp"\/>/;
 
-async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { cwd, stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
-  return { code, out, err };
-}
+const run = runCli;
 
-function tempDir(): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'sr-hostile-writes-')));
-}
+const newDir = (): string => tempDir('sr-hostile-writes-');
 
-function write(root: string, rel: string, text: string): string {
-  const abs = path.join(root, rel);
-  fs.mkdirSync(path.dirname(abs), { recursive: true });
-  fs.writeFileSync(abs, text);
-  return abs;
-}
+const write = writeFile;
 
 /** Every file under `dir` (links not followed), relative. */
 function walk(dir: string, rel = ''): string[] {
@@ -49,7 +36,7 @@ suite('robustness: check --fix in a workspace that changes under it', function (
   this.timeout(60_000);
   suiteSetup(ready);
   let root: string;
-  setup(() => { root = tempDir(); });
+  setup(() => { root = newDir(); });
   teardown(() => fs.rmSync(root, { recursive: true, force: true }));
 
   test('a read-only file (0444) is skipped and said so; it keeps its text and mode; the exit code is that of the findings left', async () => {
@@ -123,7 +110,7 @@ suite('robustness: check --fix in a workspace that changes under it', function (
   });
 
   test('a folder that leads out of the workspace when the write starts is refused', () => {
-    const outside = tempDir();
+    const outside = newDir();
     try {
       const zone = write(root, 'zones/public.xml', ZONE);
       write(outside, 'public.xml', ZONE);
@@ -146,7 +133,7 @@ suite('robustness: check --fix racing a second process that swaps the folder and
   let attacker: ChildProcess;
 
   suiteSetup(() => {
-    base = tempDir();
+    base = newDir();
     attacker = fork(path.join(__dirname, 'race-attacker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   });
   suiteTeardown(() => {
@@ -251,7 +238,7 @@ ${ports}
     assert.ok(unpinned);
     for (const a of fixesFor(ws, unpinned)) assert.ok(a.edits.every((e) => e.path !== 'svc.yaml'), `${a.title} edits the shared list`);
 
-    const root = tempDir();
+    const root = newDir();
     try {
       write(root, 'svc.yaml', LIST('        - port: 80'));
       write(root, 'zones/public.xml', ZONE);
@@ -266,7 +253,7 @@ ${ports}
   });
 
   test('what cannot be fixed without editing the shared YAML is reported as left, with why', async () => {
-    const root = tempDir();
+    const root = newDir();
     try {
       const text = LIST('        - port: 80\n        - port: 443');
       write(root, 'svc.yaml', text);

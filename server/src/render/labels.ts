@@ -39,11 +39,21 @@ function refs(keys: readonly string[], numbers: Map<string, number>): string {
   return ns.length ? ' ' + ns.map((n) => `[${n}]`).join('') : '';
 }
 
+/**
+ * Sources a guard blocks: all of them up to ten, past that how many and the first two — the findings' wording
+ * (engine/findings/finding.ts `rangesText`; the renderer imports nothing from the engine at run time).
+ */
+function fromList(items: readonly string[]): string {
+  if (items.length <= 10) return items.join(', ');
+  const count = (n: number) => n.toLocaleString('en-US');
+  return `${count(items.length)} ranges (${items.slice(0, 2).join(', ')}, … ${count(items.length - 2)} more)`;
+}
+
 export function guardText(g: DiagramGuard): string {
   const who = g.sources.length ? g.sources.map((s) => s.label).join(', ') : g.title;
   switch (g.status) {
     case 'allowed': return `${who} ${g.sources.length > 1 ? 'allow' : 'allows'}`;
-    case 'blocked': return `${who} ${g.sources.length > 1 ? 'block' : 'blocks'} ${g.blockedFrom.join(', ')}`;
+    case 'blocked': return `${who} ${g.sources.length > 1 ? 'block' : 'blocks'} ${fromList(g.blockedFrom)}`;
     case 'managed-by-cloud-controller': return `${who}: OCI cloud controller`;
     case 'unknown': return `${g.title}: none in workspace`;
     default: return `${who}: not applicable`;

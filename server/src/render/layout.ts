@@ -84,7 +84,9 @@ function wrapLines(lines: LabelLine[], max: number, measure: TextMeasure): Label
 }
 
 function widest(lines: LabelLine[], measure: TextMeasure): number {
-  return Math.max(0, ...lines.map((l) => measure(l.text, l.style)));
+  let w = 0; // a loop, not Math.max(...lines): a spread of some 100,000 lines throws
+  for (const l of lines) w = Math.max(w, measure(l.text, l.style));
+  return w;
 }
 
 const LEGEND: { status: HopStatus; text: string }[] = [

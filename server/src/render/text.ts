@@ -60,29 +60,61 @@ export const estimateTextWidth: TextMeasure = (text, style) => {
   return Math.ceil(em * FONT_SIZE[style] * (BOLD[style] ? 1.08 : 1));
 };
 
-/** Break `text` into lines no wider than `max` (breaking at spaces; a word longer than a line is cut). */
+/**
+ * Break `text` into lines no wider than `max` (breaking at spaces; a word longer than a line is cut).
+ *
+ * Linear in the text (times the log of a line's length): a word is measured as a whole once, and a word wider
+ * than a line is cut at the longest prefix that fits, found by doubling and then halving the prefix, so each cut
+ * measures at most a few times the line it makes — never the rest of the word (an 8,000-character port name used
+ * to take minutes, measuring every prefix of the rest for every line).
+ */
 export function wrapText(text: string, max: number, style: TextStyle, measure: TextMeasure, indent = ''): string[] {
   if (measure(text, style) <= max) return [text];
   const words = text.split(' ');
   const lines: string[] = [];
   let current = '';
+  const indentWidth = measure(indent, style);
   const push = (line: string) => lines.push(lines.length ? indent + line : line);
   for (const word of words) {
     const candidate = current ? `${current} ${word}` : word;
-    const room = max - (lines.length ? measure(indent, style) : 0);
+    const room = max - (lines.length ? indentWidth : 0);
     if (measure(candidate, style) <= room) { current = candidate; continue; }
     if (current) push(current);
-    current = word;
-    // a single word wider than the line: cut it
-    while (measure(current, style) > max - measure(indent, style) && current.length > 1) {
-      let cut = current.length - 1;
-      while (cut > 1 && measure(current.slice(0, cut), style) > max - measure(indent, style)) cut--;
-      push(current.slice(0, cut));
-      current = current.slice(cut);
+    // a single word wider than the line: cut it (at least one character per line)
+    const limit = max - indentWidth;
+    let from = 0;
+    while (word.length - from > 1) {
+      const fit = longestFit(word, from, limit, style, measure);
+      if (fit === word.length - from) break; // the rest fits
+      const cut = Math.max(1, fit);
+      push(word.slice(from, from + cut));
+      from += cut;
     }
+    current = word.slice(from);
   }
   if (current) push(current);
   return lines;
+}
+
+/** The length of the longest prefix of `word.slice(from)` no wider than `limit` (0 when not one character fits). */
+function longestFit(word: string, from: number, limit: number, style: TextStyle, measure: TextMeasure): number {
+  const rest = word.length - from;
+  const fits = (n: number) => measure(word.slice(from, from + n), style) <= limit;
+  let lo = 0; // fits
+  let hi = 1;
+  for (;;) {
+    const probe = Math.min(hi, rest);
+    if (!fits(probe)) { hi = probe; break; }
+    lo = probe;
+    if (probe === rest) return rest;
+    hi *= 2;
+  }
+  // prefix lo fits, prefix hi does not
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (fits(mid)) lo = mid; else hi = mid;
+  }
+  return lo;
 }
 
 /** Shorten to at most `max` characters with an ellipsis. */

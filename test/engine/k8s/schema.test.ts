@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
@@ -415,6 +416,31 @@ suite('edit distance', () => {
     assert.equal(closest(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'], 'LoadBalancr'), 'LoadBalancer');
     assert.equal(closest(['abcd'], 'abxy', 1), undefined); // explicit bound
     assert.equal(closest(['abcd'], 'abxy', 2), 'abcd');
+  });
+
+  test('closest skips candidates whose length alone puts them too far: the same answers as comparing every one', () => {
+    // the distance is at least the difference of the lengths; a 1 MB unknown key is never compared letter by letter
+    const everyOne = (candidates: string[], word: string): string | undefined => {
+      const limit = Math.max(2, Math.floor(Array.from(word).length / 3));
+      const exact = candidates.find((c) => c === word) ?? candidates.find((c) => c.toLowerCase() === word.toLowerCase());
+      if (exact !== undefined) return exact;
+      let best: string | undefined;
+      let bestD = Infinity;
+      let bestE = Infinity;
+      for (const c of candidates) {
+        const d = editDistance(word.toLowerCase(), c.toLowerCase());
+        if (d > limit || d >= Array.from(word).length || d > bestD) continue;
+        const e = editDistance(word, c);
+        if (d < bestD || e < bestE) { best = c; bestD = d; bestE = e; }
+      }
+      return best;
+    };
+    const letters = fc.stringMatching(/^[a-cA-C😀]{0,9}$/);
+    fc.assert(fc.property(fc.array(letters, { maxLength: 6 }), letters, (candidates, word) => {
+      assert.equal(closest(candidates, word), everyOne(candidates, word));
+    }), { seed: 20261129, numRuns: 2000 });
+    assert.equal(closest(['ports', 'selector', 'type'], 'k'.repeat(1 << 20)), undefined);
+    assert.equal(closest(['selector'], 'selectorrr'), 'selector');
   });
 
   test('closest breaks ties by case-sensitive distance, then by order', () => {

@@ -5,9 +5,9 @@
  */
 import type { ServiceModel } from '../k8s/service';
 import type { ServiceReachConfig } from '../config/config';
-import { AddressSet, parseCidr } from '../net/cidr';
+import { AddressSet } from '../net/cidr';
 import type { Span } from '../text/span';
-import type { Exposure, Layer, Requirement } from '../exposure/requirements';
+import { sourceRangeList, type Exposure, type Layer, type Requirement } from '../exposure/requirements';
 import {
   blockingDenies, decidingZones, firewalldAllows, firewalldReach, layerAllowsSome, listsAllow, listsReach, requirementRange,
   type FirewalldLayer, type GuardSource, type ListLayer,
@@ -123,26 +123,25 @@ function checkSourceRangesBypassed(svc: ServiceModel, exposure: Exposure, layers
   const sr = svc.sourceRanges;
   // (a Service the cloud controller refuses gets no load balancer: nothing to go around)
   if (exposure.type !== 'LoadBalancer' || exposure.oci?.refused || sr.origin === 'default' || sr.unknown || !sr.anchor) return;
-  const ranges = exposure.sourceRanges.map((t) => parseCidr(t)!).filter(Boolean);
+  const ranges = sourceRangeList(svc);
   // an open range (0.0.0.0/0 or ::/0, written or worked out from the IP families) restricts nothing
   if (ranges.length === 0 || ranges.some((c) => c.prefix === 0)) return;
   if (!layers.firewalld && !layers.workerLists) return;
   const config = ctx.config;
   const lbSubnets = config.lbSubnetCidrs;
   const worldOnly = lbSubnets === undefined;
-  let inside = AddressSet.EMPTY;
-  for (const c of [...ranges, ...(lbSubnets ?? [])]) inside = inside.union(AddressSet.of(c));
+  const inside = AddressSet.ofAll([...ranges, ...(lbSubnets ?? [])]);
   for (const np of exposure.nodePorts) {
     const range = np.port === null ? config.nodePortRange : { min: np.port, max: np.port };
     let reach = AddressSet.ALL;
-    const checked: GuardSource[] = [];
+    let checked: GuardSource[] = []; // concat, not push(...list): a call's arguments overflow past ~125,000
     if (layers.workerLists) {
       reach = reach.intersect(listsReach(layers.workerLists, np.protocol, range, worldOnly));
-      checked.push(...layers.workerLists.sources);
+      checked = checked.concat(layers.workerLists.sources);
     }
     if (layers.firewalld) {
       reach = reach.intersect(firewalldReach(layers.firewalld, np.protocol, range, worldOnly));
-      checked.push(...layers.firewalld.nodeZones, ...layers.firewalld.bindingZones);
+      checked = checked.concat(layers.firewalld.nodeZones, layers.firewalld.bindingZones);
     }
     const outside = reach.minus(inside);
     if (outside.isEmpty()) continue;

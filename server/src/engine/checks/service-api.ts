@@ -6,7 +6,6 @@ import { finding } from '../findings/finding';
 import type { ReplaceHint } from '../findings/fix-hint';
 import { asScalar, asSeq, get, scalarString, type YPair } from '../parse/yaml';
 import { PROTOCOLS, SERVICE_TYPES, LEGACY_SOURCE_RANGES_ANNOTATION, isTemplate, type ServiceModel, type ServicePort } from '../k8s/service';
-import { parseCidr } from '../net/cidr';
 import { closest } from '../util/edit-distance';
 import { nodeportNotAllowedMessage, nodeportOutOfRange } from '../rules/node-ports';
 import { invalidCidr } from '../rules/source-ranges';
@@ -241,7 +240,7 @@ function checkFieldsAllowed(svc: ServiceModel, report: Reporter): void {
 function checkSourceRangeCidrs(svc: ServiceModel, ctx: CheckContext): void {
   const sr = svc.sourceRanges;
   if (sr.origin === 'default') return;
-  const bad = sr.entries.filter((e) => !parseCidr(e.text));
+  const bad = sr.entries.filter((e) => !e.cidr);
   if (sr.origin === 'field') {
     for (const e of bad) ctx.report(invalidCidr(svc.path, e.span, [e.text], undefined));
   } else if (bad.length > 0 && sr.anchor) {

@@ -82,7 +82,8 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
 
   const walk = (map: YMap, shape: Shape, prefix: string) => {
     for (const pair of map.pairs) {
-      const kind = shape[pair.name];
+      // an own property only: the keys are the user's text, and `constructor` or `toString` is no setting
+      const kind = Object.hasOwn(shape, pair.name) ? shape[pair.name] : undefined;
       const where = prefix + pair.name;
       if (kind === undefined) {
         if (findings.length >= MAX_CONFIG_FINDINGS) continue;

@@ -6,7 +6,7 @@
 import type { Protocol, PortRange, Rule } from '../sources/model';
 import { AddressSet, parseCidr, type Cidr } from '../net/cidr';
 import type { Span } from '../text/span';
-import type { From, Requirement, Traffic } from './requirements';
+import { fromCidr, type From, type Requirement, type Traffic } from './requirements';
 
 /** A rule source as the matcher sees it: a zone, a security list, or the rules of one NSG. */
 export interface GuardSource {
@@ -149,6 +149,34 @@ export function rulesFor(source: GuardSource, traffic: Traffic): Rule[] {
   return traffic === 'lb-egress-to-nodes' ? source.egress ?? [] : source.rules;
 }
 
+// The matcher is asked once per requirement, and a Service may have 100,000 of them (one per source range): what
+// does not depend on the requirement is worked out once — the CIDR of each rule's source and of each `from`
+// (requirements share their From objects), and the rules of a protocol cut into port segments.
+
+const ruleCidrs = new WeakMap<Rule, Readonly<Cidr> | null>();
+
+/** The CIDR of a rule's `cidr` source (a single address is /32 or /128). */
+function ruleCidr(rule: Rule, text: string): Readonly<Cidr> | null {
+  let c = ruleCidrs.get(rule);
+  if (c === undefined) ruleCidrs.set(rule, (c = parseCidr(text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`)));
+  return c;
+}
+
+const segmentsByRules = new WeakMap<readonly Rule[], Map<string, { relevant: Rule[]; segs: PortRange[] }>>();
+
+/** The rules that may match `protocol`, and `range` cut into segments for them (once per rules, protocol, range). */
+function relevantSegments(rules: readonly Rule[], protocol: Protocol, range: PortRange): { relevant: Rule[]; segs: PortRange[] } {
+  let byKey = segmentsByRules.get(rules);
+  if (!byKey) segmentsByRules.set(rules, (byKey = new Map()));
+  const key = `${protocol}|${range.min}|${range.max}`;
+  let hit = byKey.get(key);
+  if (!hit) {
+    const relevant = rules.filter((r) => protocolMatches(r, protocol) !== false);
+    byKey.set(key, (hit = { relevant, segs: segments(relevant, range) }));
+  }
+  return hit;
+}
+
 /**
  * Does one rule's source match a requirement's `from`? Its source must contain `from`; when `from`
  * is any, any source will do. NSG-sourced rules match only traffic from a load balancer; SERVICE_CIDR_BLOCK and
@@ -160,11 +188,11 @@ function sourceMatches(rule: Rule, from: From, traffic: Traffic): boolean | 'unk
   if (s.kind === 'unknown') return 'unknown';
   if (s.kind === 'load-balancer') return isFromLoadBalancer(traffic);
   if (from.kind === 'any') return true;
-  const c = parseCidr(from.cidr);
+  const c = fromCidr(from);
   if (!c) return false;
   if (rule.family && (rule.family === 'ipv4') !== (c.family === 4)) return false;
   if (s.kind === 'any') return true;
-  const r = parseCidr(s.cidr.includes('/') ? s.cidr : `${s.cidr}/${s.cidr.includes(':') ? 128 : 32}`);
+  const r = ruleCidr(rule, s.cidr);
   if (!r) return false;
   // an inverted source matches what lies wholly outside it
   return s.invert ? r.family === c.family && !(c.first <= r.last && r.first <= c.last) : r.family === c.family && r.first <= c.first && c.last <= r.last;
@@ -177,8 +205,8 @@ function sourceMatches(rule: Rule, from: From, traffic: Traffic): boolean | 'unk
  * wrong.
  */
 export function rulesAllow(rules: readonly Rule[], protocol: Protocol, range: PortRange, from: From, traffic: Traffic): boolean {
-  const relevant = rules.filter((r) => protocolMatches(r, protocol) !== false);
-  for (const seg of segments(relevant, range)) {
+  const { relevant, segs } = relevantSegments(rules, protocol, range);
+  for (const seg of segs) {
     let allowed = false;
     for (const r of relevant) {
       const covers = ruleCovers(r, seg);
@@ -204,7 +232,7 @@ export function requirementRange(req: Requirement, nodePortRange: PortRange): Po
 /** The zones that decide for traffic from `from`: a zone bound to a range holding it, else the node zones. */
 export function decidingZones(layer: FirewalldLayer, from: From): GuardSource[] {
   if (from.kind === 'cidr') {
-    const c = parseCidr(from.cidr);
+    const c = fromCidr(from);
     if (c) {
       const bound = layer.bindingZones.filter((z) => z.bindings!.some((b) => b.family === c.family && b.first <= c.first && c.last <= b.last));
       if (bound.length) return bound;
@@ -221,10 +249,20 @@ export function firewalldAllows(layer: FirewalldLayer, req: Requirement, nodePor
   return { allowed, checked: zones };
 }
 
+/** The rules of a list layer, gathered once per layer and direction (it is asked once per requirement). */
+const layerRules = new WeakMap<ListLayer, Rule[]>();
+const layerEgressRules = new WeakMap<ListLayer, Rule[]>();
+
+function rulesOf(layer: ListLayer, traffic: Traffic): Rule[] {
+  const cache = traffic === 'lb-egress-to-nodes' ? layerEgressRules : layerRules;
+  let rules = cache.get(layer);
+  if (!rules) cache.set(layer, (rules = layer.sources.flatMap((s) => rulesFor(s, traffic))));
+  return rules;
+}
+
 /** Do the lists (a union of allow-only rules) allow the requirement? */
 export function listsAllow(layer: ListLayer, req: Requirement, nodePortRange: PortRange): boolean {
-  const rules = layer.sources.flatMap((s) => rulesFor(s, req.traffic));
-  return rulesAllow(rules, req.protocol, requirementRange(req, nodePortRange), req.from, req.traffic);
+  return rulesAllow(rulesOf(layer, req.traffic), req.protocol, requirementRange(req, nodePortRange), req.from, req.traffic);
 }
 
 /** Do the rules allow the requirement on at least one port of `range`? (Each segment is judged on its first port.) */
@@ -236,7 +274,7 @@ export function rulesAllowSome(rules: readonly Rule[], protocol: Protocol, range
 /** Does the requirement's layer allow it on at least one port of the node-port range? */
 export function layerAllowsSome(layer: FirewalldLayer | ListLayer, req: Requirement, nodePortRange: PortRange): boolean {
   if ('nodeZones' in layer) return decidingZones(layer, req.from).some((z) => rulesAllowSome(z.rules, req.protocol, nodePortRange, req.from, req.traffic));
-  return rulesAllowSome(layer.sources.flatMap((s) => rulesFor(s, req.traffic)), req.protocol, nodePortRange, req.from, req.traffic);
+  return rulesAllowSome(rulesOf(layer, req.traffic), req.protocol, nodePortRange, req.from, req.traffic);
 }
 
 /**
@@ -266,5 +304,5 @@ export function firewalldReach(layer: FirewalldLayer, protocol: Protocol, range:
 
 /** Addresses the lists let reach the range. */
 export function listsReach(layer: ListLayer, protocol: Protocol, range: PortRange, worldOnly: boolean): AddressSet {
-  return allowedAddresses(layer.sources.flatMap((s) => s.rules), protocol, range, worldOnly).set;
+  return allowedAddresses(rulesOf(layer, 'lb-to-nodes'), protocol, range, worldOnly).set;
 }

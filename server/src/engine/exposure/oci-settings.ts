@@ -37,7 +37,8 @@ export interface OciSettings {
   refused: boolean;
 }
 
-const LIST_MODES: Record<string, ManagementMode> = { All: 'All', Frontend: 'Frontend', None: 'None' };
+// a Map: the annotation values are the user's text (`constructor` is no mode)
+const LIST_MODES: ReadonlyMap<string, ManagementMode> = new Map([['All', 'All'], ['Frontend', 'Frontend'], ['None', 'None']]);
 
 function annotationOf(svc: ServiceModel, key: string): string | undefined {
   return svc.annotations.get(key)?.value;
@@ -55,8 +56,7 @@ export function flavourOf(svc: ServiceModel): Flavour {
 export function listModeOf(svc: ServiceModel, flavour: Flavour): ManagementMode | undefined {
   const value = annotationOf(svc, flavour === 'nlb' ? NLB_LIST_MODE : LB_LIST_MODE);
   if (value === undefined) return flavour === 'nlb' ? 'None' : 'All';
-  const mode = Object.prototype.hasOwnProperty.call(LIST_MODES, value) ? LIST_MODES[value] : undefined;
-  return mode ?? (flavour === 'nlb' ? undefined : 'All');
+  return LIST_MODES.get(value) ?? (flavour === 'nlb' ? undefined : 'All');
 }
 
 export function ociSettingsOf(svc: ServiceModel): OciSettings {

@@ -8,7 +8,7 @@ import type { Protocol } from '../sources/model';
 import type { ServiceModel, ServicePort, ServiceType } from '../k8s/service';
 import type { ServiceReachConfig } from '../config/config';
 import type { Span } from '../text/span';
-import { parseCidr } from '../net/cidr';
+import { parseCidr, type Cidr } from '../net/cidr';
 import { portItemHead, valueSpan } from '../checks/spans';
 import { ociSettingsOf, workerRulesAreUsers, type OciSettings } from './oci-settings';
 
@@ -79,8 +79,28 @@ export interface ExposureOptions {
 
 const ANY: From = { kind: 'any' };
 
-function froms(cidrs: { text: string }[] | undefined): From[] {
-  return cidrs === undefined ? [ANY] : cidrs.map((c) => ({ kind: 'cidr', cidr: c.text }));
+/**
+ * The parsed CIDR of each `from` made here. Requirements share their From objects, and the matcher asks for a
+ * from's CIDR once per requirement and rule: with 100,000 source ranges, parsing the text each time cost more than
+ * everything else.
+ */
+const fromCidrs = new WeakMap<From, Readonly<Cidr> | null>();
+
+function cidrFrom(c: Readonly<Cidr>): From {
+  const from: From = { kind: 'cidr', cidr: c.text };
+  fromCidrs.set(from, c);
+  return from;
+}
+
+/** The CIDR of a `from` (parsed once per From object). */
+export function fromCidr(from: From & { kind: 'cidr' }): Readonly<Cidr> | null {
+  let c = fromCidrs.get(from);
+  if (c === undefined) fromCidrs.set(from, (c = parseCidr(from.cidr)));
+  return c;
+}
+
+function froms(cidrs: readonly Readonly<Cidr>[] | undefined): From[] {
+  return cidrs === undefined ? [ANY] : cidrs.map(cidrFrom);
 }
 
 function nodePortAnchor(p: ServicePort): Span {
@@ -117,7 +137,8 @@ export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure |
     }
   }
 
-  const sourceRanges = svc.sourceRanges.unknown ? [] : sourceRangeCidrs(svc);
+  const ranges = svc.sourceRanges.unknown ? [] : sourceRangeList(svc);
+  const sourceRanges = ranges.map((c) => c.text);
   const requirements: Requirement[] = [];
   const add = (r: Omit<Requirement, 'from'>, from: From[]) => { for (const f of from) requirements.push({ ...r, from: f }); };
   // a Service the cloud controller refuses gets no load balancer: nothing is required of any layer
@@ -137,7 +158,7 @@ export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure |
     // the rules the cloud controller writes are TCP only: a UDP port is always the user's job
     const workerManager = (protocol: Protocol): Manager => (!oci || workerRulesAreUsers(oci) || protocol !== 'TCP' ? 'user' : 'oci-cloud-controller');
     const lbManager = (protocol: Protocol): Manager => (!oci || oci.mode === 'None' || protocol !== 'TCP' ? 'user' : 'oci-cloud-controller');
-    const clientRanges: From[] = sourceRanges.map((cidr) => ({ kind: 'cidr', cidr }));
+    const clientRanges = froms(ranges);
     const workers: From[] = [ANY];
     for (const np of nodePorts) {
       const base = { protocol: np.protocol, port: np.port, portKind: 'node' as const, servicePortIndex: np.servicePortIndex, anchor: np.anchor };
@@ -164,26 +185,32 @@ export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure |
 }
 
 const OPEN_V4 = '0.0.0.0/0';
-const OPEN_V6 = '::/0';
+const OPEN_V4_CIDR = parseCidr(OPEN_V4)!;
+const OPEN_V6_CIDR = parseCidr('::/0')!;
+
+/** The load balancer's source ranges as canonical texts (`sourceRangeList`). */
+export function sourceRangeCidrs(svc: ServiceModel): string[] {
+  return sourceRangeList(svc).map((c) => c.text);
+}
 
 /**
- * The load balancer's source ranges as the cloud controller works them out (`getLoadBalancerSourceRanges`): the
- * valid ranges written (host bits cleared, each once); when none are set (or only `0.0.0.0/0`), the open range
+ * The load balancer's source ranges, parsed, as the cloud controller works them out (`getLoadBalancerSourceRanges`):
+ * the valid ranges written (host bits cleared, each once); when none are set (or only `0.0.0.0/0`), the open range
  * of the Service's IP families — `::/0` instead for IPv6 single-stack (`ipFamilies` holds IPv6), both for dual
  * stack (`ipFamilyPolicy` PreferDualStack or RequireDualStack).
  */
-export function sourceRangeCidrs(svc: ServiceModel): string[] {
-  const out: string[] = [];
-  if (svc.sourceRanges.origin === 'default') out.push(OPEN_V4);
+export function sourceRangeList(svc: ServiceModel): Readonly<Cidr>[] {
+  const seen = new Set<string>(); // a set: 100,000 ranges, each checked against those before it, was quadratic
+  const out: Readonly<Cidr>[] = [];
+  if (svc.sourceRanges.origin === 'default') { out.push(OPEN_V4_CIDR); seen.add(OPEN_V4); }
   for (const e of svc.sourceRanges.entries) {
-    const c = parseCidr(e.text);
-    if (c && !out.includes(c.text)) out.push(c.text);
+    if (e.cidr && !seen.has(e.cidr.text)) { seen.add(e.cidr.text); out.push(e.cidr); }
   }
-  if (out.length > 1 || (out.length === 1 && out[0] !== OPEN_V4)) return out;
+  if (out.length > 1 || (out.length === 1 && out[0].text !== OPEN_V4)) return out;
   if (svc.ipFamilies?.includes('IPv6')) {
     const dual = svc.ipFamilyPolicy === 'PreferDualStack' || svc.ipFamilyPolicy === 'RequireDualStack';
-    if (!dual && out[0] === OPEN_V4) out.shift();
-    out.push(OPEN_V6);
+    if (!dual && out[0]?.text === OPEN_V4) out.shift();
+    out.push(OPEN_V6_CIDR);
   }
   return out;
 }

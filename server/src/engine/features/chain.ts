@@ -8,8 +8,9 @@ import type { ServiceModel, ServicePort } from '../k8s/service';
 import { selectorMatches, type Workload } from '../k8s/manifests';
 import { asMap, asScalar, getValue } from '../parse/yaml';
 import { requirementStatuses, type CheckedSource, type RequirementStatus } from '../exposure/status';
-import { firewalldAllows, listsAllow, type GuardSource } from '../exposure/matcher';
+import { requirementRange, rulesAllow, type GuardSource } from '../exposure/matcher';
 import type { Span } from '../text/span';
+import { rangesText } from '../findings/finding';
 
 export interface SourceVerdict {
   source: CheckedSource;
@@ -77,9 +78,10 @@ export function sourceVerdicts(analysis: Analysis, status: RequirementStatus): S
   return status.checked.map((source) => {
     const g = all.find((s) => s.path === source.path && s.label === source.label && s.span.start === source.span.start);
     if (!g) return { source, allowed: !!status.allowed };
-    const allowed = status.requirement.layer === 'firewalld'
-      ? firewalldAllows({ nodeZones: [g], bindingZones: [], strictForwardPorts: false }, status.requirement, range).allowed
-      : listsAllow({ sources: [g] }, status.requirement, range);
+    // the source's own rules, asked directly: the matcher keeps what it works out per rule list, and a layer made
+    // here for each of 100,000 requirements (one per source range) would be a new list every time
+    const r = status.requirement;
+    const allowed = rulesAllow(g.rules, r.protocol, requirementRange(r, range), r.from, r.traffic);
     return { source, allowed };
   });
 }
@@ -196,7 +198,7 @@ function portChain(svc: ServiceModel, sa: ServiceAnalysis, analysis: Analysis, p
   const proto = p.protocol ?? '?';
   if (type === 'LoadBalancer') {
     const listener = ex?.listeners.find((l) => l.servicePortIndex === p.index);
-    const from = ex?.sourceRanges.length ? ex.sourceRanges.join(', ') : 'any source';
+    const from = ex?.sourceRanges.length ? rangesText(ex.sourceRanges) : 'any source';
     const flavour = ex?.oci ? (ex.oci.flavour === 'nlb' ? 'OCI network load balancer' : 'OCI load balancer') : 'load balancer';
     hops.push(withStatuses({
       kind: 'load-balancer', text: `LoadBalancer :${p.port ?? '?'}${protoSuffix(p)}`,

@@ -101,7 +101,7 @@ function choice(values: readonly string[]): string {
 }
 
 function fieldItems(ref: string, ctx: KeyContext): CompletionItem[] {
-  const order = FIELD_ORDER[ref] ?? [];
+  const order = FIELD_ORDER.get(ref) ?? [];
   const out: CompletionItem[] = [];
   const unit = ' '.repeat(ctx.indentUnit);
   for (const f of fieldsOf(ref).values()) {
@@ -111,7 +111,7 @@ function fieldItems(ref: string, ctx: KeyContext): CompletionItem[] {
     let snippet = true;
     if (ctx.hasColon) { insertText = f.name; snippet = false; }
     else {
-      const enumValues = f.name === 'type' && ref === 'core.v1.ServiceSpec' ? [...SERVICE_TYPES] : ENUM_VALUES[f.name]?.map((v) => v.value);
+      const enumValues = f.name === 'type' && ref === 'core.v1.ServiceSpec' ? [...SERVICE_TYPES] : ENUM_VALUES.get(f.name)?.map((v) => v.value);
       switch (f.type.kind) {
         case 'object': case 'map': insertText = `${f.name}:\n${unit}$0`; break;
         case 'array': insertText = `${f.name}:\n${unit}- $0`; break;
@@ -242,9 +242,10 @@ function valueItems(ctx: ValueContext, f: Facts): CompletionItem[] {
   const enumField = typeof last === 'number' ? p[p.length - 2] : last;
   const schemaPath: PathStep[] = p;
   const resolved = resolvePath('Service', schemaPath);
-  if (typeof enumField === 'string' && ENUM_VALUES[enumField] && resolved && resolved.type.kind === 'string') {
+  const enumValues = typeof enumField === 'string' ? ENUM_VALUES.get(enumField) : undefined;
+  if (enumValues && resolved && resolved.type.kind === 'string') {
     const fieldDoc = describeField('Service', typeof last === 'number' ? p.slice(0, -1) : p);
-    return ENUM_VALUES[enumField].map((v, i) => item(ctx, v.value, 'enum', i, { documentation: v.doc + (fieldDoc ? `\n\n---\n\n${fieldDoc}` : '') }));
+    return enumValues.map((v, i) => item(ctx, v.value, 'enum', i, { documentation: v.doc + (fieldDoc ? `\n\n---\n\n${fieldDoc}` : '') }));
   }
   if (resolved && resolved.type.kind === 'boolean') {
     return ['true', 'false'].map((v, i) => item(ctx, v, 'value', i));

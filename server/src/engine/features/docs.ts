@@ -25,8 +25,11 @@ export const SERVICE_TYPE_DOCS: Record<ServiceType, string> = {
     + '`ExternalName → DNS name`',
 };
 
-/** Documentation of each value of the Service's enum fields, by field name. */
-export const ENUM_VALUES: Record<string, { value: string; doc: string }[]> = {
+/**
+ * Documentation of each value of the Service's enum fields, by field name. A Map: completion looks up the key
+ * under the cursor, the user's text (`constructor` is no field).
+ */
+export const ENUM_VALUES: ReadonlyMap<string, readonly { value: string; doc: string }[]> = new Map(Object.entries({
   protocol: [
     { value: 'TCP', doc: 'TCP (the default).' },
     { value: 'UDP', doc: 'UDP. OCI load balancers (`lb`) do not support it; network load balancers only in security-list mode `None`.' },
@@ -56,10 +59,10 @@ export const ENUM_VALUES: Record<string, { value: string; doc: string }[]> = {
     { value: 'IPv4', doc: 'IPv4.' },
     { value: 'IPv6', doc: 'IPv6.' },
   ],
-};
+}));
 
 /** The order in which fields are offered, most used first; the rest follow alphabetically. */
-export const FIELD_ORDER: Record<string, string[]> = {
+export const FIELD_ORDER: ReadonlyMap<string, readonly string[]> = new Map(Object.entries({
   'core.v1.Service': ['apiVersion', 'kind', 'metadata', 'spec'],
   'meta.v1.ObjectMeta': ['name', 'namespace', 'labels', 'annotations'],
   'core.v1.ServiceSpec': [
@@ -68,4 +71,4 @@ export const FIELD_ORDER: Record<string, string[]> = {
     'ipFamilyPolicy', 'ipFamilies', 'trafficDistribution', 'publishNotReadyAddresses',
   ],
   'core.v1.ServicePort': ['name', 'port', 'targetPort', 'protocol', 'nodePort', 'appProtocol'],
-};
+}));

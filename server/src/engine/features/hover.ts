@@ -10,6 +10,7 @@ import { describeField } from '../k8s/schema';
 import { ociAnnotation, ruleModeOf } from '../oci/annotations';
 import type { Span } from '../text/span';
 import { fromText } from '../exposure/requirements';
+import { countText } from '../findings/finding';
 import { nodeAtOffset, type PathStep } from './context';
 import { chainOf, BLOCKED_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
 import { serviceAt } from './service-at';
@@ -132,8 +133,17 @@ const TRAFFIC_TITLE: Record<string, string> = {
   'lb-egress-to-nodes': 'load balancer → nodes (egress from the load-balancer subnet)',
 };
 
+/** At most this many requirement lines per hop (one per source range: a Service may list 100,000). */
+const MAX_STATUS_LINES = 20;
+
 function statusLines(statuses: HopStatus[], index: IndexCache, chain: ServiceChain): string[] {
   const out: string[] = [];
+  if (statuses.length > MAX_STATUS_LINES) {
+    const rest = statuses.length - MAX_STATUS_LINES;
+    const blocked = statuses.slice(MAX_STATUS_LINES).filter((s) => s.applies && s.allowed === false).length;
+    return [...statusLines(statuses.slice(0, MAX_STATUS_LINES), index, chain),
+      `… ${countText(rest)} more (one per source)${blocked ? `, ${countText(blocked)} of them not allowed` : ''}`];
+  }
   for (const s of statuses) {
     const r = s.requirement;
     const what = `${LAYER_TITLE[r.layer]}, ${TRAFFIC_TITLE[r.traffic]} from ${mdText(fromText(r.from))}`;

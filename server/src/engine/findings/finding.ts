@@ -63,6 +63,21 @@ export function relatedList<T>(items: readonly T[], info: (item: T) => RelatedIn
   return out;
 }
 
+/**
+ * Addresses or ranges in a message: every one up to MAX_LISTED; past that, how many there are and the first two
+ * (`100,000 ranges (203.0.113.0/24, 198.51.100.0/24, … 99,998 more)`), so that a message stays small however many a
+ * Service or the config lists (each used to be copied into every message about them).
+ */
+export function rangesText(items: readonly string[], noun = 'ranges'): string {
+  if (items.length <= MAX_LISTED) return items.join(', ');
+  return `${countText(items.length)} ${noun} (${items.slice(0, 2).join(', ')}, … ${countText(items.length - 2)} more)`;
+}
+
+/** A count with thousands separators: 100,000. */
+export function countText(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 /** `a, b, c`; past MAX_LISTED: `a, b, …, j and 12 more` (`total`: how many there are when `items` is a prefix). */
 export function listText(items: readonly string[], total = items.length): string {
   const shown = items.slice(0, MAX_LISTED);

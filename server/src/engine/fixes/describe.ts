@@ -11,7 +11,7 @@ import type { Finding } from '../findings/finding';
 /** OCI accepts descriptions of at most 255 characters. */
 const MAX_DESCRIPTION = 255;
 
-const WHO: Record<Traffic, string> = {
+const WHO: Readonly<Record<Traffic, string>> = {
   'clients-to-nodes': 'clients',
   'lb-to-nodes': 'load balancer',
   'lb-health-check': 'load balancer',
@@ -38,7 +38,7 @@ export function portPhrase(ctx: FixContext, finding: Finding, h: ReachHint, rang
 
 export function ruleDescription(ctx: FixContext, finding: Finding, h: ReachHint, traffic: Traffic, range: PortRange): string {
   const ns = h.namespace ?? 'default';
-  const text = `service-reach: ${ns}/${h.service} ${portPhrase(ctx, finding, h, range)} from ${WHO[traffic] ?? 'clients'}`;
+  const text = `service-reach: ${ns}/${h.service} ${portPhrase(ctx, finding, h, range)} from ${Object.hasOwn(WHO, traffic) ? WHO[traffic] : 'clients'}`;
   return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
 }
 

@@ -84,22 +84,21 @@ export interface RenderedEdit {
 /** Merges planned edits with the same key (parts deduplicated by id, first one kept) and renders them. */
 export function renderPlanned(planned: readonly PlannedEdit[]): RenderedEdit[] {
   const out: RenderedEdit[] = [];
-  const merged = new Map<string, { path: string; span: Span; parts: Part<unknown>[]; render: (values: unknown[]) => string }>();
+  // the parts' ids in a set: one edit may merge 100,000 parts (a rule per source range)
+  const merged = new Map<string, { path: string; span: Span; parts: Part<unknown>[]; ids: Set<string>; render: (values: unknown[]) => string }>();
   const order: (string | RenderedEdit)[] = [];
   for (const p of planned) {
     if (!p.merge) {
       order.push({ path: p.path, span: p.span, newText: p.newText ?? '' });
       continue;
     }
-    const m = merged.get(p.merge.key);
-    if (m) {
-      for (const part of p.merge.parts) if (!m.parts.some((q) => q.id === part.id)) m.parts.push(part);
-    } else {
-      const parts: Part<unknown>[] = [];
-      for (const part of p.merge.parts) if (!parts.some((q) => q.id === part.id)) parts.push(part);
-      merged.set(p.merge.key, { path: p.path, span: p.span, parts, render: p.merge.render });
+    let m = merged.get(p.merge.key);
+    if (!m) {
+      m = { path: p.path, span: p.span, parts: [], ids: new Set(), render: p.merge.render };
+      merged.set(p.merge.key, m);
       order.push(p.merge.key);
     }
+    for (const part of p.merge.parts) if (!m.ids.has(part.id)) { m.ids.add(part.id); m.parts.push(part); }
   }
   for (const o of order) {
     if (typeof o !== 'string') out.push(o);

@@ -6,7 +6,7 @@
  */
 import { decidingZones, rulesAllow, type GuardSource } from '../exposure/matcher';
 import type { From } from '../exposure/requirements';
-import type { Finding } from '../findings/finding';
+import { rangesText, type Finding } from '../findings/finding';
 import type { FirewalldZoneFile, PortRange, Protocol, Rule, XmlInsertPoint } from '../sources/model';
 import { indentBefore } from '../sources/source-common';
 import { baseName } from '../util/paths';
@@ -171,7 +171,8 @@ function wholeLines(text: string, span: Span): Span {
  * all" — that removes the rule (and adds an allow only when the zone would still not allow the port).
  */
 export function firewalldFixes(ctx: FixContext, finding: Finding, h: ReachHint, missing: Missing[], opts: { preferred: boolean; copy: boolean }): PlannedFix[] {
-  const byZone = new Map<string, { target: ZoneTarget; elements: ZoneElement[]; froms: From[]; denies: Rule[] }>();
+  // the element ids and from phrases of each zone in sets: a finding may name 100,000 source ranges
+  const byZone = new Map<string, { target: ZoneTarget; elements: ZoneElement[]; ids: Set<string>; froms: From[]; phrases: Set<string>; denies: Rule[] }>();
   const range = ctx.analysis.config.nodePortRange;
   const portRange = rangeOf(h.port, range);
   const layer = ctx.analysis.layers.firewalld;
@@ -182,7 +183,7 @@ export function firewalldFixes(ctx: FixContext, finding: Finding, h: ReachHint, 
     if (!entry) {
       const target = readZone(ctx, path);
       if (!target) continue;
-      entry = { target, elements: [], froms: [], denies: [] };
+      entry = { target, elements: [], ids: new Set(), froms: [], phrases: new Set(), denies: [] };
       byZone.set(path, entry);
     }
     const guard = layer ? decidingZones(layer, m.from).find((z) => z.path === path) : undefined;
@@ -193,15 +194,17 @@ export function firewalldFixes(ctx: FixContext, finding: Finding, h: ReachHint, 
     const allowedWithout = guard !== undefined && denies.length > 0 && rulesAllow(rest, h.protocol, portRange, m.from, m.traffic);
     if (!allowedWithout) {
       const el = zoneElement(ctx, m.from, h.protocol, h.port);
-      if (!entry.elements.some((e) => elementId(e) === elementId(el))) entry.elements.push(el);
+      const id = elementId(el);
+      if (!entry.ids.has(id)) { entry.ids.add(id); entry.elements.push(el); }
     }
-    if (!entry.froms.some((f) => fromPhrase(f) === fromPhrase(m.from))) entry.froms.push(m.from);
+    const phrase = fromPhrase(m.from);
+    if (!entry.phrases.has(phrase)) { entry.phrases.add(phrase); entry.froms.push(m.from); }
   }
   if (byZone.size === 0) return [];
   const pp = portProto(h.port, h.protocol, range);
   const zonesText = [...byZone.values()].map((z) => `"${z.target.zone.name}"`).join(', ');
   const restricted = [...byZone.values()].flatMap((z) => z.froms).filter((f) => !isWholeFamily(f));
-  const fromText = restricted.length ? ` from ${restricted.map(fromPhrase).join(', ')}` : '';
+  const fromText = restricted.length ? ` from ${rangesText(restricted.map(fromPhrase))}` : '';
   const usesService = [...byZone.values()].some((z) => z.elements.some((e) => e.kind === 'service'));
   const what = usesService ? `the kube-nodeport-services service (${pp})` : pp;
 

@@ -10,7 +10,7 @@
  * New rules: protocol "6"/"17"/"132", the required source (`0.0.0.0/0` when it is any), CIDR_BLOCK, stateful,
  * the port (or the whole node-port range), and a description naming the Service, the port and why.
  */
-import type { Finding } from '../findings/finding';
+import { listText, rangesText, type Finding } from '../findings/finding';
 import { arrayItems, jsonValue, type JsonNode } from '../parse/json';
 import type { OciNsgRuleResource, OciSecurityList, PortRange, Protocol } from '../sources/model';
 import { detectNewline, indentBefore } from '../sources/source-common';
@@ -24,6 +24,8 @@ import { jsonLists, terraformFile } from './readings';
 import { commandLine, shellQuote } from './shell';
 
 const NSG_RULE = 'oci_core_network_security_group_security_rule';
+const UNDERSCORE = 95;
+const MAX_IDENTIFIER = 128;
 const PROTOCOL_NUMBER: Record<Protocol, string> = { TCP: '6', UDP: '17', SCTP: '132' };
 
 /** One rule to add, whatever the format. */
@@ -50,12 +52,19 @@ export function listFixes(ctx: FixContext, finding: Finding, h: ReachHint, missi
   const nodeRange = ctx.analysis.config.nodePortRange;
   const range = rangeOf(h.port, nodeRange);
   const rules: NewRule[] = [];
+  const ids = new Set<string>(); // a set: a finding may name 100,000 source ranges
+  const descriptions = new Map<string, string>(); // one per kind of traffic
+  const describe = (m: Missing) => {
+    let d = descriptions.get(m.traffic);
+    if (d === undefined) descriptions.set(m.traffic, (d = ruleDescription(ctx, finding, h, m.traffic, nodeRange)));
+    return d;
+  };
   for (const m of missing) {
-    const r: NewRule = { protocol: h.protocol, range, source: sourceCidr(m.from), description: ruleDescription(ctx, finding, h, m.traffic, nodeRange) };
-    if (!rules.some((x) => ruleId(x) === ruleId(r))) rules.push(r);
+    const r: NewRule = { protocol: h.protocol, range, source: sourceCidr(m.from), description: describe(m) };
+    if (!ids.has(ruleId(r))) { ids.add(ruleId(r)); rules.push(r); }
   }
   const pp = portProto(h.port, h.protocol, nodeRange);
-  const fromText = rules.map((r) => r.source).join(', ');
+  const fromText = rangesText(rules.map((r) => r.source));
   if (target.kind === 'oci-nsg') return nsgFixes(ctx, finding, h, target, rules, pp, fromText, opts);
   if (extName(target.path) === '.json') return jsonFixes(ctx, finding, target, rules, pp, fromText, opts);
   if (extName(target.path) === '.tf') return terraformListFixes(ctx, finding, target, rules, pp, fromText, opts);
@@ -200,9 +209,8 @@ function jsonAppendEdit(t: JsonTarget, parts: Part<Record<string, unknown>>[]): 
 function toCamel(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toCamel);
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = toCamel(v);
-    return out;
+    // fromEntries defines own properties: a user's `__proto__` key stays a key (an assignment would set the prototype)
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), toCamel(v)]));
   }
   return value;
 }
@@ -353,8 +361,20 @@ function resourceNames(ctx: FixContext, dir: string, type: string): string[] {
   return names;
 }
 
+/**
+ * A Terraform name made of `s`: letters, digits and `_`, at most MAX_IDENTIFIER characters — its beginning and its
+ * end (the port) when it is longer. A Service's name and port name make a few dozen; a hostile 300,000-character
+ * name would make a file that the HCL parser reads for seconds, every time it is checked.
+ */
 function identifier(s: string): string {
-  const t = s.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
+  const words = s.replace(/[^A-Za-z0-9_]+/g, '_');
+  // underscores trimmed by index: /^_+|_+$/ backtracks quadratically over a long run of them inside the name
+  let start = 0;
+  let end = words.length;
+  while (start < end && words.charCodeAt(start) === UNDERSCORE) start++;
+  while (end > start && words.charCodeAt(end - 1) === UNDERSCORE) end--;
+  const half = MAX_IDENTIFIER / 2;
+  const t = (end - start <= MAX_IDENTIFIER ? words.slice(start, end) : words.slice(start, start + half) + words.slice(end - half, end)).toLowerCase();
   const id = t === '' ? 'rule' : t;
   return /^[a-z_]/.test(id) ? id : `_${id}`;
 }
@@ -389,9 +409,12 @@ function nsgFixes(ctx: FixContext, finding: Finding, h: ReachHint, target: Targe
   const svc = ctx.serviceOf(finding);
   const p = h.servicePortIndex !== null ? svc?.ports.find((x) => x.index === h.servicePortIndex) : undefined;
   const base = identifier(`${h.service}_${p?.name ?? (h.portKind === 'health' ? 'health' : 'port')}_${h.port ?? 'nodeports'}`);
+  // the names are taken in order: each search goes on from the suffix the last one took (starting over at _2 for
+  // every rule was quadratic in the rules of one fix — one per source range)
+  let suffix = 1;
   const named = rules.map((r) => {
-    let name = base;
-    for (let i = 2; ctx.nameTaken(scope, name); i++) name = `${base}_${i}`;
+    let name = suffix === 1 ? base : `${base}_${suffix}`;
+    while (ctx.nameTaken(scope, name)) name = `${base}_${++suffix}`;
     ctx.takeName(scope, name);
     return { name, rule: r };
   });
@@ -399,7 +422,7 @@ function nsgFixes(ctx: FixContext, finding: Finding, h: ReachHint, target: Targe
   const plan = mergeableEdit(path, { start: at, end: at }, `tf-nsg:${at}`, named.map((n) => ({ id: `${target.key}|${ruleId(n.rule)}`, value: n })), (values: { name: string; rule: NewRule }[]) =>
     values.map((v) => nl + nl + nsgRuleResource(v.name, nsgExpr, v.rule, outer, unit).join(nl)).join(''));
   return [{
-    title: `Add ${NSG_RULE} ${named.map((n) => n.name).join(', ')} for ${pp} from ${fromText} to NSG ${target.key} (${path})`,
+    title: `Add ${NSG_RULE} ${listText(named.map((n) => n.name))} for ${pp} from ${fromText} to NSG ${target.key} (${path})`,
     finding,
     isPreferred: opts.preferred || undefined,
     plans: [plan],

@@ -7,6 +7,7 @@ import type { Span } from '../text/span';
 import type { Protocol } from '../sources/model';
 import { asMap, asScalar, asSeq, get, getValue, scalarString, scalarText, type YMap, type YNode, type YPair, type YScalar } from '../parse/yaml';
 import { labelsOf, nameOf, namespaceOf, type K8sObject, type Labels } from './manifests';
+import { parseCidr, type Cidr } from '../net/cidr';
 
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
 export const SERVICE_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
@@ -50,10 +51,10 @@ export interface SourceRanges {
   /** where the ranges come from: the field when it holds entries, else the legacy annotation when it holds any */
   origin: 'field' | 'annotation' | 'default';
   /**
-   * Every entry as written, valid or not (an empty one from a stray comma too): the API server trims and parses
-   * each. An annotation's entries all point at the annotation's value.
+   * Every entry as written, valid or not (an empty one from a stray comma too), each parsed once as the API server
+   * parses it (trimmed; null: not a CIDR). An annotation's entries all point at the annotation's value.
    */
-  entries: { text: string; span: Span }[];
+  entries: { text: string; span: Span; cidr: Readonly<Cidr> | null }[];
   /** the anchor for findings about the ranges: the field's key, or the annotation's value */
   anchor?: Span;
   /** unknown (templated): no finding about them */
@@ -250,7 +251,8 @@ function sourceRangesOf(spec: YMap | null, annotations: Map<string, Annotation>)
     for (const item of seq.items) {
       const s = asScalar(item);
       if (!s || s.template) { unknown = true; continue; }
-      entries.push({ text: s.value === null ? '' : String(s.value), span: s.span });
+      const text = s.value === null ? '' : String(s.value);
+      entries.push({ text, span: s.span, cidr: parseCidr(text) });
     }
     return { origin: 'field', entries, anchor: field.key.span, unknown };
   }
@@ -261,7 +263,7 @@ function sourceRangesOf(spec: YMap | null, annotations: Map<string, Annotation>)
     const isNull = !legacy.pair.value || valueNode?.value === null;
     if (legacy.value === undefined && !isNull) return { origin: 'annotation', entries: [], anchor, unknown: true };
     const text = (legacy.value ?? '').trim();
-    if (text !== '') return { origin: 'annotation', entries: text.split(',').map((part) => ({ text: part, span: anchor })), anchor, unknown: false };
+    if (text !== '') return { origin: 'annotation', entries: text.split(',').map((part) => ({ text: part, span: anchor, cidr: parseCidr(part) })), anchor, unknown: false };
   }
   return { origin: 'default', entries: [], unknown: false };
 }

@@ -3,7 +3,7 @@
  * anchor (checks/reachability.ts groups them), with the phrases every such message shares, and the fix hint
  * they all carry.
  */
-import type { RelatedInfo } from '../findings/finding';
+import { rangesText, type RelatedInfo } from '../findings/finding';
 import type { ReachHint } from '../findings/fix-hint';
 import type { ServiceReachConfig } from '../config/config';
 import type { ServiceModel } from '../k8s/service';
@@ -33,8 +33,12 @@ export interface ReachFacts {
 }
 
 function uniqueFroms(reqs: readonly Requirement[]): From[] {
+  const seen = new Set<string>();
   const out: From[] = [];
-  for (const r of reqs) if (!out.some((f) => fromText(f) === fromText(r.from))) out.push(r.from);
+  for (const r of reqs) {
+    const t = fromText(r.from);
+    if (!seen.has(t)) { seen.add(t); out.push(r.from); }
+  }
   return out;
 }
 
@@ -47,7 +51,7 @@ function portOwner(svc: ServiceModel, req: Requirement): string {
 export function reachFacts(svc: ServiceModel, exposure: Exposure, config: ServiceReachConfig, anchor: Span, reqs: Requirement[], checked: GuardSource[]): ReachFacts {
   const first = reqs[0];
   const froms = uniqueFroms(reqs);
-  const fromList = froms.map(fromText).join(', ');
+  const fromList = rangesText(froms.map(fromText));
   const what = `${first.port ?? 'the whole node-port range'}/${first.protocol.toLowerCase()}`;
   const related = relatedOf(checked, isEgress(first) ? `does not allow egress on ${what} to the worker nodes` : `does not allow ${what} from ${fromList}`);
   return { svc, exposure, config, anchor, reqs, checked, first, froms, fromList, owner: portOwner(svc, first), svcName: svc.name ?? '(unnamed)', related };

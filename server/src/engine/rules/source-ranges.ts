@@ -2,7 +2,7 @@
  * The source-range family: `source-ranges-bypassed` (checks/reachability.ts: the nodes let addresses outside the
  * ranges reach the node ports) and `invalid-cidr` (checks/service-api.ts). Neither has a fix.
  */
-import { finding, type Finding } from '../findings/finding';
+import { finding, MAX_LISTED, rangesText, type Finding } from '../findings/finding';
 import type { Code } from '../findings/codes';
 import type { FixHintKind } from '../findings/fix-hint';
 import type { Span } from '../text/span';
@@ -20,7 +20,7 @@ export const fixes = {} as const satisfies Partial<Record<Code, FixHintKind>>;
 export function sourceRangesBypassed(path: string, anchor: Span, ranges: readonly string[], checked: readonly GuardSource[],
   sample: string, portName: string, port: number | null, protocol: Protocol): Finding {
   return finding('source-ranges-bypassed', path, anchor,
-    `The source ranges ${ranges.join(', ')} restrict only the load balancer: ${sourcesText(checked)} let other addresses (such as ${sample}) reach ${portName} on every node directly.`,
+    `The ${ranges.length > MAX_LISTED ? rangesText(ranges, 'source ranges') : `source ranges ${ranges.join(', ')}`} restrict only the load balancer: ${sourcesText(checked)} let other addresses (such as ${sample}) reach ${portName} on every node directly.`,
     { related: relatedOf(checked, `lets addresses outside the source ranges reach ${port ?? 'the node-port range'}/${protocol.toLowerCase()}`) });
 }
 

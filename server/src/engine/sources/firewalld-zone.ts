@@ -47,12 +47,13 @@ function pathSuggestsFirewalld(path: string): boolean {
   return path.split(/[\\/]/).some((seg) => seg.toLowerCase() === 'firewalld');
 }
 
-const TARGETS: Record<string, FirewalldZoneFile['target']> = {
-  ACCEPT: 'ACCEPT',
-  DROP: 'DROP',
-  '%%REJECT%%': 'REJECT',
-  REJECT: 'REJECT',
-};
+// a Map: the target attribute is the user's text (`constructor` is no target)
+const TARGETS: ReadonlyMap<string, FirewalldZoneFile['target']> = new Map([
+  ['ACCEPT', 'ACCEPT'],
+  ['DROP', 'DROP'],
+  ['%%REJECT%%', 'REJECT'],
+  ['REJECT', 'REJECT'],
+]);
 
 /** Reads a `<zone>` root element; problems about its content are appended to `problems`. */
 export function zoneFromXml(path: string, text: string, root: XmlElement, problems: ParseProblem[]): FirewalldZoneFile {
@@ -62,7 +63,7 @@ export function zoneFromXml(path: string, text: string, root: XmlElement, proble
     path,
     name: firewalldNameFromPath(path),
     span: root.span,
-    target: (targetText !== undefined ? TARGETS[targetText] : undefined) ?? 'default',
+    target: (targetText !== undefined ? TARGETS.get(targetText) : undefined) ?? 'default',
     entries: [],
     sourceBindings: [],
     insert: insertPoint(text, root),

@@ -76,21 +76,23 @@ export function cidrSource(text: string, invert?: boolean): RuleSourceAddr {
   return invert ? { kind: 'cidr', cidr, invert: true } : { kind: 'cidr', cidr };
 }
 
-const FIREWALLD_PROTOCOLS: Record<string, Protocol> = { tcp: 'TCP', udp: 'UDP', sctp: 'SCTP' };
+// Maps, not object literals: a rule's protocol is the user's text, and `constructor` or `__proto__` must not find
+// Object.prototype's members
+const FIREWALLD_PROTOCOLS: ReadonlyMap<string, Protocol> = new Map([['tcp', 'TCP'], ['udp', 'UDP'], ['sctp', 'SCTP']]);
 
 /** firewalld's protocol names (`tcp`, `udp`, `sctp`; anything else is a protocol we do not model). */
 export function firewalldProtocol(name: string): RuleProtocol {
-  const p = FIREWALLD_PROTOCOLS[name.trim().toLowerCase()];
+  const p = FIREWALLD_PROTOCOLS.get(name.trim().toLowerCase());
   return p ? { kind: 'one', protocol: p } : { kind: 'other', text: name };
 }
 
-const OCI_PROTOCOLS: Record<string, Protocol> = { '6': 'TCP', '17': 'UDP', '132': 'SCTP' };
+const OCI_PROTOCOLS: ReadonlyMap<string, Protocol> = new Map([['6', 'TCP'], ['17', 'UDP'], ['132', 'SCTP']]);
 
 /** OCI's protocol value: `all` or an IANA number (TCP 6, UDP 17, SCTP 132). */
 export function ociProtocol(value: string | number): RuleProtocol {
   const t = String(value).trim();
   if (t.toLowerCase() === 'all') return { kind: 'all' };
-  const p = OCI_PROTOCOLS[t];
+  const p = OCI_PROTOCOLS.get(t);
   return p ? { kind: 'one', protocol: p } : { kind: 'other', text: t };
 }
 

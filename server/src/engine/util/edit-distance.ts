@@ -75,11 +75,16 @@ export function defaultMaxDistance(word: string): number {
  * A candidate is accepted only if its distance is at most `maxDistance` (default
  * {@link defaultMaxDistance}) and smaller than the length of `word` (a "correction" that
  * rewrites every character of the word is not a near miss).
+ *
+ * The distance is at least the difference of the lengths, so a candidate whose length differs from the word's by
+ * more than the bound is skipped without computing it: the time is bounded by the candidates' lengths, whatever
+ * the word's (a 1 MB unknown key costs a look at its length, not a 1 MB × candidate matrix).
  */
 export function closest(candidates: Iterable<string>, word: string, maxDistance?: number): string | undefined {
   const limit = maxDistance ?? defaultMaxDistance(word);
   const wordLength = Array.from(word).length;
   const lowerWord = word.toLowerCase();
+  const lowerWordLength = Array.from(lowerWord).length;
 
   let caseInsensitive: string | undefined;
   let best: string | undefined;
@@ -94,6 +99,7 @@ export function closest(candidates: Iterable<string>, word: string, maxDistance?
       continue;
     }
     if (caseInsensitive !== undefined) continue; // only an exact-case match can beat it now
+    if (Math.abs(Array.from(lowerCandidate).length - lowerWordLength) > limit) continue; // too far, whatever the letters
     const distance = editDistance(lowerWord, lowerCandidate);
     if (distance > limit || distance >= wordLength || distance > bestDistance) continue;
     const exactDistance = editDistance(word, candidate);

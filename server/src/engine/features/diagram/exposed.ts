@@ -7,7 +7,7 @@ import type { Protocol } from '../../sources/model';
 import { requirementStatuses, type RequirementStatus } from '../../exposure/status';
 import { valueSpan } from '../../checks/spans';
 import { portSpec, targetText, type DiagramBuilder } from './builder';
-import { fromsText, guardsOf, hopReason, hopStatus, nodePortFindings } from './guards';
+import { fromLines, fromsText, guardsOf, hopReason, hopStatus, nodePortFindings } from './guards';
 import type { HopKind } from './model';
 
 export function buildExposed(b: DiagramBuilder, ex: Exposure, lb: boolean): void {
@@ -37,14 +37,14 @@ export function buildExposed(b: DiagramBuilder, ex: Exposure, lb: boolean): void
   // ---------------------------------------------------------------------------------------------- boxes
   if (lb) {
     const origin = svc.sourceRanges.origin === 'field' ? 'loadBalancerSourceRanges' : svc.sourceRanges.origin;
-    const lines = ex.sourceRanges.length ? ex.sourceRanges.map((c) => `from ${c}`) : ['source ranges unknown'];
+    const lines = ex.sourceRanges.length ? fromLines(ex.sourceRanges) : ['source ranges unknown'];
     lines.push(origin === 'default' ? 'default: no loadBalancerSourceRanges' : origin === 'annotation' ? 'legacy source-ranges annotation' : 'loadBalancerSourceRanges');
     b.addClients({ kind: 'clients', sources: [...ex.sourceRanges], origin }, lines,
       svc.sourceRanges.anchor ? { path: svc.path, span: svc.sourceRanges.anchor } : null);
   } else {
     const cidrs = analysis.config.clientCidrs?.map((c) => c.text);
     b.addClients({ kind: 'clients', sources: cidrs ?? ['any source'], origin: cidrs ? 'nodes.clientCidrs' : 'any' },
-      cidrs ? [...cidrs.map((c) => `from ${c}`), 'nodes.clientCidrs'] : ['any source', 'nodes.clientCidrs not set'], null);
+      cidrs ? [...fromLines(cidrs), 'nodes.clientCidrs'] : ['any source', 'nodes.clientCidrs not set'], null);
   }
 
   if (lb) {

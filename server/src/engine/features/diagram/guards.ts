@@ -5,7 +5,7 @@
  * (its place and the requirements its fix hint says are missing), never worked out again here: the code a
  * closed port gets is decided by the check alone.
  */
-import type { Finding } from '../../findings/finding';
+import { countText, MAX_LISTED, rangesText, type Finding } from '../../findings/finding';
 import type { Missing } from '../../findings/fix-hint';
 import type { Span } from '../../text/span';
 import { fromText, type Layer, type Requirement } from '../../exposure/requirements';
@@ -56,20 +56,19 @@ export function guardsOf(group: readonly RequirementStatus[], provider: 'oci' | 
         }
       }
     }
-    const blockedFrom: string[] = [];
+    const blocked = new Set<string>(); // a set: a hop may carry 100,000 source ranges
     const keys: string[] = [];
     if (status === 'blocked') {
       for (const s of rs) {
         if (s.allowed !== false || !s.applies) continue;
-        const t = fromText(s.requirement.from);
-        if (!blockedFrom.includes(t)) blockedFrom.push(t);
+        blocked.add(fromText(s.requirement.from));
         for (const f of findingsAbout(own, s.requirement)) {
           const key = findingKey(f);
           if (!keys.includes(key)) keys.push(key);
         }
       }
     }
-    guards.push({ layer, title: LAYER_TITLES[layer], status, managedBy, sources, blockedFrom, findings: keys });
+    guards.push({ layer, title: LAYER_TITLES[layer], status, managedBy, sources, blockedFrom: [...blocked], findings: keys });
   }
   return guards;
 }
@@ -87,14 +86,18 @@ export function hopReason(guards: readonly DiagramGuard[]): string | null {
   return null;
 }
 
+/** A box's `from …` lines: one per range up to MAX_LISTED, then the first ones and a count (the facts keep them all). */
+export function fromLines(cidrs: readonly string[]): string[] {
+  if (cidrs.length <= MAX_LISTED) return cidrs.map((c) => `from ${c}`);
+  const shown = cidrs.slice(0, MAX_LISTED - 1).map((c) => `from ${c}`);
+  return [...shown, `… ${countText(cidrs.length - shown.length)} more (${countText(cidrs.length)} ranges)`];
+}
+
 /** `from any source`, `from the LB subnet 10.0.20.0/24`: where the traffic of a hop comes from. */
 export function fromsText(group: readonly RequirementStatus[], lbSubnet: boolean): string {
-  const list: string[] = [];
-  for (const s of group) {
-    const t = fromText(s.requirement.from);
-    if (!list.includes(t)) list.push(t);
-  }
-  const text = list.length ? list.join(', ') : '?';
+  const list = new Set<string>();
+  for (const s of group) list.add(fromText(s.requirement.from));
+  const text = list.size ? rangesText([...list]) : '?';
   if (!lbSubnet) return `from ${text}`;
   return group.every((s) => s.requirement.from.kind === 'any') ? 'from the LB subnet (any source)' : `from the LB subnet ${text}`;
 }

@@ -295,6 +295,8 @@ function quotedInner(raw: string): string {
   return s;
 }
 
+const SIMPLE_ESCAPES: ReadonlyMap<string, string> = new Map([['n', '\n'], ['r', '\r'], ['t', '\t'], ['"', '"'], ['\\', '\\']]);
+
 /** Decodes HCL string escapes: `\n \r \t \" \\ \uNNNN \UNNNNNNNN`, and `$${` / `%%{`. */
 export function decodeHclString(raw: string): string {
   let out = '';
@@ -302,9 +304,9 @@ export function decodeHclString(raw: string): string {
     const c = raw[i];
     if (c === '\\' && i + 1 < raw.length) {
       const n = raw[i + 1];
-      const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
-      if (n in simple) {
-        out += simple[n];
+      const simple = SIMPLE_ESCAPES.get(n);
+      if (simple !== undefined) {
+        out += simple;
         i++;
         continue;
       }

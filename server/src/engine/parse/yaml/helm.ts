@@ -47,7 +47,11 @@ export function blankControlLines(text: string): ControlLines {
     while (i === at || (i < contentEnd && text.startsWith('{{', i))) {
       const close = closingBraces(text, i + 2, contentEnd);
       if (close < 0) break;
-      const inner = text.slice(i + 2, close).replace(/^-?\s*/, '').replace(/\s*-?$/, '');
+      // the action's words without its trim markers; string methods, not /\s*-?$/, which backtracks quadratically
+      // over a long run of spaces that does not end the action
+      let inner = text.slice(i + 2, close);
+      inner = (inner.startsWith('-') ? inner.slice(1) : inner).trimStart();
+      inner = (inner.endsWith('-') ? inner.slice(0, -1) : inner).trimEnd();
       if (inner !== 'end' && !(inner.startsWith('/*') && inner.endsWith('*/'))) quiet = false;
       end = close + 2;
       i = end;
