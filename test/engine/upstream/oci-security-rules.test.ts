@@ -7,6 +7,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { ready, workspace } from '../../support/workspace';
+import { requirementStatuses } from '../../../server/src/engine/exposure/status';
+import { sourceVerdicts } from '../../../server/src/engine/features/chain';
 import { config, found, lineOf, securityList, svc, type JsonRule } from './fixtures';
 
 const TYPE = 'oci.oraclecloud.com/load-balancer-type';
@@ -67,6 +69,19 @@ suite('OCI TestGetLoadBalancerEgressRules: lb-egress-closed', () => {
     const nsgBase = { ...base, '.service-reach.yaml': config(['w.json'], ['net/nsg.tf#oci_core_network_security_group.lb'], LB_SUBNET) };
     assert.deepEqual(found({ ...nsgBase, 'net/nsg.tf': nsg('EGRESS') }), []);
     assert.deepEqual(found({ ...nsgBase, 'net/nsg.tf': nsg('INGRESS') }).map((k) => k.split('@')[0]), ['lb-egress-closed', 'lb-egress-closed'], 'the same rule as ingress');
+  });
+
+  test('the hover\'s per-source verdicts judge the egress requirements by the egress rules', () => {
+    const verdicts = (lbJson: string) => {
+      const ws = workspace(files(lb({ [LB_LIST_MODE]: 'Frontend' }), WORKERS_OPEN, lbJson));
+      const analysis = ws.analyze();
+      const statuses = requirementStatuses(analysis, analysis.services[0]).filter((st) => st.requirement.traffic === 'lb-egress-to-nodes');
+      assert.equal(statuses.length, 2, 'the node port and the health-check port');
+      return statuses.flatMap((st) => sourceVerdicts(analysis, st).map((v) => `${v.source.label}:${v.allowed}`));
+    };
+    assert.deepEqual(verdicts(lbList([{ protocol: 'all', peer: '0.0.0.0/0' }])), ['security list "lb":true', 'security list "lb":true']);
+    // an ingress rule that would let everything in says nothing about the way out
+    assert.deepEqual(verdicts(securityList('lb', [{ protocol: 'all', peer: '0.0.0.0/0' }])), ['security list "lb":false', 'security list "lb":false']);
   });
 
   test('no load-balancer lists known: no egress finding', () => {

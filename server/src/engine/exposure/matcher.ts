@@ -146,8 +146,11 @@ export function isFromLoadBalancer(t: Traffic): boolean {
 
 /** The rules of a source that a requirement is judged by: its egress rules for the load balancer's way out. */
 export function rulesFor(source: GuardSource, traffic: Traffic): Rule[] {
-  return traffic === 'lb-egress-to-nodes' ? source.egress ?? [] : source.rules;
+  return traffic === 'lb-egress-to-nodes' ? source.egress ?? NO_RULES : source.rules;
 }
+
+/** (one empty list, so that what the matcher keeps per rule list is kept for it too) */
+const NO_RULES: Rule[] = [];
 
 // The matcher is asked once per requirement, and a Service may have 100,000 of them (one per source range): what
 // does not depend on the requirement is worked out once — the CIDR of each rule's source and of each `from`
