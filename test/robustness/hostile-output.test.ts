@@ -49,7 +49,7 @@ function hostileWorkspace(root: string): { manifest: string; zone: string } {
   const zone = `fw${BEL}${FILE_LINK}/zones/public.xml`;
   write(root, manifest, [
     'apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${yq(`web${OSC52}${FORGED}`)}`, '  annotations:',
-    `    oci.oraclecloud.com/security-rule-management-mode: ${yq(`SL-All${CLEAR}${FORGED}`)}`,
+    `    service.beta.kubernetes.io/oci-load-balancer-security-list-management-mode: ${yq(`SL-All${CLEAR}${FORGED}`)}`,
     'spec:', '  type: LoadBalancer', '  selector: {app: web}', '  ports:',
     `    - name: ${yq(`http${LINK}\u202e${FORGED}`)}`, '      port: 80', `      targetPort: ${yq(`x${BEL}${FORGED}`)}`, '      nodePort: 30080',
     '---', 'apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${yq(`empty${CLEAR}\u2066${FORGED}`)}`, 'spec:', '  type: ClusterIP', '',

@@ -180,7 +180,8 @@ resource "oci_core_network_security_group_security_rule" "hc" {
   test('lb-listener-closed: mode None and load-balancer lists configured', () => {
     const cfg = 'loadBalancers:\n  securityLists: [lb.json]\n';
     const workers = seclist([tcp('0.0.0.0/0', 30000, 32767), tcp('0.0.0.0/0', 10256)]);
-    const lbList = (port: number) => seclist([tcp('0.0.0.0/0', port)]).replace('"workers"', '"lb"');
+    // (egress to the nodes allowed: only the listener is in question here)
+    const lbList = (port: number) => seclist([tcp('0.0.0.0/0', port)], { 'egress-security-rules': [{ protocol: 'all', destination: '0.0.0.0/0' }] }).replace('"workers"', '"lb"');
     assert.deepEqual(keys({ 'svc.yaml': loadBalancer({ annotations: NONE }), 'w.json': workers, 'lb.json': lbList(80), '.service-reach.yaml': cfg }), ['svc.yaml:10 lb-listener-closed']);
     assert.deepEqual(codes({ 'svc.yaml': loadBalancer({ annotations: NONE }), 'w.json': workers, 'lb.json': lbList(443), '.service-reach.yaml': cfg }), []);
     assert.deepEqual(codes({ 'svc.yaml': loadBalancer(), 'w.json': workers, 'lb.json': lbList(80), '.service-reach.yaml': cfg }), [], 'mode All: the controller writes it');
@@ -229,10 +230,11 @@ suite('OCI cloud-controller findings', () => {
   suiteSetup(ready);
   const udpPort = '    - port: 53\n      protocol: UDP\n      nodePort: 30053\n';
 
-  test('oci-udp-unsupported: lb always; nlb unless mode None', () => {
+  test('oci-udp-unsupported: lb always; nlb unless its list mode is None (the rule mode does not enter into it)', () => {
     assert.deepEqual(keys({ 'svc.yaml': loadBalancer({ ports: udpPort, annotations: { 'oci.oraclecloud.com/load-balancer-type': 'lb' } }) }), ['svc.yaml:11 oci-udp-unsupported']);
     assert.deepEqual(codes({ 'svc.yaml': loadBalancer({ ports: udpPort, annotations: { 'oci.oraclecloud.com/load-balancer-type': 'nlb' } }) }), []);
-    assert.deepEqual(codes({ 'svc.yaml': loadBalancer({ ports: udpPort, annotations: { 'oci.oraclecloud.com/load-balancer-type': 'nlb', 'oci.oraclecloud.com/security-rule-management-mode': 'SL-All' } }) }), ['oci-udp-unsupported']);
+    assert.deepEqual(codes({ 'svc.yaml': loadBalancer({ ports: udpPort, annotations: { 'oci.oraclecloud.com/load-balancer-type': 'nlb', 'oci.oraclecloud.com/security-rule-management-mode': 'SL-All' } }) }), []);
+    assert.deepEqual(codes({ 'svc.yaml': loadBalancer({ ports: udpPort, annotations: { 'oci.oraclecloud.com/load-balancer-type': 'nlb', 'oci-network-load-balancer.oraclecloud.com/security-list-management-mode': 'All' } }) }), ['oci-udp-unsupported']);
     assert.deepEqual(codes({ 'svc.yaml': loadBalancer({ ports: udpPort }), '.service-reach.yaml': 'provider: generic\n' }), [], 'not OCI');
   });
 

@@ -44,14 +44,16 @@ suite('Exposure model', () => {
     assert.equal(e.oci?.mode, 'All');
     assert.deepEqual(rows(e.requirements), [
       'lb-to-nodes firewalld TCP/30080 any user', 'lb-to-nodes worker-lists TCP/30080 any oci-cloud-controller',
+      'lb-egress-to-nodes lb-lists TCP/30080 any oci-cloud-controller',
       'lb-health-check firewalld TCP/10256 any user', 'lb-health-check worker-lists TCP/10256 any oci-cloud-controller',
+      'lb-egress-to-nodes lb-lists TCP/10256 any oci-cloud-controller',
       'clients-to-lb lb-lists TCP/80 0.0.0.0/0 oci-cloud-controller',
     ]);
   });
 
   test('each CCM mode decides who writes the worker and LB-subnet rules', () => {
     const workerManager = (ann: Record<string, string>) => exposure(lb(PORT80, ann)).requirements.find((r) => r.layer === 'worker-lists')!.managedBy;
-    const lbManager = (ann: Record<string, string>) => exposure(lb(PORT80, ann)).requirements.find((r) => r.layer === 'lb-lists')!.managedBy;
+    const lbManager = (ann: Record<string, string>) => exposure(lb(PORT80, ann)).requirements.find((r) => r.traffic === 'clients-to-lb')!.managedBy;
     const LB_MODE = 'service.beta.kubernetes.io/oci-load-balancer-security-list-management-mode';
     assert.equal(workerManager({ [LB_MODE]: 'All' }), 'oci-cloud-controller');
     assert.equal(workerManager({ [LB_MODE]: 'Frontend' }), 'user');
@@ -67,7 +69,7 @@ suite('Exposure model', () => {
   });
 
   test('nlb: default mode None; preserve source with Local adds client rows from the source ranges', () => {
-    const e = exposure(lb('  externalTrafficPolicy: Local\n  healthCheckNodePort: 32000\n  loadBalancerSourceRanges: [203.0.113.0/24, "2001:db8::/32"]\n' + PORT80, { 'oci.oraclecloud.com/load-balancer-type': 'NLB' }), { lbSubnetCidrs: [parseCidr('10.0.20.0/24')!] });
+    const e = exposure(lb('  externalTrafficPolicy: Local\n  healthCheckNodePort: 32000\n  loadBalancerSourceRanges: [203.0.113.0/24, "2001:db8::/32"]\n' + PORT80, { 'oci.oraclecloud.com/load-balancer-type': 'nlb' }), { lbSubnetCidrs: [parseCidr('10.0.20.0/24')!] });
     assert.equal(e.oci?.flavour, 'nlb');
     assert.equal(e.oci?.mode, 'None');
     assert.equal(e.oci?.preserveSource, true);
@@ -75,7 +77,9 @@ suite('Exposure model', () => {
       'lb-to-nodes firewalld TCP/30080 10.0.20.0/24 user', 'lb-to-nodes worker-lists TCP/30080 10.0.20.0/24 user',
       'clients-to-nodes-preserved firewalld TCP/30080 203.0.113.0/24 user', 'clients-to-nodes-preserved firewalld TCP/30080 2001:db8::/32 user',
       'clients-to-nodes-preserved worker-lists TCP/30080 203.0.113.0/24 user', 'clients-to-nodes-preserved worker-lists TCP/30080 2001:db8::/32 user',
+      'lb-egress-to-nodes lb-lists TCP/30080 any user',
       'lb-health-check firewalld TCP/32000 10.0.20.0/24 user', 'lb-health-check worker-lists TCP/32000 10.0.20.0/24 user',
+      'lb-egress-to-nodes lb-lists TCP/32000 any user',
       'clients-to-lb lb-lists TCP/80 203.0.113.0/24 user', 'clients-to-lb lb-lists TCP/80 2001:db8::/32 user',
     ]);
   });

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import { ready, workspace } from '../../support/workspace';
 import { fixesFor } from '../../../server/src/engine/fixes';
 import { readFirewalldXml } from '../../../server/src/engine/sources/firewalld-zone';
-import { applied, applyTo, codesOf, findingOf, firewalldPython, parseRichRuleWithFirewalld, preferred, readZonesWithFirewalld, shellWords } from './helpers';
+import { applied, applyTo, codesOf, findingOf, firewalldPython, only, parseRichRuleWithFirewalld, preferred, readZonesWithFirewalld, shellWords } from './helpers';
 
 const ZONE = `<?xml version="1.0" encoding="utf-8"?>
 <zone>
@@ -214,11 +214,14 @@ suite('Fixes: firewalld zone', () => {
     assert.equal(after.entries.length, (before.kind === 'firewalld-zone' ? before.entries.length : 0) + 1);
   });
 
-  test('a rich rule that drops the port (a deny wins over any allow): the fix removes that rule, with its lines', () => {
+  test('a rich rule that drops the port (a deny wins over any allow): a separate, not preferred action removes that rule, with its lines', () => {
     const zone = ZONE.replace('  <forward/>\n', '  <forward/>\n  <port port="30000-32767" protocol="tcp"/>\n  <rule family="ipv4">\n    <port port="30080" protocol="tcp"/>\n    <drop/>\n  </rule>\n');
     const ws = workspace({ 'web.yaml': nodePortSvc(), 'infra/firewalld/zones/public.xml': zone });
-    const action = preferred(ws, 'firewalld-port-closed');
-    assert.match(action.title, /^Remove rich rule .*drop.* and allow 30080\/tcp/);
+    const actions = fixesFor(ws, findingOf(ws, 'firewalld-port-closed'));
+    assert.equal(actions.length, 1);
+    const action = actions[0];
+    assert.equal(action.isPreferred, undefined, 'removing a rule the user wrote is never preferred');
+    assert.match(action.title, /^Remove the rule that drops 30080\/tcp: rich rule \(port 30080\/tcp, drop\)/);
     const after = applied(ws, action.edits).get('infra/firewalld/zones/public.xml')!;
     assert.equal(after, ZONE.replace('  <forward/>\n', '  <forward/>\n  <port port="30000-32767" protocol="tcp"/>\n'), 'the range already allows it: nothing is added');
     assert.equal(fixesFor(ws, findingOf(ws, 'firewalld-port-closed')).some((a) => a.copyText !== undefined), false, 'no command to copy');
@@ -226,10 +229,12 @@ suite('Fixes: firewalld zone', () => {
     assert.deepEqual(codesOf(ws), []);
   });
 
-  test('a reject rule and no allow: the rule is removed and the port added; a drop of more than the port: no zone fix', () => {
+  test('a reject rule and no allow: the manual action removes the rule and adds the port; a drop of more than the port: no zone fix', () => {
     const reject = ZONE.replace('  <forward/>\n', '  <rule family="ipv4"><source address="0.0.0.0/0"/><port port="30080" protocol="tcp"/><reject/></rule>\n  <forward/>\n');
     const ws = workspace({ 'web.yaml': nodePortSvc(), 'infra/firewalld/zones/public.xml': reject });
-    const action = preferred(ws, 'firewalld-port-closed');
+    const action = only(fixesFor(ws, findingOf(ws, 'firewalld-port-closed')), 'action');
+    assert.match(action.title, /^Remove the rule that rejects 30080\/tcp: .*, and allow 30080\/tcp/);
+    assert.equal(action.isPreferred, undefined);
     const after = applied(ws, action.edits).get('infra/firewalld/zones/public.xml')!;
     assert.equal(after, ZONE.replace('  <forward/>\n', '  <forward/>\n  <port port="30080" protocol="tcp"/>\n'));
     applyTo(ws, action.edits);

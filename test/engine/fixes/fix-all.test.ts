@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ready, workspace } from '../../support/workspace';
 import { applyEdits, fixAllInFile, planFixAll } from '../../../server/src/engine/fixes';
-import { applied, applyTo, codesOf, fixAndKeep } from './helpers';
+import { applied, applyTo, codesOf, fixAndKeep, only } from './helpers';
 
 const svc = (name: string, spec: string, ns = 'default') => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n${spec}`;
 const ZONE = '<?xml version="1.0" encoding="utf-8"?>\n<zone>\n  <service name="ssh"/>\n</zone>\n';
@@ -95,16 +95,16 @@ suite('Fixes: fix all (one action per file, and the CLI\'s passes)', () => {
     assert.deepEqual([...r.originals.keys()].sort(), ['public.xml', 'seclist.json', 'svc.yaml']);
   });
 
-  test('a rich rule that drops the port (a deny wins): one pass removes it and adds the port; nothing is stuck', () => {
+  test('a rich rule that drops the port (a deny the user wrote): the CLI\'s passes leave it and the finding, which names it', () => {
     const deny = ZONE.replace('  <service name="ssh"/>\n', '  <rule family="ipv4"><port port="30080" protocol="tcp"/><drop/></rule>\n');
     const ws = workspace({ 'svc.yaml': svc('web', '  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30080\n'), 'public.xml': deny });
     const r = fixAndKeep(ws);
-    assert.equal(r.stuck, 0);
-    assert.equal(r.passes, 1);
-    const zone = ws.getText('public.xml')!;
-    assert.equal(zone.includes('<drop/>'), false);
-    assert.equal(zone.split('<port port="30080" protocol="tcp"/>').length - 1, 1, 'the port, added once');
-    assert.deepEqual(codesOf(ws), []);
+    assert.equal(r.passes, 0);
+    assert.equal(ws.getText('public.xml'), deny, 'nothing removed, nothing added');
+    assert.equal(planFixAll(ws).edits.length, 0);
+    const f = only(ws.analyze().findings, 'finding');
+    assert.equal(f.code, 'firewalld-port-closed');
+    assert.match(f.message, /blocked by rich rule \(port 30080\/tcp, drop\) in firewalld zone "public"/);
   });
 
   test('a misspelt nodePort is renamed, not pinned a second time: the user\'s number is kept', () => {

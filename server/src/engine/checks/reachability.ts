@@ -9,10 +9,10 @@ import { AddressSet } from '../net/cidr';
 import type { Span } from '../text/span';
 import { sourceRangeList, type Exposure, type Layer, type Requirement } from '../exposure/requirements';
 import {
-  firewalldAllows, firewalldReach, listsAllow, listsReach, requirementRange,
+  blockingDenies, decidingZones, firewalldAllows, firewalldReach, layerAllowsSome, listsAllow, listsReach, requirementRange,
   type FirewalldLayer, type GuardSource, type ListLayer,
 } from '../exposure/matcher';
-import { firewalldPortClosed, lbListenerClosed, securityListPortClosed } from '../rules/firewall-closed';
+import { firewalldPortClosed, lbEgressClosed, lbListenerClosed, securityListPortClosed, type BlockingDeny } from '../rules/firewall-closed';
 import { nodeportUnpinned } from '../rules/node-ports';
 import { reachFacts } from '../rules/reach-facts';
 import { sourceRangesBypassed } from '../rules/source-ranges';
@@ -41,14 +41,23 @@ export function isAllowed(layers: Layers, req: Requirement, config: ServiceReach
   return layer ? { allowed: listsAllow(layer, req, range), checked: layer.sources } : undefined;
 }
 
+/** Is a closed port of this requirement an error (a list, the health-check port, StrictForwardPorts)? */
+function closedIsError(layers: Layers, req: Requirement): boolean {
+  return req.layer !== 'firewalld' || req.portKind === 'health' || !!layers.firewalld?.strictForwardPorts;
+}
+
 /** The codes this check reports per group of requirements (the rule units in rules/ word them). */
-type ReachCode = 'firewalld-port-closed' | 'security-list-port-closed' | 'lb-listener-closed' | 'nodeport-unpinned';
+type ReachCode = 'firewalld-port-closed' | 'security-list-port-closed' | 'lb-listener-closed' | 'lb-egress-closed' | 'nodeport-unpinned';
 
 interface Group {
   code: ReachCode;
   anchor: Span;
   reqs: Requirement[];
   checked: GuardSource[];
+  /** nodeport-unpinned: the requirements no port of whose range is open, where a closed port is an error */
+  certain: Requirement[];
+  /** firewalld-port-closed: the deny rules (rich rules that drop or reject) that block the port */
+  denies: BlockingDeny[];
 }
 
 export function checkReachability(svc: ServiceModel, exposure: Exposure, layers: Layers, ctx: CheckContext): void {
@@ -57,12 +66,13 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
   const seen = new Map<Group, Set<GuardSource>>(); // g.checked as a set (thousands of lists: no quadratic includes)
   const group = (code: ReachCode, req: Requirement, checked: GuardSource[]) => {
     const key = `${code}|${req.anchor.start}`;
-    const g = groups.get(key) ?? { code, anchor: req.anchor, reqs: [], checked: [] };
+    const g = groups.get(key) ?? { code, anchor: req.anchor, reqs: [], checked: [], certain: [], denies: [] };
     g.reqs.push(req);
     const set = seen.get(g) ?? new Set<GuardSource>();
     for (const c of checked) if (!set.has(c)) { set.add(c); g.checked.push(c); }
     seen.set(g, set);
     groups.set(key, g);
+    return g;
   };
 
   // an unpinned port gets one `nodeport-unpinned` (per anchor), and nothing else: pinned and unpinned
@@ -71,7 +81,9 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
     if (req.port !== null || !applies(layers, req)) continue;
     const answer = isAllowed(layers, req, config);
     if (answer && !answer.allowed) {
-      group('nodeport-unpinned', req, answer.checked);
+      const g = group('nodeport-unpinned', req, answer.checked);
+      const layer = req.layer === 'firewalld' ? layers.firewalld : req.layer === 'worker-lists' ? layers.workerLists : layers.lbLists;
+      if (layer && closedIsError(layers, req) && !layerAllowsSome(layer, req, config.nodePortRange)) g.certain.push(req);
     }
   }
 
@@ -79,8 +91,16 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
     if (req.port === null || !applies(layers, req)) continue;
     const answer = isAllowed(layers, req, config);
     if (!answer || answer.allowed) continue;
-    const code: ReachCode = req.layer === 'firewalld' ? 'firewalld-port-closed' : req.layer === 'worker-lists' ? 'security-list-port-closed' : 'lb-listener-closed';
-    group(code, req, answer.checked);
+    const code: ReachCode = req.layer === 'firewalld' ? 'firewalld-port-closed' : req.layer === 'worker-lists' ? 'security-list-port-closed'
+      : req.traffic === 'lb-egress-to-nodes' ? 'lb-egress-closed' : 'lb-listener-closed';
+    const g = group(code, req, answer.checked);
+    if (req.layer === 'firewalld' && layers.firewalld) {
+      for (const zone of decidingZones(layers.firewalld, req.from)) {
+        for (const rule of blockingDenies(zone, req.protocol, requirementRange(req, config.nodePortRange), req.from, req.traffic)) {
+          if (!g.denies.some((d) => d.rule === rule)) g.denies.push({ rule, zone });
+        }
+      }
+    }
   }
 
   for (const g of groups.values()) ctx.report(makeFinding(svc, exposure, g, layers, config));
@@ -91,18 +111,21 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
 function makeFinding(svc: ServiceModel, exposure: Exposure, g: Group, layers: Layers, config: ServiceReachConfig) {
   const facts = reachFacts(svc, exposure, config, g.anchor, g.reqs, g.checked);
   switch (g.code) {
-    case 'firewalld-port-closed': return firewalldPortClosed(facts, layers.firewalld!);
+    case 'firewalld-port-closed': return firewalldPortClosed(facts, layers.firewalld!, g.denies);
     case 'security-list-port-closed': return securityListPortClosed(facts);
     case 'lb-listener-closed': return lbListenerClosed(facts);
-    case 'nodeport-unpinned': return nodeportUnpinned(facts);
+    case 'lb-egress-closed': return lbEgressClosed(facts);
+    case 'nodeport-unpinned': return nodeportUnpinned(facts, g.certain);
   }
 }
 
 function checkSourceRangesBypassed(svc: ServiceModel, exposure: Exposure, layers: Layers, ctx: CheckContext): void {
   const sr = svc.sourceRanges;
-  if (exposure.type !== 'LoadBalancer' || sr.origin === 'default' || sr.unknown || !sr.anchor) return;
+  // (a Service the cloud controller refuses gets no load balancer: nothing to go around)
+  if (exposure.type !== 'LoadBalancer' || exposure.oci?.refused || sr.origin === 'default' || sr.unknown || !sr.anchor) return;
   const ranges = sourceRangeList(svc);
-  if (ranges.length === 0 || ranges.some((c) => c.family === 4 && c.prefix === 0)) return;
+  // an open range (0.0.0.0/0 or ::/0, written or worked out from the IP families) restricts nothing
+  if (ranges.length === 0 || ranges.some((c) => c.prefix === 0)) return;
   if (!layers.firewalld && !layers.workerLists) return;
   const config = ctx.config;
   const lbSubnets = config.lbSubnetCidrs;

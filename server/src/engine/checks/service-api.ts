@@ -10,6 +10,7 @@ import { closest } from '../util/edit-distance';
 import { nodeportNotAllowedMessage, nodeportOutOfRange } from '../rules/node-ports';
 import { invalidCidr } from '../rules/source-ranges';
 import { portItemHead, valueSpan } from './spans';
+import { checkServiceValues } from './service-values';
 import type { CheckContext } from './context';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -69,8 +70,36 @@ export function checkServiceApi(svc: ServiceModel, ctx: CheckContext): void {
   }
 
   checkPorts(svc, ctx, report);
+  checkHealthCheckNodePort(svc, ctx, report);
   checkFieldsAllowed(svc, report);
   checkSourceRangeCidrs(svc, ctx);
+  checkServiceValues(svc, ctx);
+}
+
+/** A value that is written and not null (a template is unknown: not counted). */
+function nonNull(pair: YPair | undefined): pair is YPair {
+  const v = pair?.value;
+  return !!v && !isTemplate(v) && !(v.kind === 'scalar' && v.value === null);
+}
+
+/**
+ * healthCheckNodePort where it may be set (LoadBalancer with Local): a port number, from the node-port range (the
+ * allocator refuses another). Elsewhere a non-zero value is a field that is not allowed.
+ */
+function checkHealthCheckNodePort(svc: ServiceModel, ctx: CheckContext, report: Reporter): void {
+  const pair = svc.healthCheckNodePortPair;
+  if (!pair || !nonNull(pair) || svc.type !== 'LoadBalancer' || svc.externalTrafficPolicy !== 'Local') return;
+  const s = asScalar(pair.value);
+  const v = s?.value;
+  if (v === 0) return; // unset: allocated from the range
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535) {
+    report('invalid-port-number', pair, undefined, `healthCheckNodePort ${s ? String(v) : '(not a number)'} is not a port number (an integer from 1 to 65535).`);
+    return;
+  }
+  const range = ctx.config.nodePortRange;
+  if (v < range.min || v > range.max) {
+    ctx.report(nodeportOutOfRange(svc.path, valueSpan(pair), v, range, 'healthCheckNodePort'));
+  }
 }
 
 function scalarText(pair: YPair): string | undefined {
@@ -179,36 +208,42 @@ function checkFieldsAllowed(svc: ServiceModel, report: Reporter): void {
   const spec = svc.spec;
   const notAllowed = (key: string, why: string) => {
     const pair = get(spec, key);
-    if (pair) report('field-not-allowed', pair, pair.key.span, `${key} ${why}`);
+    if (nonNull(pair)) report('field-not-allowed', pair, pair.key.span, `${key} ${why}`);
   };
   if (type !== 'LoadBalancer') {
     const lbsr = get(spec, 'loadBalancerSourceRanges');
-    if (lbsr && (asSeq(lbsr.value)?.items.length ?? 0) > 0) report('field-not-allowed', lbsr, lbsr.key.span, `loadBalancerSourceRanges may only be used when the type is LoadBalancer (this Service is ${type}).`);
-    else if (!lbsr || (asSeq(lbsr.value)?.items.length ?? 0) === 0) {
+    const items = asSeq(lbsr?.value)?.items.length ?? 0;
+    if (lbsr && items > 0) report('field-not-allowed', lbsr, lbsr.key.span, `loadBalancerSourceRanges may only be used when the type is LoadBalancer (this Service is ${type}).`);
+    else if (!lbsr || (!isTemplate(lbsr.value) && !asSeq(lbsr.value)?.templated)) {
+      // read only when the field holds no entry; then its mere presence is refused, whatever its value
       const ann = svc.annotations.get(LEGACY_SOURCE_RANGES_ANNOTATION);
       if (ann) report('field-not-allowed', ann.pair, ann.pair.key.span, `The annotation ${LEGACY_SOURCE_RANGES_ANNOTATION} may only be used when the type is LoadBalancer (this Service is ${type}).`);
     }
-    if (get(spec, 'allocateLoadBalancerNodePorts')?.value) notAllowed('allocateLoadBalancerNodePorts', `may only be used when the type is LoadBalancer (this Service is ${type}).`);
-    if (get(spec, 'loadBalancerClass')?.value) notAllowed('loadBalancerClass', `may only be used when the type is LoadBalancer (this Service is ${type}).`);
+    notAllowed('allocateLoadBalancerNodePorts', `may only be used when the type is LoadBalancer (this Service is ${type}).`);
+    notAllowed('loadBalancerClass', `may only be used when the type is LoadBalancer (this Service is ${type}).`);
   }
   const hc = get(spec, 'healthCheckNodePort');
-  const hcValue = asScalar(hc?.value);
-  if (hc && hcValue && hcValue.value !== 0 && hcValue.value !== null && !(type === 'LoadBalancer' && svc.externalTrafficPolicy === 'Local')) {
+  const etpUnknown = isTemplate(svc.externalTrafficPolicyPair?.value) || svc.typeUnknown;
+  if (nonNull(hc) && asScalar(hc.value)?.value !== 0 && !etpUnknown && !(type === 'LoadBalancer' && svc.externalTrafficPolicy === 'Local')) {
     report('field-not-allowed', hc, hc.key.span, 'healthCheckNodePort may only be set when the type is LoadBalancer and externalTrafficPolicy is Local.');
   }
   const etp = get(spec, 'externalTrafficPolicy');
-  const etpValue = asScalar(etp?.value);
-  if (etp && etpValue && etpValue.value !== null && etpValue.value !== '' && !svc.externallyReachable) {
+  if (nonNull(etp) && asScalar(etp.value)?.value !== '' && !svc.externallyReachable) {
     report('field-not-allowed', etp, etp.key.span, `externalTrafficPolicy may only be set for externally reachable Services (NodePort, LoadBalancer, or ClusterIP with externalIPs); this one is ${type}.`);
   }
 }
 
+/**
+ * Every source range the API server reads (the field's entries, else the annotation's) must parse as a CIDR, as
+ * it parses them: trimmed, leading zeros and host bits accepted. The annotation's bad entries share one finding.
+ */
 function checkSourceRangeCidrs(svc: ServiceModel, ctx: CheckContext): void {
   const sr = svc.sourceRanges;
   if (sr.origin === 'default') return;
-  for (const e of sr.entries) {
-    if (!e.cidr) {
-      ctx.report(invalidCidr(svc.path, e.span, e.text, sr.origin === 'annotation' ? LEGACY_SOURCE_RANGES_ANNOTATION : undefined));
-    }
+  const bad = sr.entries.filter((e) => !e.cidr);
+  if (sr.origin === 'field') {
+    for (const e of bad) ctx.report(invalidCidr(svc.path, e.span, [e.text], undefined));
+  } else if (bad.length > 0 && sr.anchor) {
+    ctx.report(invalidCidr(svc.path, sr.anchor, bad.map((e) => e.text), LEGACY_SOURCE_RANGES_ANNOTATION));
   }
 }

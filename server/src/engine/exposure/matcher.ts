@@ -16,6 +16,11 @@ export interface GuardSource {
   path: string;
   span: Span;
   rules: Rule[];
+  /**
+   * OCI lists and NSGs: the egress rules (a rule's `source` holds its destination). Absent: none were read (a
+   * firewalld zone), which allows no egress.
+   */
+  egress?: Rule[];
   /** firewalld: addresses bound to this zone with `<source address>` */
   bindings?: Cidr[];
   /** identity for fixes: zone name, Terraform address, JSON list name */
@@ -135,8 +140,17 @@ export function allowedAddresses(rules: readonly Rule[], protocol: Protocol, ran
 }
 
 export function isFromLoadBalancer(t: Traffic): boolean {
-  return t === 'lb-to-nodes' || t === 'lb-health-check';
+  // (an egress rule towards another NSG: towards the nodes' NSG as far as is known)
+  return t === 'lb-to-nodes' || t === 'lb-health-check' || t === 'lb-egress-to-nodes';
 }
+
+/** The rules of a source that a requirement is judged by: its egress rules for the load balancer's way out. */
+export function rulesFor(source: GuardSource, traffic: Traffic): Rule[] {
+  return traffic === 'lb-egress-to-nodes' ? source.egress ?? NO_RULES : source.rules;
+}
+
+/** (one empty list, so that what the matcher keeps per rule list is kept for it too) */
+const NO_RULES: Rule[] = [];
 
 // The matcher is asked once per requirement, and a Service may have 100,000 of them (one per source range): what
 // does not depend on the requirement is worked out once — the CIDR of each rule's source and of each `from`
@@ -238,18 +252,42 @@ export function firewalldAllows(layer: FirewalldLayer, req: Requirement, nodePor
   return { allowed, checked: zones };
 }
 
-/** The rules of a list layer, gathered once per layer (it is asked once per requirement). */
+/** The rules of a list layer, gathered once per layer and direction (it is asked once per requirement). */
 const layerRules = new WeakMap<ListLayer, Rule[]>();
+const layerEgressRules = new WeakMap<ListLayer, Rule[]>();
 
-function rulesOf(layer: ListLayer): Rule[] {
-  let rules = layerRules.get(layer);
-  if (!rules) layerRules.set(layer, (rules = layer.sources.flatMap((s) => s.rules)));
+function rulesOf(layer: ListLayer, traffic: Traffic): Rule[] {
+  const cache = traffic === 'lb-egress-to-nodes' ? layerEgressRules : layerRules;
+  let rules = cache.get(layer);
+  if (!rules) cache.set(layer, (rules = layer.sources.flatMap((s) => rulesFor(s, traffic))));
   return rules;
 }
 
 /** Do the lists (a union of allow-only rules) allow the requirement? */
 export function listsAllow(layer: ListLayer, req: Requirement, nodePortRange: PortRange): boolean {
-  return rulesAllow(rulesOf(layer), req.protocol, requirementRange(req, nodePortRange), req.from, req.traffic);
+  return rulesAllow(rulesOf(layer, req.traffic), req.protocol, requirementRange(req, nodePortRange), req.from, req.traffic);
+}
+
+/** Do the rules allow the requirement on at least one port of `range`? (Each segment is judged on its first port.) */
+export function rulesAllowSome(rules: readonly Rule[], protocol: Protocol, range: PortRange, from: From, traffic: Traffic): boolean {
+  const relevant = rules.filter((r) => protocolMatches(r, protocol) !== false);
+  return segments(relevant, range).some((seg) => rulesAllow(relevant, protocol, { min: seg.min, max: seg.min }, from, traffic));
+}
+
+/** Does the requirement's layer allow it on at least one port of the node-port range? */
+export function layerAllowsSome(layer: FirewalldLayer | ListLayer, req: Requirement, nodePortRange: PortRange): boolean {
+  if ('nodeZones' in layer) return decidingZones(layer, req.from).some((z) => rulesAllowSome(z.rules, req.protocol, nodePortRange, req.from, req.traffic));
+  return rulesAllowSome(rulesOf(layer, req.traffic), req.protocol, nodePortRange, req.from, req.traffic);
+}
+
+/**
+ * The deny rules of a zone that match the requirement on every port of `range` (protocol, ports, source): what
+ * blocks it whatever the zone allows. A rule whose ports are listed is the user's deny for this port; one without
+ * ports denies everything from its source.
+ */
+export function blockingDenies(zone: GuardSource, protocol: Protocol, range: PortRange, from: From, traffic: Traffic): Rule[] {
+  return zone.rules.filter((r) => r.action === 'deny'
+    && protocolMatches(r, protocol) === true && ruleCovers(r, range) === true && sourceMatches(r, from, traffic) === true);
 }
 
 /** Addresses the firewalld layer lets reach the range (bindings honoured). */
@@ -269,5 +307,5 @@ export function firewalldReach(layer: FirewalldLayer, protocol: Protocol, range:
 
 /** Addresses the lists let reach the range. */
 export function listsReach(layer: ListLayer, protocol: Protocol, range: PortRange, worldOnly: boolean): AddressSet {
-  return allowedAddresses(rulesOf(layer), protocol, range, worldOnly).set;
+  return allowedAddresses(rulesOf(layer, 'lb-to-nodes'), protocol, range, worldOnly).set;
 }

@@ -14,7 +14,8 @@ import { ociSettingsOf, workerRulesAreUsers, type OciSettings } from './oci-sett
 
 export type Provider = 'oci' | 'generic';
 export type Layer = 'firewalld' | 'worker-lists' | 'lb-lists';
-export type Traffic = 'clients-to-nodes' | 'lb-to-nodes' | 'lb-health-check' | 'clients-to-nodes-preserved' | 'clients-to-lb';
+/** `lb-egress-to-nodes`: the load balancer's way out of its subnet, to a node port or the health-check port */
+export type Traffic = 'clients-to-nodes' | 'lb-to-nodes' | 'lb-health-check' | 'clients-to-nodes-preserved' | 'clients-to-lb' | 'lb-egress-to-nodes';
 export type PortKind = 'node' | 'health' | 'listener';
 export type Manager = 'user' | 'oci-cloud-controller';
 
@@ -66,7 +67,7 @@ export interface Exposure {
   nodePorts: NodePortInfo[];
   healthCheck?: HealthCheckInfo;
   listeners: ListenerInfo[];
-  /** the client source ranges of the load balancer (canonical CIDRs; `0.0.0.0/0` when none are set) */
+  /** the client source ranges of the load balancer (canonical CIDRs; when none are set, the open range of its IP families) */
   sourceRanges: string[];
   requirements: Requirement[];
 }
@@ -130,8 +131,7 @@ export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure |
       : svc.externalTrafficPolicyPair ? valueSpan(svc.externalTrafficPolicyPair)
       : svc.typePair ? valueSpan(svc.typePair) : svc.object.span;
     if (svc.externalTrafficPolicy === 'Local') {
-      const unknown = svc.healthCheckNodePortPair?.value?.kind === 'scalar' && svc.healthCheckNodePortPair.value.template;
-      if (!unknown) healthCheck = { port: svc.healthCheckNodePort, origin: 'healthCheckNodePort', anchor };
+      if (!svc.healthCheckNodePortUnknown) healthCheck = { port: svc.healthCheckNodePort, origin: 'healthCheckNodePort', anchor };
     } else {
       healthCheck = { port: config.kubeProxyHealthPort, origin: 'kube-proxy', anchor };
     }
@@ -141,6 +141,8 @@ export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure |
   const sourceRanges = ranges.map((c) => c.text);
   const requirements: Requirement[] = [];
   const add = (r: Omit<Requirement, 'from'>, from: From[]) => { for (const f of from) requirements.push({ ...r, from: f }); };
+  // a Service the cloud controller refuses gets no load balancer: nothing is required of any layer
+  if (oci?.refused) return { type, provider, oci, nodePorts, healthCheck, listeners, sourceRanges, requirements };
 
   if (type === 'NodePort') {
     const clients = froms(config.clientCidrs);
@@ -153,43 +155,62 @@ export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure |
 
   if (type === 'LoadBalancer') {
     const lbSubnet = froms(config.lbSubnetCidrs);
-    const listsManager: Manager = !oci || workerRulesAreUsers(oci) ? 'user' : 'oci-cloud-controller';
+    // the rules the cloud controller writes are TCP only: a UDP port is always the user's job
+    const workerManager = (protocol: Protocol): Manager => (!oci || workerRulesAreUsers(oci) || protocol !== 'TCP' ? 'user' : 'oci-cloud-controller');
+    const lbManager = (protocol: Protocol): Manager => (!oci || oci.mode === 'None' || protocol !== 'TCP' ? 'user' : 'oci-cloud-controller');
     const clientRanges = froms(ranges);
+    const workers: From[] = [ANY];
     for (const np of nodePorts) {
       const base = { protocol: np.protocol, port: np.port, portKind: 'node' as const, servicePortIndex: np.servicePortIndex, anchor: np.anchor };
       add({ ...base, traffic: 'lb-to-nodes', layer: 'firewalld', managedBy: 'user' }, lbSubnet);
-      add({ ...base, traffic: 'lb-to-nodes', layer: 'worker-lists', managedBy: listsManager }, lbSubnet);
+      add({ ...base, traffic: 'lb-to-nodes', layer: 'worker-lists', managedBy: workerManager(np.protocol) }, lbSubnet);
       if (oci?.flavour === 'nlb' && oci.preserveSource) {
         add({ ...base, traffic: 'clients-to-nodes-preserved', layer: 'firewalld', managedBy: 'user' }, clientRanges);
-        add({ ...base, traffic: 'clients-to-nodes-preserved', layer: 'worker-lists', managedBy: listsManager }, clientRanges);
+        add({ ...base, traffic: 'clients-to-nodes-preserved', layer: 'worker-lists', managedBy: workerManager(np.protocol) }, clientRanges);
       }
+      add({ ...base, traffic: 'lb-egress-to-nodes', layer: 'lb-lists', managedBy: workerManager(np.protocol) }, workers);
     }
     if (healthCheck) {
       const base = { protocol: 'TCP' as const, port: healthCheck.port, portKind: 'health' as const, servicePortIndex: null, anchor: healthCheck.anchor };
       add({ ...base, traffic: 'lb-health-check', layer: 'firewalld', managedBy: 'user' }, lbSubnet);
-      add({ ...base, traffic: 'lb-health-check', layer: 'worker-lists', managedBy: listsManager }, lbSubnet);
+      add({ ...base, traffic: 'lb-health-check', layer: 'worker-lists', managedBy: workerManager('TCP') }, lbSubnet);
+      add({ ...base, traffic: 'lb-egress-to-nodes', layer: 'lb-lists', managedBy: workerManager('TCP') }, workers);
     }
-    const lbListsManager: Manager = !oci || oci.mode === 'None' ? 'user' : 'oci-cloud-controller';
     for (const l of listeners) {
-      add({ traffic: 'clients-to-lb', layer: 'lb-lists', protocol: l.protocol, port: l.port, portKind: 'listener', managedBy: lbListsManager, servicePortIndex: l.servicePortIndex, anchor: l.anchor }, clientRanges);
+      add({ traffic: 'clients-to-lb', layer: 'lb-lists', protocol: l.protocol, port: l.port, portKind: 'listener', managedBy: lbManager(l.protocol), servicePortIndex: l.servicePortIndex, anchor: l.anchor }, clientRanges);
     }
   }
 
   return { type, provider, oci, nodePorts, healthCheck, listeners, sourceRanges, requirements };
 }
 
-/** Valid source ranges in canonical form; `0.0.0.0/0` when none are set. */
+const OPEN_V4 = '0.0.0.0/0';
+const OPEN_V4_CIDR = parseCidr(OPEN_V4)!;
+const OPEN_V6_CIDR = parseCidr('::/0')!;
+
+/** The load balancer's source ranges as canonical texts (`sourceRangeList`). */
 export function sourceRangeCidrs(svc: ServiceModel): string[] {
   return sourceRangeList(svc).map((c) => c.text);
 }
 
-/** Valid source ranges, parsed, without duplicates; `0.0.0.0/0` when none are set. */
+/**
+ * The load balancer's source ranges, parsed, as the cloud controller works them out (`getLoadBalancerSourceRanges`):
+ * the valid ranges written (host bits cleared, each once); when none are set (or only `0.0.0.0/0`), the open range
+ * of the Service's IP families — `::/0` instead for IPv6 single-stack (`ipFamilies` holds IPv6), both for dual
+ * stack (`ipFamilyPolicy` PreferDualStack or RequireDualStack).
+ */
 export function sourceRangeList(svc: ServiceModel): Readonly<Cidr>[] {
-  if (svc.sourceRanges.origin === 'default') return [parseCidr('0.0.0.0/0')!];
   const seen = new Set<string>(); // a set: 100,000 ranges, each checked against those before it, was quadratic
   const out: Readonly<Cidr>[] = [];
+  if (svc.sourceRanges.origin === 'default') { out.push(OPEN_V4_CIDR); seen.add(OPEN_V4); }
   for (const e of svc.sourceRanges.entries) {
     if (e.cidr && !seen.has(e.cidr.text)) { seen.add(e.cidr.text); out.push(e.cidr); }
+  }
+  if (out.length > 1 || (out.length === 1 && out[0].text !== OPEN_V4)) return out;
+  if (svc.ipFamilies?.includes('IPv6')) {
+    const dual = svc.ipFamilyPolicy === 'PreferDualStack' || svc.ipFamilyPolicy === 'RequireDualStack';
+    if (!dual && out[0]?.text === OPEN_V4) out.shift();
+    out.push(OPEN_V6_CIDR);
   }
   return out;
 }

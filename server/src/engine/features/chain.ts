@@ -8,7 +8,7 @@ import type { ServiceModel, ServicePort } from '../k8s/service';
 import { selectorMatches, type Workload } from '../k8s/manifests';
 import { asMap, asScalar, getValue } from '../parse/yaml';
 import { requirementStatuses, type CheckedSource, type RequirementStatus } from '../exposure/status';
-import { requirementRange, rulesAllow, type GuardSource } from '../exposure/matcher';
+import { requirementRange, rulesAllow, rulesFor, type GuardSource } from '../exposure/matcher';
 import type { Span } from '../text/span';
 import { rangesText } from '../findings/finding';
 
@@ -81,7 +81,7 @@ export function sourceVerdicts(analysis: Analysis, status: RequirementStatus): S
     // the source's own rules, asked directly: the matcher keeps what it works out per rule list, and a layer made
     // here for each of 100,000 requirements (one per source range) would be a new list every time
     const r = status.requirement;
-    const allowed = rulesAllow(g.rules, r.protocol, requirementRange(r, range), r.from, r.traffic);
+    const allowed = rulesAllow(rulesFor(g, r.traffic), r.protocol, requirementRange(r, range), r.from, r.traffic);
     return { source, allowed };
   });
 }

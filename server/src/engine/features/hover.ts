@@ -7,7 +7,7 @@
  */
 import type { Workspace } from '../workspace';
 import { describeField } from '../k8s/schema';
-import { ociAnnotation } from '../oci/annotations';
+import { ociAnnotation, ruleModeOf } from '../oci/annotations';
 import type { Span } from '../text/span';
 import { fromText } from '../exposure/requirements';
 import { countText } from '../findings/finding';
@@ -42,7 +42,7 @@ export function hoverAt(ws: Workspace, path: string, offset: number): HoverResul
     if (a.values?.length) {
       lines.push('');
       for (const v of a.values) {
-        const current = value !== undefined && (a.kind === 'enum-ci' ? v.value.toLowerCase() === value.toLowerCase() : v.value === value);
+        const current = value !== undefined && (a.kind === 'rule-mode' ? ruleModeOf(value) !== undefined && ruleModeOf(value) === ruleModeOf(v.value) : v.value === value);
         lines.push(`- ${current ? '**' : ''}\`${v.value}\`${current ? '** (this value)' : ''}: ${v.doc}`);
       }
     }
@@ -130,6 +130,7 @@ const TRAFFIC_TITLE: Record<string, string> = {
   'lb-health-check': 'load-balancer health check → nodes',
   'clients-to-nodes-preserved': 'clients (source preserved by the NLB) → nodes',
   'clients-to-lb': 'clients → load balancer',
+  'lb-egress-to-nodes': 'load balancer → nodes (egress from the load-balancer subnet)',
 };
 
 /** At most this many requirement lines per hop (one per source range: a Service may list 100,000). */

@@ -100,6 +100,11 @@ const docs = {
     example: { files: { 'web.yaml': svc('web', '  type: LoadBalancer\n  loadBalancerSourceRanges: [203.0.113.0/33]\n  selector: {app: web}\n  ports:\n    - port: 443\n') } },
     fix: 'Write each entry as an address and a prefix length: `203.0.113.0/24`, `2001:db8::/32`.',
   },
+  'invalid-value': {
+    why: 'The API server refuses the whole Service (`Unsupported value` or `Invalid value`): nothing of it is created. Values are case-sensitive: `local` is not `Local`.',
+    example: { files: { 'web.yaml': svc('web', '  type: NodePort\n  externalTrafficPolicy: local\n  selector: {app: web}\n  ports:\n    - port: 80\n') } },
+    fix: 'Use one of the values the message lists, spelt exactly (here `Local`); for `externalName`, a host name without a scheme or port; for `externalIPs`, addresses that are not loopback, link-local or unspecified.',
+  },
   'unknown-field': {
     why: 'The API server drops a field it does not know (with strict field validation it refuses the object), so the setting you wrote silently does nothing.',
     example: { files: { 'web.yaml': svc('web', '  selector: {app: web}\n  ports:\n    - port: 80\n      targetport: 8080\n') } },
@@ -143,7 +148,7 @@ const docs = {
         'etc/firewalld/zones/public.xml': zone(''),
       },
     },
-    fix: 'Add `<port port="30080" protocol="tcp"/>` to the zone file (or a rich rule from the sources that need it), or run `firewall-cmd --permanent --zone=public --add-port=30080/tcp` and `firewall-cmd --reload` on the nodes.',
+    fix: 'Add `<port port="30080" protocol="tcp"/>` to the zone file (or a rich rule from the sources that need it), or run `firewall-cmd --permanent --zone=public --add-port=30080/tcp` and `firewall-cmd --reload` on the nodes. When the message names a rich rule of yours that drops or rejects the port, that rule says the port is meant to be closed: remove it yourself if it is not.',
   },
   'security-list-port-closed': {
     why: 'OCI security lists and NSGs filter traffic before it reaches the worker nodes: without a rule the packets are dropped, and a load balancer marks its backends unhealthy.',
@@ -160,12 +165,29 @@ const docs = {
     example: {
       files: {
         '.service-reach.yaml': 'loadBalancers:\n  securityLists: [lb.tf#oci_core_security_list.lb]\n',
-        'lb.tf': 'resource "oci_core_security_list" "lb" {\n  ingress_security_rules {\n    protocol = "6"\n    source   = "0.0.0.0/0"\n    tcp_options {\n      min = 80\n      max = 80\n    }\n  }\n}\n',
+        'lb.tf': 'resource "oci_core_security_list" "lb" {\n  ingress_security_rules {\n    protocol = "6"\n    source   = "0.0.0.0/0"\n    tcp_options {\n      min = 80\n      max = 80\n    }\n  }\n  egress_security_rules {\n    protocol    = "6"\n    destination = "0.0.0.0/0"\n  }\n}\n',
         'web.yaml': svc('web', '  type: LoadBalancer\n  selector: {app: web}\n  ports:\n    - name: https\n      port: 443\n      nodePort: 30443\n',
           '  annotations:\n    service.beta.kubernetes.io/oci-load-balancer-security-list-management-mode: None\n'),
       },
     },
     fix: 'Add an ingress rule for the listener port from each source range (0.0.0.0/0 when the Service has none) to the load-balancer subnet\'s security list.',
+  },
+  'lb-egress-closed': {
+    why: 'The load balancer\'s own subnet must let it out towards the node ports and the health-check port: without an egress rule its health checks fail, it marks every backend unhealthy and serves nothing. In mode `All` the cloud controller writes these rules; in `Frontend`, `None` (and for UDP in every mode) they are yours.',
+    example: {
+      files: {
+        '.service-reach.yaml': 'loadBalancers:\n  securityLists: [lb.tf#oci_core_security_list.lb]\n',
+        'lb.tf': 'resource "oci_core_security_list" "lb" {\n  ingress_security_rules {\n    protocol = "6"\n    source   = "0.0.0.0/0"\n    tcp_options {\n      min = 443\n      max = 443\n    }\n  }\n}\n',
+        'web.yaml': svc('web', '  type: LoadBalancer\n  selector: {app: web}\n  ports:\n    - name: https\n      port: 443\n      nodePort: 30443\n',
+          '  annotations:\n    service.beta.kubernetes.io/oci-load-balancer-security-list-management-mode: Frontend\n'),
+      },
+    },
+    fix: 'Add an egress rule to the load-balancer subnet\'s security list (or its NSG) towards the worker subnet on the node-port range and the health-check port (10256 unless `externalTrafficPolicy: Local`), for TCP (and UDP for UDP ports).',
+  },
+  'oci-no-node-ports': {
+    why: 'With `allocateLoadBalancerNodePorts: false` a port without `nodePort` gets no node port, and the OCI cloud controller registers the load balancer\'s backends on port 0: the load balancer is built, but cannot reach the pods.',
+    example: { files: { 'web.yaml': svc('web', '  type: LoadBalancer\n  allocateLoadBalancerNodePorts: false\n  selector: {app: web}\n  ports:\n    - port: 443\n', '  annotations:\n    service.beta.kubernetes.io/oci-load-balancer-shape: flexible\n') } },
+    fix: 'Pin a `nodePort` for every port, or leave node ports allocated (remove `allocateLoadBalancerNodePorts: false`).',
   },
   'nodeport-unpinned': {
     why: 'The cluster picks the port at random: it may happen to be open today and closed after the Service is re-created.',
@@ -175,7 +197,7 @@ const docs = {
         'etc/firewalld/zones/public.xml': zone('  <port port="30080" protocol="tcp"/>\n'),
       },
     },
-    fix: 'Pin `nodePort` to a port the rules open, or open the whole range for the protocol (firewalld\'s `kube-nodeport-services` service does it for TCP).',
+    fix: 'Pin `nodePort` to a port the rules open, or open the whole range for the protocol (firewalld\'s `kube-nodeport-services` service does it for TCP). When the rules open no port of the range at all (an error), pinning alone cannot help: pin the port and open it.',
   },
   'source-ranges-bypassed': {
     why: '`loadBalancerSourceRanges` is enforced by the load balancer only. When the nodes accept the node port from anywhere, anyone can skip the load balancer and reach the Service through any node.',

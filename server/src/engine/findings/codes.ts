@@ -30,12 +30,12 @@ const table = {
   },
   'invalid-port-number': {
     severity: 'error', category: 'api', title: 'Invalid port number',
-    help: '`port`, `nodePort` and a numeric `targetPort` must be integers from 1 to 65535 (`nodePort: 0` means "pick one for me").',
+    help: '`port`, `nodePort`, `healthCheckNodePort` and a numeric `targetPort` must be integers from 1 to 65535 (`nodePort: 0` and `healthCheckNodePort: 0` mean "pick one for me").',
     fixes: [],
   },
   'nodeport-out-of-range': {
     severity: 'error', category: 'api', title: 'nodePort outside the node-port range',
-    help: 'The node-port allocator accepts only ports in `--service-node-port-range` (default 30000-32767; set `nodePortRange` in `.service-reach.yaml` when your cluster uses another).',
+    help: 'The node-port allocator accepts only ports in `--service-node-port-range` (default 30000-32767; set `nodePortRange` in `.service-reach.yaml` when your cluster uses another), for `nodePort` and `healthCheckNodePort` alike.',
     fixes: ['Set `nodePort` to the lowest free port in the range.'],
   },
   'nodeport-not-allowed': {
@@ -90,12 +90,17 @@ const table = {
   },
   'field-not-allowed': {
     severity: 'error', category: 'api', title: 'Field not allowed for this Service',
-    help: '`loadBalancerSourceRanges`, `allocateLoadBalancerNodePorts` and `loadBalancerClass` are only for `LoadBalancer`; `healthCheckNodePort` only for `LoadBalancer` with `externalTrafficPolicy: Local`; `externalTrafficPolicy` only for externally reachable Services (NodePort, LoadBalancer, or ClusterIP with `externalIPs`).',
+    help: '`loadBalancerSourceRanges` (or, when it is unset, the legacy annotation `service.beta.kubernetes.io/load-balancer-source-ranges`), `allocateLoadBalancerNodePorts` and `loadBalancerClass` are only for `LoadBalancer`; `healthCheckNodePort` only for `LoadBalancer` with `externalTrafficPolicy: Local`; `externalTrafficPolicy` only for externally reachable Services (NodePort, LoadBalancer, or ClusterIP with `externalIPs`). A field left empty (`null`, `0`, `""`, `[]`) is not set, and is no finding.',
     fixes: [],
   },
   'invalid-cidr': {
     severity: 'error', category: 'api', title: 'Invalid CIDR',
-    help: 'Each `loadBalancerSourceRanges` entry must be a CIDR such as `203.0.113.0/24` or `2001:db8::/32`. (Host bits set beyond the prefix only draw a warning from the API server.)',
+    help: 'Each `loadBalancerSourceRanges` entry, and each comma-separated entry of the legacy annotation `service.beta.kubernetes.io/load-balancer-source-ranges` (an empty one left by a stray comma too), must be a CIDR such as `203.0.113.0/24` or `2001:db8::/32`. The API server trims white space and accepts leading zeros, host bits set beyond the prefix and IPv4-mapped IPv6 (they only draw a warning).',
+    fixes: [],
+  },
+  'invalid-value': {
+    severity: 'error', category: 'api', title: 'Value the API server rejects',
+    help: 'The API server rejects the value: `externalTrafficPolicy` and `internalTrafficPolicy` must be `Cluster` or `Local`; `sessionAffinity` `None` or `ClientIP`, with `sessionAffinityConfig.clientIP.timeoutSeconds` from 1 to 86400; `ipFamilies` entries `IPv4` or `IPv6`, each at most once; `ipFamilyPolicy` `SingleStack`, `PreferDualStack` or `RequireDualStack`; `trafficDistribution` `PreferClose`, `PreferSameZone` or `PreferSameNode` (case matters everywhere); `externalName` a DNS name (not a URL, no port); an ExternalName Service has no `clusterIP`, `ipFamilies` or `ipFamilyPolicy`; an `externalIPs` entry is an IP address that is not unspecified, loopback or link-local.',
     fixes: [],
   },
   // ------------------------------------------------------------------ authoring mistakes
@@ -123,7 +128,7 @@ const table = {
   'firewalld-port-closed': {
     severity: 'warning', category: 'reachability', title: 'Node firewalld zone does not allow the port',
     help: 'The firewalld zone that guards the nodes does not allow a node port or health-check port this Service needs. kube-proxy DNATs node-port traffic before firewalld\'s filter, so this is a warning, unless `StrictForwardPorts=yes`; the health-check port is served by kube-proxy on the host itself, so a closed health-check port is always an error.',
-    fixes: ['Add `<port port="N" protocol="tcp"/>` (or `<service name="kube-nodeport-services"/>` for an unpinned port) to the zone file.', 'Copy the equivalent `firewall-cmd` commands.'],
+    fixes: ['Add `<port port="N" protocol="tcp"/>` (or `<service name="kube-nodeport-services"/>` for an unpinned port) to the zone file.', 'Copy the equivalent `firewall-cmd` commands.', 'When a rich rule you wrote drops or rejects the port, no fix is applied (fixes only add); the editor offers, as a separate action that is not preferred, to remove that rule.'],
   },
   'security-list-port-closed': {
     severity: 'error', category: 'reachability', title: 'Worker security lists do not allow the port',
@@ -132,12 +137,22 @@ const table = {
   },
   'lb-listener-closed': {
     severity: 'error', category: 'reachability', title: 'Load-balancer subnet lists do not allow the listener',
-    help: 'In management mode `None`, the security lists of the load balancer\'s subnet must allow each listener port from each source range.',
+    help: 'In management mode `None` (and for UDP in every mode: the cloud controller writes TCP rules only), the security lists of the load balancer\'s subnet must allow each listener port from each source range.',
     fixes: ['Append an ingress rule to the load-balancer subnet\'s list.', 'Copy an `oci network security-list update` command.'],
+  },
+  'lb-egress-closed': {
+    severity: 'error', category: 'reachability', title: 'Load-balancer subnet lists do not allow egress to the nodes',
+    help: 'The load balancer reaches the node ports and the health-check port through the egress rules of its subnet\'s security lists and attached NSGs. In management mode `All` the cloud controller writes them (TCP only); in `Frontend`, `None`, `NSG` without a backend NSG, and for UDP always, they are yours to write: an egress rule to the worker subnets on the port.',
+    fixes: [],
+  },
+  'oci-no-node-ports': {
+    severity: 'warning', category: 'reachability', title: 'OCI load balancer without node ports',
+    help: 'With `allocateLoadBalancerNodePorts: false` a port without a `nodePort` gets none, and the OCI cloud controller registers its backends on port 0: the load balancer cannot reach the pods. Pin a `nodePort` for each port, or allocate node ports.',
+    fixes: [],
   },
   'nodeport-unpinned': {
     severity: 'warning', category: 'reachability', title: 'Unpinned node port behind a firewall that does not open the range',
-    help: 'The API server picks an unpinned node port at random from the range, but a firewall layer that you manage does not allow the whole range for this protocol: the port it picks may be closed. Pin the port or open the range.',
+    help: 'The API server picks an unpinned node port at random from the range, but a firewall layer that you manage does not allow the whole range for this protocol: the port it picks may be closed. When the layer allows part of the range, pin the port to an allowed one (or open the range). When it allows no port of the range at all, and a closed port there is an error (security lists and NSGs, the health-check port, StrictForwardPorts), this is an error: the traffic is certain to be blocked, and pinning alone cannot help; open the port you pin, or the range.',
     fixes: ['Set `nodePort` to the lowest free port in the range.'],
   },
   'source-ranges-bypassed': {
@@ -147,7 +162,7 @@ const table = {
   },
   'oci-udp-unsupported': {
     severity: 'error', category: 'reachability', title: 'UDP on an OCI load balancer',
-    help: 'OCI load balancers (`lb`) do not support UDP; network load balancers (`nlb`) support UDP only with security-list management mode `None`. The cloud controller refuses the Service.',
+    help: 'OCI load balancers (`lb`) do not support UDP; network load balancers (`nlb`) support UDP only when their security-list management mode (`oci-network-load-balancer.oraclecloud.com/security-list-management-mode`, default `None`) is `None`, whatever the rule management mode. The cloud controller refuses the Service, and builds no load balancer for it.',
     fixes: [],
   },
   'oci-session-affinity-unsupported': {
@@ -157,7 +172,7 @@ const table = {
   },
   'oci-invalid-annotation': {
     severity: 'error', category: 'reachability', title: 'Invalid OCI annotation value',
-    help: 'The OCI cloud controller does not accept this annotation value. (An invalid `oci-load-balancer-security-list-management-mode` is only a warning: the controller falls back to `All`.)',
+    help: 'The OCI cloud controller does not accept this annotation value, and refuses the Service: it builds no load balancer for it. `security-rule-management-mode` takes `SL-All`, `SL-Frontend`, `NSG` in any case, and `None` exactly; NSG lists are split on `,` with spaces removed and duplicates dropped, an empty entry is refused, and at most 5 NSGs attach to a load balancer. (An invalid `oci-load-balancer-security-list-management-mode` is only a warning: the controller falls back to `All`.)',
     fixes: [],
   },
   // ------------------------------------------------------------------ input problems

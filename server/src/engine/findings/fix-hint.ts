@@ -12,7 +12,7 @@
 import type { Span } from '../text/span';
 
 export type HintLayer = 'firewalld' | 'worker-lists' | 'lb-lists';
-export type HintTraffic = 'clients-to-nodes' | 'lb-to-nodes' | 'lb-health-check' | 'clients-to-nodes-preserved' | 'clients-to-lb';
+export type HintTraffic = 'clients-to-nodes' | 'lb-to-nodes' | 'lb-health-check' | 'clients-to-nodes-preserved' | 'clients-to-lb' | 'lb-egress-to-nodes';
 export type HintPortKind = 'node' | 'health' | 'listener';
 export type HintFrom = { kind: 'any' } | { kind: 'cidr'; cidr: string };
 export type HintProtocol = 'TCP' | 'UDP' | 'SCTP';

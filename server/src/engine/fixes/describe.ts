@@ -17,6 +17,7 @@ const WHO: Readonly<Record<Traffic, string>> = {
   'lb-health-check': 'load balancer',
   'clients-to-nodes-preserved': 'clients (source preserved by the network load balancer)',
   'clients-to-lb': 'clients',
+  'lb-egress-to-nodes': 'load balancer',
 };
 
 /** What the port is, in the words of the manifest: `http nodePort 31300`, `healthCheckNodePort 32000`, … */

@@ -165,9 +165,10 @@ function wholeLines(text: string, span: Span): Span {
 
 /**
  * The fixes for the firewalld requirements of a finding: the zone edit (preferred) and the commands to copy.
- * `missing` holds the firewalld requirements only; `port` null means the whole node-port range. Where a rich rule
- * drops or rejects the port (a deny wins over any allow), the edit removes that rule, and adds an allow only when
- * the zone would still not allow it.
+ * `missing` holds the firewalld requirements only; `port` null means the whole node-port range. Fixes only add:
+ * where a rich rule the user wrote drops or rejects the port (a deny wins over any allow), that rule says the port
+ * is meant to be closed, so the only fix is a manual one — never preferred, never taken by `check --fix` or "fix
+ * all" — that removes the rule (and adds an allow only when the zone would still not allow the port).
  */
 export function firewalldFixes(ctx: FixContext, finding: Finding, h: ReachHint, missing: Missing[], opts: { preferred: boolean; copy: boolean }): PlannedFix[] {
   // the element ids and from phrases of each zone in sets: a finding may name 100,000 source ranges
@@ -208,12 +209,16 @@ export function firewalldFixes(ctx: FixContext, finding: Finding, h: ReachHint, 
   const what = usesService ? `the kube-nodeport-services service (${pp})` : pp;
 
   const denies = [...byZone.values()].flatMap((z) => z.denies);
-  const removing = denies.length ? `remove ${denies.map((d) => d.origin).join(', ')} and ` : '';
+  const allows = [...byZone.values()].some((z) => z.elements.length > 0);
+  const verb = denies.every((d) => d.origin.includes('reject')) ? 'rejects' : denies.every((d) => !d.origin.includes('reject')) ? 'drops' : 'drops or rejects';
   const out: PlannedFix[] = [];
   out.push({
-    title: `${removing ? `${removing.charAt(0).toUpperCase()}${removing.slice(1)}a` : 'A'}llow ${what}${fromText} in firewalld zone ${zonesText} (${[...byZone.keys()].join(', ')})`,
+    title: denies.length
+      ? `Remove the rule${denies.length === 1 ? '' : 's'} that ${denies.length === 1 ? verb : verb.replace(/s\b/g, '')} ${pp}: ${denies.map((d) => d.origin).join(', ')}${allows ? `, and allow ${what}${fromText}` : ''} (firewalld zone ${zonesText}, ${[...byZone.keys()].join(', ')})`
+      : `Allow ${what}${fromText} in firewalld zone ${zonesText} (${[...byZone.keys()].join(', ')})`,
     finding,
-    isPreferred: opts.preferred || undefined,
+    isPreferred: (opts.preferred && denies.length === 0) || undefined,
+    manual: denies.length > 0 || undefined,
     plans: [...byZone.values()].flatMap((z) => [
       ...z.denies.map((d): PlannedEdit => ({ path: z.target.zone.path, span: wholeLines(z.target.text, d.span), newText: '' })),
       ...(z.elements.length ? [insertEdit(z.target, z.elements.map((value) => ({ id: elementId(value), value })))] : []),

@@ -36,6 +36,8 @@ export interface FixAction {
 export function fixesFor(ws: Workspace, finding: Finding): FixAction[] {
   const ctx = new FixContext(ws);
   const out: FixAction[] = [];
+  /** actions that remove a rule the user wrote: offered, never preferred */
+  const manual = new Set<FixAction>();
   for (const fix of plannedFixes(ctx, finding, false)) {
     if (fix.plans.length === 0) {
       if (fix.copyText) out.push(toAction(fix, []));
@@ -43,12 +45,14 @@ export function fixesFor(ws: Workspace, finding: Finding): FixAction[] {
     }
     const edits = renderPlanned(fix.plans);
     if (!acceptable(ctx, edits, edits.map((e) => e.path))) continue;
-    out.push(toAction(fix, edits));
+    const action = toAction(fix, edits);
+    if (fix.manual) manual.add(action);
+    out.push(action);
   }
-  // a copy-only action never comes first: the first action is the one that edits
-  const first = out.findIndex((a) => a.edits.length > 0);
+  // a copy-only action never comes first: the first action is the one that edits (and only adds)
+  const first = out.findIndex((a) => a.edits.length > 0 && !manual.has(a));
   if (first > 0) out.unshift(...out.splice(first, 1));
-  out.forEach((a, i) => { if (i === 0 && a.edits.length > 0) a.isPreferred = true; else delete a.isPreferred; });
+  out.forEach((a, i) => { if (i === 0 && a.edits.length > 0 && !manual.has(a)) a.isPreferred = true; else delete a.isPreferred; });
   return out;
 }
 

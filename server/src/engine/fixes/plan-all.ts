@@ -18,7 +18,7 @@ export interface FixAllPlan {
   fixed: Finding[];
   /** the title of the fix taken for each of `fixed` (same order) */
   titles: string[];
-  /** findings in scope left without a fix on purpose, and why (a fix into YAML an anchor shares) */
+  /** findings in scope left without a fix on purpose, and why (a fix into YAML an anchor shares, a rule the user wrote to remove) */
   refused: { finding: Finding; reason: string }[];
 }
 
@@ -32,6 +32,9 @@ export interface PlanOptions {
   /** the YAML parsers of the checks of earlier passes */
   yamlFiles?: Map<string, YamlFile>;
 }
+
+/** Why `check --fix` leaves a port that a rule the user wrote drops or rejects. */
+export const MANUAL_REFUSAL = 'a rule you wrote drops or rejects the port (named in the finding); fixes only add, so it is left for you to remove';
 
 /**
  * The first fix (with edits) of every fixable finding in scope (default: the whole workspace), made to fit
@@ -72,7 +75,10 @@ function choose(ctx: FixContext, opts: PlanOptions, checkEach: boolean): FixAllP
     }
     const reach = f.fix;
     if (reach?.kind === 'pin-node-port' && renamedNodePorts.some((r) => r.path === f.path && sameOwner(ctx, f.path, r.span, reach.anchor))) continue;
-    const first = plannedFixes(ctx, f, true).find((x) => x.plans.length > 0);
+    // fixes only add: an action that removes a rule the user wrote is for the editor, never taken here
+    const planned = plannedFixes(ctx, f, true);
+    const first = planned.find((x) => x.plans.length > 0 && !x.manual);
+    if (!first && planned.some((x) => x.manual)) ctx.refused.set(f, MANUAL_REFUSAL);
     if (!first || !fits(accepted, first.plans)) continue;
     if (checkEach) {
       const touched = [...new Set(first.plans.map((p) => p.path))];

@@ -58,7 +58,8 @@ function openFixes(ctx: FixContext, finding: Finding, h: ReachHint, opts: { pref
   ]) (fix.plans.length ? edits : copies).push(fix);
   // one finding may need rules in two layers (an unpinned port): one action that opens both comes first
   if (edits.length > 1) {
-    edits.unshift({ title: edits.map((e) => e.title).join('; '), finding, isPreferred: opts.preferred || undefined, plans: edits.flatMap((e) => e.plans) });
+    const manual = edits.some((e) => e.manual) || undefined;
+    edits.unshift({ title: edits.map((e) => e.title).join('; '), finding, isPreferred: (opts.preferred && !manual) || undefined, manual, plans: edits.flatMap((e) => e.plans) });
     for (const e of edits.slice(1)) delete e.isPreferred;
   }
   return [...edits, ...copies];

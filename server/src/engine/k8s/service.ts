@@ -5,7 +5,7 @@
  */
 import type { Span } from '../text/span';
 import type { Protocol } from '../sources/model';
-import { asMap, asScalar, asSeq, get, getValue, scalarString, type YMap, type YNode, type YPair, type YScalar } from '../parse/yaml';
+import { asMap, asScalar, asSeq, get, getValue, scalarString, scalarText, type YMap, type YNode, type YPair, type YScalar } from '../parse/yaml';
 import { labelsOf, nameOf, namespaceOf, type K8sObject, type Labels } from './manifests';
 import { parseCidr, type Cidr } from '../net/cidr';
 
@@ -48,9 +48,12 @@ export interface ServicePort {
 }
 
 export interface SourceRanges {
-  /** where the ranges come from */
+  /** where the ranges come from: the field when it holds entries, else the legacy annotation when it holds any */
   origin: 'field' | 'annotation' | 'default';
-  /** the ranges as written, each parsed once (null: not a CIDR) */
+  /**
+   * Every entry as written, valid or not (an empty one from a stray comma too), each parsed once as the API server
+   * parses it (trimmed; null: not a CIDR). An annotation's entries all point at the annotation's value.
+   */
   entries: { text: string; span: Span; cidr: Readonly<Cidr> | null }[];
   /** the anchor for findings about the ranges: the field's key, or the annotation's value */
   anchor?: Span;
@@ -78,14 +81,21 @@ export interface ServiceModel {
   /** after defaulting, only for externally reachable Services */
   externalTrafficPolicy: 'Cluster' | 'Local' | null;
   externalTrafficPolicyPair?: YPair;
+  /** a pinned health-check node port (1–65535); null when unpinned (absent, null or 0) or unknown */
   healthCheckNodePort: number | null;
   healthCheckNodePortPair?: YPair;
+  /** written, but a template or not a port number: the port is unknown, never wrong */
+  healthCheckNodePortUnknown: boolean;
   allocateLoadBalancerNodePorts: boolean;
   sourceRanges: SourceRanges;
   selector: Labels | null;
   selectorPair?: YPair;
   sessionAffinity: string | undefined;
   sessionAffinityPair?: YPair;
+  /** `ipFamilies` as written (strings only); null when they are unknown (a template) */
+  ipFamilies: string[] | null;
+  /** `ipFamilyPolicy` as written; undefined when unset (or null), null when unknown */
+  ipFamilyPolicy: string | undefined | null;
   ports: ServicePort[];
   portsPair?: YPair;
   /**
@@ -137,7 +147,7 @@ export function serviceOf(object: K8sObject): ServiceModel {
     || (!clusterIPPair && clusterIPsNode?.items.length === 1 && scalarString(clusterIPsNode.items[0]) === 'None');
 
   const externalIPs = asSeq(getValue(spec, 'externalIPs'));
-  const hasExternalIPs = !!externalIPs && externalIPs.items.length > 0;
+  const hasExternalIPs = !!externalIPs && (externalIPs.items.length > 0 || externalIPs.templated);
   const externallyReachable = type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && hasExternalIPs);
 
   const etpPair = get(spec, 'externalTrafficPolicy');
@@ -147,7 +157,10 @@ export function serviceOf(object: K8sObject): ServiceModel {
   if (externallyReachable && isTemplate(etpPair?.value)) externalTrafficPolicy = null;
 
   const hcPair = get(spec, 'healthCheckNodePort');
-  const hc = intOf(hcPair?.value);
+  const hcRaw = intOf(hcPair?.value);
+  const hc = hcRaw !== null && hcRaw >= 1 && hcRaw <= 65535 ? hcRaw : null;
+  const hcScalar = asScalar(hcPair?.value);
+  const healthCheckNodePortUnknown = !!hcPair?.value && hc === null && !(hcScalar && (hcScalar.value === null || hcScalar.value === 0));
 
   const alnpPair = get(spec, 'allocateLoadBalancerNodePorts');
   const alnp = asScalar(alnpPair?.value);
@@ -157,6 +170,12 @@ export function serviceOf(object: K8sObject): ServiceModel {
   const selector = selectorPair ? labelsOf(selectorPair.value) : null;
 
   const sessionAffinityPair = get(spec, 'sessionAffinity');
+  const familiesNode = getValue(spec, 'ipFamilies');
+  const familiesSeq = asSeq(familiesNode);
+  const ipFamilies = isTemplate(familiesNode) || familiesSeq?.templated || familiesSeq?.items.some((i) => isTemplate(i))
+    ? null : (familiesSeq?.items ?? []).map((i) => scalarText(i) ?? '');
+  const policyNode = getValue(spec, 'ipFamilyPolicy');
+  const ipFamilyPolicy = isTemplate(policyNode) ? null : !policyNode || asScalar(policyNode)?.value === null ? undefined : scalarText(policyNode) ?? '';
 
   const portsPair = get(spec, 'ports');
   const portsSeq = asSeq(portsPair?.value);
@@ -172,10 +191,10 @@ export function serviceOf(object: K8sObject): ServiceModel {
     object, path: object.path, name: nameOf(root), namespace: namespaceOf(root), metadata, spec, specPair,
     type, typePair, typeUnknown, annotations, headless, clusterIPPair, hasExternalIPs, externallyReachable,
     externalTrafficPolicy, externalTrafficPolicyPair: etpPair,
-    healthCheckNodePort: hc !== null && hc !== 0 ? hc : null, healthCheckNodePortPair: hcPair,
+    healthCheckNodePort: hc, healthCheckNodePortPair: hcPair, healthCheckNodePortUnknown,
     allocateLoadBalancerNodePorts, sourceRanges: sourceRangesOf(spec, annotations),
     selector, selectorPair, sessionAffinity: scalarString(sessionAffinityPair?.value), sessionAffinityPair,
-    ports, portsPair, portsUnknown,
+    ipFamilies, ipFamilyPolicy, ports, portsPair, portsUnknown,
   };
 }
 
@@ -218,30 +237,33 @@ function portOf(m: YMap, index: number): ServicePort {
   };
 }
 
+/**
+ * The source ranges as the API server reads them: the field when it holds entries (each trimmed); only then, the
+ * legacy annotation (trimmed; empty means none; else split on `,`, each entry trimmed, an empty entry kept).
+ */
 function sourceRangesOf(spec: YMap | null, annotations: Map<string, Annotation>): SourceRanges {
   const field = get(spec, 'loadBalancerSourceRanges');
+  if (field && isTemplate(field.value)) return { origin: 'field', entries: [], anchor: field.key.span, unknown: true };
   const seq = asSeq(field?.value);
-  if (field && (seq?.items.length ?? 0) > 0) {
+  if (field && seq && (seq.items.length > 0 || seq.templated)) {
     const entries: SourceRanges['entries'] = [];
-    let unknown = false;
-    for (const item of seq!.items) {
+    let unknown = seq.templated;
+    for (const item of seq.items) {
       const s = asScalar(item);
       if (!s || s.template) { unknown = true; continue; }
-      const text = String(s.value ?? '');
+      const text = s.value === null ? '' : String(s.value);
       entries.push({ text, span: s.span, cidr: parseCidr(text) });
     }
     return { origin: 'field', entries, anchor: field.key.span, unknown };
   }
-  if (field && isTemplate(field.value)) return { origin: 'field', entries: [], anchor: field.key.span, unknown: true };
   const legacy = annotations.get(LEGACY_SOURCE_RANGES_ANNOTATION);
   if (legacy) {
-    const valueNode = legacy.pair.value as YScalar | null;
-    if (legacy.value === undefined) return { origin: 'annotation', entries: [], anchor: valueNode?.span, unknown: true };
-    if (legacy.value.trim() !== '') {
-      const entries: SourceRanges['entries'] = [];
-      for (const part of legacy.value.split(',')) if (part.trim() !== '') entries.push({ text: part, span: valueNode!.span, cidr: parseCidr(part) });
-      return { origin: 'annotation', entries, anchor: valueNode!.span, unknown: false };
-    }
+    const valueNode = asScalar(legacy.pair.value);
+    const anchor = valueNode?.span ?? legacy.pair.key.span;
+    const isNull = !legacy.pair.value || valueNode?.value === null;
+    if (legacy.value === undefined && !isNull) return { origin: 'annotation', entries: [], anchor, unknown: true };
+    const text = (legacy.value ?? '').trim();
+    if (text !== '') return { origin: 'annotation', entries: text.split(',').map((part) => ({ text: part, span: anchor, cidr: parseCidr(part) })), anchor, unknown: false };
   }
   return { origin: 'default', entries: [], unknown: false };
 }

@@ -35,14 +35,49 @@ function fromBigInt(v: bigint, family: Family): string {
   return ipaddr.fromByteArray(bytes).toString();
 }
 
+/**
+ * An address as Go's old `net.ParseIP` reads it (the forked parser behind Kubernetes' `ParseIPSloppy` and
+ * `ParseCIDRSloppy`): IPv4 as four decimal parts, leading zeros allowed and read as decimal (`010.0.0.1` is
+ * 10.0.0.1); IPv6 (an embedded IPv4 tail read the same way), no zone.
+ */
 function parseAddress(text: string): { family: Family; value: bigint } | null {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return { family: 4, value: toBigInt(ipaddr.IPv4.parse(text).toByteArray()) };
-  if (text.includes(':') && ipaddr.IPv6.isValid(text)) {
-    const a = ipaddr.IPv6.parse(text);
-    if (a.zoneId) return null;
-    return { family: 6, value: toBigInt(a.toByteArray()) };
+  const v4 = parseIPv4Sloppy(text);
+  if (v4) return { family: 4, value: toBigInt(v4) };
+  if (!text.includes(':') || text.includes('%')) return null;
+  let t = text;
+  const lastColon = t.lastIndexOf(':');
+  if (t.slice(lastColon + 1).includes('.')) {
+    const tail = parseIPv4Sloppy(t.slice(lastColon + 1));
+    if (!tail) return null;
+    t = `${t.slice(0, lastColon + 1)}${tail.join('.')}`;
   }
-  return null;
+  if (!ipaddr.IPv6.isValid(t)) return null;
+  const a = ipaddr.IPv6.parse(t);
+  if (a.zoneId) return null;
+  return { family: 6, value: toBigInt(a.toByteArray()) };
+}
+
+/** Go's `dtoi` as the forked parser uses it: decimal digits, at least one, below 0xFFFFFF. */
+function decimal(text: string): number | null {
+  if (!/^[0-9]+$/.test(text)) return null;
+  let n = 0;
+  for (const c of text) {
+    n = n * 10 + (c.charCodeAt(0) - 48);
+    if (n >= 0xffffff) return null;
+  }
+  return n;
+}
+
+function parseIPv4Sloppy(text: string): number[] | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  const bytes: number[] = [];
+  for (const p of parts) {
+    const n = decimal(p);
+    if (n === null || n > 255) return null;
+    bytes.push(n);
+  }
+  return bytes;
 }
 
 function makeCidr(family: Family, value: bigint, prefix: number): Cidr {
@@ -53,17 +88,45 @@ function makeCidr(family: Family, value: bigint, prefix: number): Cidr {
   return { family, first, last, prefix, text: `${fromBigInt(first, family)}/${prefix}`, hostBits: first !== value };
 }
 
-/** A CIDR as the API server reads one (`addr/prefix`, surrounding white space tolerated); null when invalid. */
+/**
+ * A CIDR as the API server reads one (`ParseCIDRSloppy` after trimming white space): leading zeros accepted in
+ * the address and the prefix length, host bits allowed (cleared in `text`, flagged in `hostBits`), IPv4-mapped
+ * IPv6 read as IPv6. Null when invalid.
+ */
 export function parseCidr(text: string): Cidr | null {
   const t = text.trim();
   const slash = t.indexOf('/');
   if (slash < 0) return null;
   const addr = parseAddress(t.slice(0, slash));
-  const prefixText = t.slice(slash + 1);
-  if (!addr || prefixText === '' || !/^\d{1,3}$/.test(prefixText)) return null;
-  const prefix = Number(prefixText);
-  if (prefix > BITS[addr.family]) return null;
+  const prefix = decimal(t.slice(slash + 1));
+  if (!addr || prefix === null || prefix > BITS[addr.family]) return null;
   return makeCidr(addr.family, addr.value, prefix);
+}
+
+/** Why the API server refuses an `externalIPs` entry (its `ValidateEndpointIP`), or undefined when it takes it. */
+export function externalIpProblem(text: string): string | undefined {
+  const addr = parseAddress(text);
+  if (!addr) return 'is not an IP address';
+  // an IPv4-mapped IPv6 address is judged as the IPv4 address it holds, as Go's net.IP does
+  const mapped = addr.family === 6 && addr.value >> 32n === 0xffffn;
+  const family: Family = mapped ? 4 : addr.family;
+  const v = mapped ? addr.value & 0xffffffffn : addr.value;
+  const within = (cidr: string) => {
+    const c = parseCidr(cidr)!;
+    return c.family === family && c.first <= v && v <= c.last;
+  };
+  if (v === 0n) return 'is the unspecified address';
+  if (family === 4) {
+    if (within('127.0.0.0/8')) return 'is in the loopback range 127.0.0.0/8';
+    if (within('169.254.0.0/16')) return 'is in the link-local range 169.254.0.0/16';
+    if (within('224.0.0.0/24')) return 'is in the link-local multicast range 224.0.0.0/24';
+    return undefined;
+  }
+  if (v === 1n) return 'is the loopback address ::1';
+  if (within('fe80::/10')) return 'is in the link-local range fe80::/10';
+  // Go's IsLinkLocalMulticast: ff02::/16 and the same scope with any flags (ffX2::)
+  if (v >> 120n === 0xffn && ((v >> 112n) & 0x0fn) === 2n) return 'is in the link-local multicast range ff02::/16';
+  return undefined;
 }
 
 /** A CIDR or a single address (which becomes /32 or /128). */

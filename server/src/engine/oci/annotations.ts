@@ -17,7 +17,7 @@ export interface OciAnnotation {
   flavour: Flavour | 'both';
   doc: string;
   /** how the value is checked */
-  kind: 'enum' | 'enum-ci' | 'bool' | 'int' | 'csv-max5' | 'text';
+  kind: 'enum' | 'rule-mode' | 'bool' | 'int' | 'nsg-list' | 'nsg-list-max5' | 'text';
   values?: AnnotationValue[];
   /** severity of an invalid value (default error) */
   invalidSeverity?: 'error' | 'warning';
@@ -46,13 +46,13 @@ export const OCI_ANNOTATIONS: readonly OciAnnotation[] = [
     ],
   },
   {
-    key: RULE_MODE, flavour: 'both', kind: 'enum-ci',
-    doc: 'How the cloud controller manages security rules for this Service. Takes precedence over the security-list-management-mode annotations. Matched without regard to case.',
+    key: RULE_MODE, flavour: 'both', kind: 'rule-mode',
+    doc: 'How the cloud controller manages security rules for this Service. Takes precedence over the security-list-management-mode annotations. `SL-All`, `SL-Frontend` and `NSG` are matched without regard to case; `None` must be written exactly so.',
     values: [
       { value: 'SL-All', doc: 'Security lists, mode All: the controller writes load-balancer and worker rules.' },
       { value: 'SL-Frontend', doc: 'Security lists, mode Frontend: the controller writes only load-balancer subnet rules.' },
       { value: 'NSG', doc: 'Network security groups: the controller creates a frontend NSG for the load balancer, and writes backend rules only into the NSGs named by `oci.oraclecloud.com/oci-backend-network-security-group`.' },
-      { value: 'None', doc: 'The controller writes no rule.' },
+      { value: 'None', doc: 'The controller writes no rule. (Exactly `None`: `none` is refused.)' },
     ],
   },
   {
@@ -67,16 +67,16 @@ export const OCI_ANNOTATIONS: readonly OciAnnotation[] = [
   },
   {
     key: NLB_PRESERVE_SOURCE, flavour: 'nlb', kind: 'bool',
-    doc: 'Whether the network load balancer keeps the client\'s source address. Default `true` with `externalTrafficPolicy: Local`; setting it with `Cluster` is an error. With it, the worker nodes must allow the clients\' source ranges on the node ports.',
+    doc: 'Whether the network load balancer keeps the client\'s source address. Read only when `oci.oraclecloud.com/load-balancer-type` is exactly `nlb`. Default `true` with `externalTrafficPolicy: Local`; setting it with `Cluster` is an error. With it, the worker nodes must allow the clients\' source ranges on the node ports.',
     values: [{ value: 'true', doc: 'Keep the client source address (needs `externalTrafficPolicy: Local`).' }, { value: 'false', doc: 'The node sees the network load balancer\'s address.' }],
   },
   {
-    key: BACKEND_NSG, flavour: 'both', kind: 'text',
-    doc: 'Comma-separated OCIDs of the NSGs of the worker nodes. In NSG mode the controller writes backend ingress rules (from the load balancer\'s NSG to the node ports and health-check port) into them.',
+    key: BACKEND_NSG, flavour: 'both', kind: 'nsg-list',
+    doc: 'Comma-separated OCIDs of the NSGs of the worker nodes (spaces removed, duplicates dropped, no empty entry). In NSG mode the controller writes backend ingress rules (from the load balancer\'s NSG to the node ports and health-check port) into them.',
   },
   {
-    key: 'oci.oraclecloud.com/oci-network-security-groups', flavour: 'both', kind: 'csv-max5',
-    doc: 'Comma-separated OCIDs of NSGs to attach to the load balancer (at most 5).',
+    key: 'oci.oraclecloud.com/oci-network-security-groups', flavour: 'lb', kind: 'nsg-list-max5',
+    doc: 'Comma-separated OCIDs of NSGs to attach to the load balancer (spaces removed, duplicates dropped, no empty entry, at most 5).',
   },
   {
     key: 'service.beta.kubernetes.io/oci-load-balancer-internal', flavour: 'lb', kind: 'bool',
@@ -111,7 +111,7 @@ export const OCI_ANNOTATIONS: readonly OciAnnotation[] = [
   { key: 'service.beta.kubernetes.io/oci-load-balancer-health-check-timeout', flavour: 'lb', kind: 'int', doc: 'Milliseconds to wait for a health-check reply.' },
   { key: 'service.beta.kubernetes.io/oci-load-balancer-connection-idle-timeout', flavour: 'lb', kind: 'int', doc: 'Idle timeout of listener connections, in seconds.' },
   { key: 'oci-network-load-balancer.oraclecloud.com/subnet', flavour: 'nlb', kind: 'text', doc: 'OCID of the subnet for the network load balancer.' },
-  { key: 'oci-network-load-balancer.oraclecloud.com/oci-network-security-groups', flavour: 'nlb', kind: 'csv-max5', doc: 'Comma-separated OCIDs of NSGs to attach to the network load balancer (at most 5).' },
+  { key: 'oci-network-load-balancer.oraclecloud.com/oci-network-security-groups', flavour: 'nlb', kind: 'nsg-list-max5', doc: 'Comma-separated OCIDs of NSGs to attach to the network load balancer (spaces removed, duplicates dropped, no empty entry, at most 5).' },
   { key: 'oci-network-load-balancer.oraclecloud.com/health-check-retries', flavour: 'nlb', kind: 'int', doc: 'Health-check retries before a backend is marked unhealthy.' },
   { key: 'oci-network-load-balancer.oraclecloud.com/health-check-interval', flavour: 'nlb', kind: 'int', doc: 'Milliseconds between health checks.' },
   { key: 'oci-network-load-balancer.oraclecloud.com/health-check-timeout', flavour: 'nlb', kind: 'int', doc: 'Milliseconds to wait for a health-check reply.' },
@@ -145,15 +145,52 @@ export function annotationValueProblem(a: OciAnnotation, value: string): string 
   switch (a.kind) {
     case 'enum':
       return a.values!.some((v) => v.value === value) ? undefined : `must be one of ${a.values!.map((v) => v.value).join(', ')} (case matters)`;
-    case 'enum-ci':
-      return a.values!.some((v) => v.value.toLowerCase() === value.toLowerCase()) ? undefined : `must be one of ${a.values!.map((v) => v.value).join(', ')}`;
+    case 'rule-mode':
+      return ruleModeOf(value) === undefined ? `must be SL-All, SL-Frontend or NSG (in any case), or exactly None` : undefined;
     case 'bool':
       return parseGoBool(value) === undefined ? 'must be true or false' : undefined;
     case 'int':
       return parseGoInt(value) === undefined ? 'must be a whole number' : undefined;
-    case 'csv-max5':
-      return value.split(',').filter((s) => s.trim() !== '').length > 5 ? 'names more than 5 network security groups' : undefined;
+    case 'nsg-list':
+    case 'nsg-list-max5': {
+      const ids = nsgIdsOf(value, a.kind === 'nsg-list-max5' ? MAX_LB_NSGS : Infinity);
+      return 'problem' in ids ? ids.problem : undefined;
+    }
     default:
       return undefined;
   }
+}
+
+export type RuleMode = 'All' | 'Frontend' | 'NSG' | 'None';
+
+/**
+ * `security-rule-management-mode` as the cloud controller reads it (`getRuleManagementMode`): `SL-All`,
+ * `SL-Frontend` and `NSG` compared lower-cased, then `None` looked up exactly. Undefined: refused.
+ */
+export function ruleModeOf(value: string): RuleMode | undefined {
+  const lower = value.toLowerCase();
+  if (lower === 'sl-all') return 'All';
+  if (lower === 'sl-frontend') return 'Frontend';
+  if (lower === 'nsg') return 'NSG';
+  return value === 'None' ? 'None' : undefined;
+}
+
+/** At most this many NSGs attach to one load balancer (`lbMaximumNetworkSecurityGroupIds`). */
+export const MAX_LB_NSGS = 5;
+
+/**
+ * An NSG OCID list as the cloud controller reads it (`getNetworkSecurityGroupIds`, `getManagedBackendNSG`): an
+ * empty value is none; else spaces removed, split on `,`, duplicates dropped (the rest sorted), then each entry
+ * counted against the limit and refused when empty.
+ */
+export function nsgIdsOf(value: string, limit: number): { ids: string[] } | { problem: string } {
+  if (value === '') return { ids: [] };
+  const distinct = [...new Set(value.split(' ').join('').split(','))].sort();
+  const ids: string[] = [];
+  for (const id of distinct) {
+    if (ids.length + 1 > limit) return { problem: `names more than ${limit} network security groups (after duplicates are dropped)` };
+    if (id === '') return { problem: 'has an empty entry (a stray comma, or nothing but spaces)' };
+    ids.push(id);
+  }
+  return { ids };
 }

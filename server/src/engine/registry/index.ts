@@ -15,6 +15,7 @@ import { readFirewalldXml } from '../sources/firewalld-zone';
 import { readOciSecurityListsJson } from '../sources/oci-json';
 import { readTerraform } from '../sources/terraform';
 import { checkServiceApi } from '../checks/service-api';
+import { checkServiceValues } from '../checks/service-values';
 import { checkUnknownFields } from '../checks/unknown-fields';
 import { checkNodePortConflicts, checkSelectorAndTargetPorts } from '../checks/references';
 import { checkOci } from '../checks/oci';
@@ -59,6 +60,8 @@ const MANIFEST_FIXES = 'test/engine/fixes/manifest.test.ts';
 const FIX_PROPERTIES = 'test/engine/fixes/property.test.ts';
 const DIAGRAM_FINDINGS = 'test/engine/diagram/findings.test.ts';
 const HOSTILE = 'test/robustness/hostile-inputs.test.ts';
+const UPSTREAM_KUBERNETES = 'test/engine/upstream/kubernetes-validation.test.ts';
+const UPSTREAM_OCI_RULES = 'test/engine/upstream/oci-security-rules.test.ts';
 
 export const RULES: Readonly<Record<Code, RuleUnit>> = {
   // ------------------------------------------------------------------ what the API server would reject
@@ -76,7 +79,8 @@ export const RULES: Readonly<Record<Code, RuleUnit>> = {
   'externalname-required': { detect: checkServiceApi, words: null, fix: null, tests: [SERVICE_API], doc: 'docs/rules.md#externalname-required' },
   'missing-ports': { detect: checkServiceApi, words: null, fix: null, tests: [SERVICE_API], doc: 'docs/rules.md#missing-ports' },
   'field-not-allowed': { detect: checkServiceApi, words: null, fix: null, tests: [SERVICE_API], doc: 'docs/rules.md#field-not-allowed' },
-  'invalid-cidr': { detect: checkServiceApi, words: sourceRanges, fix: null, tests: [SERVICE_API], doc: 'docs/rules.md#invalid-cidr' },
+  'invalid-cidr': { detect: checkServiceApi, words: sourceRanges, fix: null, tests: [SERVICE_API, UPSTREAM_KUBERNETES], doc: 'docs/rules.md#invalid-cidr' },
+  'invalid-value': { detect: checkServiceValues, words: null, fix: null, tests: [UPSTREAM_KUBERNETES], doc: 'docs/rules.md#invalid-value' },
   // ------------------------------------------------------------------ authoring mistakes
   'unknown-field': { detect: checkUnknownFields, words: null, fix: replaceFix, tests: [REFERENCES, MANIFEST_FIXES], doc: 'docs/rules.md#unknown-field' },
   'selector-matches-nothing': { detect: checkSelectorAndTargetPorts, words: null, fix: null, tests: [REFERENCES], doc: 'docs/rules.md#selector-matches-nothing' },
@@ -86,6 +90,8 @@ export const RULES: Readonly<Record<Code, RuleUnit>> = {
   'firewalld-port-closed': { detect: checkReachability, words: firewallClosed, fix: firewalldFixes, tests: [REACHABILITY, 'test/engine/fixes/firewalld.test.ts'], doc: 'docs/rules.md#firewalld-port-closed' },
   'security-list-port-closed': { detect: checkReachability, words: firewallClosed, fix: listFixes, tests: [REACHABILITY, 'test/engine/fixes/shell.test.ts'], doc: 'docs/rules.md#security-list-port-closed' },
   'lb-listener-closed': { detect: checkReachability, words: firewallClosed, fix: listFixes, tests: [DIAGRAM_FINDINGS, FIX_PROPERTIES], doc: 'docs/rules.md#lb-listener-closed' },
+  'lb-egress-closed': { detect: checkReachability, words: firewallClosed, fix: null, tests: [UPSTREAM_OCI_RULES], doc: 'docs/rules.md#lb-egress-closed' },
+  'oci-no-node-ports': { detect: checkOci, words: ociController, fix: null, tests: [UPSTREAM_OCI_RULES], doc: 'docs/rules.md#oci-no-node-ports' },
   'nodeport-unpinned': { detect: checkReachability, words: nodePorts, fix: pinUnpinnedFix, tests: [REACHABILITY, 'test/engine/fixes/loop.test.ts'], doc: 'docs/rules.md#nodeport-unpinned' },
   'source-ranges-bypassed': { detect: checkReachability, words: sourceRanges, fix: null, tests: [REACHABILITY], doc: 'docs/rules.md#source-ranges-bypassed' },
   'oci-udp-unsupported': { detect: checkOci, words: ociController, fix: null, tests: [REACHABILITY], doc: 'docs/rules.md#oci-udp-unsupported' },

@@ -1,13 +1,15 @@
 /**
- * The closed-port family: `firewalld-port-closed`, `security-list-port-closed`, `lb-listener-closed`. A layer
- * the user manages does not allow a port the Service needs from a source that must reach it. Detected by
- * `checkReachability` (checks/reachability.ts); fixed by the `open-port` hint (fixes/firewalld.ts for a zone,
- * fixes/oci.ts for security lists and NSGs).
+ * The closed-port family: `firewalld-port-closed`, `security-list-port-closed`, `lb-listener-closed`,
+ * `lb-egress-closed`. A layer the user manages does not allow a port the Service needs from a source that must
+ * reach it (or, for the load balancer's egress, towards the nodes). Detected by `checkReachability`
+ * (checks/reachability.ts); fixed by the `open-port` hint (fixes/firewalld.ts for a zone, fixes/oci.ts for
+ * security lists and NSGs) — except the egress, which has no fix yet.
  */
-import { finding, type Finding } from '../findings/finding';
+import { finding, listText, type Finding } from '../findings/finding';
 import type { Code, Severity } from '../findings/codes';
 import type { FixHintKind } from '../findings/fix-hint';
-import type { FirewalldLayer } from '../exposure/matcher';
+import type { FirewalldLayer, GuardSource } from '../exposure/matcher';
+import type { Rule } from '../sources/model';
 import { reachHint, type ReachFacts } from './reach-facts';
 import { portText, sourcesText } from './reach-text';
 
@@ -27,16 +29,30 @@ export function firewalldPortClosedSeverity(health: boolean, strictForwardPorts:
   return health || strictForwardPorts ? 'error' : 'warning';
 }
 
-export function firewalldPortClosed(f: ReachFacts, fw: FirewalldLayer): Finding {
+/** A rule the user wrote that drops or rejects the port (a firewalld rich rule), in the zone that holds it. */
+export interface BlockingDeny {
+  rule: Rule;
+  zone: GuardSource;
+}
+
+/** Fixes only add: what the message says when a rule the user wrote blocks the port (no fix removes it). */
+function deniedText(denies: readonly BlockingDeny[]): string {
+  if (denies.length === 0) return '';
+  return ` It is blocked by ${listText(denies.map((d) => `${d.rule.origin} in ${d.zone.label}`))}, which ${denies.length === 1 ? 'drops or rejects' : 'drop or reject'} it whatever the zone allows: no fix removes a rule you wrote for you; remove it yourself if the port is meant to be open.`;
+}
+
+export function firewalldPortClosed(f: ReachFacts, fw: FirewalldLayer, denies: readonly BlockingDeny[] = []): Finding {
   const health = f.first.portKind === 'health';
   const why = health
     ? 'kube-proxy serves the health check on the host itself, so the load balancer will mark every node unhealthy'
     : fw.strictForwardPorts
       ? `StrictForwardPorts is on${fw.strictOrigin ? ` (${fw.strictOrigin})` : ''}, so firewalld blocks it`
       : "kube-proxy's DNAT usually gets node-port traffic past firewalld, but not with StrictForwardPorts=yes or IPVS";
+  const what = `${f.first.port ?? 'the whole node-port range'}/${f.first.protocol.toLowerCase()}`;
+  const denyRelated = denies.map((d) => ({ path: d.zone.path, span: d.rule.span, message: `${d.rule.origin}: blocks ${what}` }));
   return finding('firewalld-port-closed', f.svc.path, f.anchor,
-    `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) is not allowed from ${f.fromList} by ${sourcesText(f.checked)}; ${why}.`,
-    { severity: firewalldPortClosedSeverity(health, fw.strictForwardPorts), related: f.related, fix: reachHint(fixes['firewalld-port-closed'], f) });
+    `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) is not allowed from ${f.fromList} by ${sourcesText(f.checked)}; ${why}.${deniedText(denies)}`,
+    { severity: firewalldPortClosedSeverity(health, fw.strictForwardPorts), related: [...denyRelated, ...f.related], fix: reachHint(fixes['firewalld-port-closed'], f) });
 }
 
 export function securityListPortClosed(f: ReachFacts): Finding {
@@ -50,4 +66,12 @@ export function lbListenerClosed(f: ReachFacts): Finding {
   return finding('lb-listener-closed', f.svc.path, f.anchor,
     `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) is not allowed from ${f.fromList} by the load-balancer subnet lists: ${sourcesText(f.checked)}.`,
     { related: f.related, fix: reachHint(fixes['lb-listener-closed'], f) });
+}
+
+export function lbEgressClosed(f: ReachFacts): Finding {
+  const oci = f.exposure.oci;
+  const mode = !oci ? '' : f.first.protocol === 'TCP' ? ` (OCI mode ${oci.mode}: these rules are yours to write)` : ' (the cloud controller writes TCP rules only: UDP is yours to write)';
+  return finding('lb-egress-closed', f.svc.path, f.anchor,
+    `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) cannot be reached from the load balancer: no egress rule of the load-balancer subnet lists and NSGs allows it towards the worker nodes: ${sourcesText(f.checked)}${mode}.`,
+    { related: f.related });
 }

@@ -8,7 +8,9 @@ import { finding, listText, type Finding, type RelatedInfo } from '../findings/f
 import type { Code } from '../findings/codes';
 import type { FixHintKind, PinValueHint } from '../findings/fix-hint';
 import type { Span } from '../text/span';
-import { reachHint, type ReachFacts } from './reach-facts';
+import type { Requirement } from '../exposure/requirements';
+import { fromText } from '../exposure/requirements';
+import { isEgress, reachHint, type ReachFacts } from './reach-facts';
 import { portText, sourcesText } from './reach-text';
 
 /** The hint kind each code's findings carry (fixes/planned.ts hands it to its fix). */
@@ -22,19 +24,35 @@ function pinValue(span: Span): PinValueHint {
   return { kind: 'pin-node-port-value', span };
 }
 
-export function nodeportUnpinned(f: ReachFacts): Finding {
-  const range = f.config.nodePortRange;
-  const layersOf = [...new Set(f.reqs.map((r) => r.layer))];
-  const layerNames = layersOf.map((l) => (l === 'firewalld' ? 'the node firewalld zone' : l === 'worker-lists' ? 'the worker security lists' : 'the load-balancer lists')).join(' and ');
+/**
+ * `nodeport-unpinned` is a warning (codes.ts) when the layers allow part of the range (pinning to an allowed port
+ * helps); an error when, for `certain` requirements, their layer allows no port of the range at all and a closed
+ * port there is an error (lists, the health-check port, StrictForwardPorts): whichever port is picked is blocked.
+ */
+export function nodeportUnpinned(f: ReachFacts, certain: readonly Requirement[] = []): Finding {
+  const range = `${f.config.nodePortRange.min}-${f.config.nodePortRange.max}`;
+  const name = (r: Requirement) => (isEgress(r) ? 'the load-balancer subnet egress rules' : r.layer === 'firewalld' ? 'the node firewalld zone'
+    : r.layer === 'worker-lists' ? 'the worker security lists' : 'the load-balancer lists');
+  const head = `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) is picked at random from ${range}`;
+  const fix = reachHint(fixes['nodeport-unpinned'], f);
+  if (certain.length > 0) {
+    const where = [...new Set(certain.map(name))].join(' and ');
+    const towards = certain.every(isEgress) ? 'towards the worker nodes' : `from ${fromText(certain.find((r) => !isEgress(r))!.from)}`;
+    return finding('nodeport-unpinned', f.svc.path, f.anchor,
+      `${head}, but no port of ${range} is open over ${f.first.protocol} ${towards} in ${where} (${sourcesText(f.checked)}): whichever port is picked is blocked. Pinning alone cannot help: pin the nodePort and open that port (or open the range).`,
+      { severity: 'error', related: f.related, ...(fix ? { fix } : {}) });
+  }
+  const layerNames = [...new Set(f.reqs.map(name))].join(' and ');
   return finding('nodeport-unpinned', f.svc.path, f.anchor,
-    `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) is picked at random from ${range.min}-${range.max}, but ${layerNames} (${sourcesText(f.checked)}) do not allow that whole range over ${f.first.protocol} from ${f.fromList}; pin the nodePort or open the range.`,
-    { related: f.related, fix: reachHint(fixes['nodeport-unpinned'], f) });
+    `${head}, but ${layerNames} (${sourcesText(f.checked)}) do not allow that whole range over ${f.first.protocol} from ${f.fromList}; pin the nodePort to a port they allow, or open the range.`,
+    { related: f.related, ...(fix ? { fix } : {}) });
 }
 
-/** `span`: the written nodePort value. */
-export function nodeportOutOfRange(path: string, span: Span, nodePort: number, range: { min: number; max: number }): Finding {
+/** `span`: the written value of `field` (a port's `nodePort`, or the Service's `healthCheckNodePort`). */
+export function nodeportOutOfRange(path: string, span: Span, nodePort: number, range: { min: number; max: number },
+  field: 'nodePort' | 'healthCheckNodePort' = 'nodePort'): Finding {
   return finding('nodeport-out-of-range', path, span,
-    `nodePort ${nodePort} is outside the node-port range ${range.min}-${range.max}.`,
+    `${field} ${nodePort} is outside the node-port range ${range.min}-${range.max}${field === 'nodePort' ? '' : '; the allocator refuses it'}.`,
     { fix: pinValue(span) });
 }
 

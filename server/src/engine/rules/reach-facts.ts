@@ -52,13 +52,24 @@ export function reachFacts(svc: ServiceModel, exposure: Exposure, config: Servic
   const first = reqs[0];
   const froms = uniqueFroms(reqs);
   const fromList = rangesText(froms.map(fromText));
-  const related = relatedOf(checked, `does not allow ${first.port ?? 'the whole node-port range'}/${first.protocol.toLowerCase()} from ${fromList}`);
+  const what = `${first.port ?? 'the whole node-port range'}/${first.protocol.toLowerCase()}`;
+  const related = relatedOf(checked, isEgress(first) ? `does not allow egress on ${what} to the worker nodes` : `does not allow ${what} from ${fromList}`);
   return { svc, exposure, config, anchor, reqs, checked, first, froms, fromList, owner: portOwner(svc, first), svcName: svc.name ?? '(unnamed)', related };
 }
 
-/** The hint of a reachability finding: `open-port` for a closed port, `pin-node-port` for an unpinned one. */
-export function reachHint(kind: ReachHint['kind'], f: ReachFacts): ReachHint {
-  const first = f.first;
+/** The load balancer's way out of its subnet (its egress rules), which no fix writes yet. */
+export function isEgress(r: Requirement): boolean {
+  return r.traffic === 'lb-egress-to-nodes';
+}
+
+/**
+ * The hint of a reachability finding: `open-port` for a closed port, `pin-node-port` for an unpinned one. It names
+ * the ingress requirements only (no fix writes an egress rule yet): undefined when there are none.
+ */
+export function reachHint(kind: ReachHint['kind'], f: ReachFacts): ReachHint | undefined {
+  const ingress = f.reqs.filter((r) => !isEgress(r));
+  if (ingress.length === 0) return undefined;
+  const first = ingress[0];
   return {
     kind,
     layer: first.layer,
@@ -73,6 +84,6 @@ export function reachHint(kind: ReachHint['kind'], f: ReachFacts): ReachHint {
     targets: f.checked.map((s) => ({ kind: s.kind, path: s.path, key: s.key })),
     servicePortIndex: first.servicePortIndex,
     anchor: f.anchor,
-    missing: f.reqs.map((r) => ({ layer: r.layer, traffic: r.traffic, from: r.from })),
+    missing: ingress.map((r) => ({ layer: r.layer, traffic: r.traffic, from: r.from })),
   };
 }

@@ -24,8 +24,12 @@ export function sourceRangesBypassed(path: string, anchor: Span, ranges: readonl
     { related: relatedOf(checked, `lets addresses outside the source ranges reach ${port ?? 'the node-port range'}/${protocol.toLowerCase()}`) });
 }
 
-/** `annotation`: the entry comes from the legacy annotation of that name (else from the field). */
-export function invalidCidr(path: string, span: Span, text: string, annotation: string | undefined): Finding {
-  return finding('invalid-cidr', path, span,
-    `"${text.trim()}" is not a CIDR (like 203.0.113.0/24)${annotation ? ` in the annotation ${annotation}` : ''}.`);
+/**
+ * `texts`: the entries that are not CIDRs as written (one for the field's entry; every bad one of the legacy
+ * annotation, which share its value as their place); `annotation`: the annotation's name, else the field.
+ */
+export function invalidCidr(path: string, span: Span, texts: readonly string[], annotation: string | undefined): Finding {
+  const names = texts.map((t) => (t.trim() === '' ? (annotation ? 'an empty entry (a stray comma)' : 'an empty entry') : `"${t.trim()}"`));
+  const what = `${names.join(', ')} ${texts.length === 1 ? 'is not a CIDR' : 'are not CIDRs'} (like 203.0.113.0/24)`;
+  return finding('invalid-cidr', path, span, `${what.charAt(0).toUpperCase()}${what.slice(1)}${annotation ? ` in the annotation ${annotation}` : ''}.`);
 }

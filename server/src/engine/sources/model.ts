@@ -187,13 +187,18 @@ export interface OciSecurityList {
   id?: string;
   /** the list object (JSON) or the resource block (Terraform) */
   span: Span;
-  /** ingress rules only */
+  /** the ingress rules */
   rules: Rule[];
+  /** the egress rules (a rule's `source` holds its destination); absent: none were read */
+  egressRules?: Rule[];
   json?: OciJsonListInfo;
   terraform?: TerraformBlockInfo;
 }
 
-/** One `oci_core_network_security_group_security_rule` resource with direction INGRESS. */
+/**
+ * One `oci_core_network_security_group_security_rule` resource with direction INGRESS (in `nsgRules`) or EGRESS
+ * (in `nsgEgressRules`, its rule's `source` holding the destination).
+ */
 export interface OciNsgRuleResource {
   /** the expression that names the NSG, e.g. `oci_core_network_security_group.workers.id` */
   nsgExpr: string;
@@ -216,6 +221,7 @@ export interface TerraformFile {
   path: string;
   securityLists: OciSecurityList[];
   nsgRules: OciNsgRuleResource[];
+  nsgEgressRules: OciNsgRuleResource[];
   nsgs: OciNsgResource[];
   /** the address (`type.name`) of every resource block, ours or not: a new resource must not take one */
   resources: string[];

@@ -5,7 +5,8 @@
  *  - a bare list object, or a top-level array of list objects.
  * Keys are kebab-case (CLI output: `ingress-security-rules`, `tcp-options`, `destination-port-range`) or
  * camelCase (SDK/API: `ingressSecurityRules`, `tcpOptions`, `destinationPortRange`). Null is normal for any
- * unused field. Only ingress rules are read.
+ * unused field. Ingress rules guard what reaches the subnet; egress rules (`destination` in place of `source`)
+ * what a load balancer in it may send to the nodes.
  */
 import {
   arrayItems,
@@ -26,6 +27,8 @@ type KeyStyle = 'kebab' | 'camel';
 const KEYS = {
   kebab: {
     ingress: 'ingress-security-rules',
+    egress: 'egress-security-rules',
+    destinationType: 'destination-type',
     displayName: 'display-name',
     sourceType: 'source-type',
     tcpOptions: 'tcp-options',
@@ -36,6 +39,8 @@ const KEYS = {
   },
   camel: {
     ingress: 'ingressSecurityRules',
+    egress: 'egressSecurityRules',
+    destinationType: 'destinationType',
     displayName: 'displayName',
     sourceType: 'sourceType',
     tcpOptions: 'tcpOptions',
@@ -111,31 +116,42 @@ function readList(
 ): OciSecurityList {
   const displayName = stringValue(prop(obj, style, 'displayName'));
   const id = stringValue(propertyValue(obj, 'id'));
+  const egressRules: Rule[] = [];
   const list: OciSecurityList = {
     kind: 'oci-security-list',
     path,
     name: displayName ?? id ?? `${baseName(path)} list #${index + 1}`,
     span: jsonSpan(obj),
     rules: [],
+    egressRules,
     json: { keyStyle: style, rulesPath, rulesSpan: jsonSpan(rulesNode), rulesNode },
   };
   if (displayName !== undefined) list.displayName = displayName;
   if (id !== undefined) list.id = id;
-  if (rulesNode.type === 'array') {
-    arrayItems(rulesNode).forEach((ruleNode, i) => {
-      const rule = readRule(ruleNode, style, i, problems);
-      if (rule) list.rules.push(rule);
-    });
-  } else if (!isJsonNull(rulesNode)) {
-    problems.push({ message: `${KEYS[style].ingress} should be an array of rules`, span: jsonSpan(rulesNode) });
-  }
+  readRules(rulesNode, style, 'ingress', list.rules, problems);
+  const egressNode = prop(obj, style, 'egress');
+  // (what an egress rule lacks is not reported: egress only matters for a load balancer's way to the nodes)
+  if (egressNode) readRules(egressNode, style, 'egress', egressRules, []);
   return list;
 }
 
-function readRule(node: JsonNode, style: KeyStyle, index: number, problems: ParseProblem[]): Rule | null {
+type Direction = 'ingress' | 'egress';
+
+function readRules(rulesNode: JsonNode, style: KeyStyle, direction: Direction, into: Rule[], problems: ParseProblem[]): void {
+  if (rulesNode.type === 'array') {
+    arrayItems(rulesNode).forEach((ruleNode, i) => {
+      const rule = readRule(ruleNode, style, direction, i, problems);
+      if (rule) into.push(rule);
+    });
+  } else if (!isJsonNull(rulesNode)) {
+    problems.push({ message: `${KEYS[style][direction]} should be an array of rules`, span: jsonSpan(rulesNode) });
+  }
+}
+
+function readRule(node: JsonNode, style: KeyStyle, direction: Direction, index: number, problems: ParseProblem[]): Rule | null {
   const span = jsonSpan(node);
   if (node.type !== 'object') {
-    problems.push({ message: 'an ingress rule should be an object', span });
+    problems.push({ message: `an ${direction} rule should be an object`, span });
     return null;
   }
   // protocol
@@ -143,7 +159,7 @@ function readRule(node: JsonNode, style: KeyStyle, index: number, problems: Pars
   const protocolValue = stringValue(protocolNode) ?? numberValue(protocolNode);
   let protocol: RuleProtocol;
   if (protocolValue === undefined) {
-    problems.push({ message: 'the ingress rule has no protocol', span: protocolNode ? jsonSpan(protocolNode) : span });
+    problems.push({ message: `the ${direction} rule has no protocol`, span: protocolNode ? jsonSpan(protocolNode) : span });
     protocol = { kind: 'other', text: '(none)' };
   } else protocol = ociProtocol(protocolValue);
 
@@ -165,9 +181,10 @@ function readRule(node: JsonNode, style: KeyStyle, index: number, problems: Pars
     }
   }
 
-  // source
-  const sourceType = stringValue(prop(node, style, 'sourceType'));
-  const sourceNode = propertyValue(node, 'source');
+  // source (an egress rule's destination)
+  const peer = direction === 'ingress' ? 'source' : 'destination';
+  const sourceType = stringValue(prop(node, style, direction === 'ingress' ? 'sourceType' : 'destinationType'));
+  const sourceNode = propertyValue(node, peer);
   const sourceText = stringValue(sourceNode);
   let source: RuleSourceAddr;
   if (sourceType === 'SERVICE_CIDR_BLOCK') {
@@ -175,8 +192,8 @@ function readRule(node: JsonNode, style: KeyStyle, index: number, problems: Pars
   } else if (sourceType === 'NETWORK_SECURITY_GROUP') {
     source = { kind: 'load-balancer', text: sourceText ?? '(network security group)' };
   } else if (sourceText === undefined) {
-    problems.push({ message: 'the ingress rule has no source', span: sourceNode ? jsonSpan(sourceNode) : span });
-    source = { kind: 'never', reason: 'no source' };
+    problems.push({ message: `the ${direction} rule has no ${peer}`, span: sourceNode ? jsonSpan(sourceNode) : span });
+    source = { kind: 'never', reason: `no ${peer}` };
   } else {
     source = cidrSource(sourceText);
     if (source.kind === 'never' && sourceNode) problems.push({ message: `"${sourceText}" is not a CIDR block`, span: jsonSpan(sourceNode) });
@@ -184,8 +201,8 @@ function readRule(node: JsonNode, style: KeyStyle, index: number, problems: Pars
 
   // `is-stateless` does not matter here: stateless or not, an ingress rule admits the traffic it matches
   const description = stringValue(propertyValue(node, 'description'));
-  const summary = `${describeProtocol(protocol)} ${describePorts(ports)} from ${describeSource(source)}`;
-  const origin = description ? `ingress rule "${description}" (${summary})` : `ingress rule #${index + 1} (${summary})`;
+  const summary = `${describeProtocol(protocol)} ${describePorts(ports)} ${direction === 'ingress' ? 'from' : 'to'} ${describeSource(source)}`;
+  const origin = description ? `${direction} rule "${description}" (${summary})` : `${direction} rule #${index + 1} (${summary})`;
   return { action: 'allow', protocol, ports, source, span, origin };
 }
 

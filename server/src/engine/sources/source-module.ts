@@ -32,10 +32,11 @@ export interface SourceFile {
  */
 export type ReportProblems = (code: Code, path: string, problems: readonly ParseProblem[], syntax?: boolean) => void;
 
-/** An NSG rule resource, with the file that holds it. */
+/** An NSG rule resource, with the file that holds it; `egress` for a rule with direction EGRESS. */
 export interface NsgRuleInput {
   res: OciNsgRuleResource;
   path: string;
+  egress?: boolean;
 }
 
 /** An NSG resource (the group itself), with the file that declares it. */

@@ -4,8 +4,9 @@
  *    stateless description tcp_options { min max } udp_options { min max } }` — ports FLATTENED in the options —
  *    and `dynamic "ingress_security_rules" { for_each … content { … } }`, read once with its unresolved values
  *    as unknown;
- *  - `resource "oci_core_network_security_group_security_rule" "NAME"` with `direction = "INGRESS"` and ports
- *    NESTED: `tcp_options { destination_port_range { min max } }`;
+ *    and the same for `egress_security_rules { destination destination_type … }`;
+ *  - `resource "oci_core_network_security_group_security_rule" "NAME"` with `direction = "INGRESS"` or
+ *    `"EGRESS"` (`destination` in place of `source`) and ports NESTED: `tcp_options { destination_port_range { min max } }`;
  *  - `resource "oci_core_network_security_group" "NAME"`.
  * `var.x` and `local.x` resolve through TerraformSymbols (literal variable defaults and locals); any other value
  * that is not a literal is unknown. `count` / `for_each` on a resource are ignored: the resource is read once.
@@ -187,7 +188,7 @@ export function readTerraform(path: string, text: string, symbols?: TerraformSym
   resolveLocalReferences(body, syms);
   const newline = detectNewline(text);
   const problems: ParseProblem[] = [];
-  const file: TerraformFile = { kind: 'terraform', path, securityLists: [], nsgRules: [], nsgs: [], resources: [], newline };
+  const file: TerraformFile = { kind: 'terraform', path, securityLists: [], nsgRules: [], nsgEgressRules: [], nsgs: [], resources: [], newline };
 
   for (const block of resourceBlocks(body)) {
     const type = block.labels[0].value;
@@ -197,7 +198,7 @@ export function readTerraform(path: string, text: string, symbols?: TerraformSym
     if (type === SECURITY_LIST) file.securityLists.push(readSecurityList(path, block, info, syms, problems));
     else if (type === NSG_RULE) {
       const r = readNsgRule(block, info, syms, problems);
-      if (r) file.nsgRules.push(r);
+      if (r) (r.egress ? file.nsgEgressRules : file.nsgRules).push(r.resource);
     } else if (type === NSG) {
       const nsg: OciNsgResource = { address: info.address, span: block.span };
       const displayName = asString(attrValue(block.body, 'display_name', syms));
@@ -240,28 +241,36 @@ function blockInfo(text: string, block: HclBlock, address: string, newline: stri
 
 function readSecurityList(path: string, block: HclBlock, info: TerraformBlockInfo, syms: TerraformSymbols, problems: ParseProblem[]): OciSecurityList {
   const displayName = asString(attrValue(block.body, 'display_name', syms));
+  const egressRules: Rule[] = [];
   const list: OciSecurityList = {
     kind: 'oci-security-list',
     path,
     name: displayName ?? info.address,
     span: block.span,
     rules: [],
+    egressRules,
     terraform: info,
   };
   if (displayName !== undefined) list.displayName = displayName;
-  let n = 0;
+  const count = { ingress: 0, egress: 0 };
   for (const b of block.body.blocks) {
-    if (b.type === 'ingress_security_rules') {
-      n++;
-      list.rules.push(readSecurityListRule(b.body, b.span, `ingress_security_rules #${n}`, syms, problems));
-    } else if (b.type === 'dynamic' && b.labels[0]?.value === 'ingress_security_rules') {
-      n++;
-      const content = hclBlocks(b.body, 'content')[0];
-      const forEach = shorten(hclAttribute(b.body, 'for_each')?.expr.text);
-      const label = `dynamic "ingress_security_rules" #${n}${forEach ? ` (for_each = ${forEach})` : ''}`;
-      if (content) list.rules.push(readSecurityListRule(content.body, b.span, label, syms, problems));
-      else problems.push({ message: 'a dynamic block needs a content block', span: b.typeSpan });
+    const dynamic = b.type === 'dynamic';
+    const name = dynamic ? b.labels[0]?.value : b.type;
+    const direction = name === 'ingress_security_rules' ? 'ingress' : name === 'egress_security_rules' ? 'egress' : undefined;
+    if (!direction) continue;
+    const n = ++count[direction];
+    const into = direction === 'ingress' ? list.rules : egressRules;
+    // (what an egress rule lacks is not reported: egress only matters for a load balancer's way to the nodes)
+    const found = direction === 'ingress' ? problems : [];
+    if (!dynamic) {
+      into.push(readSecurityListRule(b.body, b.span, `${name} #${n}`, direction, syms, found));
+      continue;
     }
+    const content = hclBlocks(b.body, 'content')[0];
+    const forEach = shorten(hclAttribute(b.body, 'for_each')?.expr.text);
+    const label = `dynamic "${name}" #${n}${forEach ? ` (for_each = ${forEach})` : ''}`;
+    if (content) into.push(readSecurityListRule(content.body, b.span, label, direction, syms, found));
+    else found.push({ message: 'a dynamic block needs a content block', span: b.typeSpan });
   }
   return list;
 }
@@ -340,11 +349,14 @@ function readPorts(body: HclBody, protocol: RuleProtocol, nested: boolean, syms:
   return { kind: 'unknown', text: rangeText };
 }
 
-function readSource(body: HclBody, span: { start: number; end: number }, syms: TerraformSymbols, problems: ParseProblem[], allowNsg: boolean): RuleSourceAddr {
-  const typeV = attrValue(body, 'source_type', syms);
-  const sourceAttr = hclAttribute(body, 'source');
-  const sourceV = attrValue(body, 'source', syms);
-  if (typeV && typeV.kind === 'unknown') return { kind: 'unknown', text: `source_type = ${typeV.text}` };
+/** A rule's peer: `source` of an ingress rule, `destination` of an egress rule. */
+function readSource(body: HclBody, span: { start: number; end: number }, syms: TerraformSymbols, problems: ParseProblem[], allowNsg: boolean,
+  direction: 'ingress' | 'egress' = 'ingress'): RuleSourceAddr {
+  const peer = direction === 'ingress' ? 'source' : 'destination';
+  const typeV = attrValue(body, `${peer}_type`, syms);
+  const sourceAttr = hclAttribute(body, peer);
+  const sourceV = attrValue(body, peer, syms);
+  if (typeV && typeV.kind === 'unknown') return { kind: 'unknown', text: `${peer}_type = ${typeV.text}` };
   const sourceType = asString(typeV) ?? 'CIDR_BLOCK';
   if (sourceType === 'SERVICE_CIDR_BLOCK') {
     const label = asString(sourceV);
@@ -352,44 +364,48 @@ function readSource(body: HclBody, span: { start: number; end: number }, syms: T
   }
   if (sourceType === 'NETWORK_SECURITY_GROUP' && allowNsg) return { kind: 'load-balancer', text: sourceAttr?.expr.text ?? '(network security group)' };
   if (!sourceV) {
-    problems.push({ message: 'the ingress rule has no source', span });
-    return { kind: 'never', reason: 'no source' };
+    problems.push({ message: `the ${direction} rule has no ${peer}`, span });
+    return { kind: 'never', reason: `no ${peer}` };
   }
   if (sourceV.kind === 'unknown') return { kind: 'unknown', text: sourceV.text };
   const s = asString(sourceV);
-  if (s === undefined) return { kind: 'never', reason: 'the source is not a CIDR block' };
+  if (s === undefined) return { kind: 'never', reason: `the ${peer} is not a CIDR block` };
   const src = cidrSource(s);
   if (src.kind === 'never' && sourceAttr) problems.push({ message: `"${s}" is not a CIDR block`, span: sourceAttr.expr.span });
   return src;
 }
 
-function summary(rule: Pick<Rule, 'protocol' | 'ports' | 'source'>): string {
-  return `${describeProtocol(rule.protocol)} ${describePorts(rule.ports)} from ${describeSource(rule.source)}`;
+function summary(rule: Pick<Rule, 'protocol' | 'ports' | 'source'>, direction: 'ingress' | 'egress' = 'ingress'): string {
+  return `${describeProtocol(rule.protocol)} ${describePorts(rule.ports)} ${direction === 'ingress' ? 'from' : 'to'} ${describeSource(rule.source)}`;
 }
 
-function readSecurityListRule(body: HclBody, span: { start: number; end: number }, label: string, syms: TerraformSymbols, problems: ParseProblem[]): Rule {
+function readSecurityListRule(body: HclBody, span: { start: number; end: number }, label: string, direction: 'ingress' | 'egress',
+  syms: TerraformSymbols, problems: ParseProblem[]): Rule {
   const protocol = readProtocol(body, span, syms, problems);
   const ports = readPorts(body, protocol, false, syms, problems);
-  const source = readSource(body, span, syms, problems, false);
+  const source = readSource(body, span, syms, problems, false, direction);
   const description = asString(attrValue(body, 'description', syms));
-  const what = summary({ protocol, ports, source });
-  const origin = description ? `ingress_security_rules "${description}" (${what})` : `${label} (${what})`;
+  const what = summary({ protocol, ports, source }, direction);
+  const origin = description ? `${direction}_security_rules "${description}" (${what})` : `${label} (${what})`;
   return { action: 'allow', protocol, ports, source, span, origin };
 }
 
-function readNsgRule(block: HclBlock, info: TerraformBlockInfo, syms: TerraformSymbols, problems: ParseProblem[]): OciNsgRuleResource | null {
+function readNsgRule(block: HclBlock, info: TerraformBlockInfo, syms: TerraformSymbols, problems: ParseProblem[]): { resource: OciNsgRuleResource; egress: boolean } | null {
   const body = block.body;
   const direction = attrValue(body, 'direction', syms);
   const directionKnown = direction !== undefined && direction.kind !== 'unknown';
-  if (directionKnown && asString(direction) !== 'INGRESS') return null; // EGRESS (or nonsense): not an ingress rule
-  const protocol = readProtocol(body, block.span, syms, problems);
-  const ports = readPorts(body, protocol, true, syms, problems);
+  const egress = directionKnown && asString(direction) === 'EGRESS';
+  if (directionKnown && !egress && asString(direction) !== 'INGRESS') return null; // nonsense: no rule
+  // (what an egress rule lacks is not reported: egress only matters for a load balancer's way to the nodes)
+  const found = egress ? [] : problems;
+  const protocol = readProtocol(body, block.span, syms, found);
+  const ports = readPorts(body, protocol, true, syms, found);
   // a rule whose direction cannot be read might be an egress rule: it allows nothing we can rely on
   const source: RuleSourceAddr = directionKnown
-    ? readSource(body, block.span, syms, problems, true)
+    ? readSource(body, block.span, syms, found, true, egress ? 'egress' : 'ingress')
     : { kind: 'unknown', text: direction?.kind === 'unknown' ? `direction = ${direction.text}` : 'no direction' };
   const description = asString(attrValue(body, 'description', syms));
-  const what = summary({ protocol, ports, source });
+  const what = summary({ protocol, ports, source }, egress ? 'egress' : 'ingress');
   const origin = description ? `${info.address} "${description}" (${what})` : `${info.address} (${what})`;
   const nsgAttr = hclAttribute(body, 'network_security_group_id');
   const rule: OciNsgRuleResource = {
@@ -399,6 +415,6 @@ function readNsgRule(block: HclBlock, info: TerraformBlockInfo, syms: TerraformS
   };
   const t = nsgAttr?.expr.traversal;
   if (t && t.length >= 2 && t[0] === NSG && !t[1].startsWith('[')) rule.nsgAddress = `${NSG}.${t[1]}`;
-  if (!nsgAttr) problems.push({ message: 'the rule has no network_security_group_id', span: block.typeSpan });
-  return rule;
+  if (!nsgAttr) found.push({ message: 'the rule has no network_security_group_id', span: block.typeSpan });
+  return { resource: rule, egress };
 }

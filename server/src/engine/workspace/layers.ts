@@ -86,7 +86,7 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
 
   // OCI lists and NSGs
   const listSource = (l: OciSecurityList): GuardSource => ({
-    kind: 'oci-security-list', label: `security list "${l.name}"`, path: l.path, span: l.span, rules: l.rules,
+    kind: 'oci-security-list', label: `security list "${l.name}"`, path: l.path, span: l.span, rules: l.rules, egress: l.egressRules,
     key: l.terraform?.address ?? l.displayName ?? l.id ?? l.name,
   });
   const nsgSpans = new Map<string, { path: string; span: { start: number; end: number }; displayName?: string }>();
@@ -101,7 +101,8 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
     return {
       kind: 'oci-nsg', label: `NSG ${where?.displayName ? `"${where.displayName}"` : k}`,
       path: where?.path ?? rules[0].path, span: where?.span ?? rules[0].res.terraform.blockSpan,
-      rules: rules.map((r) => r.res.rule), key: k,
+      rules: rules.filter((r) => !r.egress).map((r) => r.res.rule),
+      egress: rules.filter((r) => r.egress).map((r) => r.res.rule), key: k,
     };
   };
   const allSources: { source: GuardSource; files: string[]; names: string[] }[] = [
@@ -125,7 +126,9 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
     return out;
   };
   const lbSources = config.lbLists ? resolveRefs(config.lbLists) : [];
-  const workerSources = config.workerLists ? resolveRefs(config.workerLists) : allSources.map((s) => s.source).filter((s) => !lbSources.includes(s));
+  // (an NSG of egress rules only guards no worker unless the config says so)
+  const workerSources = config.workerLists ? resolveRefs(config.workerLists)
+    : allSources.map((s) => s.source).filter((s) => !lbSources.includes(s) && !(s.kind === 'oci-nsg' && s.rules.length === 0));
   const layers: Layers = {
     firewalld,
     workerLists: workerSources.length ? { sources: workerSources } : null,

@@ -64,7 +64,10 @@ function read(f: SourceFile, symbols: TerraformSymbols): TerraformReading {
     file: r.value,
     problems: r.problems,
     lists: r.value?.securityLists ?? [],
-    nsgRules: (r.value?.nsgRules ?? []).map((res) => ({ res, path: f.path })),
+    nsgRules: [
+      ...(r.value?.nsgRules ?? []).map((res) => ({ res, path: f.path })),
+      ...(r.value?.nsgEgressRules ?? []).map((res) => ({ res, path: f.path, egress: true })),
+    ],
     nsgs: (r.value?.nsgs ?? []).map((nsg) => ({ nsg, path: f.path })),
   };
 }

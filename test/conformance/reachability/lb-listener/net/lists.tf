@@ -27,6 +27,16 @@ resource "oci_core_security_list" "frontends" {
   vcn_id         = var.vcn_id
   display_name   = "ticketing-frontends"
 
+  egress_security_rules {
+    description = "to the worker nodes: node ports and kube-proxy's health check"
+    protocol    = "6"
+    destination = "10.70.1.0/24"
+    tcp_options {
+      min = 10256
+      max = 32767
+    }
+  }
+
   ingress_security_rules {
     description = "box office terminals"
     protocol    = "6"
