@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { ready, workspace } from '../../support/workspace';
-import { requirementStatuses } from '../../../server/src/engine/exposure/status';
+import { requirementStatuses } from '../../../server/src/engine/features/status';
 import { sourceVerdicts } from '../../../server/src/engine/features/chain';
 import { config, found, lineOf, securityList, svc, type JsonRule } from './fixtures';
 

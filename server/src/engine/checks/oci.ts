@@ -7,7 +7,7 @@
 import type { ServiceModel } from '../k8s/service';
 import { ociProblems, refuses } from '../exposure/oci-settings';
 import { ociNoNodePorts, ociProblemFinding } from '../rules/oci-controller';
-import { portItemHead } from './spans';
+import { portItemHead } from '../k8s/spans';
 import type { CheckContext } from './context';
 
 export function checkOci(svc: ServiceModel, ctx: CheckContext): void {

@@ -7,7 +7,7 @@ import { nodeportConflict } from '../rules/node-ports';
 import { asScalar } from '../parse/yaml';
 import { selectorMatches, type Workload } from '../k8s/manifests';
 import type { ServiceModel } from '../k8s/service';
-import { valueSpan } from './spans';
+import { valueSpan } from '../k8s/spans';
 import type { CheckContext } from './context';
 
 /** Workloads whose pod template this Service selects (namespaces respected; unknown namespaces match). */

@@ -9,7 +9,7 @@ import { PROTOCOLS, SERVICE_TYPES, LEGACY_SOURCE_RANGES_ANNOTATION, isTemplate, 
 import { closest } from '../util/edit-distance';
 import { nodeportNotAllowedMessage, nodeportOutOfRange } from '../rules/node-ports';
 import { invalidCidr } from '../rules/source-ranges';
-import { portItemHead, valueSpan } from './spans';
+import { portItemHead, valueSpan } from '../k8s/spans';
 import { checkServiceValues } from './service-values';
 import type { CheckContext } from './context';
 

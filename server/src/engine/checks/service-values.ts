@@ -9,7 +9,7 @@ import { asMap, asScalar, asSeq, get, getValue, scalarText, type YNode, type YPa
 import { isTemplate, type ServiceModel } from '../k8s/service';
 import { externalIpProblem } from '../net/cidr';
 import { closest } from '../util/edit-distance';
-import { valueSpan } from './spans';
+import { valueSpan } from '../k8s/spans';
 import type { CheckContext } from './context';
 
 const TRAFFIC_POLICIES = ['Cluster', 'Local'];

@@ -9,7 +9,7 @@ import type { ServiceModel, ServicePort, ServiceType } from '../k8s/service';
 import type { ServiceReachConfig } from '../config/config';
 import type { Span } from '../text/span';
 import { parseCidr, type Cidr } from '../net/cidr';
-import { portItemHead, valueSpan } from '../checks/spans';
+import { portItemHead, valueSpan } from '../k8s/spans';
 import { ociSettingsOf, workerRulesAreUsers, type OciSettings } from './oci-settings';
 
 export type Provider = 'oci' | 'generic';

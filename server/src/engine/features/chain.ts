@@ -1,13 +1,13 @@
 /**
  * The chain a Service's traffic takes, hop by hop — `LoadBalancer :443 → nodes :30443/TCP → ClusterIP :443 →
- * 3 pods :8443` — with, for each hop, the requirement statuses of its layers (exposure/status.ts) and each
+ * 3 pods :8443` — with, for each hop, the requirement statuses of its layers (features/status.ts) and each
  * rule source's own verdict. The inline chain (CodeLens), the hovers and the document symbols read this.
  */
 import type { Analysis, ServiceAnalysis } from '../workspace';
 import type { ServiceModel, ServicePort } from '../k8s/service';
 import { selectorMatches, type Workload } from '../k8s/manifests';
 import { asMap, asScalar, getValue } from '../parse/yaml';
-import { requirementStatuses, type CheckedSource, type RequirementStatus } from '../exposure/status';
+import { requirementStatuses, type CheckedSource, type RequirementStatus } from './status';
 import { requirementRange, rulesAllow, rulesFor, type GuardSource } from '../exposure/matcher';
 import type { Span } from '../text/span';
 import { rangesText } from '../findings/finding';

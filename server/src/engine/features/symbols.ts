@@ -1,7 +1,7 @@
 /** Document symbols: each Service of a file, with its ports as children. Pure: spans, names, details. */
 import type { Workspace } from '../workspace';
 import { asScalar, get } from '../parse/yaml';
-import { portItemHead } from '../checks/spans';
+import { portItemHead } from '../k8s/spans';
 import type { Span } from '../text/span';
 
 export interface SymbolInfo {

@@ -1,13 +1,13 @@
 /**
  * Analysis → diagram model: the boxes and hops of one Service by its type, and the findings placed on them.
- * Pure: it reads an `Analysis` (its findings, requirement statuses from `exposure/status.ts`, workloads) and
+ * Pure: it reads an `Analysis` (its findings, requirement statuses from `features/status.ts`, workloads) and
  * returns the plain data of `model.ts`. What a hop's verdict is comes from the statuses and the findings the
  * checks made; nothing here decides a finding of its own.
  */
 import type { Analysis, ServiceAnalysis } from '../../workspace';
 import type { Code } from '../../findings/codes';
 import { getValue, scalarString } from '../../parse/yaml';
-import { valueSpan } from '../../checks/spans';
+import { valueSpan } from '../../k8s/spans';
 import { DiagramBuilder, portSpec } from './builder';
 import { buildExposed } from './exposed';
 import {

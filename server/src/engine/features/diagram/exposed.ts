@@ -4,8 +4,8 @@
  */
 import type { Exposure, PortKind } from '../../exposure/requirements';
 import type { Protocol } from '../../sources/model';
-import { requirementStatuses, type RequirementStatus } from '../../exposure/status';
-import { valueSpan } from '../../checks/spans';
+import { requirementStatuses, type RequirementStatus } from '../status';
+import { valueSpan } from '../../k8s/spans';
 import { portSpec, targetText, type DiagramBuilder } from './builder';
 import { fromLines, fromsText, guardsOf, hopReason, hopStatus, nodePortFindings } from './guards';
 import type { HopKind } from './model';

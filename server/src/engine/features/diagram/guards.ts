@@ -1,6 +1,6 @@
 /**
  * The guards of a hop into the load balancer or the nodes: the requirement statuses of the hop (from
- * `exposure/status.ts`) grouped by layer, each with how it fares, the sources checked, and the findings the
+ * `features/status.ts`) grouped by layer, each with how it fares, the sources checked, and the findings the
  * reachability check made about it. Which finding belongs to a blocked requirement is read from the finding
  * (its place and the requirements its fix hint says are missing), never worked out again here: the code a
  * closed port gets is decided by the check alone.
@@ -9,7 +9,7 @@ import { countText, MAX_LISTED, rangesText, type Finding } from '../../findings/
 import type { Missing } from '../../findings/fix-hint';
 import type { Span } from '../../text/span';
 import { fromText, type Layer, type Requirement } from '../../exposure/requirements';
-import type { CheckedSource, RequirementStatus } from '../../exposure/status';
+import type { CheckedSource, RequirementStatus } from '../status';
 import { findingKey, type DiagramGuard, type HopStatus } from './model';
 
 const LAYER_TITLES: Record<Layer, string> = {

@@ -10,7 +10,7 @@ import type { Protocol } from '../../sources/model';
 import type { ServiceModel, ServiceType } from '../../k8s/service';
 import type { Layer, Manager, PortKind } from '../../exposure/requirements';
 import type { ManagementMode } from '../../exposure/oci-settings';
-import type { CheckedSource } from '../../exposure/status';
+import type { CheckedSource } from '../status';
 
 export const DIAGRAM_MODEL_VERSION = 1;
 

@@ -5,7 +5,7 @@
  */
 import type { Analysis, ServiceAnalysis } from '../workspace';
 import { applies, isAllowed, layerKnown } from '../checks/reachability';
-import type { Requirement } from './requirements';
+import type { Requirement } from '../exposure/requirements';
 import type { Span } from '../text/span';
 
 export interface CheckedSource {

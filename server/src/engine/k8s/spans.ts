@@ -1,5 +1,5 @@
 import type { YPair } from '../parse/yaml';
-import type { ServicePort } from '../k8s/service';
+import type { ServicePort } from './service';
 import type { Span } from '../text/span';
 
 /** The value of a pair, or its key when the value is missing. */
