@@ -13,9 +13,18 @@ import { snippetToPlain, type CompletionItem, type HoverResult, type SymbolInfo 
 export class Positions {
   private readonly cache = new Map<string, { text: string; index: LineIndex }>();
 
-  constructor(private readonly textOf: (path: string) => string | undefined) {}
+  /**
+   * `indexOf`: the workspace's own line index of a file it holds (kept across edits, moved past the range that
+   * changed), so that a whole-text change costs no more than a ranged one; other files are indexed here.
+   */
+  constructor(
+    private readonly textOf: (path: string) => string | undefined,
+    private readonly indexOf?: (path: string) => LineIndex | undefined,
+  ) {}
 
   private index(path: string): LineIndex {
+    const kept = this.indexOf?.(path);
+    if (kept) return kept;
     const text = this.textOf(path) ?? '';
     const hit = this.cache.get(path);
     if (hit && hit.text === text) return hit.index;

@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { Position, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace, type Span } from '../engine';
 import { isCandidate, inSkippedDirectory, skipsDirectory } from '../engine/util/load-policy';
@@ -21,41 +20,6 @@ export interface FolderSettings {
 }
 
 export type FolderEvent = 'changed' | 'unchanged';
-
-/**
- * Positions that, for a file open in the editor, come from its TextDocument: the document keeps its line
- * offsets up to date edit by edit, where a LineIndex of a file of 36,000 lines would be built again after every
- * keystroke. (Both read LF, CRLF and a lone CR as a line break, and never put an offset past one.)
- */
-class EditorPositions extends Positions {
-  constructor(
-    private readonly text: (path: string) => string | undefined,
-    private readonly document: (path: string) => TextDocument | undefined,
-  ) {
-    super(text);
-  }
-
-  /** The open document of `path`, when the workspace holds its text (not, say, a skipped file's). */
-  private open(path: string): TextDocument | undefined {
-    const d = this.document(path);
-    return d && d.getText() === this.text(path) ? d : undefined;
-  }
-
-  override range(path: string, span: Span): Range {
-    const d = this.open(path);
-    return d ? { start: d.positionAt(span.start), end: d.positionAt(span.end) } : super.range(path, span);
-  }
-
-  override position(path: string, offset: number): Position {
-    const d = this.open(path);
-    return d ? d.positionAt(offset) : super.position(path, offset);
-  }
-
-  override offset(path: string, position: Position): number {
-    const d = this.open(path);
-    return d ? d.offsetAt(position) : super.offset(path, position);
-  }
-}
 
 export class Folder {
   ws: Workspace;
@@ -89,7 +53,7 @@ export class Folder {
   }
 
   private makePositions(): Positions {
-    return new EditorPositions((p) => this.ws.getText(p), (p) => (this.open.has(p) ? this.documentOf(this.uriOf(p)) : undefined));
+    return new Positions((p) => this.ws.getText(p), (p) => (this.ws.hasFile(p) ? this.ws.lineIndex(p) : undefined));
   }
 
   private configPathOf(settings: FolderSettings): string | undefined {
