@@ -6,6 +6,16 @@
 import { workspace } from '../../support/workspace';
 import type { Finding } from '../../../server/src/engine';
 
+/** The OCI cloud controller's annotation keys, spelt out as its code spells them (not taken from the engine). */
+export const TYPE = 'oci.oraclecloud.com/load-balancer-type';
+export const RULE_MODE = 'oci.oraclecloud.com/security-rule-management-mode';
+export const LB_LIST_MODE = 'service.beta.kubernetes.io/oci-load-balancer-security-list-management-mode';
+export const NLB_LIST_MODE = 'oci-network-load-balancer.oraclecloud.com/security-list-management-mode';
+export const PRESERVE = 'oci-network-load-balancer.oraclecloud.com/is-preserve-source';
+export const LB_NSGS = 'oci.oraclecloud.com/oci-network-security-groups';
+export const NLB_NSGS = 'oci-network-load-balancer.oraclecloud.com/oci-network-security-groups';
+export const BACKEND_NSG = 'oci.oraclecloud.com/oci-backend-network-security-group';
+
 export interface SvcOpts {
   type?: string;
   /** extra `spec` lines, two-space indented (`  externalTrafficPolicy: Local`) */

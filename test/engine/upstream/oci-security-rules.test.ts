@@ -9,13 +9,8 @@ import * as assert from 'node:assert/strict';
 import { ready, workspace } from '../../support/workspace';
 import { requirementStatuses } from '../../../server/src/engine/features/status';
 import { sourceVerdicts } from '../../../server/src/engine/features/chain';
-import { config, found, lineOf, securityList, svc, type JsonRule } from './fixtures';
+import { config, found, lineOf, securityList, svc, type JsonRule, TYPE, RULE_MODE, LB_LIST_MODE, NLB_LIST_MODE, BACKEND_NSG } from './fixtures';
 
-const TYPE = 'oci.oraclecloud.com/load-balancer-type';
-const RULE_MODE = 'oci.oraclecloud.com/security-rule-management-mode';
-const LB_LIST_MODE = 'service.beta.kubernetes.io/oci-load-balancer-security-list-management-mode';
-const NLB_LIST_MODE = 'oci-network-load-balancer.oraclecloud.com/security-list-management-mode';
-const BACKEND_NSG = 'oci.oraclecloud.com/oci-backend-network-security-group';
 
 const LB_SUBNET = '10.0.20.0/24';
 const CFG = config(['w.json'], ['lb.json'], LB_SUBNET);

@@ -11,16 +11,8 @@ import { objectsOf } from '../../../server/src/engine/k8s/manifests';
 import { serviceOf } from '../../../server/src/engine/k8s/service';
 import { exposureOf, type Exposure } from '../../../server/src/engine/exposure/requirements';
 import { DEFAULT_CONFIG } from '../../../server/src/engine/config/config';
-import { codesOf as anyCodes, findingsOf as anyFindings, svc } from './fixtures';
+import { codesOf as anyCodes, findingsOf as anyFindings, svc, TYPE, RULE_MODE, LB_LIST_MODE, NLB_LIST_MODE, PRESERVE, LB_NSGS, NLB_NSGS, BACKEND_NSG } from './fixtures';
 
-const TYPE = 'oci.oraclecloud.com/load-balancer-type';
-const RULE_MODE = 'oci.oraclecloud.com/security-rule-management-mode';
-const LB_LIST_MODE = 'service.beta.kubernetes.io/oci-load-balancer-security-list-management-mode';
-const NLB_LIST_MODE = 'oci-network-load-balancer.oraclecloud.com/security-list-management-mode';
-const PRESERVE = 'oci-network-load-balancer.oraclecloud.com/is-preserve-source';
-const LB_NSGS = 'oci.oraclecloud.com/oci-network-security-groups';
-const NLB_NSGS = 'oci-network-load-balancer.oraclecloud.com/oci-network-security-groups';
-const BACKEND_NSG = 'oci.oraclecloud.com/oci-backend-network-security-group';
 
 const PINNED = ['  ports:', '    - name: http', '      port: 80', '      nodePort: 30080'];
 const UDP = ['  ports:', '    - name: dns', '      port: 53', '      protocol: UDP', '      nodePort: 30053'];
