@@ -51,6 +51,13 @@ export interface Rule {
   span: Span;
   /** a short text that names the rule to a person: `<port port="443" protocol="tcp"/>`, `ingress rule "ssh"` */
   origin: string;
+  /**
+   * Set when some value of the rule (protocol, ports, source or destination) could not be evaluated: what was
+   * unknown, in words a person can act on ("`data.oci_core_services.all` is a data source"), and where to say
+   * so — the `for_each` / `count` / `dynamic` line for a generated rule (one report per such line), else the
+   * rule itself. The unknown values themselves stay `kind: 'unknown'` in the fields above.
+   */
+  unevaluated?: { reasons: string[]; at: Span };
 }
 
 // ---------------------------------------------------------------------------------------------- firewalld
