@@ -108,6 +108,11 @@ function reliedOn(layers: Layers, req: Requirement, nodePortRange: PortRange): U
   for (const group of groups) {
     const rules = group.length === 1 ? rulesFor(group[0], req.traffic) : layerRules(group, egress);
     const known = evaluatedRules(rules);
+    if (known === rules) {
+      // every rule evaluated: the one group that allowed it (a list layer), or a zone that does, makes it certain
+      if (groups.length === 1 || allows(rules)) return [];
+      continue;
+    }
     if (allows(known)) return []; // certain: the rules that were evaluated allow it
     if (known !== rules && allows(rules)) candidates.push(group);
   }
