@@ -55,7 +55,7 @@ suite('Fixes: the one fix loop', () => {
     const ws = workspace(files);
     const before = findingsJson(ws);
     const r = fixAll(ws, { scope: 'workspace' });
-    assert.deepEqual([r.passes, r.files.map((f) => f.path)], [3, ['a.yaml', 'public.xml']], 'protocol, then pins, then the zone');
+    assert.deepEqual([r.passes, r.files.map((f) => f.path)], [2, ['a.yaml', 'public.xml']], 'protocol, then the pins with the zone ports they need');
     for (const [p, t] of Object.entries(files)) assert.equal(ws.getText(p), t);
     assert.equal(findingsJson(ws), before);
     assert.equal(findingsJson(ws), findingsJson(fresh(ws)));

@@ -19,7 +19,7 @@ import type { PlannedFix } from './plan';
 import { plannedFixes } from './planned';
 import { acceptable } from './readings';
 
-export { fixAll, MAX_PASSES, type FixAllResult, type FixedFile, type FixScope } from './loop';
+export { fixAll, isUnder, MAX_PASSES, type FixAllResult, type FixedFile, type FixScope } from './loop';
 export { planFixAll, type FixAllPlan, type PlanOptions } from './plan-all';
 
 export interface TextEdit { path: string; span: Span; newText: string } // span = offsets in the file's current text
