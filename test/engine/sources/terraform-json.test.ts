@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { readTerraformJson } from '../../../server/src/engine/sources/terraform-json';
 import type { Rule, TerraformJsonFile } from '../../../server/src/engine/sources/model';
 import { LineIndex, Workspace } from '../../../server/src/engine';
+import { fixAll, fixesFor } from '../../../server/src/engine/fixes';
 import { ready } from '../../support/workspace';
 
 const FIXTURES = path.resolve(__dirname, '../../../../test/engine/sources/fixtures/terraform-json');
@@ -66,7 +67,7 @@ suite('Terraform plan and state JSON', () => {
     assert.deepEqual(workers.rules.map(brief), WORKER_RULES);
     assert.deepEqual(workers.egressRules!.map(brief), [{ protocol: { kind: 'all' }, ports: { kind: 'all' }, source: { kind: 'cidr', cidr: '0.0.0.0/0' } }]);
     assert.equal(workers.id, undefined);
-    assert.deepEqual(workers.terraformJson, { address: 'oci_core_security_list.workers', from: 'plan' });
+    assert.deepEqual([workers.terraformJson?.address, workers.terraformJson?.from], ['oci_core_security_list.workers', 'plan']);
     // (the computed source_type of the rules that leave it out is unknown in the plan: inferred from the CIDR)
     assert.ok(workers.rules.every((r) => !r.unevaluated));
     const lb = f.securityLists.find((l) => l.displayName === 'load-balancers')!;
@@ -102,6 +103,31 @@ suite('Terraform plan and state JSON', () => {
     assert.deepEqual(hcl, ['15 security-list-port-closed error NSG workers-nsg, security list load-balancers, security list workers']);
     assert.deepEqual(manifestFindings({ 'web.yaml': web, 'plan.json': fixture('plan.json') }), hcl);
     assert.deepEqual(manifestFindings({ 'web.yaml': web, 'state.json': fixture('state.json') }), hcl);
+  });
+
+  test('no edit of a plan or state (generated); a state list still gets the copyable update command, with every rule it holds', () => {
+    const files = { 'web.yaml': fixture('web.yaml'), 'state.json': fixture('state.json') };
+    const ws = new Workspace();
+    for (const [p, t] of Object.entries(files)) ws.setFile(p, t);
+    const closed = ws.analyze().findings.find((f) => f.code === 'security-list-port-closed')!;
+    const fixes = fixesFor(ws, closed);
+    assert.equal(fixes.length, 1);
+    assert.deepEqual(fixes[0].edits, []);
+    const command = fixes[0].copyText!;
+    assert.match(command, /^oci network security-list update --security-list-id ocid1\.securitylist\.oc1\.eu-frankfurt-1\.aaaaaaaalb --ingress-security-rules '/);
+    const rules = JSON.parse(command.slice(command.indexOf("'") + 1, command.lastIndexOf("'"))) as Record<string, unknown>[];
+    assert.deepEqual(rules[0], {
+      description: '', icmpOptions: null, isStateless: false, protocol: '6', source: '0.0.0.0/0', sourceType: 'CIDR_BLOCK',
+      tcpOptions: { destinationPortRange: { max: 443, min: 443 }, sourcePortRange: null }, udpOptions: null,
+    });
+    assert.equal(rules.length, 2);
+    assert.deepEqual(rules[1].udpOptions, { destinationPortRange: { max: 30053, min: 30053 } });
+    // `check --fix` leaves the state as it is; a plan (no OCIDs yet) offers nothing
+    assert.deepEqual(fixAll(ws, { scope: 'workspace' }).files, []);
+    const planWs = new Workspace();
+    planWs.setFile('web.yaml', files['web.yaml']);
+    planWs.setFile('plan.json', fixture('plan.json'));
+    assert.deepEqual(fixesFor(planWs, planWs.analyze().findings.find((f) => f.code === 'security-list-port-closed')!), []);
   });
 
   test('values known only after apply are unknown, with the reason, and reported once per rule', () => {

@@ -234,6 +234,8 @@ export interface TerraformJsonResourceInfo {
   address: string;
   /** `planned_values` of a plan (values known only after apply are unknown), or `values` of a state */
   from: 'plan' | 'state';
+  /** a security list's `ingress_security_rules` array as parsed (read-only), when known: for the copyable command */
+  ingressNode?: JsonNode;
 }
 
 /**

@@ -312,6 +312,7 @@ function readList(path: string, r: Resource, from: 'plan' | 'state', problems: P
       });
       continue;
     }
+    if (direction === 'ingress' && f.kind === 'known' && f.node.type === 'array') list.terraformJson!.ingressNode = f.node;
     arrayItems(f.kind === 'known' ? f.node : undefined).forEach((obj, i) => {
       if (obj.type !== 'object') return;
       const at: RuleAt = { r, from, steps: [key, i], obj, span: jsonSpan(obj), direction, nested: false, unknowns: new Unknowns(r.address, `${key}[${i}]`) };
