@@ -32,7 +32,24 @@ suite('CLI: service-reach check', () => {
     assert.equal(r.code, 1);
     const lines = r.out.trim().split('\n');
     assert.match(lines[0], /^test\/conformance\/api\/ports\/radio\.yaml:\d+:\d+ error [a-z-]+ .+/);
-    assert.match(lines[lines.length - 1], /^\d+ errors?, \d+ warnings?, \d+ notes? in \d+ Services? \(\d+ files? read\)$/);
+    assert.match(lines[lines.length - 1], /^\d+ errors?, \d+ warnings?, \d+ notes? in \d+ Services? \(\d+ files? read, \d+ rules? read, \d+ not evaluated\)$/);
+  });
+
+  test('the summary counts the rules read and the rules not evaluated, in text, JSON and SARIF', async () => {
+    // a worker list of two rules in Terraform (one from a data source) and one of two rules in a plan (one source known only after apply)
+    const dir = CASE('input/unevaluated');
+    const text = await run(['check', '.'], dir);
+    assert.equal(text.code, 0);
+    assert.match(text.out, /\n0 errors, 0 warnings, 2 notes in 1 Service \(3 files read, 4 rules read, 2 not evaluated\)\n$/);
+    const j = JSON.parse((await run(['check', '--format', 'json', '.'], dir)).out);
+    assert.deepEqual(j.summary, { files: 3, services: 1, rules: 4, rulesNotEvaluated: 2, errors: 0, warnings: 0, infos: 2 });
+    assert.deepEqual(j.findings.map((f: { code: string }) => f.code), ['rules-not-evaluated', 'rules-not-evaluated']);
+    const sarif = JSON.parse((await run(['check', '--format', 'sarif', '.'], dir)).out);
+    assert.equal(sarif.runs[0].properties.summary.rules, 4);
+    assert.equal(sarif.runs[0].properties.summary.rulesNotEvaluated, 2);
+    // nothing read is said too: no rule source, no rule
+    const none = await run(['check', '.'], CASE('api/ports'));
+    assert.match(none.out, /\(\d+ files? read, 0 rules read, 0 not evaluated\)\n$/);
   });
 
   test('json output: findings with 1-based positions relative to the cwd, and a summary', async () => {

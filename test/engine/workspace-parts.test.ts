@@ -83,7 +83,7 @@ suite('Workspace parts: classification, rule-source registry, layer builder', ()
 
   test('every registered source module has a name of its own and reads a kind of rule-source file', () => {
     const names = SOURCE_MODULES.map((m) => m.name);
-    assert.deepEqual(names, ['firewalld-zone', 'firewalld-service', 'firewalld-conf', 'oci-json', 'terraform']);
+    assert.deepEqual(names, ['firewalld-zone', 'firewalld-service', 'firewalld-conf', 'oci-json', 'terraform', 'terraform-json']);
     assert.equal(new Set(names).size, names.length);
     const sourceKinds = new Set(['zones/public.xml', 'firewalld.conf', 'a.json', 'a.tf'].map((p) => classify(p)));
     for (const m of SOURCE_MODULES) assert.ok(sourceKinds.has(m.reads), `${m.name} reads ${m.reads}`);

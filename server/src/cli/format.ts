@@ -34,6 +34,10 @@ export interface PlacedFinding {
 export interface Summary {
   files: number;
   services: number;
+  /** the rules of the rule sources the analysis uses (node firewall zones, worker and load-balancer lists, NSGs) */
+  rules: number;
+  /** of those, the rules whose protocol, ports, source or destination could not be evaluated (`rules-not-evaluated`) */
+  rulesNotEvaluated: number;
   errors: number;
   warnings: number;
   infos: number;
@@ -64,9 +68,10 @@ export function place(findings: readonly Finding[], textOf: (path: string) => st
   }));
 }
 
-export function summarize(findings: readonly PlacedFinding[], files: number, services: number): Summary {
+export function summarize(findings: readonly PlacedFinding[], files: number, services: number,
+  rules: { read: number; notEvaluated: number } = { read: 0, notEvaluated: 0 }): Summary {
   return {
-    files, services,
+    files, services, rules: rules.read, rulesNotEvaluated: rules.notEvaluated,
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     infos: findings.filter((f) => f.severity === 'info').length,
@@ -84,7 +89,8 @@ export function textLine(line: string): string {
 export function formatText(findings: readonly PlacedFinding[], summary: Summary): string {
   const lines = findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`);
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  lines.push(`${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.infos, 'note')} in ${plural(summary.services, 'Service')} (${plural(summary.files, 'file')} read)`);
+  const read = `${plural(summary.files, 'file')} read, ${plural(summary.rules, 'rule')} read, ${summary.rulesNotEvaluated} not evaluated`;
+  lines.push(`${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.infos, 'note')} in ${plural(summary.services, 'Service')} (${read})`);
   return lines.map(textLine).join('');
 }
 
@@ -120,7 +126,8 @@ export function formatJson(findings: readonly PlacedFinding[], summary: Summary)
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
-export function formatSarif(findings: readonly PlacedFinding[], version: string): string {
+/** SARIF 2.1.0; the summary, when given, goes in the run's property bag (`properties.summary`). */
+export function formatSarif(findings: readonly PlacedFinding[], version: string, summary?: Summary): string {
   const ruleIndex = new Map(ALL_CODES.map((c, i) => [c, i]));
   const region = (f: { line: number; column: number; endLine: number; endColumn: number }) => ({
     startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: Math.max(f.endColumn, f.endLine === f.line ? f.column : f.endColumn),
@@ -151,6 +158,7 @@ export function formatSarif(findings: readonly PlacedFinding[], version: string)
         },
       },
       columnKind: 'utf16CodeUnits',
+      ...(summary ? { properties: { summary } } : {}),
       results: findings.map((f) => ({
         ruleId: f.code,
         ruleIndex: ruleIndex.get(f.code as never) ?? 0,

@@ -10,6 +10,7 @@ import { isUnder } from '../engine/fixes';
 import { UsageError, DEFAULT_MAX_FILE_SIZE, ROOT_MARKERS, toWorkspacePath } from './load';
 import { readWorkspace, scopeIn, workspaceFor } from './read-workspace';
 import { formatJson, formatSarif, formatText, place, summarize, textLine } from './format';
+import { ruleCounts } from '../engine/checks/not-evaluated';
 import { runFixes } from './fix';
 import { graphMain } from './graph';
 import type { CliIo } from './io';
@@ -110,9 +111,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return rel.split(path.sep).join('/');
   };
   const placed = place(findings, (p) => ws.getText(p), display);
-  const summary = summarize(placed, loaded.files.length, analysis.services.length);
+  const summary = summarize(placed, loaded.files.length, analysis.services.length, ruleCounts(analysis.layers));
   if (format === 'json') io.stdout(formatJson(placed, summary));
-  else if (format === 'sarif') io.stdout(formatSarif(placed, version()));
+  else if (format === 'sarif') io.stdout(formatSarif(placed, version(), summary));
   else io.stdout(formatText(placed, summary));
   return summary.errors > 0 ? 1 : 0;
 }

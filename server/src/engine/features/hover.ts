@@ -12,10 +12,11 @@ import type { Span } from '../text/span';
 import { fromText } from '../exposure/requirements';
 import { countText } from '../findings/finding';
 import { nodeAtOffset, type PathStep } from './context';
-import { blockedMark, chainOf, BLOCKED_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
+import { blockedMark, chainOf, BLOCKED_MARK, UNKNOWN_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
 import { serviceAt } from './service-at';
 import { SERVICE_TYPE_DOCS } from './docs';
 import { mdCode, mdText } from './markdown';
+import { listText } from '../findings/finding';
 
 export interface HoverResult {
   /** markdown */
@@ -99,8 +100,10 @@ class IndexCache {
 function serviceHeading(chain: ServiceChain): string {
   const s = chain.service;
   const name = s.name ? `${s.namespace && s.namespace !== 'default' ? `${s.namespace}/` : ''}${s.name}` : '(unnamed)';
-  const hops = [...chain.ports, ...(chain.health ? [chain.health] : [])].flatMap((p) => p.hops).filter((h) => h.blocked);
-  const verdict = hops.length === 0 ? '' : hops.some((h) => h.severity !== 'warning') ? ` · ${BLOCKED_MARK} blocked` : ` · ${blockedMark({ blocked: true, severity: 'warning' })} may be blocked`;
+  const blockedHops = [...chain.ports, ...(chain.health ? [chain.health] : [])].flatMap((p) => p.hops).filter((h) => h.blocked);
+  const verdict = blockedHops.some((h) => h.severity !== 'warning') ? ` · ${BLOCKED_MARK} blocked`
+    : blockedHops.length ? ` · ${blockedMark({ blocked: true, severity: 'warning' })} may be blocked`
+    : chain.unknown ? ` · ${UNKNOWN_MARK} unknown: a rule could not be evaluated` : '';
   return `**Service ${mdText(name)}** · ${mdText(s.type ?? 'type unknown')}${verdict}`;
 }
 
@@ -109,7 +112,7 @@ function portSection(pc: PortChain, index: IndexCache, withLabel: boolean, chain
   if (withLabel) out.push(`**${mdText(pc.label)}**`, '');
   out.push(mdCode(pc.text), '');
   pc.hops.forEach((h, i) => {
-    out.push(`${i + 1}. ${h.blocked ? `${blockedMark(h)} ` : ''}${mdText(h.detail)}${h.warning ? ` — ⚠ ${mdText(h.warning)}` : ''}${hopWhere(h, index)}`);
+    out.push(`${i + 1}. ${h.blocked ? `${blockedMark(h)} ` : h.unknown ? `${UNKNOWN_MARK} ` : ''}${mdText(h.detail)}${h.warning ? ` — ⚠ ${mdText(h.warning)}` : ''}${hopWhere(h, index)}`);
     for (const l of statusLines(h.statuses, index, chain, blockedMark(h))) out.push(`   - ${l}`);
   });
   return out.join('\n');
@@ -156,12 +159,23 @@ function statusLines(statuses: HopStatus[], index: IndexCache, chain: ServiceCha
       out.push(`➖ ${what}: no rule source for this layer in the workspace, not checked · ${who}`);
       continue;
     }
-    const icon = s.allowed ? '✅' : s.applies ? mark : '☁';
+    // allowed only through rules that could not be evaluated: unknown, never shown as allowed
+    const unknown = s.allowed === true && s.unevaluated.length > 0;
+    const icon = unknown ? UNKNOWN_MARK : s.allowed ? '✅' : s.applies ? mark : '☁';
     const sources = s.verdicts.length
-      ? s.verdicts.map((v) => `${mdText(v.source.label)} (${mdCode(`${v.source.path}:${index.line(v.source.path, v.source.span.start)}`)}) ${v.allowed ? 'allows it' : 'does not allow it'}`).join('; ')
-      : s.allowed ? 'allowed' : 'not allowed';
+      ? s.verdicts.map((v) => `${mdText(v.source.label)} (${mdCode(`${v.source.path}:${index.line(v.source.path, v.source.span.start)}`)}) ${v.unknown ? 'may allow it' : v.allowed ? 'allows it' : 'does not allow it'}`).join('; ')
+      : unknown ? 'unknown' : s.allowed ? 'allowed' : 'not allowed';
     const note = !s.allowed && !s.applies ? ' (the controller writes this rule)' : '';
     out.push(`${icon} ${what}: ${sources} · ${who}${note}`);
+    if (unknown) out.push(`  ${unknownLine(s)}`);
   }
   return out;
+}
+
+/** Why a verdict is unknown: the rules it rests on and what in them could not be evaluated. */
+function unknownLine(s: HopStatus): string {
+  const reasons: string[] = [];
+  for (const u of s.unevaluated) for (const r of u.reasons) if (!reasons.includes(r)) reasons.push(r);
+  const rules = s.unevaluated.map((u) => mdText(u.origin));
+  return `unknown: it rests on ${s.unevaluated.length === 1 ? 'a rule' : `${s.unevaluated.length} rules`} that could not be evaluated (${listText(rules)}): ${listText(reasons.map(mdText))}`;
 }

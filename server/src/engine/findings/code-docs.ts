@@ -264,6 +264,14 @@ const docs = {
     example: { files: { 'generated.yaml': svc('generated', '  selector: {app: generated}\n  ports:\n    - port: 80\n') }, args: ['--max-file-size', '64'] },
     fix: 'Raise the limit (`--max-file-size BYTES`, the `serviceReach.maxFileSize` setting), or split the file.',
   },
+  'rules-not-evaluated': {
+    why: 'Unknown is never wrong, but it is not an answer either: the rule counts as allowing what it might allow, so a port it does not in fact open is not reported as closed. The hop it guards is shown as unknown (amber), and the summary counts the rules not evaluated.',
+    example: { files: {
+      'web.yaml': svc('web', '  type: NodePort\n  selector: {app: web}\n  ports:\n    - port: 80\n      nodePort: 30080\n'),
+      'network.tf': 'data "oci_core_services" "all" {}\n\nresource "oci_core_security_list" "workers" {\n  display_name = "workers"\n  ingress_security_rules {\n    protocol = "6"\n    source   = data.oci_core_services.all.services[0].cidr_block\n    tcp_options {\n      min = 30000\n      max = 32767\n    }\n  }\n}\n',
+    } },
+    fix: 'Give the value a literal Service Reach can read (a variable default, a `locals` entry, a `terraform.tfvars` value), or check the rule in a Terraform plan or state (`terraform show -json > plan.json` in the workspace gives every value exactly). Where the value is truly only known at apply time, the finding is information: it says what the verdict rests on.',
+  },
   'input-too-complex': {
     why: 'Reading stopped at a safety limit (nesting depth, size, alias expansion, time, a DOCTYPE with entities); what comes after that place is not checked. docs/robustness.md lists the limits.',
     example: { files: { 'etc/firewalld/zones/public.xml': '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE zone [<!ENTITY range "30000-32767">]>\n<zone>\n  <service name="ssh"/>\n</zone>\n' } },

@@ -10,6 +10,7 @@ import type { ParsedManifest } from '../workspace/types';
 import type { ParseProblem } from '../parse/problem';
 import { firewalldXmlOf } from '../sources/modules/firewalld-zone';
 import { listsOf } from '../sources/modules/oci-json';
+import { terraformJsonOf } from '../sources/modules/terraform-json';
 import { terraformReadingOf, terraformSymbolsOf } from '../sources/modules/terraform';
 import { readFirewalldXml } from '../sources/firewalld-zone';
 import { readOciSecurityListsJson } from '../sources/oci-json';
@@ -53,6 +54,12 @@ export function zoneFile(ws: Workspace, path: string): FirewalldZoneFile | undef
 /** The security lists of a JSON file (each with its parsed rule array). */
 export function jsonLists(ws: Workspace, path: string): readonly OciSecurityList[] {
   return reading(ws, path)?.json?.lists ?? [];
+}
+
+/** The security lists of a Terraform plan or state JSON (a generated file: read for commands, never edited). */
+export function terraformJsonLists(ws: Workspace, path: string): readonly OciSecurityList[] {
+  const f = ws.sourceFile(path);
+  return f?.kind === 'json' ? terraformJsonOf(f).value?.securityLists ?? [] : [];
 }
 
 /** A Terraform file as the analysis read it: with the variables and locals of its folder resolved. */

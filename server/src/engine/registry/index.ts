@@ -20,6 +20,7 @@ import { checkUnknownFields } from '../checks/unknown-fields';
 import { checkNodePortConflicts, checkSelectorAndTargetPorts } from '../checks/references';
 import { checkOci } from '../checks/oci';
 import { checkReachability } from '../checks/reachability';
+import { checkRulesNotEvaluated } from '../checks/not-evaluated';
 import { Workspace } from '../workspace';
 import { firewalldFixes } from '../fixes/firewalld';
 import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from '../fixes/manifest';
@@ -28,6 +29,7 @@ import * as firewallClosed from '../rules/firewall-closed';
 import * as nodePorts from '../rules/node-ports';
 import * as ociController from '../rules/oci-controller';
 import * as sourceRanges from '../rules/source-ranges';
+import * as notEvaluated from '../rules/not-evaluated';
 
 /** Any function (a function of any parameters is assignable to this). */
 type AnyFunction = (...args: never[]) => unknown;
@@ -106,5 +108,6 @@ export const RULES: Readonly<Record<Code, RuleUnit>> = {
   'config-path-not-found': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: ['test/robustness/cli-files.test.ts', HOSTILE], doc: 'docs/rules.md#config-path-not-found' },
   'config-path-outside-workspace': { detect: readConfig, words: null, fix: null, tests: ['test/cli/read-workspace.test.ts', 'test/robustness/cli-files.test.ts'], doc: 'docs/rules.md#config-path-outside-workspace' },
   'file-too-large': { detect: Workspace.prototype.skipFile, words: null, fix: null, tests: ['test/cli/check.test.ts', 'test/cli/read-workspace.test.ts'], doc: 'docs/rules.md#file-too-large' },
+  'rules-not-evaluated': { detect: checkRulesNotEvaluated, words: notEvaluated, fix: null, tests: ['test/engine/checks/not-evaluated.test.ts', 'test/engine/sources/terraform-json.test.ts'], doc: 'docs/rules.md#rules-not-evaluated' },
   'input-too-complex': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: [HOSTILE], doc: 'docs/rules.md#input-too-complex' },
 };

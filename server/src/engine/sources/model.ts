@@ -200,6 +200,8 @@ export interface OciSecurityList {
   egressRules?: Rule[];
   json?: OciJsonListInfo;
   terraform?: TerraformBlockInfo;
+  /** a list read from a Terraform plan or state (`terraform show -json`): its resource there (a generated file: no edits) */
+  terraformJson?: TerraformJsonResourceInfo;
 }
 
 /**
@@ -211,6 +213,8 @@ export interface OciNsgRuleResource {
   nsgExpr: string;
   /** the NSG's resource address when the expression refers to one: `oci_core_network_security_group.workers` */
   nsgAddress?: string;
+  /** the NSG's OCID, when the plan or state knows it */
+  nsgId?: string;
   rule: Rule;
   terraform: TerraformBlockInfo;
 }
@@ -219,7 +223,34 @@ export interface OciNsgRuleResource {
 export interface OciNsgResource {
   address: string;
   displayName?: string;
+  /** its OCID, when known (Terraform state, or a plan of a group that exists) */
+  id?: string;
   span: Span;
+}
+
+/** A resource as a Terraform plan or state JSON holds it. */
+export interface TerraformJsonResourceInfo {
+  /** the full address, `module.network.oci_core_security_list.workers["a"]` */
+  address: string;
+  /** `planned_values` of a plan (values known only after apply are unknown), or `values` of a state */
+  from: 'plan' | 'state';
+  /** a security list's `ingress_security_rules` array as parsed (read-only), when known: for the copyable command */
+  ingressNode?: JsonNode;
+}
+
+/**
+ * What a Terraform plan or state JSON (`terraform show -json`) holds that Service Reach reads: the same resource
+ * types as the `.tf` reader, every value exact, with their OCIDs where known. The NSG rules' `terraform` info
+ * points at the resource object in the JSON (its address and span; nothing there is edited).
+ */
+export interface TerraformJsonFile {
+  kind: 'terraform-json';
+  path: string;
+  from: 'plan' | 'state';
+  securityLists: OciSecurityList[];
+  nsgRules: OciNsgRuleResource[];
+  nsgEgressRules: OciNsgRuleResource[];
+  nsgs: OciNsgResource[];
 }
 
 /** Everything one Terraform file holds that Service Reach reads. */

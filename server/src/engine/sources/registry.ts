@@ -10,6 +10,7 @@ import { firewalldServiceSource } from './modules/firewalld-service';
 import { firewalldConfSource } from './modules/firewalld-conf';
 import { ociJsonSource } from './modules/oci-json';
 import { terraformSource } from './modules/terraform';
+import { terraformJsonSource } from './modules/terraform-json';
 
 export const SOURCE_MODULES: readonly SourceModule[] = [
   firewalldZoneSource,
@@ -17,6 +18,8 @@ export const SOURCE_MODULES: readonly SourceModule[] = [
   firewalldConfSource,
   ociJsonSource,
   terraformSource,
+  // (after the `.tf` files: where a configuration and its plan are both in the workspace, a fix edits the `.tf`)
+  terraformJsonSource,
 ];
 
 /** Every source module's contribution from `files` (in workspace order; files of other kinds are ignored). */
