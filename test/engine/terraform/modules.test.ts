@@ -14,6 +14,7 @@ import type { SourceInputs } from '../../../server/src/engine/sources/source-mod
 import { readHclGrammar } from '../../../server/src/host/hcl-grammar';
 import { dedent, ready, workspace } from '../../support/workspace';
 import { terraformReadingOf } from '../../../server/src/engine/sources/modules/terraform';
+import { writtenAddress } from '../../../server/src/engine/sources/terraform';
 import { entries, oke } from './fixtures';
 
 function read(files: Record<string, string>, varFiles: string[] = []): { inputs: SourceInputs; problems: string[] } {
@@ -197,6 +198,17 @@ suite('terraform: modules evaluated as Terraform does', () => {
       ['module.rules.oci_core_network_security_group_security_rule.r', 'oci_core_network_security_group.workers', { kind: 'load-balancer', text: 'oci_core_network_security_group.lb' }],
       ['oci_core_network_security_group_security_rule.again', 'oci_core_network_security_group.workers', cidr('10.0.0.0/8')],
     ]);
+  });
+
+  test('the config names a resource of a local module by its address as written', async () => {
+    await ready();
+    const ws = workspace({
+      ...oke(),
+      '.service-reach.yaml': 'nodes:\n  securityLists: [infra/network/nsg.tf#oci_core_network_security_group.workers]\n',
+    });
+    assert.deepEqual(ws.analyze().findings.filter((f) => f.code.startsWith('config-')).map((f) => f.message), []);
+    assert.equal(writtenAddress('module.a["x"].module.b.oci_core_security_list.l[0]'), 'oci_core_security_list.l');
+    assert.equal(writtenAddress('oci_core_security_list.l'), 'oci_core_security_list.l');
   });
 
   test('a folder called as a local module is evaluated only through its callers', () => {

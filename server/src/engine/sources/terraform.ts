@@ -127,6 +127,27 @@ function resolveLocalReferences(body: HclBody, symbols: TerraformSymbols): void 
 
 // ------------------------------------------------------------------------------------------------ reader
 
+/**
+ * A resource's address as written in its file (`type.name`), from an instance's address in a module tree
+ * (`module.network.type.name["key"]`): what a person names in the config (`network.tf#type.name`).
+ */
+export function writtenAddress(address: string): string {
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of address) {
+    if (c === '[') depth++;
+    if (depth === 0 && c === '.') {
+      parts.push(cur);
+      cur = '';
+    } else if (depth === 0) cur += c;
+    if (c === ']') depth = Math.max(0, depth - 1);
+  }
+  parts.push(cur);
+  while (parts.length > 2 && parts[0] === 'module') parts.splice(0, 2);
+  return parts.join('.');
+}
+
 /** A parsed file as the evaluator reads it: resource blocks that a broken block swallowed are brought up a level. */
 export function worldFile(path: string, body: HclBody): TfFile {
   const salvaged = resourceBlocks(body).filter((b) => !body.blocks.includes(b));
