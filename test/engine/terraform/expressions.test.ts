@@ -132,6 +132,14 @@ suite('terraform: expressions', () => {
     assert.equal(plain(localOf(vcn, 'y')), '(unknown: `oci_core_vcn.v.default_security_list_id` is computed by the provider)');
   });
 
+  test('values carry where they came from: a rule generated from a locals map entry can point at that entry', () => {
+    const text = 'locals {\n  ports = {\n    http  = 80\n    https = 443\n  }\n  x = [for k, v in local.ports : v]\n}\n';
+    const v = localOf(text);
+    assert.equal(v.k, 'list');
+    const items = v.k === 'list' ? v.items : [];
+    assert.deepEqual(items.map((i) => [i.from?.path, i.from && text.slice(i.from.span.start, i.from.span.end)]), [['main.tf', '80'], ['main.tf', '443']]);
+  });
+
   test('recursive locals are a cycle, named', () => {
     const text = 'locals {\n  a = local.b + 1\n  b = local.c\n  c = local.a\n}\n';
     assert.equal(plain(localOf(text, 'a')), '(unknown: cycle: local.a → local.b → local.c → local.a)');
