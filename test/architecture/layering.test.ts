@@ -34,6 +34,7 @@ const LAYERS = [
   'findings', // the table of codes, the finding shape
   'parse', // one wrapper per parser, and the problems they report
   'oci', // the OCI cloud controller's annotations
+  'terraform', // Terraform's language evaluated: values, expressions, functions, modules
   'sources', // rule-source readers and the normalised `Rule`
   'k8s', // manifests, workloads, Services after API defaults, the schema
   'config', // `.service-reach.yaml`

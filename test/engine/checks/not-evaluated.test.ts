@@ -56,12 +56,13 @@ function listLayers(rules: Rule[], egress: Rule[] = []): Layers {
 suite('rules-not-evaluated', () => {
   suiteSetup(ready);
 
-  test('a rule whose source is a data source: one information finding at the rule, naming the expression', () => {
+  test('a rule whose source is a data source: one information finding at the rule, saying why', () => {
     const f = findingsOf({ 'web.yaml': NODE_PORT, 'net.tf': workersTf('data.oci_core_services.all.services[0].cidr_block') }, 'rules-not-evaluated');
     assert.equal(f.length, 1);
     assert.equal(f[0].severity, 'info');
     assert.equal(f[0].path, 'net.tf');
-    assert.match(f[0].message, /`data\.oci_core_services\.all\.services\[0\]\.cidr_block` could not be evaluated/);
+    assert.match(f[0].message, /from data\.oci_core_services\.all\.services\[0\]\.cidr_block/);
+    assert.match(f[0].message, /`data\.oci_core_services\.all` is a data source/);
     assert.match(f[0].message, /source unknown/);
     assert.match(f[0].message, /security list "workers"/);
     assert.deepEqual(keys({ 'web.yaml': NODE_PORT, 'net.tf': workersTf('data.oci_core_services.all.services[0].cidr_block') }), ['net.tf:8 rules-not-evaluated']);

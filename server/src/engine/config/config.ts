@@ -41,6 +41,8 @@ export interface ServiceReachConfig {
   /** undefined: any source */
   lbSubnetCidrs?: Cidr[];
   lbLists?: ConfigRef[];
+  /** `terraform.varFiles`: variable files read after each root module's own (`terraform.tfvars`, `*.auto.tfvars`) */
+  terraformVarFiles?: ConfigRef[];
 }
 
 export const DEFAULT_CONFIG: ServiceReachConfig = {
@@ -60,6 +62,7 @@ const SHAPE: Shape = {
     securityLists: 'paths',
   },
   loadBalancers: { subnetCidrs: 'cidrs', securityLists: 'paths' },
+  terraform: { varFiles: 'paths' },
 };
 
 export function readConfig(path: string, text: string): { config: ServiceReachConfig; findings: Finding[] } {
@@ -161,6 +164,7 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
         }
         if (where === 'nodes.firewalld.zones') config.firewalldZones = refs;
         else if (where === 'nodes.securityLists') config.workerLists = refs;
+        else if (where === 'terraform.varFiles') config.terraformVarFiles = refs;
         else config.lbLists = refs;
         return;
       }

@@ -59,6 +59,14 @@ export function emptyInputs(): SourceInputs {
   return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [] };
 }
 
+/** What the config says about reading the sources (plain data: the config layer sits above this one). */
+export interface SourceOptions {
+  /** `terraform.varFiles`: variable files read after each root module's own, later ones winning */
+  terraformVarFiles: readonly string[];
+}
+
+export const DEFAULT_SOURCE_OPTIONS: SourceOptions = { terraformVarFiles: [] };
+
 export interface SourceModule {
   /** for messages and tests: what it reads, e.g. `firewalld-zone` */
   readonly name: string;
@@ -74,5 +82,5 @@ export interface SourceModule {
    * it adds must be the same objects while the files (and what their reading depends on) are unchanged: the
    * layers, and every Service's checks, are kept while every input is the same object (`workspace/layers.ts`).
    */
-  contribute(files: readonly SourceFile[], into: SourceInputs, report: ReportProblems): void;
+  contribute(files: readonly SourceFile[], into: SourceInputs, report: ReportProblems, options: SourceOptions): void;
 }

@@ -25,11 +25,13 @@ const BY_EXTENSION: ReadonlyMap<string, FileKind> = new Map([
   ['.json', 'json'],
   ['.xml', 'xml'],
   ['.tf', 'terraform'],
+  ['.tfvars', 'terraform'],
 ]);
 
 /** The kind of a file; `configPath` is the workspace-relative config path the host names, if any. */
 export function classify(path: string, configPath?: string): FileKind {
   if (configPath ? path === configPath : CONFIG_FILE_NAMES.includes(path)) return 'config';
+  if (baseName(path).toLowerCase().endsWith('.tfvars.json')) return 'terraform'; // Terraform's variables, not a manifest
   return BY_NAME.get(baseName(path)) ?? BY_EXTENSION.get(extName(path)) ?? 'other';
 }
 

@@ -15,6 +15,7 @@ import { builtinService } from '../sources/firewalld-builtin';
 import type { FirewalldServiceDef, FirewalldServiceFile, FirewalldZoneFile, OciSecurityList } from '../sources/model';
 import type { NsgRuleInput, SourceInputs } from '../sources/source-module';
 import { parseCidr, type Cidr } from '../net/cidr';
+import { writtenAddress } from '../sources/terraform';
 
 /** A file the host did not read: why (the finding's code) and a message. */
 export interface SkippedFile {
@@ -106,10 +107,14 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
     };
   };
   const allSources: { source: GuardSource; files: string[]; names: string[] }[] = [
-    ...inputs.ociLists.map((l) => ({ source: listSource(l), files: [l.path], names: [l.terraform?.address, l.displayName, l.id, l.name].filter((x): x is string => !!x) })),
+    ...inputs.ociLists.map((l) => ({
+      source: listSource(l), files: [l.path],
+      // (a Terraform list also by its address as written, whichever module instance or `count`/`for_each` instance it is)
+      names: [l.terraform?.address, l.terraform && writtenAddress(l.terraform.address), l.displayName, l.id, l.name].filter((x): x is string => !!x),
+    })),
     ...[...nsgGroups].map(([k, rules]) => {
       const s = nsgSource(k, rules);
-      return { source: s, files: [s.path, ...rules.map((r) => r.path)], names: [k] };
+      return { source: s, files: [s.path, ...rules.map((r) => r.path)], names: [k, writtenAddress(k)] };
     }),
   ];
   const resolveRefs = (refs: ConfigRef[]): GuardSource[] => {

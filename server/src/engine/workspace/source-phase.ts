@@ -56,7 +56,7 @@ export class SourcePhaseCache {
       if (first && syntax) findings.push(finding(code, path, first.span, first.message));
       for (const p of ps) if (p.limit) findings.push(finding('input-too-complex', path, p.span, p.message));
     };
-    const inputs = readSources(files, report);
+    const inputs = readSources(files, report, undefined, { terraformVarFiles: (config.terraformVarFiles ?? []).map((r) => r.path) });
     const built = buildLayers(inputs, config, world);
     for (const f of built.findings) findings.push(f);
     const layerInputs = layerInputsOf(inputs, config);
