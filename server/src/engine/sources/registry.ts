@@ -10,6 +10,9 @@ import { firewalldServiceSource } from './modules/firewalld-service';
 import { firewalldConfSource } from './modules/firewalld-conf';
 import { ociJsonSource } from './modules/oci-json';
 import { terraformSource } from './modules/terraform';
+import { firewallScriptSource } from './modules/firewall-script';
+import { cloudInitSource } from './modules/cloud-init';
+import { ansibleFirewalldSource } from './modules/ansible-firewalld';
 
 export const SOURCE_MODULES: readonly SourceModule[] = [
   firewalldZoneSource,
@@ -17,6 +20,9 @@ export const SOURCE_MODULES: readonly SourceModule[] = [
   firewalldConfSource,
   ociJsonSource,
   terraformSource,
+  firewallScriptSource,
+  cloudInitSource,
+  ansibleFirewalldSource,
 ];
 
 /** Every source module's contribution from `files` (in workspace order; files of other kinds are ignored). */
