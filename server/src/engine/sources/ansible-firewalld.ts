@@ -11,10 +11,10 @@ import { asMap, asScalar, asSeq, get, parseYaml, type YMap, type YNode, type YSc
 import type { ParseProblem } from '../parse/problem';
 import type { Span } from '../text/span';
 import type { ReadResult } from './model';
-import type { FirewallCommand, FirewallCommandFile, FirewallOp } from './firewall-cmd';
+import type { CommandSite, FirewallCommand, FirewallCommandFile, FirewallOp } from './firewall-cmd';
 import { scriptCommands } from './firewall-script';
 import { readRichRule } from './rich-rule';
-import { parsePortRange } from './source-common';
+import { lineIndent, nextLineStart, parsePortRange } from './source-common';
 import { loopItems, resolveJinja, varsOf, type VarValue, type Vars } from './ansible-vars';
 import { readShell } from './shell-words';
 
@@ -223,8 +223,24 @@ function shellTask(t: YMap, module: string, vars: Vars, problems: ParseProblem[]
   for (const c of cmds) out.push({ ...c, span: t.span, at: s.span, origin: `${module}: ${c.origin}${taskName(t)}` });
 }
 
+/** Where a new task goes after `t`, laid out as `t` is. */
+function taskSite(text: string, t: YMap, module: string): CommandSite {
+  const lineStart = text.lastIndexOf('\n', t.span.start - 1) + 1;
+  const keyIndent = text.slice(lineStart, t.span.start).replace(/[^\t]/g, ' ');
+  const args = asMap(get(t, module)?.value);
+  const first = args && !args.flow ? args.pairs[0] : undefined;
+  const argIndent = first ? lineIndent(text, first.key.span.start) : keyIndent + '  ';
+  const written: Record<string, string> = {};
+  for (const p of args?.pairs ?? []) if (p.value) written[p.name] = text.slice(p.value.span.start, p.value.span.end);
+  return {
+    after: nextLineStart(text, Math.max(t.span.start, t.span.end - 1)),
+    indent: lineIndent(text, t.span.start),
+    task: { module, keyIndent, argIndent, taskKeys: t.pairs.map((p) => p.name), argKeys: args?.pairs.map((p) => p.name) ?? [], written },
+  };
+}
+
 /** The file's firewall commands with `vars` (the role's and the play's), and the style of its last firewalld task. */
-export function ansibleCommands(path: string, reading: AnsibleReading, fileVars: Vars): ReadResult<FirewallCommandFile> & { style?: AnsibleTaskStyle } {
+export function ansibleCommands(path: string, text: string, reading: AnsibleReading, fileVars: Vars): ReadResult<FirewallCommandFile> & { style?: AnsibleTaskStyle } {
   const problems: ParseProblem[] = [];
   const commands: FirewallCommand[] = [];
   let style: AnsibleTaskStyle | undefined;
@@ -235,7 +251,12 @@ export function ansibleCommands(path: string, reading: AnsibleReading, fileVars:
     if (fw) style = { span: t.span, module: fw, taskKeys: t.pairs.map((p) => p.name), argKeys: asMap(get(t, fw)?.value)?.pairs.map((p) => p.name) ?? [] };
     const loopPair = get(t, 'loop') ?? get(t, 'with_items');
     const items = loopPair ? loopItems(loopPair.value, vars) : null;
-    const once = (v: Vars) => (fw ? firewalldTask(t, fw, v, problems, commands) : shellTask(t, sh!, v, problems, commands));
+    const once = (v: Vars) => {
+      const from = commands.length;
+      if (fw) firewalldTask(t, fw, v, problems, commands);
+      else shellTask(t, sh!, v, problems, commands);
+      if (fw) { const site = taskSite(text, t, fw); for (let i = from; i < commands.length; i++) commands[i].site = site; }
+    };
     if (items === null) { once(vars); return; }
     if (!Array.isArray(items)) {
       // the loop cannot be evaluated: the task's changes are unknown

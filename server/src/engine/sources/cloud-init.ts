@@ -11,6 +11,7 @@ import type { ReadResult } from './model';
 import type { FirewallCommand, FirewallCommandFile } from './firewall-cmd';
 import { scriptCommands, wordsCommands } from './firewall-script';
 import { hasShellShebang, type ShellWord } from './shell-words';
+import { lineIndent, nextLineStart } from './source-common';
 
 /** The first line is `#cloud-config` (cloud-init's own test: the text starts with it). */
 export function isCloudConfig(text: string): boolean {
@@ -32,7 +33,7 @@ function scalarCommands(text: string, s: YScalar, problems: ParseProblem[]): Fir
   const inner: ParseProblem[] = [];
   const cmds = scriptCommands(value, inner);
   for (const p of inner) problems.push({ ...p, span: s.span });
-  return cmds.map((c) => ({ ...c, span: s.span, at: s.span }));
+  return cmds.map((c) => { const { site: _site, ...rest } = c; return { ...rest, span: s.span, at: s.span }; });
 }
 
 /** An argv list (`- [firewall-cmd, --permanent, --add-port=30080/tcp]`): each item one word, no shell. */
@@ -75,11 +76,16 @@ function cloudConfigCommands(text: string, problems: ParseProblem[], yamlProblem
         const script = written.get(w);
         if (script) { out.push(...script.commands); written.delete(w); }
       }
-      if (seq) out.push(...argvCommands(seq.items, problems));
-      else {
-        const s = asScalar(item);
-        if (s && typeof s.value === 'string') out.push(...scalarCommands(text, s, problems));
+      const own = seq ? argvCommands(seq.items, problems) : [];
+      const s = asScalar(item);
+      if (!seq && s && typeof s.value === 'string') own.push(...scalarCommands(text, s, problems));
+      // a fix adds an item after this one, in its style
+      if (item && key === 'runcmd') {
+        const style = seq ? (seq.flow ? 'argv' : 'plain') : s && s.style !== 'block' ? s.style : 'plain';
+        const site = { after: nextLineStart(text, Math.max(item.span.start, item.span.end - 1)), indent: lineIndent(text, item.span.start), item: { style, flowSpaces: !!seq && text[seq.span.start + 1] === ' ' } } as const;
+        for (const c of own) c.site = site;
       }
+      out.push(...own);
     }
   }
   return out;

@@ -44,6 +44,37 @@ export interface FirewallCommand {
   at: Span;
   /** how a person names it: `firewall-cmd --add-port=30080/tcp` */
   origin: string;
+  /** where a fix may add a command after this one, in the same style (absent: not here, e.g. inside `sh -c`) */
+  site?: CommandSite;
+}
+
+/**
+ * Where and how a new firewall command goes after an existing one: after its line (a shell script), its list item
+ * (cloud-init `runcmd`) or its task (Ansible), indented the same way.
+ */
+export interface CommandSite {
+  /** the offset a new line goes at: the start of the line after the command's (or the end of the text) */
+  after: number;
+  /** the indentation of the line (shell), of the item's `-` (cloud-init, Ansible) */
+  indent: string;
+  /** shell: the words before the program as written (`sudo `), copied into the new line */
+  prefix?: string;
+  /** cloud-init: the item's style; Ansible: the task's layout */
+  item?: { style: 'plain' | 'single' | 'double' | 'argv'; flowSpaces: boolean };
+  task?: AnsibleTaskLayout;
+}
+
+/** An Ansible task as a fix copies it: its module, its keys in order, where they are written. */
+export interface AnsibleTaskLayout {
+  module: string;
+  /** the column of the task's keys (`- name:` → the column of `name`) */
+  keyIndent: string;
+  /** the column of the module's arguments */
+  argIndent: string;
+  taskKeys: string[];
+  argKeys: string[];
+  /** the neighbour's argument values as written, by key (`permanent: yes`) */
+  written: Record<string, string>;
 }
 
 /** How a file writes its firewall commands: what a fix needs to add one in the same style. */

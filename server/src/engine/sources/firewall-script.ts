@@ -8,6 +8,7 @@ import type { Span } from '../text/span';
 import type { ReadResult } from './model';
 import { firewallCmdOps, isFirewallCommand, programIndex, type FirewallCommand, type FirewallCommandFile } from './firewall-cmd';
 import { readShell, type ShellWord } from './shell-words';
+import { lineIndent, nextLineStart } from './source-common';
 
 /** Scripts larger than this are read up to it (a problem says so). */
 export const MAX_SCRIPT_CHARS = 4 * 1024 * 1024;
@@ -21,7 +22,19 @@ export function scriptCommands(text: string, problems: ParseProblem[], start = 0
   if (end - start > MAX_SCRIPT_CHARS) problems.push({ message: `the script is read up to its first ${MAX_SCRIPT_CHARS} characters`, span: { start: start + MAX_SCRIPT_CHARS, end }, limit: true });
   const out: FirewallCommand[] = [];
   // a broken quote is reported only in a script that has firewall commands (a script of other things is not ours)
-  for (const c of script.commands) wordsCommands(c.words, problems, out, 0);
+  for (const c of script.commands) {
+    const from = out.length;
+    wordsCommands(c.words, problems, out, 0);
+    // where a fix adds a line after this one: in place only (not inside `sh -c '…'`)
+    const k = programIndex(c.words);
+    for (let i = from; i < out.length; i++) {
+      if (out[i].span.start !== c.span.start || k >= c.words.length) continue;
+      const indent = lineIndent(text, c.span.start);
+      const lineStart = c.span.start - (text.lastIndexOf('\n', c.span.start - 1) + 1) === indent.length;
+      if (!lineStart) continue; // a command after `;` or `&&`: no line of its own to copy
+      out[i].site = { after: nextLineStart(text, c.span.end), indent, prefix: text.slice(c.span.start, c.words[k].span.start) };
+    }
+  }
   if (out.length) for (const p of script.problems) problems.push(p);
   return out;
 }

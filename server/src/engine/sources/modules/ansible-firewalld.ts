@@ -51,7 +51,7 @@ export const ansibleFirewalldSource: SourceModule = {
       const role = roleDir(f.path);
       if (role) for (const v of VAR_FILES) for (const [k, x] of varsFile(`${role}/${v}`) ?? []) vars.set(k, x);
       const key = JSON.stringify([...vars]);
-      const r = f.memo<AnsibleFileReading>('ansible', () => ansibleCommands(f.path, reading, vars), key);
+      const r = f.memo<AnsibleFileReading>('ansible', () => ansibleCommands(f.path, f.text, reading, vars), key);
       report('yaml-syntax', f.path, reading.problems);
       for (const p of r.problems) report('firewall-command-invalid', f.path, [p]); // each command on its own
       if (r.value && r.value.commands.length) into.firewallCommands.push(r.value);
