@@ -62,6 +62,26 @@ suite('Rule sources: cloud-init', () => {
     assert.deepEqual(keys({ 'svc.yaml': nodePort(), 'bootstrap': '#!/usr/bin/env python3\nprint("firewall-cmd --add-port=1/tcp")\n' }, closed), []);
   });
 
+  test('Terraform user_data that reads a file: the file is user data whatever its extension or first line', () => {
+    const tf = `resource "oci_containerengine_node_pool" "workers" {
+  name = "workers"
+  node_metadata = {
+    user_data = base64encode(templatefile("\${path.module}/templates/worker.tpl", { k8s = "1.30" }))
+  }
+}
+resource "oci_core_instance" "bastion" {
+  metadata = {
+    ssh_authorized_keys = file("\${path.module}/keys/id.pub")
+  }
+}
+`;
+    const tpl = 'set -e\nfirewall-cmd --permanent --add-port=10250/tcp\n';
+    const files = { 'svc.yaml': nodePort(), 'infra/oke.tf': tf, 'infra/templates/worker.tpl': tpl };
+    assert.deepEqual(keys(files, closed), ['svc.yaml:10 firewalld-port-closed']);
+    // without the Terraform file, a template with no shebang is not a script
+    assert.deepEqual(keys({ 'svc.yaml': nodePort(), 'infra/templates/worker.tpl': tpl }, closed), []);
+  });
+
   test('editing a manifest into cloud-config and back: claimed, then read as a manifest again', () => {
     const ws = workspace({ 'svc.yaml': nodePort(), 'x.yaml': 'a: 1\n' });
     assert.deepEqual(ws.analyze().findings.filter(closed), []);

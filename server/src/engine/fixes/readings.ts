@@ -56,7 +56,7 @@ function reading(ws: Workspace, path: string): Reading | undefined {
 export function commandFileOf(ws: Workspace, path: string): FirewallCommandFile | undefined {
   const f = ws.sourceFile(path);
   if (!f) return undefined;
-  if (f.kind === 'script') return scriptCommandsOf(f).value ?? undefined;
+  if (f.kind === 'script') return (f.peek<{ value: FirewallCommandFile | null }>('firewall-script-user-data') ?? scriptCommandsOf(f)).value ?? undefined;
   for (const key of ['cloud-init', 'ansible']) {
     const r = f.peek<{ value: FirewallCommandFile | null }>(key);
     if (r?.value) return r.value;

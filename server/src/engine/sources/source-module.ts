@@ -56,10 +56,12 @@ export interface SourceInputs {
   ociNsgs: NsgInput[];
   /** firewall commands (scripts, cloud-init, Ansible): applied in workspace order onto the firewalld zones */
   firewallCommands: FirewallCommandFile[];
+  /** files that Terraform `user_data` reads (`file`, `templatefile`): user data, whatever their extension */
+  userDataFiles: string[];
 }
 
 export function emptyInputs(): SourceInputs {
-  return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [], firewallCommands: [] };
+  return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [], firewallCommands: [], userDataFiles: [] };
 }
 
 export interface SourceModule {

@@ -31,6 +31,7 @@ const BY_EXTENSION: ReadonlyMap<string, FileKind> = new Map([
   ['.tpl', 'script'],
   ['.tftpl', 'script'],
   ['.tmpl', 'script'],
+  ['.cfg', 'script'],
 ]);
 
 /**

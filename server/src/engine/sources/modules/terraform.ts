@@ -7,6 +7,7 @@ import type { ParseProblem } from '../../parse/problem';
 import type { OciSecurityList, TerraformFile, TerraformSymbols } from '../model';
 import type { NsgInput, NsgRuleInput, SourceFile, SourceModule } from '../source-module';
 import { readTerraform, readTerraformSymbols } from '../terraform';
+import { userDataFiles } from '../terraform-user-data';
 
 export const terraformSource: SourceModule = {
   name: 'terraform',
@@ -18,6 +19,8 @@ export const terraformSource: SourceModule = {
       const list = byFolder.get(d);
       if (list) list.push(f); else byFolder.set(d, [f]);
     }
+    // the files `user_data` reads: the script and cloud-init modules (after this one) read them as user data
+    for (const f of files) for (const p of f.memo('terraform-user-data', () => userDataFiles(f.path, f.text))) if (!into.userDataFiles.includes(p)) into.userDataFiles.push(p);
     for (const module of byFolder.values()) {
       const symbols: TerraformSymbols = { variables: new Map(), locals: new Map() };
       for (const f of module) {
