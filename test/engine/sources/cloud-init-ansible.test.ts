@@ -192,6 +192,17 @@ suite('Rule sources: Ansible firewalld tasks', () => {
     assert.match(u.unevaluated!.reasons[0], /`\{\{ k8s_cidr \| default\('10\.0\.0\.0\/8'\) \}\}` is built from variables/);
   });
 
+  test('a role at the repository root; with_items given a list variable; firewalld disabled by a service task', () => {
+    const tasks = `- name: Enable services\n  ansible.posix.firewalld:\n    service: "{{ item }}"\n    permanent: true\n    state: enabled\n  with_items:\n    - "{{ enabled_services }}"\n`;
+    const files = { 'svc.yaml': nodePort(), 'tasks/main.yml': tasks, 'defaults/main.yml': 'enabled_services: [http]\n' };
+    assert.deepEqual(keys(files, closed), ['svc.yaml:10 firewalld-port-closed']);
+    assert.deepEqual(keys({ ...files, 'defaults/main.yml': 'enabled_services: [http, kube-nodeport-services]\n' }, closed), []);
+    const off = '- name: Disable firewalld\n  ansible.builtin.systemd:\n    name: firewalld\n    state: stopped\n    enabled: false\n';
+    assert.deepEqual(keys({ ...files, 'tasks/zz-off.yml': off }, closed), []);
+    // stopped but still enabled: back after a reboot
+    assert.deepEqual(keys({ ...files, 'tasks/zz-off.yml': off.replace('enabled: false', 'enabled: true') }, closed), ['svc.yaml:10 firewalld-port-closed']);
+  });
+
   test('YAML files that are neither cloud-init nor Ansible stay manifests', () => {
     const ws = workspace({ 'svc.yaml': nodePort(), 'docs/firewalld-notes.yaml': 'notes: [firewalld]\n' });
     assert.ok(ws.manifest('docs/firewalld-notes.yaml'));

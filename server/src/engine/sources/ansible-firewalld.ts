@@ -21,6 +21,7 @@ import { readShell } from './shell-words';
 export const FIREWALLD_MODULES = ['ansible.posix.firewalld', 'firewalld', 'community.general.firewalld'];
 const SHELL_MODULES = ['ansible.builtin.shell', 'ansible.builtin.command', 'shell', 'command', 'ansible.legacy.shell', 'ansible.legacy.command'];
 const TASK_LISTS = ['pre_tasks', 'tasks', 'post_tasks', 'handlers'];
+const SERVICE_MODULES = ['ansible.builtin.service', 'ansible.builtin.systemd', 'ansible.builtin.systemd_service', 'service', 'systemd', 'systemd_service'];
 
 /** The last firewalld task of a file: what a fix copies the style of. */
 export interface AnsibleTaskStyle {
@@ -63,6 +64,8 @@ function* tasksOf(list: YNode | null | undefined): Generator<YMap> {
 
 function firewallTask(t: YMap): boolean {
   if (taskModule(t, FIREWALLD_MODULES)) return true;
+  const svc = taskModule(t, SERVICE_MODULES);
+  if (svc && /^firewalld(\.service)?$/.test(String(asScalar(get(asMap(get(t, svc)?.value), 'name')?.value)?.value ?? ''))) return true;
   const sh = taskModule(t, SHELL_MODULES);
   if (!sh) return false;
   const v = get(t, sh)?.value ?? null;
@@ -207,6 +210,23 @@ function firewalldTask(t: YMap, module: string, vars: Vars, problems: ParseProbl
   }
 }
 
+/** `service` / `systemd` with `name: firewalld`: enabled or disabled for good (`enabled`, `masked`), started or stopped. */
+function serviceTask(t: YMap, module: string, vars: Vars, out: FirewallCommand[]): void {
+  const args = asMap(get(t, module)?.value);
+  if (!args) return;
+  const name = asScalar(get(args, 'name')?.value);
+  if (!name || !/^firewalld(\.service)?$/.test(String(name.value))) return;
+  const origin = `${module} name=${String(name.value)}${taskName(t)}`;
+  const push = (enabled: boolean, permanent: boolean) => out.push({ op: { kind: 'firewalld-enabled', enabled }, permanent, runtime: !permanent, span: t.span, at: name.span, origin });
+  const enabled = truthy(get(args, 'enabled')?.value, vars);
+  const masked = truthy(get(args, 'masked')?.value, vars);
+  if (masked === true) push(false, true);
+  else if (enabled !== undefined) push(enabled, true);
+  const state = asScalar(get(args, 'state')?.value)?.value;
+  if (state === 'stopped') push(false, false);
+  else if (state === 'started' || state === 'restarted' || state === 'reloaded') push(true, false);
+}
+
 /** A shell / command task's firewall-cmd lines (Jinja in them resolved, else unknown). */
 function shellTask(t: YMap, module: string, vars: Vars, problems: ParseProblem[], out: FirewallCommand[]): void {
   const v = get(t, module)?.value ?? null;
@@ -245,6 +265,8 @@ export function ansibleCommands(path: string, text: string, reading: AnsibleRead
   const commands: FirewallCommand[] = [];
   let style: AnsibleTaskStyle | undefined;
   const runTask = (t: YMap, vars: Vars) => {
+    const svc = taskModule(t, SERVICE_MODULES);
+    if (svc) { serviceTask(t, svc, vars, commands); return; }
     const fw = taskModule(t, FIREWALLD_MODULES);
     const sh = fw ? undefined : taskModule(t, SHELL_MODULES);
     if (!fw && !(sh && firewallTask(t))) return;

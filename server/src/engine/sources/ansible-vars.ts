@@ -83,6 +83,10 @@ export function loopItems(n: YNode | null | undefined, vars: Vars): VarValue[] |
       const s = asScalar(item);
       if (!s) { out.push(null); continue; } // a map item: `{{ item.port }}` is not resolved
       if (!s.template) { out.push(s.value); continue; }
+      // `- "{{ list }}"`: with_items flattens a list it is given
+      const whole = wholeVar(String(s.value));
+      const list = whole !== undefined ? vars.get(whole) : undefined;
+      if (Array.isArray(list)) { out.push(...list); continue; }
       const r = resolveJinja(String(s.value), vars);
       if ('reasons' in r) return r;
       out.push(r.value);
@@ -91,10 +95,18 @@ export function loopItems(n: YNode | null | undefined, vars: Vars): VarValue[] |
   }
   const s = asScalar(n);
   if (s && typeof s.value === 'string') {
-    const m = /^\s*\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}\s*$/.exec(s.value);
-    const v = m ? vars.get(m[1]) : undefined;
+    const name = wholeVar(s.value);
+    const v = name !== undefined ? vars.get(name) : undefined;
     if (Array.isArray(v)) return v;
-    return { reasons: [m ? `the loop's list "${m[1]}" has no definition in the play's vars or the role's defaults/vars` : `the loop over \`${s.value}\` is built from variables, known only when the play runs`] };
+    return { reasons: [name !== undefined ? `the loop's list "${name}" has no definition in the play's vars or the role's defaults/vars` : `the loop over \`${s.value}\` is built from variables, known only when the play runs`] };
   }
   return { reasons: ['the loop is not a list'] };
+}
+
+/** The variable a text names when it is exactly `{{ name }}`. */
+function wholeVar(text: string): string | undefined {
+  const t = text.trim();
+  if (!t.startsWith('{{') || !t.endsWith('}}') || t.indexOf('{{', 2) >= 0) return undefined;
+  const name = t.slice(2, -2).trim();
+  return NAME.test(name) ? name : undefined;
 }

@@ -15,11 +15,11 @@ export function ansibleOf(file: SourceFile): AnsibleReading {
   return file.memo('ansible-yaml', () => readAnsibleYaml(file.text));
 }
 
-/** `roles/web/tasks/main.yml` → `roles/web` (undefined outside a role's tasks or handlers). */
+/** `roles/web/tasks/main.yml` → `roles/web`; a role at the root (`tasks/main.yml`) → ''; else undefined. */
 function roleDir(path: string): string | undefined {
   const parts = path.split('/');
-  const at = parts.findIndex((p, i) => (p === 'tasks' || p === 'handlers') && i > 0);
-  return at > 0 ? parts.slice(0, at).join('/') : undefined;
+  const at = parts.findIndex((p) => p === 'tasks' || p === 'handlers');
+  return at >= 0 && at < parts.length - 1 ? parts.slice(0, at).join('/') : undefined;
 }
 
 const VAR_FILES = ['defaults/main.yml', 'defaults/main.yaml', 'vars/main.yml', 'vars/main.yaml'];
@@ -49,7 +49,7 @@ export const ansibleFirewalldSource: SourceModule = {
       if (!reading.shape || !reading.firewall) continue;
       const vars = new Map<string, VarValue>();
       const role = roleDir(f.path);
-      if (role) for (const v of VAR_FILES) for (const [k, x] of varsFile(`${role}/${v}`) ?? []) vars.set(k, x);
+      if (role !== undefined) for (const v of VAR_FILES) for (const [k, x] of varsFile(role ? `${role}/${v}` : v) ?? []) vars.set(k, x);
       const key = JSON.stringify([...vars]);
       const r = f.memo<AnsibleFileReading>('ansible', () => ansibleCommands(f.path, f.text, reading, vars), key);
       report('yaml-syntax', f.path, reading.problems);
