@@ -23,16 +23,6 @@ const SHELL_MODULES = ['ansible.builtin.shell', 'ansible.builtin.command', 'shel
 const TASK_LISTS = ['pre_tasks', 'tasks', 'post_tasks', 'handlers'];
 const SERVICE_MODULES = ['ansible.builtin.service', 'ansible.builtin.systemd', 'ansible.builtin.systemd_service', 'service', 'systemd', 'systemd_service'];
 
-/** The last firewalld task of a file: what a fix copies the style of. */
-export interface AnsibleTaskStyle {
-  /** the task's map */
-  span: Span;
-  module: string;
-  /** the task's keys in order (`name`, the module, `become`, …) and the module's argument keys in order */
-  taskKeys: string[];
-  argKeys: string[];
-}
-
 export interface AnsibleReading {
   /** what the file is: a playbook, a task list, or neither (not claimed) */
   shape: 'playbook' | 'tasks' | null;
@@ -259,18 +249,16 @@ function taskSite(text: string, t: YMap, module: string): CommandSite {
   };
 }
 
-/** The file's firewall commands with `vars` (the role's and the play's), and the style of its last firewalld task. */
-export function ansibleCommands(path: string, text: string, reading: AnsibleReading, fileVars: Vars): ReadResult<FirewallCommandFile> & { style?: AnsibleTaskStyle } {
+/** The file's firewall commands with `vars` (the role's and the play's); each firewalld task's site for a fix. */
+export function ansibleCommands(path: string, text: string, reading: AnsibleReading, fileVars: Vars): ReadResult<FirewallCommandFile> {
   const problems: ParseProblem[] = [];
   const commands: FirewallCommand[] = [];
-  let style: AnsibleTaskStyle | undefined;
   const runTask = (t: YMap, vars: Vars) => {
     const svc = taskModule(t, SERVICE_MODULES);
     if (svc) { serviceTask(t, svc, vars, commands); return; }
     const fw = taskModule(t, FIREWALLD_MODULES);
     const sh = fw ? undefined : taskModule(t, SHELL_MODULES);
     if (!fw && !(sh && firewallTask(t))) return;
-    if (fw) style = { span: t.span, module: fw, taskKeys: t.pairs.map((p) => p.name), argKeys: asMap(get(t, fw)?.value)?.pairs.map((p) => p.name) ?? [] };
     const loopPair = get(t, 'loop') ?? get(t, 'with_items');
     const items = loopPair ? loopItems(loopPair.value, vars) : null;
     const once = (v: Vars) => {
@@ -302,7 +290,5 @@ export function ansibleCommands(path: string, text: string, reading: AnsibleRead
   } else if (reading.shape === 'tasks') {
     for (const t of tasksOf(root)) runTask(t, fileVars);
   }
-  const out: ReadResult<FirewallCommandFile> & { style?: AnsibleTaskStyle } = { value: { kind: 'firewall-commands', path, format: 'ansible', commands }, problems };
-  if (style) out.style = style;
-  return out;
+  return { value: { kind: 'firewall-commands', path, format: 'ansible', commands }, problems };
 }

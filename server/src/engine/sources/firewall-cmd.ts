@@ -77,12 +77,6 @@ export interface AnsibleTaskLayout {
   written: Record<string, string>;
 }
 
-/** How a file writes its firewall commands: what a fix needs to add one in the same style. */
-export interface CommandStyle {
-  /** the format of the file */
-  format: 'shell' | 'cloud-init' | 'ansible';
-}
-
 /** The firewall commands of one file, in order. */
 export interface FirewallCommandFile {
   kind: 'firewall-commands';

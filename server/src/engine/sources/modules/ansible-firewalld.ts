@@ -4,7 +4,7 @@
  * then `vars/main.yml`) and of their play (`vars:`). A file is read again when those variables change.
  */
 import { asMap, parseYaml } from '../../parse/yaml';
-import { ansibleCommands, readAnsibleYaml, type AnsibleReading, type AnsibleTaskStyle } from '../ansible-firewalld';
+import { ansibleCommands, readAnsibleYaml, type AnsibleReading } from '../ansible-firewalld';
 import { varsOf, type VarValue } from '../ansible-vars';
 import type { ReadResult } from '../model';
 import type { FirewallCommandFile } from '../firewall-cmd';
@@ -24,14 +24,7 @@ function roleDir(path: string): string | undefined {
 
 const VAR_FILES = ['defaults/main.yml', 'defaults/main.yaml', 'vars/main.yml', 'vars/main.yaml'];
 
-export interface AnsibleFileReading extends ReadResult<FirewallCommandFile> {
-  style?: AnsibleTaskStyle;
-}
-
-/** The analysis's last reading of an Ansible file (the fix reads its style from it). */
-export function ansibleReadingOf(file: SourceFile): AnsibleFileReading | undefined {
-  return file.peek<AnsibleFileReading>('ansible');
-}
+type AnsibleFileReading = ReadResult<FirewallCommandFile>;
 
 export const ansibleFirewalldSource: SourceModule = {
   name: 'ansible-firewalld',
