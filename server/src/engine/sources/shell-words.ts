@@ -169,6 +169,10 @@ function expansionEnd(text: string, i: number, end: number): number | null {
 }
 
 const WORD_END = new Set([' ', '\t', '\r', '\n', ';', '&', '|', '(', ')', '<', '>']);
+/** characters that end a word or change how it is read: everything else is taken as it is, in runs */
+const WORD_SPECIAL = new Set([...WORD_END, '\\', "'", '"', '$', '`', '*', '?', '[']);
+/** the same inside double quotes */
+const DQ_SPECIAL = new Set(['"', '\\', '$', '`']);
 
 /** One word starting at `i` (quotes, escapes and expansions inside it), and where reading goes on. */
 function readWord(text: string, i: number, end: number, problems: ParseProblem[]): { word: ShellWord | null; next: number } {
@@ -176,6 +180,9 @@ function readWord(text: string, i: number, end: number, problems: ParseProblem[]
   let value = '';
   const expansions: string[] = [];
   while (i < end) {
+    const run = i;
+    while (i < end && !WORD_SPECIAL.has(text[i])) i++;
+    if (i > run) { value += text.slice(run, i); continue; }
     const c = text[i];
     if (WORD_END.has(c)) break;
     if (c === '\\') {
@@ -200,6 +207,10 @@ function readWord(text: string, i: number, end: number, problems: ParseProblem[]
       let j = i + 1;
       let closed = false;
       while (j < end) {
+        // a run of ordinary characters at once
+        const run = j;
+        while (j < end && !DQ_SPECIAL.has(text[j])) j++;
+        if (j > run) { value += text.slice(run, j); continue; }
         const d = text[j];
         if (d === '"') { closed = true; break; }
         if (d === '\\' && j + 1 < end) {
