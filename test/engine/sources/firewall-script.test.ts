@@ -83,6 +83,15 @@ suite('sources/firewall-script: firewall-cmd in shell scripts', () => {
     assert.match(cmds[2].zoneUnknown ?? '', /`\$ZONE` is a shell variable/);
   });
 
+  test('brace expansion is unknown, not a refused port', () => {
+    const { cmds, problems } = commands('firewall-cmd --permanent --add-port={6443,10250}/tcp\nfirewall-cmd --permanent --add-port=30080/tcp\n');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(cmds.map(brief), [
+      '(default) permanent unknown tcp: `{6443,10250}` is a brace expansion: the shell runs the command with each value',
+      '(default) permanent add-port 30080-30080/tcp',
+    ]);
+  });
+
   test('rich rules are read with the rich language', () => {
     const { cmds, problems } = commands(`firewall-cmd --permanent --add-rich-rule='rule family="ipv4" source address="10.0.10.0/24" port port="30080" protocol="tcp" accept'\nfirewall-cmd --permanent --add-rich-rule="rule family=ipv4 source not address=192.0.2.0/24 service name=ssh log prefix='ssh ' level=info limit value=1/m drop"`);
     assert.deepEqual(problems, []);

@@ -141,6 +141,7 @@ function dynamicReason(w: ShellWord): string {
   if (x.startsWith('$(') || x.startsWith('`')) return `\`${x}\` is the output of a command, known only when the script runs`;
   if (x.startsWith('${') || x.startsWith('$')) return `\`${x}\` is a shell variable, known only when the script runs`;
   if (x.startsWith('{{')) return `\`${x}\` is a template value, known only when it is rendered`;
+  if (x.startsWith('{')) return `\`${x}\` is a brace expansion: the shell runs the command with each value`;
   return `"${w.value}" holds a shell pattern, expanded only when the script runs`;
 }
 

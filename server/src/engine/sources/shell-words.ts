@@ -170,7 +170,7 @@ function expansionEnd(text: string, i: number, end: number): number | null {
 
 const WORD_END = new Set([' ', '\t', '\r', '\n', ';', '&', '|', '(', ')', '<', '>']);
 /** characters that end a word or change how it is read: everything else is taken as it is, in runs */
-const WORD_SPECIAL = new Set([...WORD_END, '\\', "'", '"', '$', '`', '*', '?', '[']);
+const WORD_SPECIAL = new Set([...WORD_END, '\\', "'", '"', '$', '`', '*', '?', '[', '{']);
 /** the same inside double quotes */
 const DQ_SPECIAL = new Set(['"', '\\', '$', '`']);
 
@@ -259,6 +259,13 @@ function readWord(text: string, i: number, end: number, problems: ParseProblem[]
       }
     }
     if (c === '*' || c === '?' || c === '[') expansions.push(c);
+    if (c === '{') {
+      // brace expansion `{80,443}`, `{1..3}`: several words when the shell runs, not one
+      let j = i + 1;
+      while (j < end && !WORD_END.has(text[j]) && text[j] !== '}' && text[j] !== '{') j++;
+      const inner = text.slice(i + 1, j);
+      if (text[j] === '}' && (inner.includes(',') || inner.includes('..'))) expansions.push(text.slice(i, j + 1));
+    }
     value += c;
     i++;
   }
