@@ -34,6 +34,8 @@ export class Workspace {
   private readonly dirty = new Set<string>();
   /** bumped when a file other than a manifest changes, or a file comes, goes or is skipped */
   private sourcesVersion = 0;
+  /** a YAML rule source changed since the last analysis: every file is walked (see `setFile`) */
+  private walkAll = false;
   private readonly counters: WorkspaceStats = emptyStats();
   private readonly manifests = new ManifestReader(this.counters);
   private readonly sourcePhase = new SourcePhaseCache();
@@ -51,10 +53,15 @@ export class Workspace {
     const prev = this.files.get(path);
     if (prev && prev.text === text) return;
     const kind = classify(path, this.options.configPath);
-    this.files.set(path, new FileEntry(path, text, kind, prev));
+    const entry = new FileEntry(path, text, kind, prev);
+    this.files.set(path, entry);
     this.dirty.add(path);
     if (!prev) this.order = undefined;
-    if (!prev || kind !== 'manifest') this.sourcesVersion++;
+    // a YAML file that is (or was) cloud-init or Ansible is a rule source: the sources are read again, and every
+    // file walked (it may turn from a manifest into a rule source or back)
+    const yamlSource = kind === 'manifest' && (entry.maySource() || !!prev?.maySource());
+    if (yamlSource) this.walkAll = true;
+    if (!prev || kind !== 'manifest' || yamlSource) this.sourcesVersion++;
     this.cached = undefined;
   }
 
@@ -160,7 +167,8 @@ export class Workspace {
   private run(): Analysis {
     // files came or went (or files that may be manifests or rule sources, JSON, changed): every file is looked
     // at; else only those whose text changed
-    const walk = this.order === undefined || [...this.dirty].some((p) => sharedWithManifests(this.files.get(p)?.kind ?? 'other'));
+    const walk = this.order === undefined || this.walkAll || [...this.dirty].some((p) => sharedWithManifests(this.files.get(p)?.kind ?? 'other'));
+    this.walkAll = false;
     let entries: FileEntry[] | undefined;
     const entriesOf = () => (entries ??= this.sorted().paths.map((p) => this.files.get(p)!));
     const sources = this.sourcePhase.get(this.sourcesVersion, entriesOf, { hasFile: (p) => this.files.has(p), skipped: this.skipped });

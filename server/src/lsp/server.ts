@@ -190,6 +190,8 @@ export class ServiceReachServer {
       await c.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
           w('**/*.{yaml,yml,json,xml,tf}'), w('**/firewalld.conf'), w('**/.service-reach.{yaml,yml}'),
+          // scripts and user-data templates that may hold firewall commands (docs/firewall-commands.md)
+          w('**/*.{sh,bash,tpl,tftpl,tmpl,cfg}'),
           w('**/*', WatchKind.Create | WatchKind.Delete),
         ],
       }).catch((err) => session.error('register file watchers', err));

@@ -25,6 +25,11 @@ export interface GuardSource {
   bindings?: Cidr[];
   /** identity for fixes: zone name, Terraform address, JSON list name */
   key: string;
+  /**
+   * firewalld: the file whose firewall commands (a script, cloud-init, an Ansible playbook) last added to this
+   * zone — where a fix adds the command that opens a port, since it runs after the zone file is in place.
+   */
+  commandFile?: string;
 }
 
 export interface FirewalldLayer {

@@ -244,6 +244,11 @@ const docs = {
     example: { files: { 'network.tf': 'resource "oci_core_security_list" "workers" {\n  ingress_security_rules {\n    protocol = = "6"\n    source   = "0.0.0.0/0"\n  }\n}\n' } },
     fix: 'Correct the HCL at the position given (`terraform fmt` points at the same place).',
   },
+  'firewall-command-invalid': {
+    why: 'firewall-cmd refuses the command (`INVALID_PORT`, a rich rule it cannot parse) or the line cannot be read (an unclosed quote), so the port it was meant to open stays closed on the node; Service Reach does not count it either.',
+    example: { files: { 'node-setup.sh': '#!/bin/bash\nfirewall-cmd --permanent --zone=public --add-port=30080tcp\nfirewall-cmd --reload\n' } },
+    fix: 'Write the port as firewall-cmd expects it: `--add-port=N/tcp` or `--add-port=N-M/udp`; a rich rule in firewalld\'s rich language (`rule family="ipv4" source address="…" port port="N" protocol="tcp" accept`).',
+  },
   'config-invalid': {
     why: 'The setting falls back to its default, so the analysis may not describe your cluster (another node-port range, other load-balancer subnets).',
     example: { files: { '.service-reach.yaml': 'nodePortRange: 32767-30000\n' } },

@@ -196,6 +196,11 @@ const table = {
     help: 'The Terraform file is not valid HCL at this position; the resources that can be read are still used.',
     fixes: [],
   },
+  'firewall-command-invalid': {
+    severity: 'warning', category: 'input', title: 'Firewall command not understood',
+    help: 'A firewall-cmd line (in a script, cloud-init or an Ansible task) that firewall-cmd would refuse, or that cannot be read (an unclosed quote): it changes no zone here.',
+    fixes: [],
+  },
   'config-invalid': {
     severity: 'error', category: 'input', title: 'Invalid .service-reach.yaml',
     help: 'A setting in `.service-reach.yaml` has a wrong name, type or value. Analysis goes on with the default for that setting.',

@@ -17,6 +17,11 @@ import { readOciSecurityListsJson } from '../sources/oci-json';
 import { readTerraform } from '../sources/terraform';
 import type { FirewalldServiceFile, FirewalldZoneFile, OciSecurityList, ReadResult, TerraformFile, TerraformSymbols } from '../sources/model';
 import { dirName, extName } from '../util/paths';
+import type { FirewallCommandFile } from '../sources/firewall-cmd';
+import { scriptCommandsOf } from '../sources/modules/firewall-script';
+import { readCloudInit, isCloudConfig } from '../sources/cloud-init';
+import { readFirewallScript } from '../sources/firewall-script';
+import { ansibleCommands, readAnsibleYaml } from '../sources/ansible-firewalld';
 import type { FixContext } from './context';
 import { applyEdits, type RenderedEdit } from './edits';
 
@@ -43,6 +48,32 @@ function reading(ws: Workspace, path: string): Reading | undefined {
     case 'terraform': return { terraform: terraformReadingOf(f), symbols: terraformSymbolsOf(f) };
     default: return {};
   }
+}
+
+/**
+ * The firewall commands of a script, cloud-init or Ansible file as the analysis read them (undefined: none read).
+ * The reading of the module that read the file (a script, a claimed YAML file).
+ */
+export function commandFileOf(ws: Workspace, path: string): FirewallCommandFile | undefined {
+  const f = ws.sourceFile(path);
+  if (!f) return undefined;
+  if (f.kind === 'script') return (f.peek<{ value: FirewallCommandFile | null }>('firewall-script-user-data') ?? scriptCommandsOf(f)).value ?? undefined;
+  for (const key of ['cloud-init', 'ansible']) {
+    const r = f.peek<{ value: FirewallCommandFile | null }>(key);
+    if (r?.value) return r.value;
+  }
+  return undefined;
+}
+
+/** A command file's problems, counted as its module reports them (YAML syntax and the commands'). */
+function commandProblems(path: string, text: string, kind: string): number {
+  if (kind === 'script' || isCloudConfig(text)) {
+    if (kind === 'script' && !isCloudConfig(text)) return readFirewallScript(path, text).problems.length;
+    const r = readCloudInit(path, text);
+    return r.problems.length + r.yamlProblems.length;
+  }
+  const reading = readAnsibleYaml(text);
+  return reading.problems.length + ansibleCommands(path, text, reading, new Map()).problems.length;
 }
 
 /** The zone a firewalld XML file holds (undefined: no such file, or not a zone). */
@@ -89,6 +120,10 @@ function problemCounts(ctx: FixContext, path: string, after: string): { before: 
   const ws = ctx.ws;
   const r = reading(ws, path);
   if (!r) return { before: 0, after: 0 };
+  const f = ws.sourceFile(path);
+  if (f && !r.manifest && commandFileOf(ws, path)) {
+    return { before: commandProblems(path, f.text, f.kind), after: commandProblems(path, after, f.kind) };
+  }
   if (r.manifest) {
     const yaml = ctx.yamlFile(path);
     if (!r.manifest.template) return { before: r.manifest.problems.length, after: yaml.parse(after, { template: false }).problems.length };

@@ -14,6 +14,7 @@ import { parseYaml } from '../parse/yaml';
 import { readFirewalldXml } from '../sources/firewalld-zone';
 import { readOciSecurityListsJson } from '../sources/oci-json';
 import { readTerraform } from '../sources/terraform';
+import { readFirewallScript } from '../sources/firewall-script';
 import { checkServiceApi } from '../checks/service-api';
 import { checkServiceValues } from '../checks/service-values';
 import { checkUnknownFields } from '../checks/unknown-fields';
@@ -104,6 +105,7 @@ export const RULES: Readonly<Record<Code, RuleUnit>> = {
   'xml-syntax': { detect: readFirewalldXml, words: null, fix: null, tests: [FIX_PROPERTIES], doc: 'docs/rules.md#xml-syntax' },
   'json-syntax': { detect: readOciSecurityListsJson, words: null, fix: null, tests: [FIX_PROPERTIES], doc: 'docs/rules.md#json-syntax' },
   'hcl-syntax': { detect: readTerraform, words: null, fix: null, tests: [FIX_PROPERTIES], doc: 'docs/rules.md#hcl-syntax' },
+  'firewall-command-invalid': { detect: readFirewallScript, words: null, fix: null, tests: ['test/engine/sources/firewalld-commands.test.ts'], doc: 'docs/rules.md#firewall-command-invalid' },
   'config-invalid': { detect: readConfig, words: null, fix: null, tests: ['test/lsp/protocol.test.ts'], doc: 'docs/rules.md#config-invalid' },
   'config-path-not-found': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: ['test/robustness/cli-files.test.ts', HOSTILE], doc: 'docs/rules.md#config-path-not-found' },
   'config-path-outside-workspace': { detect: readConfig, words: null, fix: null, tests: ['test/cli/read-workspace.test.ts', 'test/robustness/cli-files.test.ts'], doc: 'docs/rules.md#config-path-outside-workspace' },

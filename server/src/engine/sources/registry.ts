@@ -11,6 +11,9 @@ import { firewalldConfSource } from './modules/firewalld-conf';
 import { ociJsonSource } from './modules/oci-json';
 import { terraformSource } from './modules/terraform';
 import { terraformJsonSource } from './modules/terraform-json';
+import { firewallScriptSource } from './modules/firewall-script';
+import { cloudInitSource } from './modules/cloud-init';
+import { ansibleFirewalldSource } from './modules/ansible-firewalld';
 
 export const SOURCE_MODULES: readonly SourceModule[] = [
   firewalldZoneSource,
@@ -20,6 +23,9 @@ export const SOURCE_MODULES: readonly SourceModule[] = [
   terraformSource,
   // (after the `.tf` files: where a configuration and its plan are both in the workspace, a fix edits the `.tf`)
   terraformJsonSource,
+  firewallScriptSource,
+  cloudInitSource,
+  ansibleFirewalldSource,
 ];
 
 /** Every source module's contribution from `files` (in workspace order; files of other kinds are ignored). */

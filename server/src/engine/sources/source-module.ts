@@ -7,6 +7,7 @@
 import type { Code } from '../findings/codes';
 import type { ParseProblem } from '../parse/problem';
 import type { FileKind } from '../util/file-kinds';
+import type { FirewallCommandFile } from './firewall-cmd';
 import type {
   FirewalldConf, FirewalldServiceFile, FirewalldZoneFile, OciNsgResource, OciNsgRuleResource, OciSecurityList,
 } from './model';
@@ -53,10 +54,14 @@ export interface SourceInputs {
   ociLists: OciSecurityList[];
   ociNsgRules: NsgRuleInput[];
   ociNsgs: NsgInput[];
+  /** firewall commands (scripts, cloud-init, Ansible): applied in workspace order onto the firewalld zones */
+  firewallCommands: FirewallCommandFile[];
+  /** files that Terraform `user_data` reads (`file`, `templatefile`): user data, whatever their extension */
+  userDataFiles: string[];
 }
 
 export function emptyInputs(): SourceInputs {
-  return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [] };
+  return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [], firewallCommands: [], userDataFiles: [] };
 }
 
 /** What the config says about reading the sources (plain data: the config layer sits above this one). */

@@ -22,11 +22,14 @@ function isVarFile(path: string): boolean {
   const p = path.toLowerCase();
   return p.endsWith('.tfvars') || p.endsWith('.tfvars.json');
 }
+import { userDataFiles } from '../terraform-user-data';
 
 export const terraformSource: SourceModule = {
   name: 'terraform',
   reads: 'terraform',
   contribute(files, into, report, options) {
+    // the files `user_data` reads: the script and cloud-init modules (after this one) read them as user data
+    for (const f of files) for (const p of f.memo('terraform-user-data', () => userDataFiles(f.path, f.text))) if (!into.userDataFiles.includes(p)) into.userDataFiles.push(p);
     if (!isHclReady()) {
       for (const f of files) if (!isVarFile(f.path)) report('hcl-syntax', f.path, readTerraform(f.path, f.text).problems);
       return;
