@@ -216,6 +216,11 @@ const table = {
     help: 'The file is larger than `serviceReach.maxFileSize` (CLI: `--max-file-size`) and was skipped.',
     fixes: [],
   },
+  'template-not-rendered': {
+    severity: 'info', category: 'input', title: 'Template not rendered',
+    help: 'A kustomization that could not be built as `kustomize build` builds it (a missing file, a loop, a patch that names no object, a failed JSON patch `test`), or an overlay built without what cannot be known here (a remote resource, a field such as `replacements` that is not evaluated). The finding names why; the Services of a kustomization that cannot be built are read as plain manifests, and nothing that depends on what could not be built is reported as wrong.',
+    fixes: [],
+  },
   'input-too-complex': {
     severity: 'warning', category: 'input', title: 'Input too complex',
     help: 'The file goes past a safety limit (nesting depth, node count, alias expansion or parse time) and was only partly analysed.',

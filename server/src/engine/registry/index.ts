@@ -21,6 +21,7 @@ import { checkNodePortConflicts, checkSelectorAndTargetPorts } from '../checks/r
 import { checkOci } from '../checks/oci';
 import { checkReachability } from '../checks/reachability';
 import { Workspace } from '../workspace';
+import { build as buildKustomization } from '../kustomize/build';
 import { firewalldFixes } from '../fixes/firewalld';
 import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from '../fixes/manifest';
 import { listFixes } from '../fixes/oci';
@@ -106,5 +107,6 @@ export const RULES: Readonly<Record<Code, RuleUnit>> = {
   'config-path-not-found': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: ['test/robustness/cli-files.test.ts', HOSTILE], doc: 'docs/rules.md#config-path-not-found' },
   'config-path-outside-workspace': { detect: readConfig, words: null, fix: null, tests: ['test/cli/read-workspace.test.ts', 'test/robustness/cli-files.test.ts'], doc: 'docs/rules.md#config-path-outside-workspace' },
   'file-too-large': { detect: Workspace.prototype.skipFile, words: null, fix: null, tests: ['test/cli/check.test.ts', 'test/cli/read-workspace.test.ts'], doc: 'docs/rules.md#file-too-large' },
+  'template-not-rendered': { detect: buildKustomization, words: null, fix: null, tests: ['test/engine/kustomize/workspace.test.ts'], doc: 'docs/rules.md#template-not-rendered' },
   'input-too-complex': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: [HOSTILE], doc: 'docs/rules.md#input-too-complex' },
 };
