@@ -10,6 +10,7 @@ import type { YDocument, YMap, YNode } from '../parse/yaml';
 import { asMap, asSeq } from '../parse/yaml';
 import { normaliseWorkspacePath, dirName } from '../util/paths';
 import type { Span } from '../text/span';
+import { applyImages } from './images';
 import { inlineDocuments } from './inline';
 import { jsonPatch } from './json-patch';
 import { readKustomization, type Entry, type Kustomization, type PatchEntry } from './kustomization';
@@ -209,6 +210,7 @@ class Builder {
       }
     }
     applyReplicas(acc, k.replicas);
+    applyImages(acc, k.images);
   }
 
   /** A strategic merge patch: on the objects `target` selects, else on the one it names itself. */

@@ -6,6 +6,7 @@
  */
 import type { Span } from '../text/span';
 import { asMap, asScalar, asSeq, get, getValue, type YMap, type YNode, type YScalar } from '../parse/yaml';
+import type { ImageEntry } from './images';
 import { textOf } from './vtree';
 
 export interface Entry {
@@ -45,6 +46,16 @@ export interface LabelSet {
   pairs: LabelEntry[];
   includeSelectors: boolean;
   includeTemplates: boolean;
+  /** the entry's own field specs (`fields`) */
+  fields: FieldSpec[];
+}
+
+export interface FieldSpec {
+  path: string[];
+  create: boolean;
+  kind?: string;
+  group?: string;
+  version?: string;
 }
 
 export interface Kustomization {
@@ -60,6 +71,7 @@ export interface Kustomization {
   labels: LabelSet[];
   commonAnnotations: LabelEntry[];
   replicas: { name: string; count: number | undefined; span: Span }[];
+  images: ImageEntry[];
   unsupported: { name: string; span: Span }[];
 }
 
@@ -77,6 +89,7 @@ export function readKustomization(root: YMap): Kustomization {
     labels: [],
     commonAnnotations: labelEntries(getValue(root, 'commonAnnotations')),
     replicas: [],
+    images: [],
     unsupported: [],
   };
   for (const item of asSeq(getValue(root, 'patchesStrategicMerge'))?.items ?? []) {
@@ -110,7 +123,7 @@ export function readKustomization(root: YMap): Kustomization {
     if (t !== undefined && t !== '') k[key] = { value: t, span: v!.span };
   }
   const common = labelEntries(getValue(root, 'commonLabels'));
-  if (common.length > 0) k.labels.push({ pairs: common, includeSelectors: true, includeTemplates: true });
+  if (common.length > 0) k.labels.push({ pairs: common, includeSelectors: true, includeTemplates: true, fields: [] });
   for (const item of asSeq(getValue(root, 'labels'))?.items ?? []) {
     const m = asMap(item);
     if (!m) continue;
@@ -118,6 +131,11 @@ export function readKustomization(root: YMap): Kustomization {
       pairs: labelEntries(getValue(m, 'pairs')),
       includeSelectors: asScalar(getValue(m, 'includeSelectors'))?.value === true,
       includeTemplates: asScalar(getValue(m, 'includeTemplates'))?.value === true,
+      fields: (asSeq(getValue(m, 'fields'))?.items ?? []).map(asMap).filter((f): f is YMap => !!f && textOf(getValue(f, 'path')) !== undefined).map((f) => ({
+        path: textOf(getValue(f, 'path'))!.split('/'),
+        create: asScalar(getValue(f, 'create'))?.value === true,
+        kind: textOf(getValue(f, 'kind')), group: textOf(getValue(f, 'group')), version: textOf(getValue(f, 'version')),
+      })),
     });
   }
   for (const item of asSeq(getValue(root, 'replicas'))?.items ?? []) {
@@ -126,6 +144,12 @@ export function readKustomization(root: YMap): Kustomization {
     if (!m || name === undefined) continue;
     const c = asScalar(getValue(m, 'count'));
     k.replicas.push({ name, count: typeof c?.value === 'number' ? c.value : undefined, span: (c ?? m).span });
+  }
+  for (const item of asSeq(getValue(root, 'images'))?.items ?? []) {
+    const m = asMap(item);
+    const name = textOf(getValue(m, 'name'));
+    if (!m || name === undefined) continue;
+    k.images.push({ name, newName: textOf(getValue(m, 'newName')), newTag: textOf(getValue(m, 'newTag')), digest: textOf(getValue(m, 'digest')), span: m.span });
   }
   for (const name of UNSUPPORTED) {
     const p = get(root, name);

@@ -18,10 +18,22 @@ type Merged = YNode | null | typeof DELETE;
 /** Applies a patch to an object's root; false when the patch deletes the object. */
 export function strategicMerge(root: YMap, patch: YMap, kind: string | undefined, budget: Budget): boolean {
   const ref = kind ? rootType(kind) : undefined;
-  const out = mergeNode(root, patch, ref ? { kind: 'object', ref } : undefined, budget);
+  const out = mergeNode(root, withoutId(patch), ref ? { kind: 'object', ref } : undefined, budget);
   if (out === DELETE) return false;
   if (out !== root && out && out.kind === 'map') root.pairs = out.pairs;
   return true;
+}
+
+/**
+ * The patch less what names its object (kind, apiVersion, metadata.name and namespace): kustomize gives the patch
+ * the object's own before it merges, so a patch never renames what it applies to.
+ */
+function withoutId(patch: YMap): YMap {
+  const pairs = patch.pairs.filter((p) => p.name !== 'kind' && p.name !== 'apiVersion').map((p) => {
+    if (p.name !== 'metadata' || p.value?.kind !== 'map') return p;
+    return { ...p, value: { ...p.value, pairs: p.value.pairs.filter((x) => x.name !== 'name' && x.name !== 'namespace') } };
+  });
+  return { ...patch, pairs };
 }
 
 function directive(m: YMap): string | undefined {

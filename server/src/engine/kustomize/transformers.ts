@@ -24,6 +24,7 @@ interface Spec {
   create: boolean;
   kinds?: string[];
   group?: string;
+  version?: string;
 }
 
 const TEMPLATE_KINDS = ['ReplicationController', 'Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job'];
@@ -67,6 +68,7 @@ function mapsAt(r: Resource, spec: Spec, create: Span): YMap[] {
   const kind = kindOf(r);
   if (spec.kinds && (!kind || !spec.kinds.includes(kind))) return [];
   if (spec.group !== undefined && groupVersion(apiVersionOf(r)).group !== spec.group) return [];
+  if (spec.version !== undefined && groupVersion(apiVersionOf(r)).version !== spec.version) return [];
   const out: YMap[] = [];
   const walk = (n: YNode | null | undefined, i: number): void => {
     if (!n) return;
@@ -87,8 +89,9 @@ function addPairs(target: YMap, pairs: readonly LabelEntry[]): void {
 
 export function applyLabels(resources: readonly Resource[], set: LabelSet): void {
   if (set.pairs.length === 0) return;
-  const specs = set.includeSelectors ? [...METADATA_LABELS, ...SELECTORS, VOLUME_CLAIM_LABELS]
-    : set.includeTemplates ? METADATA_LABELS : [METADATA_LABELS[0]];
+  const own: Spec[] = set.fields.map((f) => ({ path: f.path, create: f.create, kinds: f.kind ? [f.kind] : undefined, group: f.group, version: f.version }));
+  const specs = [...(set.includeSelectors ? [...METADATA_LABELS, ...SELECTORS, VOLUME_CLAIM_LABELS]
+    : set.includeTemplates ? METADATA_LABELS : [METADATA_LABELS[0]]), ...own];
   const at = set.pairs[0].keySpan;
   for (const r of resources) for (const spec of specs) for (const m of mapsAt(r, spec, at)) addPairs(m, set.pairs);
 }
