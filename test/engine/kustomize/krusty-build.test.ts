@@ -495,7 +495,6 @@ spec:
       ...k('config', '\nresources:\n- ../base\n'),
       ...k('dev', '\nresources:\n- ../storage\n- ../config\n'),
     };
-    const out = buildOf(files, 'dev');
-    assert.match(out.error?.message ?? '', /already registered id/);
+    assert.match(buildOf(files, 'dev').error?.message ?? '', /already registered id/);
   });
 });

@@ -375,4 +375,106 @@ metadata:
     const port = out.segments.origin(asMap(getValue(spec, 'ports'))?.span ?? getValue(spec, 'ports')!.span)!;
     assert.equal(port.path, 'service.yaml');
   });
+  test('TestComplexComposition_Prod_SuccessWithRawTransformers (complexcomposition_test.go): built-in PatchTransformer configurations', () => {
+    // upstream's overlay also lists a ConfigMap generator (`generators:`); it is left out here on both sides
+    const transformer = (name: string, spec: string) => `
+apiVersion: builtin
+kind: PatchTransformer
+metadata:
+  name: ${name}
+target: 
+  group: apps
+  version: v1
+  kind: StatefulSet
+  name: my-sts
+patch: |-
+  apiVersion: apps/v1
+  kind: StatefulSet
+  metadata:
+    name: my-sts
+  spec:
+${spec}`;
+    const files: Files = {
+      ...k('base', '\nresources:\n- statefulset.yaml\n'),
+      'base/statefulset.yaml': `
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: my-sts
+spec:
+  serviceName: my-svc
+  selector:
+    matchLabels:
+      app: my-app
+  template:
+    metadata:
+      labels:
+        app: my-app
+    spec:
+      containers:
+      - name: app
+        image: my-image
+  volumeClaimTemplates:
+  - spec:
+      storageClassName: default
+`,
+      'https/service/https-svc.yaml': '\napiVersion: v1\nkind: Service\nmetadata:\n  name: my-https-svc\nspec:\n  ports:\n  - port: 443\n    protocol: TCP\n    name: https\n  selector:\n    app: my-app\n',
+      'https/transformer/transformer.yaml': transformer('svcNameTran', '    serviceName: my-https-svc\n'),
+      'config/transformer/transformer.yaml': transformer('envFromConfigTrans', '    template:\n      spec:\n        containers:\n        - name: app\n          envFrom:\n          - configMapRef:\n              name: my-config\n'),
+      'tolerations/transformer.yaml': transformer('tolTrans', '    template:\n      spec:\n        tolerations:\n        - effect: NoExecute\n          key: node.kubernetes.io/not-ready\n          tolerationSeconds: 30\n'),
+      ...k('prod', '\nresources:\n- ../base\n- ../https/service/https-svc.yaml\ntransformers:\n- ../config/transformer/transformer.yaml\n- ../https/transformer/transformer.yaml\n- ../tolerations/transformer.yaml\n'),
+    };
+    assert.deepEqual(run(files, 'prod'), expected(`
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: my-sts
+spec:
+  selector:
+    matchLabels:
+      app: my-app
+  serviceName: my-https-svc
+  template:
+    metadata:
+      labels:
+        app: my-app
+    spec:
+      containers:
+      - envFrom:
+        - configMapRef:
+            name: my-config
+        image: my-image
+        name: app
+      tolerations:
+      - effect: NoExecute
+        key: node.kubernetes.io/not-ready
+        tolerationSeconds: 30
+  volumeClaimTemplates:
+  - spec:
+      storageClassName: default
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: my-https-svc
+spec:
+  ports:
+  - name: https
+    port: 443
+    protocol: TCP
+  selector:
+    app: my-app
+`));
+  });
+
+  test('ours: a LabelTransformer configuration puts its labels where its field specs say, nowhere else', () => {
+    const files: Files = {
+      ...k('.', '\nresources:\n- service.yaml\ntransformers:\n- labels.yaml\n'),
+      'service.yaml': WEB_SERVICE,
+      'labels.yaml': '\napiVersion: builtin\nkind: LabelTransformer\nmetadata:\n  name: labels\nlabels:\n  env: dev\nfieldSpecs:\n  - path: metadata/labels\n    create: true\n',
+    };
+    const [svc] = run(files, '.') as { metadata: { labels?: unknown }; spec: { selector?: unknown } }[];
+    assert.deepEqual(svc.metadata.labels, { env: 'dev' });
+    assert.equal(svc.spec.selector, undefined);
+  });
 });

@@ -7,13 +7,13 @@
  * unknown: noted, left out) and never throws: a build that fails says why and where.
  */
 import type { YDocument, YMap, YNode } from '../parse/yaml';
-import { asMap, asSeq } from '../parse/yaml';
+import { asMap, asSeq, getValue } from '../parse/yaml';
 import { normaliseWorkspacePath, dirName } from '../util/paths';
 import type { Span } from '../text/span';
 import { applyImages } from './images';
 import { inlineDocuments } from './inline';
 import { jsonPatch } from './json-patch';
-import { readKustomization, type Entry, type Kustomization, type PatchEntry } from './kustomization';
+import { fieldSpecs, labelEntriesOf, patchEntryOf, readKustomization, type Entry, type Kustomization, type PatchEntry } from './kustomization';
 import { fixNameReferences } from './name-references';
 import { currentId, kindOf, namedBy, sameId, selects, groupVersion, apiVersionOf, type Resource } from './resource';
 import { strategicMerge } from './strategic-merge';
@@ -184,19 +184,7 @@ class Builder {
         this.strategic(acc, m, undefined, p.span);
       }
     }
-    for (const p of k.patches) {
-      for (const patch of this.patchNodes(dir, p, text, start)) {
-        const ops = asSeq(patch);
-        if (ops) {
-          if (!p.target) throw new BuildError('a JSON 6902 patch needs a `target`', p.span);
-          for (const r of acc.filter((x) => selects(p.target!, x))) jsonPatch(r.root, ops, this.budget);
-          continue;
-        }
-        const m = asMap(patch);
-        if (!m) throw new BuildError('a patch is neither a map nor a list of operations', patch.span);
-        this.strategic(acc, m, p.target, p.span);
-      }
-    }
+    this.patches(k.patches, dir, acc, text, start);
     if (k.namespace) applyNamespace(acc, k.namespace);
     applyPrefixSuffix(acc, k.namePrefix, k.nameSuffix);
     for (const set of k.labels) applyLabels(acc, set);
@@ -211,6 +199,52 @@ class Builder {
     }
     applyReplicas(acc, k.replicas);
     applyImages(acc, k.images);
+    for (const e of k.transformers) this.transformer(dir, e, acc);
+  }
+
+  /**
+   * A `transformers` entry: the configuration of a built-in transformer (`apiVersion: builtin`) — labels,
+   * annotations with their own field specs, a patch — is applied; anything else (a plugin, a folder) is unknown.
+   */
+  private transformer(dir: string, e: Entry, acc: Resource[]): void {
+    const p = isRemote(e.value) ? null : this.resolve(dir, e);
+    if (p === null || this.files.read(p) === undefined) {
+      this.unknown.push({ message: `the transformer \`${e.value}\` is not evaluated: what it changes is unknown`, at: this.segments.origin(e.span) });
+      return;
+    }
+    this.patchFiles.add(p);
+    const loaded = this.load(p, e.span);
+    for (const n of loaded.nodes) {
+      const m = asMap(n);
+      const kind = m ? kindOf({ root: m, previous: [], file: p }) : undefined;
+      const builtin = m && apiVersionOf({ root: m, previous: [], file: p }) === 'builtin';
+      if (m && builtin && (kind === 'LabelTransformer' || kind === 'AnnotationsTransformer')) {
+        const pairs = labelEntriesOf(getValue(m, kind === 'LabelTransformer' ? 'labels' : 'annotations'));
+        const fields = fieldSpecs(getValue(m, 'fieldSpecs'));
+        applyLabels(acc, { pairs, includeSelectors: false, includeTemplates: false, fields }, true);
+      } else if (m && builtin && kind === 'PatchTransformer') {
+        this.patches([patchEntryOf(m)], dirName(p), acc, loaded.text, loaded.start);
+      } else {
+        this.unknown.push({ message: `the transformer ${kind ?? '?'} in \`${p}\` is not evaluated: what it changes is unknown`, at: this.segments.origin(n.span) });
+      }
+    }
+  }
+
+  /** The entries of `patches` (or a PatchTransformer's): JSON 6902 when a list of operations, else strategic merge. */
+  private patches(entries: readonly PatchEntry[], dir: string, acc: Resource[], text: string, start: number): void {
+    for (const p of entries) {
+      for (const patch of this.patchNodes(dir, p, text, start)) {
+        const ops = asSeq(patch);
+        if (ops) {
+          if (!p.target) throw new BuildError('a JSON 6902 patch needs a `target`', p.span);
+          for (const r of acc.filter((x) => selects(p.target!, x))) jsonPatch(r.root, ops, this.budget);
+          continue;
+        }
+        const m = asMap(patch);
+        if (!m) throw new BuildError('a patch is neither a map nor a list of operations', patch.span);
+        this.strategic(acc, m, p.target, p.span);
+      }
+    }
   }
 
   /** A strategic merge patch: on the objects `target` selects, else on the one it names itself. */

@@ -3,19 +3,12 @@
  * in the containers and init containers of every pod template. It changes no port, but the built objects are
  * kustomize's own only with it.
  */
-import type { Span } from '../text/span';
+import type { ImageEntry } from './kustomization';
 import type { YNode } from '../parse/yaml';
 import { asMap, asSeq, getValue } from '../parse/yaml';
 import { kindOf, type Resource } from './resource';
 import { scalar, textOf } from './vtree';
 
-export interface ImageEntry {
-  name: string;
-  newName?: string;
-  newTag?: string;
-  digest?: string;
-  span: Span;
-}
 
 const PODS_AT: Record<string, string[]> = {
   Pod: ['spec'], Deployment: ['spec', 'template', 'spec'], ReplicaSet: ['spec', 'template', 'spec'], DaemonSet: ['spec', 'template', 'spec'],

@@ -6,11 +6,19 @@
  */
 import type { Span } from '../text/span';
 import { asMap, asScalar, asSeq, get, getValue, type YMap, type YNode, type YScalar } from '../parse/yaml';
-import type { ImageEntry } from './images';
 import { textOf } from './vtree';
 
 export interface Entry {
   value: string;
+  span: Span;
+}
+
+/** An entry of `images`: the image `name` takes `newName`, `newTag` or `digest`. */
+export interface ImageEntry {
+  name: string;
+  newName?: string;
+  newTag?: string;
+  digest?: string;
   span: Span;
 }
 
@@ -72,11 +80,13 @@ export interface Kustomization {
   commonAnnotations: LabelEntry[];
   replicas: { name: string; count: number | undefined; span: Span }[];
   images: ImageEntry[];
+  /** `transformers`: configuration files of built-in transformers (others are unknown) */
+  transformers: Entry[];
   unsupported: { name: string; span: Span }[];
 }
 
 /** Fields that may change what is built and that the builder does not evaluate. */
-const UNSUPPORTED = ['replacements', 'transformers', 'generators', 'helmCharts', 'helmChartInflationGenerator', 'vars', 'validators', 'crds', 'configurations', 'openapi'];
+const UNSUPPORTED = ['replacements', 'generators', 'helmCharts', 'helmChartInflationGenerator', 'vars', 'validators', 'crds', 'configurations', 'openapi'];
 
 export function readKustomization(root: YMap): Kustomization {
   const k: Kustomization = {
@@ -90,6 +100,7 @@ export function readKustomization(root: YMap): Kustomization {
     commonAnnotations: labelEntries(getValue(root, 'commonAnnotations')),
     replicas: [],
     images: [],
+    transformers: entries(getValue(root, 'transformers')),
     unsupported: [],
   };
   for (const item of asSeq(getValue(root, 'patchesStrategicMerge'))?.items ?? []) {
@@ -108,13 +119,7 @@ export function readKustomization(root: YMap): Kustomization {
         if (s && s.value !== null) k[key].push({ path: { value: String(s.value), span: s.span }, span: s.span });
         continue;
       }
-      const pathNode = get(m, 'path');
-      const patchNode = getValue(m, 'patch');
-      const entry: PatchEntry = { span: m.span, target: selectorOf(asMap(getValue(m, 'target'))) };
-      if (pathNode && textOf(pathNode.value) !== undefined) entry.path = { value: textOf(pathNode.value)!, span: pathNode.value!.span };
-      else if (patchNode?.kind === 'scalar') entry.inline = patchNode;
-      else if (patchNode) entry.node = patchNode;
-      k[key].push(entry);
+      k[key].push(patchEntryOf(m));
     }
   }
   for (const key of ['namespace', 'namePrefix', 'nameSuffix'] as const) {
@@ -131,11 +136,7 @@ export function readKustomization(root: YMap): Kustomization {
       pairs: labelEntries(getValue(m, 'pairs')),
       includeSelectors: asScalar(getValue(m, 'includeSelectors'))?.value === true,
       includeTemplates: asScalar(getValue(m, 'includeTemplates'))?.value === true,
-      fields: (asSeq(getValue(m, 'fields'))?.items ?? []).map(asMap).filter((f): f is YMap => !!f && textOf(getValue(f, 'path')) !== undefined).map((f) => ({
-        path: textOf(getValue(f, 'path'))!.split('/'),
-        create: asScalar(getValue(f, 'create'))?.value === true,
-        kind: textOf(getValue(f, 'kind')), group: textOf(getValue(f, 'group')), version: textOf(getValue(f, 'version')),
-      })),
+      fields: fieldSpecs(getValue(m, 'fields')),
     });
   }
   for (const item of asSeq(getValue(root, 'replicas'))?.items ?? []) {
@@ -156,6 +157,30 @@ export function readKustomization(root: YMap): Kustomization {
     if (p && p.value && !(p.value.kind === 'seq' && p.value.items.length === 0)) k.unsupported.push({ name, span: p.key.span });
   }
   return k;
+}
+
+/** A list of field specs (`path`, `create`, `kind`, `group`, `version`). */
+export function fieldSpecs(n: YNode | null): FieldSpec[] {
+  return (asSeq(n)?.items ?? []).map(asMap).filter((f): f is YMap => !!f && textOf(getValue(f, 'path')) !== undefined).map((f) => ({
+    path: textOf(getValue(f, 'path'))!.split('/'),
+    create: asScalar(getValue(f, 'create'))?.value === true,
+    kind: textOf(getValue(f, 'kind')), group: textOf(getValue(f, 'group')), version: textOf(getValue(f, 'version')),
+  }));
+}
+
+/** The `patch` / `path` and `target` of a patch entry, or of a PatchTransformer's configuration. */
+export function patchEntryOf(m: YMap): PatchEntry {
+  const pathNode = get(m, 'path');
+  const patchNode = getValue(m, 'patch');
+  const entry: PatchEntry = { span: m.span, target: selectorOf(asMap(getValue(m, 'target'))) };
+  if (pathNode && textOf(pathNode.value) !== undefined) entry.path = { value: textOf(pathNode.value)!, span: pathNode.value!.span };
+  else if (patchNode?.kind === 'scalar') entry.inline = patchNode;
+  else if (patchNode) entry.node = patchNode;
+  return entry;
+}
+
+export function labelEntriesOf(n: YNode | null): LabelEntry[] {
+  return labelEntries(n);
 }
 
 function entries(n: YNode | null): Entry[] {

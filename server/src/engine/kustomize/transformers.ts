@@ -87,10 +87,11 @@ function addPairs(target: YMap, pairs: readonly LabelEntry[]): void {
   for (const e of pairs) setPair(target, pairOf(e.name, e.keySpan, scalar(e.value, e.valueSpan)));
 }
 
-export function applyLabels(resources: readonly Resource[], set: LabelSet): void {
+/** `only`: the set's own field specs, none of kustomize's (a LabelTransformer's or AnnotationsTransformer's configuration). */
+export function applyLabels(resources: readonly Resource[], set: LabelSet, only = false): void {
   if (set.pairs.length === 0) return;
   const own: Spec[] = set.fields.map((f) => ({ path: f.path, create: f.create, kinds: f.kind ? [f.kind] : undefined, group: f.group, version: f.version }));
-  const specs = [...(set.includeSelectors ? [...METADATA_LABELS, ...SELECTORS, VOLUME_CLAIM_LABELS]
+  const specs = only ? own : [...(set.includeSelectors ? [...METADATA_LABELS, ...SELECTORS, VOLUME_CLAIM_LABELS]
     : set.includeTemplates ? METADATA_LABELS : [METADATA_LABELS[0]]), ...own];
   const at = set.pairs[0].keySpan;
   for (const r of resources) for (const spec of specs) for (const m of mapsAt(r, spec, at)) addPairs(m, set.pairs);
