@@ -183,4 +183,14 @@ suite('Kustomize overlays in the workspace', () => {
     ws.analyze();
     assert.equal(ws.stats.overlaysBuilt - again, 2);
   });
+  test('a patch of a generated ConfigMap (generators are not built) is skipped; a remote patch is unknown, not an error', () => {
+    const files = repo({
+      'overlays/prod/kustomization.yaml': PROD_KUSTOMIZATION + '  - path: config.yaml\n  - path: https://example.com/patch.yaml\nconfigMapGenerator:\n  - name: settings\n    literals: [a=b]\n',
+      'overlays/prod/config.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: c\n',
+    });
+    const a = workspace(files).analyze();
+    assert.equal(a.overlays[0].build.error, undefined);
+    assert.equal(a.overlays[0].services[0].type, 'NodePort');
+    assert.match(a.findings.find((f) => f.code === 'template-not-rendered')?.message ?? '', /remote patch `https:\/\/example.com\/patch.yaml` is not fetched/);
+  });
 });

@@ -250,9 +250,13 @@ class Builder {
   /** A strategic merge patch: on the objects `target` selects, else on the one it names itself. */
   private strategic(acc: Resource[], patch: YMap, target: PatchEntry['target'], at: Span): void {
     const hits = target ? acc.filter((r) => selects(target, r)) : acc.filter((r) => namedBy(r, patch));
-    if (!target && hits.length === 0) {
+    // ConfigMaps and Secrets may come from generators, which are not built (they hold no Service or workload)
+    const generated = ['ConfigMap', 'Secret'].includes(kindOf({ root: patch, previous: [], file: '' }) ?? '');
+    if (!target && hits.length === 0 && !generated) {
       const meta = asMap(patch.pairs.find((p) => p.name === 'metadata')?.value ?? null);
       const name = meta?.pairs.find((p) => p.name === 'name')?.value;
+      // it may name an object of what could not be read (a remote resource): unknown, not an error
+      if (this.unknown.length > 0) return;
       throw new BuildError(`the patch names no object of the build (${kindOf({ root: patch, previous: [], file: '' }) ?? '?'} \`${name?.kind === 'scalar' ? String(name.value) : '?'}\`)`, at);
     }
     for (const r of hits) {
@@ -263,6 +267,10 @@ class Builder {
   /** The patches of an entry: from its file, or written inline. */
   private patchNodes(dir: string, p: PatchEntry, text: string, start: number): YNode[] {
     if (p.path) {
+      if (isRemote(p.path.value)) {
+        this.unknown.push({ message: `the remote patch \`${p.path.value}\` is not fetched: what it changes is unknown`, at: this.segments.origin(p.path.span) });
+        return [];
+      }
       const file = this.resolve(dir, p.path);
       this.patchFiles.add(file);
       return this.load(file, p.path.span).nodes;
