@@ -5,6 +5,7 @@
  * the overlays that read the edited file.
  */
 import * as assert from 'node:assert/strict';
+import { hoverAt } from '../../../server/src/engine/features';
 import { keys, lineOf, ready, workspace } from '../../support/workspace';
 
 const BASE_SERVICE = `apiVersion: v1
@@ -192,5 +193,19 @@ suite('Kustomize overlays in the workspace', () => {
     assert.equal(a.overlays[0].build.error, undefined);
     assert.equal(a.overlays[0].services[0].type, 'NodePort');
     assert.match(a.findings.find((f) => f.code === 'template-not-rendered')?.message ?? '', /remote patch `https:\/\/example.com\/patch.yaml` is not fetched/);
+  });
+});
+
+suite('Kustomize overlays: the hover on a base Service', () => {
+  suiteSetup(ready);
+
+  test('names each overlay that builds it, with the name, namespace, type and ports it gets there', () => {
+    const files = repo({ 'overlays/dev/kustomization.yaml': 'resources:\n  - ../../base\nnamespace: dev\n' });
+    const ws = workspace(files);
+    const text = ws.getText('base/service.yaml')!;
+    const h = hoverAt(ws, 'base/service.yaml', text.indexOf('name: web') + 7)?.contents ?? '';
+    assert.match(h, /Built by 2 overlays/);
+    assert.match(h, /overlay `overlays\/prod`: `prod\/prod-web`, NodePort, ports 80/);
+    assert.match(h, /overlay `overlays\/dev`: `dev\/web`, ClusterIP, ports 80/);
   });
 });

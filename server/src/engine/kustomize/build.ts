@@ -73,9 +73,10 @@ export function build(path: string, files: KustomizeFiles, limits = BUILD_LIMITS
     out.resources = b.kustomization(path, [], undefined);
     fixNameReferences(out.resources);
   } catch (e) {
-    if (!(e instanceof BuildError)) throw e;
+    // a build never breaks the analysis: what is not a BuildError is a fault of the builder, reported as one
     out.resources = [];
-    out.error = { message: e.message, at: e.at ? b.segments.origin(e.at) : undefined };
+    if (e instanceof BuildError) out.error = { message: e.message, at: e.at ? b.segments.origin(e.at) : undefined };
+    else out.error = { message: `the builder failed (${e instanceof Error ? e.message : String(e)})`, at: undefined };
   }
   return out;
 }
