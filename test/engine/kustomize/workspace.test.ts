@@ -184,6 +184,25 @@ suite('Kustomize overlays in the workspace', () => {
     ws.analyze();
     assert.equal(ws.stats.overlaysBuilt - again, 2);
   });
+
+  test('after edits (a patch, a kustomization, a base coming and going) the analysis is what a fresh workspace says', () => {
+    const files = repo({ 'overlays/dev/kustomization.yaml': 'resources:\n  - ../../base\nnamespace: dev\n', 'etc/firewalld/zones/public.xml': ZONE });
+    const ws = workspace(files);
+    const view = (w: ReturnType<typeof workspace>) => w.analyze().findings.map((f) => `${f.path}:${f.span.start} ${f.code} ${f.message}`);
+    const steps: [string, string | undefined][] = [
+      ['overlays/prod/service-type.yaml', PATCH.replace('NodePort', 'Nodeport')],
+      ['overlays/prod/kustomization.yaml', PROD_KUSTOMIZATION.replace('namePrefix: prod-\n', '')],
+      ['base/kustomization.yaml', undefined],
+      ['base/kustomization.yaml', BASE_KUSTOMIZATION],
+      ['overlays/dev/kustomization.yaml', 'resources:\n  - ../prod\nnamePrefix: dev-\n'],
+      ['overlays/dev/kustomization.yaml', 'resources:\n  - ../../missing\n'],
+      ['base/service.yaml', BASE_SERVICE.replace('    - name: http\n', '    - name: HTTP\n')],
+    ];
+    for (const [path, text] of steps) {
+      if (text === undefined) { ws.removeFile(path); delete files[path]; } else { ws.setFile(path, text); files[path] = text; }
+      assert.deepEqual(view(ws), view(workspace(files)), `after ${path}`);
+    }
+  });
   test('a patch of a generated ConfigMap (generators are not built) is skipped; a remote patch is unknown, not an error', () => {
     const files = repo({
       'overlays/prod/kustomization.yaml': PROD_KUSTOMIZATION + '  - path: config.yaml\n  - path: https://example.com/patch.yaml\nconfigMapGenerator:\n  - name: settings\n    literals: [a=b]\n',
