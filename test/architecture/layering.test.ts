@@ -37,6 +37,7 @@ const LAYERS = [
   'terraform', // Terraform's language evaluated: values, expressions, functions, modules
   'sources', // rule-source readers and the normalised `Rule`
   'k8s', // manifests, workloads, Services after API defaults, the schema
+  'kustomize', // `kustomize build` in process: overlays of bases and patches
   'config', // `.service-reach.yaml`
   'exposure', // requirements, matching, statuses
   'rules', // per finding code (or small family): its wording, its severity decisions, its fix hints

@@ -111,7 +111,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return rel.split(path.sep).join('/');
   };
   const placed = place(findings, (p) => ws.getText(p), display);
-  const summary = summarize(placed, loaded.files.length, analysis.services.length, ruleCounts(analysis.layers));
+  const built = analysis.overlays.reduce((n, o) => n + o.services.length, 0);
+  const summary = summarize(placed, loaded.files.length, analysis.services.length + built, ruleCounts(analysis.layers));
   if (format === 'json') io.stdout(formatJson(placed, summary));
   else if (format === 'sarif') io.stdout(formatSarif(placed, version(), summary));
   else io.stdout(formatText(placed, summary));

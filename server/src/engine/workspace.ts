@@ -16,6 +16,8 @@ import type { SourceFile } from './sources/source-module';
 import { IncrementalAnalysis } from './workspace/incremental';
 import type { SkippedFile } from './workspace/layers';
 import { ManifestReader } from './workspace/manifests';
+import { OverlayPhase } from './workspace/overlays';
+import { dedupe } from './workspace/service-checks';
 import { SourcePhaseCache } from './workspace/source-phase';
 import { applyChanges, type TextChange } from './workspace/text-change';
 import { emptyStats, type Analysis, type ParsedManifest, type WorkspaceOptions, type WorkspaceStats } from './workspace/types';
@@ -40,6 +42,7 @@ export class Workspace {
   private readonly manifests = new ManifestReader(this.counters);
   private readonly sourcePhase = new SourcePhaseCache();
   private readonly incremental = new IncrementalAnalysis(this.manifests, this.counters);
+  private readonly overlays = new OverlayPhase(this.manifests, this.counters);
 
   constructor(private readonly options: WorkspaceOptions = {}) {}
 
@@ -172,16 +175,24 @@ export class Workspace {
     let entries: FileEntry[] | undefined;
     const entriesOf = () => (entries ??= this.sorted().paths.map((p) => this.files.get(p)!));
     const sources = this.sourcePhase.get(this.sourcesVersion, entriesOf, { hasFile: (p) => this.files.has(p), skipped: this.skipped });
+    // Kustomize overlays: built where a file they read changed; the files they use as patches or bases are
+    // analysed through them (those whose standing changed are looked at again)
+    const overlays = this.overlays.prepare(this.sorted().paths, (p) => this.files.get(p), this.order === undefined || walk, [...this.dirty]);
+    for (const p of overlays.flipped) if (this.files.has(p)) this.dirty.add(p);
     const edited: FileEntry[] = [];
     for (const p of this.dirty) {
       const f = this.files.get(p);
       if (f) edited.push(f);
     }
     this.dirty.clear();
-    return this.incremental.run({
+    const analysis = this.incremental.run({
       sources, entries: entriesOf, walk, edited,
       pathRank: (p) => this.sorted().rank.get(p) ?? 0,
       lineIndex: (p) => this.lineIndex(p),
+      overlays,
     });
+    const built = this.overlays.check(analysis);
+    if (built.overlays.length === 0) return analysis;
+    return { ...analysis, findings: dedupe([...analysis.findings, ...built.findings]), overlays: built.overlays };
   }
 }

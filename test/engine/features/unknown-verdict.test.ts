@@ -62,7 +62,7 @@ suite('Unknown shown as unknown (hover, CodeLens, diagram)', () => {
     const [st] = requirementStatuses(a, a.services[0]).filter((s) => s.requirement.layer === 'worker-lists');
     assert.equal(st.allowed, true);
     assert.equal(st.unevaluated.length, 1);
-    assert.deepEqual(st.unevaluated[0].reasons, ['`data.oci_core_services.all.services[0].cidr_block` could not be evaluated']);
+    assert.deepEqual(st.unevaluated[0].reasons, ['`data.oci_core_services.all` is a data source']);
     assert.ok(!a.findings.some((f) => f.code === 'security-list-port-closed'));
   });
 
@@ -73,7 +73,7 @@ suite('Unknown shown as unknown (hover, CodeLens, diagram)', () => {
     assert.equal(e.status, 'unknown');
     const guard = e.guards.find((g) => g.layer === 'worker-lists')!;
     assert.equal(guard.status, 'unknown');
-    assert.deepEqual(guard.unevaluated, ['`data.oci_core_services.all.services[0].cidr_block` could not be evaluated']);
+    assert.deepEqual(guard.unevaluated, ['`data.oci_core_services.all` is a data source']);
     assert.match(e.reason ?? '', /could not be evaluated/);
     const svg = await diagramToSvg(m);
     assert.match(svg, /class="sr-edge sr-status-unknown" data-edge-id="clients-to-nodes:0"/);

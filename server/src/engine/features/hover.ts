@@ -14,6 +14,7 @@ import { countText } from '../findings/finding';
 import { nodeAtOffset, type PathStep } from './context';
 import { blockedMark, chainOf, BLOCKED_MARK, UNKNOWN_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
 import { serviceAt } from './service-at';
+import { overlaysHover } from './overlay-hover';
 import { SERVICE_TYPE_DOCS } from './docs';
 import { mdCode, mdText } from './markdown';
 import { listText } from '../findings/finding';
@@ -80,6 +81,10 @@ export function hoverAt(ws: Workspace, path: string, offset: number): HoverResul
       return { contents: parts.join('\n\n'), span: at.span };
     }
   }
+  // a base Service, analysed through the Kustomize overlays that build it: what each makes of it
+  const built = !sa && (p.length === 1 && p[0] === 'kind' || p.length === 2 && p[0] === 'metadata' && p[1] === 'name' || p[0] === 'spec')
+    ? overlaysHover(analysis, path, at.object.root.span.start) : undefined;
+  if (built) return { contents: fieldDoc && (at.onKey || isEnumValue(p)) ? `${built}\n\n---\n\n${fieldDoc}` : built, span: at.span };
   if (fieldDoc && (at.onKey || isEnumValue(p))) return { contents: fieldDoc, span: at.span };
   return undefined;
 }

@@ -277,6 +277,14 @@ const docs = {
     } },
     fix: 'Give the value a literal Service Reach can read (a variable default, a `locals` entry, a `terraform.tfvars` value), or check the rule in a Terraform plan or state (`terraform show -json > plan.json` in the workspace gives every value exactly). Where the value is truly only known at apply time, the finding is information: it says what the verdict rests on.',
   },
+  'template-not-rendered': {
+    why: 'What the cluster receives from a kustomization is what `kustomize build` makes of it. When it cannot be built here, its Services are only read as they are written (patches are still never taken for objects), and when an overlay pulls in a remote resource, what that adds (a workload a selector looks for) is unknown, so nothing that depends on it is reported.',
+    example: { files: {
+      'overlays/prod/kustomization.yaml': 'resources:\n  - ../../base\npatches:\n  - path: service-type.yaml\n',
+      'overlays/prod/service-type.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n',
+    } },
+    fix: 'Make the kustomization build (`kustomize build overlays/prod` says the same): add the missing base or file, break the loop, correct the patch. A remote resource stays unknown; vendor it into the repository to have it checked.',
+  },
   'input-too-complex': {
     why: 'Reading stopped at a safety limit (nesting depth, size, alias expansion, time, a DOCTYPE with entities); what comes after that place is not checked. docs/robustness.md lists the limits.',
     example: { files: { 'etc/firewalld/zones/public.xml': '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE zone [<!ENTITY range "30000-32767">]>\n<zone>\n  <service name="ssh"/>\n</zone>\n' } },

@@ -23,6 +23,7 @@ import { checkOci } from '../checks/oci';
 import { checkReachability } from '../checks/reachability';
 import { checkRulesNotEvaluated } from '../checks/not-evaluated';
 import { Workspace } from '../workspace';
+import { build as buildKustomization } from '../kustomize/build';
 import { firewalldFixes } from '../fixes/firewalld';
 import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from '../fixes/manifest';
 import { listFixes } from '../fixes/oci';
@@ -111,5 +112,6 @@ export const RULES: Readonly<Record<Code, RuleUnit>> = {
   'config-path-outside-workspace': { detect: readConfig, words: null, fix: null, tests: ['test/cli/read-workspace.test.ts', 'test/robustness/cli-files.test.ts'], doc: 'docs/rules.md#config-path-outside-workspace' },
   'file-too-large': { detect: Workspace.prototype.skipFile, words: null, fix: null, tests: ['test/cli/check.test.ts', 'test/cli/read-workspace.test.ts'], doc: 'docs/rules.md#file-too-large' },
   'rules-not-evaluated': { detect: checkRulesNotEvaluated, words: notEvaluated, fix: null, tests: ['test/engine/checks/not-evaluated.test.ts', 'test/engine/sources/terraform-json.test.ts'], doc: 'docs/rules.md#rules-not-evaluated' },
+  'template-not-rendered': { detect: buildKustomization, words: null, fix: null, tests: ['test/engine/kustomize/workspace.test.ts'], doc: 'docs/rules.md#template-not-rendered' },
   'input-too-complex': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: [HOSTILE], doc: 'docs/rules.md#input-too-complex' },
 };

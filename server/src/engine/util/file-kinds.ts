@@ -16,7 +16,7 @@ export type FileKind = 'manifest' | 'config' | 'xml' | 'json' | 'terraform' | 'f
 export const CONFIG_FILE_NAMES = ['.service-reach.yaml', '.service-reach.yml'];
 
 /** Kinds by exact file name (checked before the extension). */
-const BY_NAME: ReadonlyMap<string, FileKind> = new Map([['firewalld.conf', 'firewalld-conf']]);
+const BY_NAME: ReadonlyMap<string, FileKind> = new Map([['firewalld.conf', 'firewalld-conf'], ['Kustomization', 'manifest']]);
 
 /** Kinds by extension (lower case). */
 const BY_EXTENSION: ReadonlyMap<string, FileKind> = new Map([
