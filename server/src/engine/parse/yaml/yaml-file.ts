@@ -3,7 +3,7 @@
  * changed are parsed again), always with the result `parseYaml` gives for the whole text.
  */
 import { lineEnd } from './chars';
-import { isTemplateText } from './helm';
+import { blankControlLines, isTemplateText } from './template-text';
 import { YAML_LIMITS, type YamlParseOptions } from './limits';
 import { copyPiece, movePiece, optionsKey, parsePiece, sameAsPieces, type Piece } from './pieces';
 import { parseCounted, parseYaml } from './read';
@@ -86,6 +86,8 @@ export class YamlFile {
       for (const p of left) this.leave(p);
       return parseYaml(text, { ...options, template });
     };
+    // a template action over a document marker (a comment holding `---`): its pieces cannot be read apart
+    if (template && blankControlLines(text).crossesMarker) return whole();
 
     // the pieces: those before the first change and after the last one are the last call's, the lines between
     // are scanned again
