@@ -33,10 +33,21 @@ export interface PlacedFinding {
 
 export interface Summary {
   files: number;
+  /** Services read, and how many of them from templates (docs/templates.md) */
   services: number;
+  servicesFromTemplates: number;
   errors: number;
   warnings: number;
   infos: number;
+  /** findings a suppression covers (docs/suppressions.md): not in `findings`, in SARIF as suppressed */
+  suppressed: number;
+}
+
+export interface Counts {
+  files: number;
+  services: number;
+  servicesFromTemplates: number;
+  suppressed: number;
 }
 
 /** Turn findings into file/line/column, with `file` as the caller wants it shown (relative to the cwd). */
@@ -64,12 +75,13 @@ export function place(findings: readonly Finding[], textOf: (path: string) => st
   }));
 }
 
-export function summarize(findings: readonly PlacedFinding[], files: number, services: number): Summary {
+export function summarize(findings: readonly PlacedFinding[], counts: Counts): Summary {
   return {
-    files, services,
+    files: counts.files, services: counts.services, servicesFromTemplates: counts.servicesFromTemplates,
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     infos: findings.filter((f) => f.severity === 'info').length,
+    suppressed: counts.suppressed,
   };
 }
 
@@ -84,7 +96,9 @@ export function textLine(line: string): string {
 export function formatText(findings: readonly PlacedFinding[], summary: Summary): string {
   const lines = findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`);
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  lines.push(`${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.infos, 'note')} in ${plural(summary.services, 'Service')} (${plural(summary.files, 'file')} read)`);
+  const templates = summary.servicesFromTemplates > 0 ? `, ${summary.servicesFromTemplates} from templates` : '';
+  const suppressed = summary.suppressed > 0 ? `; ${plural(summary.suppressed, 'finding')} suppressed` : '';
+  lines.push(`${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.infos, 'note')} in ${plural(summary.services, 'Service')}${templates} (${plural(summary.files, 'file')} read)${suppressed}`);
   return lines.map(textLine).join('');
 }
 
@@ -120,7 +134,8 @@ export function formatJson(findings: readonly PlacedFinding[], summary: Summary)
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
-export function formatSarif(findings: readonly PlacedFinding[], version: string): string {
+/** SARIF 2.1.0; `suppressed`: the findings a suppression covers, carried with `suppressions` (`inSource`). */
+export function formatSarif(findings: readonly PlacedFinding[], version: string, suppressed: readonly PlacedFinding[] = []): string {
   const ruleIndex = new Map(ALL_CODES.map((c, i) => [c, i]));
   const region = (f: { line: number; column: number; endLine: number; endColumn: number }) => ({
     startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: Math.max(f.endColumn, f.endLine === f.line ? f.column : f.endColumn),
@@ -151,7 +166,7 @@ export function formatSarif(findings: readonly PlacedFinding[], version: string)
         },
       },
       columnKind: 'utf16CodeUnits',
-      results: findings.map((f) => ({
+      results: [...findings, ...suppressed].map((f, k) => ({
         ruleId: f.code,
         ruleIndex: ruleIndex.get(f.code as never) ?? 0,
         level: SARIF_LEVEL[f.severity],
@@ -164,6 +179,7 @@ export function formatSarif(findings: readonly PlacedFinding[], version: string)
             physicalLocation: { artifactLocation: { uri: sarifUri(r.file), uriBaseId: '%SRCROOT%' }, region: region(r) },
           })),
         } : {}),
+        ...(k >= findings.length ? { suppressions: [{ kind: 'inSource' }] } : {}),
       })),
     }],
   };

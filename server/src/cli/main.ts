@@ -103,9 +103,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return rel.split(path.sep).join('/');
   };
   const placed = place(analysis.findings, (p) => ws.getText(p), display);
-  const summary = summarize(placed, loaded.files.length, analysis.services.length);
+  const servicesFromTemplates = analysis.services.filter((s) => ws.manifest(s.service.path)?.template).length;
+  const summary = summarize(placed, {
+    files: loaded.files.length, services: analysis.services.length, servicesFromTemplates, suppressed: analysis.suppressed.length,
+  });
   if (format === 'json') io.stdout(formatJson(placed, summary));
-  else if (format === 'sarif') io.stdout(formatSarif(placed, version()));
+  else if (format === 'sarif') io.stdout(formatSarif(placed, version(), place(analysis.suppressed, (p) => ws.getText(p), display)));
   else io.stdout(formatText(placed, summary));
   return summary.errors > 0 ? 1 : 0;
 }

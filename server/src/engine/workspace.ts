@@ -17,6 +17,7 @@ import { IncrementalAnalysis } from './workspace/incremental';
 import type { SkippedFile } from './workspace/layers';
 import { ManifestReader } from './workspace/manifests';
 import { SourcePhaseCache } from './workspace/source-phase';
+import { withSuppressions } from './workspace/suppressions';
 import { applyChanges, type TextChange } from './workspace/text-change';
 import { emptyStats, type Analysis, type ParsedManifest, type WorkspaceOptions, type WorkspaceStats } from './workspace/types';
 
@@ -170,10 +171,14 @@ export class Workspace {
       if (f) edited.push(f);
     }
     this.dirty.clear();
-    return this.incremental.run({
+    const analysis = this.incremental.run({
       sources, entries: entriesOf, walk, edited,
       pathRank: (p) => this.sorted().rank.get(p) ?? 0,
       lineIndex: (p) => this.lineIndex(p),
     });
+    // the one place suppressions are applied, after every finding was made
+    const manifests = [...this.files.values()].filter((f) => f.isManifest())
+      .map((f) => ({ path: f.path, text: f.text, parsed: () => this.manifests.parsed(f) }));
+    return withSuppressions(analysis, manifests);
   }
 }

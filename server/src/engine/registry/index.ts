@@ -21,6 +21,7 @@ import { checkNodePortConflicts, checkSelectorAndTargetPorts } from '../checks/r
 import { checkOci } from '../checks/oci';
 import { checkReachability } from '../checks/reachability';
 import { Workspace } from '../workspace';
+import { applySuppressions } from '../findings/suppress';
 import { firewalldFixes } from '../fixes/firewalld';
 import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from '../fixes/manifest';
 import { listFixes } from '../fixes/oci';
@@ -107,4 +108,5 @@ export const RULES: Readonly<Record<Code, RuleUnit>> = {
   'config-path-outside-workspace': { detect: readConfig, words: null, fix: null, tests: ['test/cli/read-workspace.test.ts', 'test/robustness/cli-files.test.ts'], doc: 'docs/rules.md#config-path-outside-workspace' },
   'file-too-large': { detect: Workspace.prototype.skipFile, words: null, fix: null, tests: ['test/cli/check.test.ts', 'test/cli/read-workspace.test.ts'], doc: 'docs/rules.md#file-too-large' },
   'input-too-complex': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: [HOSTILE], doc: 'docs/rules.md#input-too-complex' },
+  'unused-ignore': { detect: applySuppressions, words: null, fix: null, tests: ['test/engine/suppressions.test.ts'], doc: 'docs/rules.md#unused-ignore' },
 };
