@@ -87,7 +87,7 @@ export class YamlFile {
       return parseYaml(text, { ...options, template });
     };
     // a template action over a document marker (a comment holding `---`): its pieces cannot be read apart
-    if (template && blankControlLines(text).crossesMarker) return whole();
+    if (template && (text.includes('\n---') || text.includes('\n...')) && blankControlLines(text).crossesMarker) return whole();
 
     // the pieces: those before the first change and after the last one are the last call's, the lines between
     // are scanned again
