@@ -54,6 +54,7 @@ suite('Workspace parts: classification, rule-source registry, layer builder', ()
       ['sub/.service-reach.yaml', 'manifest'], ['conf/sr.yaml', 'config', 'conf/sr.yaml'], ['.service-reach.yaml', 'manifest', 'conf/sr.yaml'],
       ['etc/firewalld/firewalld.conf', 'firewalld-conf'], ['etc/firewalld/zones/public.xml', 'xml'], ['oci/lists.json', 'json'],
       ['infra/main.tf', 'terraform'], ['README.md', 'other'], ['Makefile', 'other'], ['constructor', 'other'], ['a.toString', 'other'],
+      ['infra/k8s/service.yaml.tftpl', 'manifest'], ['infra/k8s/svc.YML.TPL', 'manifest'], ['charts/x/templates/_helpers.tpl', 'other'], ['.yaml.tftpl', 'other'], ['a.tftpl', 'other'],
     ];
     for (const [p, kind, configPath] of cases) {
       assert.equal(classify(p, configPath), kind, `${p} (config ${configPath ?? 'default'})`);

@@ -38,12 +38,14 @@ suite('Template actions', () => {
     assert.equal(r.text.length, text.length);
     assert.equal(r.text, '      \n \n    \nkind: Service\nmetadata:\n  labels:' + ' '.repeat(1 + '{{- include "l" . | nindent 4 }}'.length) + '\n    a: b\n  name: ________-tcp\n');
     assert.deepEqual(r.actions, [text.indexOf('{{ $k }}'), text.indexOf('{{ $k }}') + 8]);
-    assert.equal(r.crossesMarker, false);
+    assert.equal(r.openToEnd, false);
   });
 
   test('a comment over a document marker: read as a whole, by YamlFile too', () => {
     const text = 'a: 1\n{{/*\n---\nb: 2\n*/}}\nc: 3\n---\nd: 4\n';
-    assert.equal(blankControlLines(text).crossesMarker, true);
+    // read alone, the piece before the first marker holds an opening that runs to its end
+    assert.equal(blankControlLines(text).openToEnd, false);
+    assert.equal(blankControlLines('a: 1\n{{/*\n').openToEnd, true);
     const whole = parseYaml(text);
     assert.equal(whole.documents.length, 2);
     assert.deepEqual(new YamlFile().parse(text), whole);

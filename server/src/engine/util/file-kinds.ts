@@ -27,10 +27,16 @@ const BY_EXTENSION: ReadonlyMap<string, FileKind> = new Map([
   ['.tf', 'terraform'],
 ]);
 
+/** Terraform `templatefile` inputs that are YAML (`service.yaml.tftpl`): read as manifests, as templates. */
+const TEMPLATE_MANIFEST_SUFFIXES = ['.yaml.tftpl', '.yml.tftpl', '.yaml.tpl', '.yml.tpl'];
+
 /** The kind of a file; `configPath` is the workspace-relative config path the host names, if any. */
 export function classify(path: string, configPath?: string): FileKind {
   if (configPath ? path === configPath : CONFIG_FILE_NAMES.includes(path)) return 'config';
-  return BY_NAME.get(baseName(path)) ?? BY_EXTENSION.get(extName(path)) ?? 'other';
+  const byName = BY_NAME.get(baseName(path)) ?? BY_EXTENSION.get(extName(path));
+  if (byName) return byName;
+  const lower = baseName(path).toLowerCase();
+  return TEMPLATE_MANIFEST_SUFFIXES.some((s) => lower.endsWith(s) && lower.length > s.length) ? 'manifest' : 'other';
 }
 
 /** A kind whose files are manifests unless a rule source claims them (a JSON file that holds no security list). */

@@ -44,6 +44,8 @@ export interface CountedParse {
   errors: boolean;
   /** a limit was hit, or the composer failed */
   limited: boolean;
+  /** a template action opens and runs unclosed to the end: the text may not be read apart from what follows */
+  openTemplate?: boolean;
 }
 
 export function parseCounted(original: string, options: YamlParseOptions): CountedParse {
@@ -109,6 +111,7 @@ export function parseCounted(original: string, options: YamlParseOptions): Count
     aliasNodes: limits.maxAliasExpansion - budget.aliasLeft,
     errors,
     limited: !!stopped.problem || budget.reported.size > 0 || problems.some((p) => p.limit),
+    openTemplate: control?.openToEnd,
   };
 }
 

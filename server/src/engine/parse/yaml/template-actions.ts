@@ -28,6 +28,14 @@ export function hasTemplateSyntax(text: string): boolean {
 
 /** Every action of the text, in order, none overlapping. */
 export function templateActions(text: string): TemplateAction[] {
+  return scanTemplate(text).actions;
+}
+
+/**
+ * The actions, and whether an opening runs unclosed to the end of the text (in a piece of a file, an action
+ * that may close in the next piece: a comment over a `---` line).
+ */
+export function scanTemplate(text: string): { actions: TemplateAction[]; openToEnd: boolean } {
   const out: TemplateAction[] = [];
   const n = text.length;
   let goOpen = true; // an unclosed `{{` ran to the end: no later one closes
@@ -51,7 +59,7 @@ export function templateActions(text: string): TemplateAction[] {
     }
     i++;
   }
-  return out;
+  return { actions: out, openToEnd: !goOpen || !tfOpen };
 }
 
 const OPEN = 123; // {

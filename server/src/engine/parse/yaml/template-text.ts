@@ -13,7 +13,7 @@
  *    template value: `{{ $key }}-tcp`, `"{{ .Values.x }}"`.
  */
 import { BOM, CR, isBlankCode } from './chars';
-import { hasTemplateSyntax, templateActions, type TemplateAction } from './template-actions';
+import { hasTemplateSyntax, scanTemplate, type TemplateAction } from './template-actions';
 
 export function isTemplateText(text: string): boolean {
   return hasTemplateSyntax(text);
@@ -31,19 +31,21 @@ export interface ControlLines {
   lines: number[];
   /** the actions read as `_`s, as `[start, end)` pairs in order */
   actions: number[];
-  /** an action runs over a line that is a YAML document marker (`---`, `...`): the text is read as a whole */
-  crossesMarker: boolean;
+  /**
+   * an opening runs unclosed to the end of the text: read as a piece of a file (`YamlFile`), the action may
+   * close in the next piece (a comment over a `---` line), so the file is read as a whole
+   */
+  openToEnd: boolean;
 }
 
 /** The reading of a template text (see the module's comment). */
 export function blankControlLines(text: string): ControlLines {
-  const found = templateActions(text);
+  const { actions: found, openToEnd } = scanTemplate(text);
   const lines: number[] = [];
   const actions: number[] = [];
-  if (found.length === 0) return { text, lines, actions, crossesMarker: false };
+  if (found.length === 0) return { text, lines, actions, openToEnd };
   const parts: string[] = [];
   let copied = 0;
-  let crossesMarker = false;
   /** text[from, to) as `ch`s, its line breaks kept */
   const fill = (from: number, to: number, ch: string) => {
     parts.push(text.slice(copied, from));
@@ -60,7 +62,6 @@ export function blankControlLines(text: string): ControlLines {
   let a = 0;
   while (a < found.length) {
     const first = found[a];
-    if (!crossesMarker) crossesMarker = overMarker(text, first.start, first.end);
     const lineStart = text.lastIndexOf('\n', first.start - 1) + 1;
     let i = lineStart;
     while (i < first.start && (isBlankCode(text.charCodeAt(i)) || (i === 0 && text.charCodeAt(i) === BOM))) i++;
@@ -86,17 +87,7 @@ export function blankControlLines(text: string): ControlLines {
     a++;
   }
   parts.push(text.slice(copied));
-  return { text: parts.join(''), lines, actions, crossesMarker };
-}
-
-/** A line inside text[from, to) starts with a document marker. */
-function overMarker(text: string, from: number, to: number): boolean {
-  for (let nl = text.indexOf('\n', from); nl >= 0 && nl < to; nl = text.indexOf('\n', nl + 1)) {
-    const m = text.slice(nl + 1, nl + 4);
-    const after = text.charCodeAt(nl + 4);
-    if ((m === '---' || m === '...') && (Number.isNaN(after) || after === 32 || after === 9 || after === 10 || after === CR)) return true;
-  }
-  return false;
+  return { text: parts.join(''), lines, actions, openToEnd };
 }
 
 /** From action `a` on, actions separated only by white space up to the end of a line: the last one's index. */
