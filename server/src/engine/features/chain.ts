@@ -3,6 +3,7 @@
  * 3 pods :8443` — with, for each hop, the requirement statuses of its layers (features/status.ts) and each
  * rule source's own verdict. The inline chain (CodeLens), the hovers and the document symbols read this.
  */
+import { closedIsError } from '../checks/reachability';
 import type { Analysis, ServiceAnalysis } from '../workspace';
 import type { ServiceModel, ServicePort } from '../k8s/service';
 import { selectorMatches, type Workload } from '../k8s/manifests';
@@ -32,6 +33,8 @@ export interface ChainHop {
   detail: string;
   /** a layer the user manages does not allow this hop */
   blocked: boolean;
+  /** when blocked: how sure the block is, as the finding's severity says (a node port firewalld closes is a warning: kube-proxy's DNAT usually gets past it) */
+  severity?: 'error' | 'warning';
   /** a warning that is not a firewall (no pod matches the selector) */
   warning?: string;
   /** where the hop is written (the matched workloads, for the pods hop) */
@@ -45,9 +48,11 @@ export interface PortChain {
   /** `port "https" (443/TCP)`, `health check` */
   label: string;
   hops: ChainHop[];
-  /** one line: hops joined by ` → `, `⛔` after a blocked hop */
+  /** one line: hops joined by ` → `, `⛔` after a hop blocked for certain (`⚠` where the finding is a warning) */
   text: string;
   blocked: boolean;
+  /** where the chain belongs in the file: the port's item, the health-check field (else the Service) */
+  span: Span;
 }
 
 export interface ServiceChain {
@@ -182,12 +187,20 @@ function podsHop(svc: ServiceModel, p: ServicePort | undefined, analysis: Analys
   };
 }
 
-function withStatuses(hop: Omit<ChainHop, 'blocked' | 'statuses'>, statuses: HopStatus[]): ChainHop {
-  return { ...hop, statuses, blocked: statuses.some((s) => s.applies && s.allowed === false) };
+function withStatuses(analysis: Analysis, hop: Omit<ChainHop, 'blocked' | 'statuses'>, statuses: HopStatus[]): ChainHop {
+  const blocking = statuses.filter((s) => s.applies && s.allowed === false);
+  if (blocking.length === 0) return { ...hop, statuses, blocked: false };
+  const error = blocking.some((s) => closedIsError(analysis.layers, s.requirement));
+  return { ...hop, statuses, blocked: true, severity: error ? 'error' : 'warning' };
+}
+
+/** The mark after a blocked hop: as sure as its finding. */
+export function blockedMark(h: Pick<ChainHop, 'blocked' | 'severity'>): string {
+  return h.severity === 'warning' ? WARNING_MARK : BLOCKED_MARK;
 }
 
 function line(hops: ChainHop[]): string {
-  return hops.map((h) => (h.blocked ? `${h.text} ${BLOCKED_MARK}` : h.text)).join(' → ');
+  return hops.map((h) => (h.blocked ? `${h.text} ${blockedMark(h)}` : h.text)).join(' → ');
 }
 
 function portChain(svc: ServiceModel, sa: ServiceAnalysis, analysis: Analysis, p: ServicePort, statuses: HopStatus[], target: PodTarget): PortChain {
@@ -200,7 +213,7 @@ function portChain(svc: ServiceModel, sa: ServiceAnalysis, analysis: Analysis, p
     const listener = ex?.listeners.find((l) => l.servicePortIndex === p.index);
     const from = ex?.sourceRanges.length ? rangesText(ex.sourceRanges) : 'any source';
     const flavour = ex?.oci ? (ex.oci.flavour === 'nlb' ? 'OCI network load balancer' : 'OCI load balancer') : 'load balancer';
-    hops.push(withStatuses({
+    hops.push(withStatuses(analysis, {
       kind: 'load-balancer', text: `LoadBalancer :${p.port ?? '?'}${protoSuffix(p)}`,
       detail: `${flavour} listener :${listener?.port ?? p.port ?? '?'}/${proto}, from ${from}`,
     }, statuses.filter((s) => s.requirement.portKind === 'listener' && s.requirement.servicePortIndex === p.index)));
@@ -211,7 +224,7 @@ function portChain(svc: ServiceModel, sa: ServiceAnalysis, analysis: Analysis, p
   const np = ex?.nodePorts.find((n) => n.servicePortIndex === p.index);
   if (np) {
     const pinned = np.port !== null;
-    hops.push(withStatuses({
+    hops.push(withStatuses(analysis, {
       kind: 'nodes', text: pinned ? `nodes :${np.port}/${np.protocol}` : `nodes :<${range.min}-${range.max}>/${np.protocol}`,
       detail: pinned ? `node port ${np.port}/${np.protocol} on every node` : `node port picked at random from ${range.min}-${range.max}/${np.protocol} on every node (unpinned)`,
     }, statuses.filter((s) => s.requirement.portKind === 'node' && s.requirement.servicePortIndex === p.index)));
@@ -220,7 +233,7 @@ function portChain(svc: ServiceModel, sa: ServiceAnalysis, analysis: Analysis, p
   else hops.push({ kind: 'cluster-ip', text: `ClusterIP :${p.port ?? '?'}${protoSuffix(p)}`, detail: `cluster IP :${p.port ?? '?'}/${proto}, inside the cluster`, blocked: false, statuses: [] });
   hops.push(podsHop(svc, p, analysis, target));
   const label = p.name ? `port "${p.name}" (${p.port ?? '?'}/${proto})` : `port ${p.port ?? '?'}/${proto}`;
-  return { portIndex: p.index, label, hops, text: line(hops), blocked: hops.some((h) => h.blocked) };
+  return { portIndex: p.index, label, hops, text: line(hops), blocked: hops.some((h) => h.blocked), span: p.span };
 }
 
 /** The chain of one analysed Service. */
@@ -233,33 +246,39 @@ export function chainOf(analysis: Analysis, sa: ServiceAnalysis): ServiceChain {
   if (svc.type === 'ExternalName') {
     const name = asScalar(getValue(svc.spec, 'externalName'))?.value;
     const hop: ChainHop = { kind: 'external-name', text: `ExternalName → ${name ?? '?'}`, detail: `DNS answers with a CNAME to ${name ?? '(externalName missing)'}; nothing is proxied`, blocked: false, statuses: [] };
-    return { ...base, ports: [{ portIndex: null, label: 'ExternalName', hops: [hop], text: hop.text, blocked: false }], blocked: false };
+    return { ...base, ports: [{ portIndex: null, label: 'ExternalName', hops: [hop], text: hop.text, blocked: false, span: svc.object.span }], blocked: false };
   }
   if (svc.type === null) {
     const hop: ChainHop = { kind: 'cluster-ip', text: 'type unknown', detail: 'the Service type is not known (invalid or a template), so its chain is not either', blocked: false, statuses: [] };
-    return { ...base, ports: [{ portIndex: null, label: 'Service', hops: [hop], text: hop.text, blocked: false }], blocked: false };
+    return { ...base, ports: [{ portIndex: null, label: 'Service', hops: [hop], text: hop.text, blocked: false, span: svc.object.span }], blocked: false };
   }
   const ports = svc.ports.map((p) => portChain(svc, sa, analysis, p, statuses, target));
   if (ports.length === 0) {
     const hops: ChainHop[] = [svc.headless
       ? { kind: 'headless', text: 'headless', detail: 'headless: DNS answers with the pod addresses, no virtual IP', blocked: false, statuses: [] }
       : { kind: 'cluster-ip', text: 'ClusterIP (no ports)', detail: 'no ports', blocked: false, statuses: [] }, podsHop(svc, undefined, analysis, target)];
-    ports.push({ portIndex: null, label: 'Service', hops, text: line(hops), blocked: false });
+    ports.push({ portIndex: null, label: 'Service', hops, text: line(hops), blocked: false, span: svc.object.span });
   }
   let health: PortChain | undefined;
   const hc = sa.exposure?.healthCheck;
   if (hc) {
     const range = analysis.config.nodePortRange;
-    const hop = withStatuses({
+    const hop = withStatuses(analysis, {
       kind: 'health-check',
       text: hc.port !== null ? `health check → nodes :${hc.port}/TCP` : `health check → nodes :<${range.min}-${range.max}>/TCP`,
       detail: hc.origin === 'kube-proxy'
         ? `the load balancer checks kube-proxy's health port ${hc.port}/TCP on every node`
         : hc.port !== null ? `the load balancer checks healthCheckNodePort ${hc.port}/TCP on every node` : `the load balancer checks a healthCheckNodePort picked at random from ${range.min}-${range.max}/TCP`,
     }, statuses.filter((s) => s.requirement.portKind === 'health'));
-    health = { portIndex: null, label: 'health check', hops: [hop], text: line([hop]), blocked: hop.blocked };
+    health = { portIndex: null, label: 'health check', hops: [hop], text: line([hop]), blocked: hop.blocked, span: healthSpan(svc) };
   }
   return { ...base, ports, health, blocked: ports.some((p) => p.blocked) || !!health?.blocked };
+}
+
+/** Where the health check is written: `healthCheckNodePort`, else `externalTrafficPolicy`, else the Service. */
+function healthSpan(svc: ServiceModel): Span {
+  const pair = svc.healthCheckNodePortPair ?? svc.externalTrafficPolicyPair;
+  return pair ? { start: pair.span.start, end: pair.span.end } : svc.object.span;
 }
 
 /** The chains of every Service in one file, in document order. */
@@ -269,7 +288,15 @@ export function chainsInFile(analysis: Analysis, path: string): ServiceChain[] {
 
 /** The inline chain lines of one Service: one per port, and the health check when it is blocked. */
 export function chainLines(chain: ServiceChain): string[] {
-  const lines = chain.ports.map((p) => p.text);
-  if (chain.health?.blocked) lines.push(chain.health.text);
-  return lines;
+  return chainLenses(chain).map((l) => l.text);
+}
+
+/**
+ * The chain as CodeLens lines: one per port, on the port's item (a Service of several ports is not one long
+ * line that an editor cuts off), and the health check's, on its field.
+ */
+export function chainLenses(chain: ServiceChain): { span: Span; text: string }[] {
+  const out = chain.ports.map((p) => ({ span: p.span, text: p.text }));
+  if (chain.health) out.push({ span: chain.health.span, text: chain.health.text });
+  return out;
 }

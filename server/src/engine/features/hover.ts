@@ -12,7 +12,7 @@ import type { Span } from '../text/span';
 import { fromText } from '../exposure/requirements';
 import { countText } from '../findings/finding';
 import { nodeAtOffset, type PathStep } from './context';
-import { chainOf, BLOCKED_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
+import { blockedMark, chainOf, BLOCKED_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
 import { serviceAt } from './service-at';
 import { SERVICE_TYPE_DOCS } from './docs';
 import { mdCode, mdText } from './markdown';
@@ -99,7 +99,9 @@ class IndexCache {
 function serviceHeading(chain: ServiceChain): string {
   const s = chain.service;
   const name = s.name ? `${s.namespace && s.namespace !== 'default' ? `${s.namespace}/` : ''}${s.name}` : '(unnamed)';
-  return `**Service ${mdText(name)}** · ${mdText(s.type ?? 'type unknown')}${chain.blocked ? ` · ${BLOCKED_MARK} blocked` : ''}`;
+  const hops = [...chain.ports, ...(chain.health ? [chain.health] : [])].flatMap((p) => p.hops).filter((h) => h.blocked);
+  const verdict = hops.length === 0 ? '' : hops.some((h) => h.severity !== 'warning') ? ` · ${BLOCKED_MARK} blocked` : ` · ${blockedMark({ blocked: true, severity: 'warning' })} may be blocked`;
+  return `**Service ${mdText(name)}** · ${mdText(s.type ?? 'type unknown')}${verdict}`;
 }
 
 function portSection(pc: PortChain, index: IndexCache, withLabel: boolean, chain: ServiceChain): string {
@@ -107,8 +109,8 @@ function portSection(pc: PortChain, index: IndexCache, withLabel: boolean, chain
   if (withLabel) out.push(`**${mdText(pc.label)}**`, '');
   out.push(mdCode(pc.text), '');
   pc.hops.forEach((h, i) => {
-    out.push(`${i + 1}. ${h.blocked ? `${BLOCKED_MARK} ` : ''}${mdText(h.detail)}${h.warning ? ` — ⚠ ${mdText(h.warning)}` : ''}${hopWhere(h, index)}`);
-    for (const l of statusLines(h.statuses, index, chain)) out.push(`   - ${l}`);
+    out.push(`${i + 1}. ${h.blocked ? `${blockedMark(h)} ` : ''}${mdText(h.detail)}${h.warning ? ` — ⚠ ${mdText(h.warning)}` : ''}${hopWhere(h, index)}`);
+    for (const l of statusLines(h.statuses, index, chain, blockedMark(h))) out.push(`   - ${l}`);
   });
   return out.join('\n');
 }
@@ -136,12 +138,13 @@ const TRAFFIC_TITLE: Record<string, string> = {
 /** At most this many requirement lines per hop (one per source range: a Service may list 100,000). */
 const MAX_STATUS_LINES = 20;
 
-function statusLines(statuses: HopStatus[], index: IndexCache, chain: ServiceChain): string[] {
+/** `mark`: the hop's own (⚠ when its block is a warning) */
+function statusLines(statuses: HopStatus[], index: IndexCache, chain: ServiceChain, mark = BLOCKED_MARK): string[] {
   const out: string[] = [];
   if (statuses.length > MAX_STATUS_LINES) {
     const rest = statuses.length - MAX_STATUS_LINES;
     const blocked = statuses.slice(MAX_STATUS_LINES).filter((s) => s.applies && s.allowed === false).length;
-    return [...statusLines(statuses.slice(0, MAX_STATUS_LINES), index, chain),
+    return [...statusLines(statuses.slice(0, MAX_STATUS_LINES), index, chain, mark),
       `… ${countText(rest)} more (one per source)${blocked ? `, ${countText(blocked)} of them not allowed` : ''}`];
   }
   for (const s of statuses) {
@@ -153,7 +156,7 @@ function statusLines(statuses: HopStatus[], index: IndexCache, chain: ServiceCha
       out.push(`➖ ${what}: no rule source for this layer in the workspace, not checked · ${who}`);
       continue;
     }
-    const icon = s.allowed ? '✅' : s.applies ? BLOCKED_MARK : '☁';
+    const icon = s.allowed ? '✅' : s.applies ? mark : '☁';
     const sources = s.verdicts.length
       ? s.verdicts.map((v) => `${mdText(v.source.label)} (${mdCode(`${v.source.path}:${index.line(v.source.path, v.source.span.start)}`)}) ${v.allowed ? 'allows it' : 'does not allow it'}`).join('; ')
       : s.allowed ? 'allowed' : 'not allowed';
