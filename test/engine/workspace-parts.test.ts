@@ -57,6 +57,8 @@ suite('Workspace parts: classification, rule-source registry, layer builder', ()
       // scripts and user-data templates; a file without an extension may be a script (read when its shebang says so)
       ['bootstrap/node.sh', 'script'], ['x.bash', 'script'], ['tf/cloud-init.tftpl', 'script'], ['tf/user_data.tpl', 'script'],
       ['user-data', 'script'], ['constructor', 'script'], ['.gitignore', 'other'],
+      // a templatefile input that is YAML is a manifest (read as a template); a Helm partial is a script candidate, read only with a shebang
+      ['infra/k8s/service.yaml.tftpl', 'manifest'], ['infra/k8s/svc.YML.TPL', 'manifest'], ['charts/x/templates/_helpers.tpl', 'script'], ['.yaml.tftpl', 'script'], ['a.tftpl', 'script'],
     ];
     for (const [p, kind, configPath] of cases) {
       assert.equal(classify(p, configPath), kind, `${p} (config ${configPath ?? 'default'})`);

@@ -112,9 +112,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   };
   const placed = place(findings, (p) => ws.getText(p), display);
   const built = analysis.overlays.reduce((n, o) => n + o.services.length, 0);
-  const summary = summarize(placed, loaded.files.length, analysis.services.length + built, ruleCounts(analysis.layers));
+  const suppressed = analysis.suppressed.filter((f) => reported(f.path));
+  const servicesFromTemplates = analysis.services.filter((s) => ws.manifest(s.service.path)?.template).length;
+  const summary = summarize(placed, {
+    files: loaded.files.length, services: analysis.services.length + built, servicesFromTemplates, suppressed: suppressed.length,
+    rules: ruleCounts(analysis.layers),
+  });
   if (format === 'json') io.stdout(formatJson(placed, summary));
-  else if (format === 'sarif') io.stdout(formatSarif(placed, version(), summary));
+  else if (format === 'sarif') io.stdout(formatSarif(placed, version(), summary, place(suppressed, (p) => ws.getText(p), display)));
   else io.stdout(formatText(placed, summary));
   return summary.errors > 0 ? 1 : 0;
 }

@@ -19,6 +19,7 @@ import { ManifestReader } from './workspace/manifests';
 import { OverlayPhase } from './workspace/overlays';
 import { dedupe } from './workspace/service-checks';
 import { SourcePhaseCache } from './workspace/source-phase';
+import { withSuppressions } from './workspace/suppressions';
 import { applyChanges, type TextChange } from './workspace/text-change';
 import { emptyStats, type Analysis, type ParsedManifest, type WorkspaceOptions, type WorkspaceStats } from './workspace/types';
 
@@ -192,7 +193,10 @@ export class Workspace {
       overlays,
     });
     const built = this.overlays.check(analysis);
-    if (built.overlays.length === 0) return analysis;
-    return { ...analysis, findings: dedupe([...analysis.findings, ...built.findings]), overlays: built.overlays };
+    const merged = built.overlays.length === 0 ? analysis : { ...analysis, findings: dedupe([...analysis.findings, ...built.findings]), overlays: built.overlays };
+    // the one place suppressions are applied, after every finding was made
+    const manifests = [...this.files.values()].filter((f) => f.isManifest())
+      .map((f) => ({ path: f.path, text: f.text, parsed: () => this.manifests.parsed(f) }));
+    return withSuppressions(merged, manifests);
   }
 }

@@ -43,6 +43,8 @@ export interface ServiceReachConfig {
   lbLists?: ConfigRef[];
   /** `terraform.varFiles`: variable files read after each root module's own (`terraform.tfvars`, `*.auto.tfvars`) */
   terraformVarFiles?: ConfigRef[];
+  /** globs of files kept out of the workspace (`util/glob.ts`); the hosts do not read them */
+  exclude?: string[];
 }
 
 export const DEFAULT_CONFIG: ServiceReachConfig = {
@@ -50,7 +52,7 @@ export const DEFAULT_CONFIG: ServiceReachConfig = {
   kubeProxyHealthPort: 10256,
 };
 
-type Shape = { [key: string]: Shape | 'portRange' | 'port' | 'provider' | 'cidrs' | 'paths' | 'bool' };
+type Shape = { [key: string]: Shape | 'portRange' | 'port' | 'provider' | 'cidrs' | 'paths' | 'bool' | 'globs' };
 
 const SHAPE: Shape = {
   nodePortRange: 'portRange',
@@ -63,6 +65,7 @@ const SHAPE: Shape = {
   },
   loadBalancers: { subnetCidrs: 'cidrs', securityLists: 'paths' },
   terraform: { varFiles: 'paths' },
+  exclude: 'globs',
 };
 
 export function readConfig(path: string, text: string): { config: ServiceReachConfig; findings: Finding[] } {
@@ -143,6 +146,22 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
         }
         if (where === 'nodes.clientCidrs') config.clientCidrs = cidrs;
         else config.lbSubnetCidrs = cidrs;
+        return;
+      }
+      case 'globs': {
+        // one glob or a list of them, inside the workspace
+        const list = asScalar(v) && typeof asScalar(v)!.value === 'string' ? [v] : listOf(v);
+        if (!list) { bad(valueSpan(pair), `"${where}" must be a list of globs (like legacy/** or "**/*.template.yaml").`); return; }
+        const globs: string[] = [];
+        for (const item of list) {
+          const s = asScalar(item);
+          const g = s && typeof s.value === 'string' ? s.value.trim() : '';
+          if (!s || g === '') bad(item?.span ?? valueSpan(pair), `"${where}" entries must be globs.`);
+          else if (g.startsWith('/') || /^[A-Za-z]:/.test(g) || g.split('/').includes('..')) {
+            report(finding('config-path-outside-workspace', path, s.span, `"${g}" leaves the workspace (absolute path or "..") and is ignored.`));
+          } else globs.push(g);
+        }
+        config.exclude = globs;
         return;
       }
       case 'paths': {

@@ -290,6 +290,11 @@ const docs = {
     example: { files: { 'etc/firewalld/zones/public.xml': '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE zone [<!ENTITY range "30000-32767">]>\n<zone>\n  <service name="ssh"/>\n</zone>\n' } },
     fix: 'Simplify the file: no DTD entities in firewalld files, no alias bombs, no generated nesting hundreds of levels deep.',
   },
+  'unused-ignore': {
+    why: 'A suppression that no longer matches anything (the finding was fixed, the code is misspelt) would silently hide the next finding of that code on that line.',
+    example: { files: { 'web.yaml': svc('web', '  selector: {app: web}\n  ports:\n    - port: 80   # service-reach-ignore: nodeport-out-of-range \u2014 pinned by the platform team\n') } },
+    fix: 'Remove the comment (or the code from the `service-reach.io/ignore` annotation), or correct the code it names. docs/suppressions.md says where each kind of suppression applies.',
+  },
 } satisfies Record<Code, CodeDoc>;
 
 export const CODE_DOCS: Readonly<Record<Code, CodeDoc>> = docs;

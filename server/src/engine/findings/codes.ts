@@ -236,6 +236,11 @@ const table = {
     help: 'The file goes past a safety limit (nesting depth, node count, alias expansion or parse time) and was only partly analysed.',
     fixes: [],
   },
+  'unused-ignore': {
+    severity: 'info', category: 'input', title: 'Suppression that matches nothing',
+    help: 'A `# service-reach-ignore: CODE` comment or a `service-reach.io/ignore` annotation names a code that no finding has where it applies (the comment\'s line and the line below it; the annotation\'s Service), or a code that does not exist. Remove it, or correct the code.',
+    fixes: [],
+  },
 } satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof table;

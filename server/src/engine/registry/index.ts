@@ -24,6 +24,7 @@ import { checkReachability } from '../checks/reachability';
 import { checkRulesNotEvaluated } from '../checks/not-evaluated';
 import { Workspace } from '../workspace';
 import { build as buildKustomization } from '../kustomize/build';
+import { applySuppressions } from '../findings/suppress';
 import { firewalldFixes } from '../fixes/firewalld';
 import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from '../fixes/manifest';
 import { listFixes } from '../fixes/oci';
@@ -114,4 +115,5 @@ export const RULES: Readonly<Record<Code, RuleUnit>> = {
   'rules-not-evaluated': { detect: checkRulesNotEvaluated, words: notEvaluated, fix: null, tests: ['test/engine/checks/not-evaluated.test.ts', 'test/engine/sources/terraform-json.test.ts'], doc: 'docs/rules.md#rules-not-evaluated' },
   'template-not-rendered': { detect: buildKustomization, words: null, fix: null, tests: ['test/engine/kustomize/workspace.test.ts'], doc: 'docs/rules.md#template-not-rendered' },
   'input-too-complex': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: [HOSTILE], doc: 'docs/rules.md#input-too-complex' },
+  'unused-ignore': { detect: applySuppressions, words: null, fix: null, tests: ['test/engine/suppressions.test.ts'], doc: 'docs/rules.md#unused-ignore' },
 };

@@ -65,7 +65,9 @@ function firewallTask(t: YMap): boolean {
 
 /** Reads a YAML text as Ansible (once per text; the variables are applied later). */
 export function readAnsibleYaml(text: string): AnsibleReading {
-  const parsed = parseYaml(text);
+  // an Ansible file is plain YAML whose strings hold Jinja: read as YAML (not as a Go template, whose reading would
+  // blank the `{{ … }}` this reader resolves); scalars holding `{{` are still marked `template`
+  const parsed = parseYaml(text, { template: false });
   const root = parsed.documents[0]?.contents ?? null;
   const seq = asSeq(root);
   if (!seq || seq.items.length === 0) return { shape: null, root, problems: parsed.problems, firewall: false };

@@ -45,11 +45,17 @@ function extensionlessScript(name: string): boolean {
   return !name.includes('.') && !NOT_SCRIPTS.has(name);
 }
 
+/** Terraform `templatefile` inputs that are YAML (`service.yaml.tftpl`): read as manifests, as templates. */
+const TEMPLATE_MANIFEST_SUFFIXES = ['.yaml.tftpl', '.yml.tftpl', '.yaml.tpl', '.yml.tpl'];
+
 /** The kind of a file; `configPath` is the workspace-relative config path the host names, if any. */
 export function classify(path: string, configPath?: string): FileKind {
   if (configPath ? path === configPath : CONFIG_FILE_NAMES.includes(path)) return 'config';
   const name = baseName(path);
-  if (name.toLowerCase().endsWith('.tfvars.json')) return 'terraform'; // Terraform's variables, not a manifest
+  const lower = name.toLowerCase();
+  // a Terraform templatefile input that is YAML (`service.yaml.tftpl`): a manifest, read as a template
+  if (TEMPLATE_MANIFEST_SUFFIXES.some((s) => lower.endsWith(s) && lower.length > s.length)) return 'manifest';
+  if (lower.endsWith('.tfvars.json')) return 'terraform'; // Terraform's variables, not a manifest
   return BY_NAME.get(name) ?? BY_EXTENSION.get(extName(path)) ?? (extensionlessScript(name) ? 'script' : 'other');
 }
 

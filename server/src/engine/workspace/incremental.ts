@@ -141,7 +141,7 @@ export class IncrementalAnalysis {
     const sharing = [...this.nodePorts.sharing()].sort((a, b) => rank(a) - rank(b));
     for (const x of checkNodePorts(sharing, config, this.counters)) findings.push(x);
 
-    return { findings: dedupe(findings), services, workloads, config, provider, layers, overlays: [] };
+    return { findings: dedupe(findings), suppressed: [], services, workloads, config, provider, layers, overlays: [] };
   }
 
   private checkContext(config: ServiceReachConfig, provider: Provider, layers: Layers): CheckingContext {

@@ -19,7 +19,10 @@ export interface ServiceAnalysis {
 }
 
 export interface Analysis {
+  /** what is reported: the findings no suppression covers (docs/suppressions.md), `unused-ignore` included */
   findings: Finding[];
+  /** the findings a `service-reach-ignore` comment or a `service-reach.io/ignore` annotation covers */
+  suppressed: Finding[];
   services: ServiceAnalysis[];
   workloads: Workload[];
   config: ServiceReachConfig;
