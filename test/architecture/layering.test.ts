@@ -36,6 +36,7 @@ const LAYERS = [
   'oci', // the OCI cloud controller's annotations
   'sources', // rule-source readers and the normalised `Rule`
   'k8s', // manifests, workloads, Services after API defaults, the schema
+  'helm', // Helm charts rendered: Go's text/template, Sprig, Helm's functions, charts and their values
   'config', // `.service-reach.yaml`
   'exposure', // requirements, matching, statuses
   'rules', // per finding code (or small family): its wording, its severity decisions, its fix hints
