@@ -54,6 +54,7 @@ function length(v: Value): bigint {
   if (typeof v === 'string') return BigInt(byteLength(v));
   if (Array.isArray(v)) return BigInt(v.length);
   if (v instanceof Map) return BigInt(v.size);
+  if (v instanceof GoStruct && v.size !== undefined) return BigInt(v.size);
   if (v === null) throw new GoError('len of nil pointer');
   throw new GoError(`len of type ${typeName(v)}`);
 }

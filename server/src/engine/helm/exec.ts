@@ -50,6 +50,7 @@ export class Executor implements CallContext {
   private vars: Variable[] = [];
   private out: Output;
   private node: { file: string; start: number; end: number } = { file: '', start: 0, end: 0 };
+  private seed = 0x5eed;
 
   constructor(private readonly set: TemplateSet, private readonly limits: ExecLimits, track = true) {
     this.out = new Output(limits.maxOutput, track);
@@ -157,6 +158,8 @@ export class Executor implements CallContext {
       for (let i = 0; i < val.length; i++) { ran = true; if (!one(BigInt(i), val[i]!)) break; }
     } else if (val instanceof Map) {
       for (const k of sortedKeys(val)) { ran = true; if (!one(k, val.get(k)!)) break; }
+    } else if (val instanceof GoStruct && val.entries) {
+      for (const [k, v] of val.entries()) { ran = true; if (!one(k, v)) break; }
     } else if (val !== null) {
       this.at(tree, node, () => this.fail(`range can't iterate over ${formatV(val)}`));
     }
@@ -341,6 +344,14 @@ export class Executor implements CallContext {
   }
 
   // ------------------------------------------------------------------------------------------ include, tpl
+
+  /** mulberry32: the same sequence on every render of a file, so placeholders do not change between keystrokes */
+  random(): number {
+    let t = (this.seed = (this.seed + 0x6d2b79f5) | 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
 
   include(name: string, data: Value): string {
     const target = this.set.trees.get(name);

@@ -6,6 +6,8 @@ export interface CallContext {
   include(name: string, data: Value): string;
   /** parse and execute text as a template with data (Helm's `tpl`) */
   tpl(text: string, data: Value): string;
+  /** the next number of the render's seeded pseudo-random sequence, in [0, 1) */
+  random(): number;
 }
 
 export interface FuncDef {

@@ -8,6 +8,7 @@ import { def, type FuncDef, type FuncMap } from './funcs';
 import { JsonError, marshal, unmarshal } from './json';
 import { SPRIG_COLLECTIONS } from './sprig-collections';
 import { SPRIG_MISC } from './sprig-misc';
+import { SPRIG_RANDOM } from './sprig-random';
 import { SPRIG_REFLECT } from './sprig-reflect';
 import { SPRIG_STRINGS } from './sprig-strings';
 import { GoError, type GoMap, type Value } from './value';
@@ -74,5 +75,5 @@ const HELM: [string, FuncDef][] = [
 
 /** Every function a Helm template may call, Go's checks included. */
 export const HELM_FUNCS: FuncMap = new Map<string, FuncDef>([
-  ...SPRIG_STRINGS, ...SPRIG_COLLECTIONS, ...SPRIG_REFLECT, ...SPRIG_MISC, ...HELM, ...BUILTINS,
+  ...SPRIG_STRINGS, ...SPRIG_COLLECTIONS, ...SPRIG_REFLECT, ...SPRIG_MISC, ...SPRIG_RANDOM, ...HELM, ...BUILTINS,
 ]);

@@ -1,7 +1,8 @@
 /**
  * Sprig's numbers, defaults and flow control, encodings, hashes, regular expressions, semver and paths. Functions
- * that need the clock, randomness, the network or cryptography are listed but refuse to run (`UNSUPPORTED`): a
- * chart that calls one is reported as not rendered, never rendered with a made-up value.
+ * that need the clock, the network, encryption or the host, and the few not implemented, are defined but refuse to
+ * run (`UNSUPPORTED`): a chart that calls one is reported as not rendered, never rendered with a made-up value.
+ * (Random values and generated keys are placeholders: `sprig-random.ts`.)
  */
 import { adler32, sha1, sha256 } from './hash';
 import { def, type FuncDef } from './funcs';
@@ -89,14 +90,8 @@ export const UNSUPPORTED: Record<string, string> = {
   now: 'the clock', date: 'the clock', dateInZone: 'the clock', date_in_zone: 'the clock', dateModify: 'the clock',
   date_modify: 'the clock', mustDateModify: 'the clock', must_date_modify: 'the clock', ago: 'the clock',
   duration: 'the clock', durationRound: 'the clock', htmlDate: 'the clock', htmlDateInZone: 'the clock',
-  toDate: 'the clock', mustToDate: 'the clock', unixEpoch: 'the clock',
-  randAlphaNum: 'randomness', randAlpha: 'randomness', randAscii: 'randomness', randNumeric: 'randomness',
-  randBytes: 'randomness', randInt: 'randomness', shuffle: 'randomness', uuidv4: 'randomness',
-  bcrypt: 'randomness', htpasswd: 'randomness', genPrivateKey: 'cryptography', derivePassword: 'cryptography',
-  buildCustomCert: 'cryptography', genCA: 'cryptography', genCAWithKey: 'cryptography',
-  genSelfSignedCert: 'cryptography', genSelfSignedCertWithKey: 'cryptography', genSignedCert: 'cryptography',
-  genSignedCertWithKey: 'cryptography', encryptAES: 'cryptography', decryptAES: 'cryptography',
-  getHostByName: 'the network', b32enc: 'not implemented', b32dec: 'not implemented', urlParse: 'not implemented',
+  toDate: 'the clock', mustToDate: 'the clock', unixEpoch: 'the clock', encryptAES: 'cryptography',
+  decryptAES: 'cryptography', getHostByName: 'the network', b32enc: 'not implemented', b32dec: 'not implemented', urlParse: 'not implemented',
   urlJoin: 'not implemented', toToml: 'not implemented', fromToml: 'not implemented', toDecimal: 'not implemented',
   osBase: 'the host', osClean: 'the host', osDir: 'the host', osExt: 'the host', osIsAbs: 'the host',
 };

@@ -23,6 +23,11 @@ export class GoStruct {
     /** a pointer to the struct: `%v` prints `&{…}` */
     readonly pointer = false,
   ) {}
+
+  /** a named map type with methods (Helm's `Files`): its length decides truth, `len` and `empty` */
+  size?: number;
+  /** what `range` visits over such a map, keys sorted */
+  entries?: () => [string, Value][];
 }
 
 export type Value = null | string | boolean | number | bigint | Int64 | Value[] | GoMap | GoStruct;
@@ -73,7 +78,7 @@ export function kindName(v: Value): string {
   if (v instanceof Int64) return 'int64';
   if (Array.isArray(v)) return 'slice';
   if (v instanceof Map) return 'map';
-  return v.pointer ? 'ptr' : 'struct';
+  return v.size !== undefined ? 'map' : v.pointer ? 'ptr' : 'struct';
 }
 
 /** Go's template truth: false, 0, a nil pointer or interface, and a map, slice, or string of length zero. */
@@ -88,7 +93,7 @@ export function isTrue(v: Value): boolean {
   if (v instanceof Int64) return v.v !== 0n;
   if (Array.isArray(v)) return v.length > 0;
   if (v instanceof Map) return v.size > 0;
-  return true;
+  return v.size === undefined || v.size > 0;
 }
 
 /** Sprig's `empty` (the opposite of `default`'s "given"). */
