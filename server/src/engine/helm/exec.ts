@@ -10,7 +10,7 @@ import { isBuiltinLazy } from './builtins';
 import { formatV } from './fmt';
 import type { CallContext, FuncDef, FuncMap } from './funcs';
 import { Output } from './output';
-import { GoError, GoStruct, Int64, isTrue, sortedKeys, typeName, type ParamType, type Value } from './value';
+import { GoError, GoStruct, Int64, isTrue, nilMap, sortedKeys, typeName, type ParamType, type Value } from './value';
 
 export interface ExecLimits {
   maxSteps: number;
@@ -298,7 +298,8 @@ export class Executor implements CallContext {
     switch (n.type) {
       case 'dot': return this.validateType(dot, type);
       case 'nil':
-        if (type === 'any' || type === 'map') return null;
+        if (type === 'any') return null;
+        if (type === 'map') return nilMap();
         this.fail(`cannot assign nil to ${goType(type)}`);
       case 'field': return this.validateType(this.evalFieldChain(tree, dot, dot, n.ident, [n], NONE, false), type);
       case 'variable': return this.validateType(this.evalVariable(tree, dot, n, [n], NONE), type);
@@ -330,7 +331,7 @@ export class Executor implements CallContext {
   private validateType(v: Value, type: ParamType): Value {
     if (type === 'any') return v;
     if (v === null) {
-      if (type === 'map') return null;
+      if (type === 'map') return nilMap();
       this.fail(`invalid value; expected ${goType(type)}`);
     }
     const ok = type === 'string' ? typeof v === 'string'

@@ -120,8 +120,10 @@ export function goQuote(s: string): string {
   return out + '"';
 }
 
-function badVerb(verb: string, v: Value): string {
-  return v === null ? `%!${verb}(<nil>)` : `%!${verb}(${typeName(v)}=${formatV(v)})`;
+/** Go's report of a verb that does not fit its operand: the operand printed with %v and the same flags. */
+function badVerb(verb: string, v: Value, spec?: Spec): string {
+  if (v === null) return `%!${verb}(<nil>)`;
+  return `%!${verb}(${typeName(v)}=${spec ? fmtOne(v, 'v', spec) : formatV(v)})`;
 }
 
 function fmtInt(n: bigint, verb: string, spec: Spec): string {
@@ -133,8 +135,8 @@ function fmtInt(n: bigint, verb: string, spec: Spec): string {
     case 'X': digits = abs.toString(16).toUpperCase(); break;
     case 'o': digits = abs.toString(8); break;
     case 'b': digits = abs.toString(2); break;
-    case 'c': return pad(String.fromCodePoint(Number(n)), spec);
-    case 'q': return pad(`'${String.fromCodePoint(Number(n))}'`, spec);
+    case 'c': return pad(runeOf(n), spec);
+    case 'q': return pad(quoteRune(runeOf(n)), spec);
     default: digits = abs.toString(10);
   }
   if (spec.prec !== null) digits = digits.padStart(spec.prec, '0');
@@ -174,32 +176,33 @@ function fmtString(s: string, verb: string, spec: Spec): string {
 
 function fmtOne(v: Value, verb: string, spec: Spec): string {
   if (verb === 'T') return pad(v === null ? '<nil>' : typeName(v), spec);
-  if (v === null) return verb === 'v' || verb === 's' ? pad('<nil>', spec) : badVerb(verb, v);
+  if (v === null) return verb === 'v' ? pad('<nil>', spec) : badVerb(verb, v, spec);
   if (verb === 'v') {
+    if (typeof v === 'string') return fmtString(v, 's', spec);
     if (typeof v === 'number') return fmtFloatVerb(v, 'g', spec);
     if (isInt(v)) return fmtInt(intOf(v), 'd', spec);
     return pad(formatV(v), spec);
   }
   if (typeof v === 'string') {
     if ('sqxX'.includes(verb)) return fmtString(v, verb, spec);
-    return badVerb(verb, v);
+    return badVerb(verb, v, spec);
   }
-  if (typeof v === 'boolean') return verb === 't' ? pad(String(v), spec) : badVerb(verb, v);
+  if (typeof v === 'boolean') return verb === 't' ? pad(String(v), spec) : badVerb(verb, v, spec);
   if (isInt(v)) {
     if ('dboxXcq'.includes(verb)) return fmtInt(intOf(v), verb, spec);
-    return badVerb(verb, v);
+    return badVerb(verb, v, spec);
   }
   if (typeof v === 'number') {
     if ('eEfFgG'.includes(verb)) return fmtFloatVerb(v, verb, spec);
-    return badVerb(verb, v);
+    if (verb === 'x' || verb === 'X') return pad(verb === 'X' ? hexFloat(v).toUpperCase() : hexFloat(v), spec, true);
+    return badVerb(verb, v, spec);
   }
-  if (Array.isArray(v)) {
-    if (verb === 's' || verb === 'q' || verb === 'd' || verb === 'x') return `[${v.map((e) => fmtOne(e, verb, spec)).join(' ')}]`;
-    return badVerb(verb, v);
-  }
+  const elem = (e: Value): string => (e === null ? '<nil>' : fmtOne(e, verb, spec));
+  if (Array.isArray(v)) return `[${v.map(elem).join(' ')}]`;
+  if (v instanceof Map) return `map[${sortedKeys(v).map((k) => `${elem(k)}:${elem(v.get(k)!)}`).join(' ')}]`;
   if (v instanceof GoStruct && v.stringer && (verb === 's' || verb === 'q')) return fmtString(v.stringer(), verb, spec);
   if (verb === 's') return pad(formatV(v), spec);
-  return badVerb(verb, v);
+  return badVerb(verb, v, spec);
 }
 
 /** `fmt.Sprintf`. */
@@ -250,4 +253,30 @@ export function sprintf(format: string, args: Value[]): string {
     out += '%!(EXTRA ' + args.slice(argi).map((a) => (a === null ? '<nil>' : `${typeName(a)}=${formatV(a)}`)).join(', ') + ')';
   }
   return out;
+}
+
+/** `%x` of a float64: Go's hexadecimal mantissa and binary exponent (`0x1.8p+01`). */
+function hexFloat(f: number): string {
+  if (Number.isNaN(f)) return 'NaN';
+  if (!Number.isFinite(f)) return f > 0 ? '+Inf' : '-Inf';
+  const neg = f < 0 || Object.is(f, -0);
+  if (f === 0) return `${neg ? '-' : ''}0x0p+00`;
+  let a = Math.abs(f);
+  let e = Math.floor(Math.log2(a));
+  a = a / 2 ** e;
+  if (a >= 2) { a /= 2; e++; }
+  if (a < 1) { a *= 2; e--; }
+  const hex = BigInt(Math.round((a - 1) * 2 ** 52)).toString(16).padStart(13, '0').replace(/0+$/, '');
+  return `${neg ? '-' : ''}0x1${hex ? '.' + hex : ''}p${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+}
+
+function runeOf(n: bigint): string {
+  const x = Number(n);
+  return x < 0 || x > 0x10ffff || (x >= 0xd800 && x <= 0xdfff) ? '\ufffd' : String.fromCodePoint(x);
+}
+
+/** `strconv.QuoteRune`. */
+function quoteRune(ch: string): string {
+  const q = goQuote(ch).slice(1, -1).replace(/\\"/g, '"');
+  return `'${q === "'" ? "\\'" : q}'`;
 }

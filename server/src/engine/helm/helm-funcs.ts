@@ -15,11 +15,19 @@ import { GoError, type GoMap, type Value } from './value';
 import { marshalYaml, toYaml } from './yaml-emit';
 import { readYaml } from './yaml-values';
 
+function jsonKind(v: Value): string {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'bool';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Map) return 'object';
+  return 'number';
+}
+
 function fromYaml(s: string): GoMap {
   const r = readYaml(s);
   if (r.error) return new Map([['Error', `error converting YAML to JSON: ${r.error}`]]);
   if (r.value === null) return new Map();
-  if (!(r.value instanceof Map)) return new Map([['Error', 'error unmarshaling JSON: cannot unmarshal into map']]);
+  if (!(r.value instanceof Map)) return new Map([['Error', `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(r.value)} into Go value of type map[string]interface {}`]]);
   return r.value;
 }
 
@@ -27,7 +35,7 @@ function fromYamlArray(s: string): Value[] {
   const r = readYaml(s);
   if (r.error) return [`error converting YAML to JSON: ${r.error}`];
   if (r.value === null) return [];
-  if (!Array.isArray(r.value)) return ['error unmarshaling JSON: cannot unmarshal into array'];
+  if (!Array.isArray(r.value)) return [`error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${jsonKind(r.value)} into Go value of type []interface {}`];
   return r.value;
 }
 
@@ -65,7 +73,7 @@ const HELM: [string, FuncDef][] = [
   ['fromJson', def(['string'], ([s]) => fromJson(s as string))],
   ['fromJsonArray', def(['string'], ([s]) => fromJsonArray(s as string))],
   ['include', def(['string', 'any'], ([name, data], ctx) => ctx.include(name as string, data!))],
-  ['tpl', def(['string', 'any'], ([text, data], ctx) => ctx.tpl(text as string, data!))],
+  ['tpl', def(['string', 'map'], ([text, data], ctx) => ctx.tpl(text as string, data!))],
   ['required', def(['string', 'any'], ([warn, v]) => {
     if (v === null || v === '') throw new GoError(warn as string);
     return v!;

@@ -2,7 +2,7 @@
 import { eqDeep } from './sprig-reflect';
 import { def, type FuncDef } from './funcs';
 import { asList, strval, toInt64 } from './sprig-convert';
-import { deepCopy, GoError, isMap, type GoMap, type Value } from './value';
+import { deepCopy, GoError, isMap, isNilMap, type GoMap, type Value } from './value';
 
 function listOf(v: Value, fn: string): Value[] {
   if (Array.isArray(v)) return v;
@@ -17,6 +17,7 @@ function uniq(l: Value[]): Value[] {
 }
 
 function mergeInto(dst: GoMap, src: GoMap, overwrite: boolean): void {
+  if (isNilMap(dst) && src.size > 0) throw new GoError('assignment to entry in nil map');
   // mergo.Merge (WithOverride for mergeOverwrite): maps merged deeply; without override only empty values filled
   for (const [k, sv] of src) {
     const dv = dst.has(k) ? dst.get(k)! : undefined;
@@ -80,7 +81,7 @@ export const SPRIG_COLLECTIONS: [string, FuncDef][] = [
   }, 'any')],
   ['get', def(['map', 'string'], ([d, k]) => (d as GoMap | null)?.get(k as string) ?? '')],
   ['set', def(['map', 'string', 'any'], ([d, k, v]) => {
-    if (d === null) throw new GoError('assignment to entry in nil map');
+    if (d === null || isNilMap(d as GoMap)) throw new GoError('assignment to entry in nil map');
     (d as GoMap).set(k as string, v!);
     return d;
   })],

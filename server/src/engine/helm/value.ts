@@ -156,3 +156,16 @@ export function fromPlain(v: unknown): Value {
   for (const [k, e] of Object.entries(v as Record<string, unknown>)) out.set(k, fromPlain(e));
   return out;
 }
+
+const NIL_MAPS = new WeakSet<GoMap>();
+
+/** A nil map of a map-typed parameter: reads like an empty map, refuses writes (as Go panics on them). */
+export function nilMap(): GoMap {
+  const m: GoMap = new Map();
+  NIL_MAPS.add(m);
+  return m;
+}
+
+export function isNilMap(m: GoMap): boolean {
+  return NIL_MAPS.has(m);
+}
