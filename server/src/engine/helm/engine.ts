@@ -22,6 +22,23 @@ export interface TemplateFailure {
 
 export type Rendered = { text: string; pieces: SourcePiece[]; error?: undefined } | { error: TemplateFailure; text?: undefined };
 
+/**
+ * Parsed templates by name and text: trees are never changed once parsed, so a chart rendered again after an
+ * edit parses only the template that changed. Bounded: cleared when it holds too many.
+ */
+const PARSED = new Map<string, ReturnType<typeof parseTemplate>>();
+const PARSED_MAX = 4000;
+
+function parseCached(name: string, text: string): ReturnType<typeof parseTemplate> {
+  const key = `${name}\0${text}`;
+  const hit = PARSED.get(key);
+  if (hit) return hit;
+  const r = parseTemplate(name, text, (n) => HELM_FUNCS.has(n));
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(key, r);
+  return r;
+}
+
 function isEmptyTree(t: Tree): boolean {
   return t.root.nodes.every((n) => n.type === 'text' && n.text.trim() === '');
 }
@@ -33,7 +50,7 @@ export class TemplateEngine {
   /** `files` in the order Helm parses them. */
   constructor(files: readonly { name: string; text: string }[], private readonly limits: ExecLimits = EXEC_LIMITS) {
     for (const f of files) {
-      const r = parseTemplate(f.name, f.text, (n) => HELM_FUNCS.has(n));
+      const r = parseCached(f.name, f.text);
       if (r.error) {
         this.parseError = { message: r.error.message, file: f.name, start: r.error.offset, end: r.error.offset, limit: false };
         return;
@@ -57,7 +74,7 @@ export class TemplateEngine {
     if (this.parseError) return { error: this.parseError };
     const local: TemplateSet = { trees: new Map(this.trees), funcs: HELM_FUNCS };
     local.parseMore = (n, text) => {
-      const r = parseTemplate(n, text, (f) => HELM_FUNCS.has(f));
+      const r = parseCached(n, text);
       if (r.error) return r.error.message;
       for (const t of r.trees.slice(1)) if (!(local.trees.has(t.name) && isEmptyTree(t))) local.trees.set(t.name, t);
       return r.trees[0]!;

@@ -26,7 +26,10 @@ export function isSpace(c: string | undefined): boolean {
 }
 
 function isAlnum(c: string | undefined): boolean {
-  return c !== undefined && (c === '_' || /[\p{L}\p{Nd}]/u.test(c));
+  if (c === undefined) return false;
+  const x = c.charCodeAt(0);
+  if (x < 0x80) return (x >= 48 && x <= 57) || (x >= 65 && x <= 90) || (x >= 97 && x <= 122) || x === 95;
+  return /[\p{L}\p{Nd}]/u.test(c);
 }
 
 function hasLeftTrim(s: string, i: number): boolean {

@@ -4,7 +4,7 @@
  * duplicate key wins. Read with the project's YAML reader (bounded), so it never throws.
  */
 import { parseYaml, type YNode } from '../parse/yaml';
-import type { GoMap, Value } from './value';
+import { deepCopy, type GoMap, type Value } from './value';
 import { resolvePlain } from './yaml11';
 
 export interface YamlRead { value: Value; error?: string }
@@ -41,8 +41,25 @@ function convert(text: string, n: YNode | null, depth: number, budget: { left: n
   return m;
 }
 
-/** Reads the first document of a YAML text; `error` when it is not valid YAML (the value is then null). */
+const READ = new Map<string, YamlRead>();
+const READ_MAX = 2000;
+
+/**
+ * Reads the first document of a YAML text; `error` when it is not valid YAML (the value is then null). Results
+ * are kept by text (templates call `fromYaml` on the same text again and again); each caller gets its own copy,
+ * since templates may change what they read (`set`).
+ */
 export function readYaml(text: string, maxNodes = 1_000_000): YamlRead {
+  let r = READ.get(text);
+  if (!r) {
+    r = readYamlUncached(text, maxNodes);
+    if (READ.size >= READ_MAX) READ.clear();
+    READ.set(text, r);
+  }
+  return r.error ? r : { value: deepCopy(r.value) };
+}
+
+function readYamlUncached(text: string, maxNodes: number): YamlRead {
   const parsed = parseYaml(text, { template: false });
   const problem = parsed.problems.find((p) => !/duplicate|unique/i.test(p.message));
   if (problem) return { value: null, error: problem.message };
