@@ -122,6 +122,15 @@ suite('helm: charts', () => {
     assert.deepEqual(findCharts(paths), ['a']);
   });
 
+  test('a chart past its time budget is not rendered: a limit, named as such', () => {
+    const ws = memory({ 'slow/Chart.yaml': chartYaml('slow'), 'slow/templates/a.yaml': '{{ range until 1000000 }}{{ end }}done' });
+    const r = renderChart(ws, 'slow', { millis: 0 });
+    assert.equal(r.failure?.limit, true);
+    assert.match(r.failure!.message, /took too long/);
+    assert.equal(r.failure!.path, 'slow/templates/a.yaml');
+    assert.equal(renderChart(ws, 'slow').templates[0]!.text, 'done');
+  });
+
   test('a library chart renders nothing on its own', () => {
     const ws = memory({ 'lib/Chart.yaml': chartYaml('lib', 'type: library\n'), 'lib/templates/_h.tpl': '{{ define "x" }}y{{ end }}', 'lib/templates/cm.yaml': 'kind: ConfigMap' });
     const r = renderChart(ws, 'lib');

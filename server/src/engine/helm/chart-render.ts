@@ -20,9 +20,12 @@ export interface ChartRenderOptions {
   kubeVersion?: string;
   apiVersions?: readonly string[];
   limits?: ExecLimits;
-  /** time budget for the whole chart, in milliseconds */
+  /** time budget for the whole chart, in milliseconds (default `CHART_MILLIS`) */
   millis?: number;
 }
+
+/** A chart that takes longer than this to render is reported as not rendered (a limit), never half-read. */
+export const CHART_MILLIS = 5_000;
 
 export interface RenderedTemplate {
   /** Helm's name: `chart/templates/file.yaml`, `chart/charts/dep/templates/file.yaml` */
@@ -102,7 +105,7 @@ export function renderChart(ws: ChartWorkspace, dir: string, options: ChartRende
   for (const r of all) if (r.path !== undefined) paths.set(r.name, r.path);
   const limits = options.limits ?? EXEC_LIMITS;
   const engine = new TemplateEngine(all.map((r) => ({ name: r.name, text: r.text })),
-    options.millis !== undefined ? { ...limits, deadline: Date.now() + options.millis } : limits);
+    { ...limits, deadline: Date.now() + (options.millis ?? CHART_MILLIS) });
   const result: ChartRender = { dir, name: chart.name, templates: [], paths };
   const fail = (f: TemplateFailure): ChartRender => {
     const path = paths.get(f.file);

@@ -69,11 +69,13 @@ export class Executor implements CallContext {
     throw new ExecError(message, this.node.file, this.node.start, this.node.end, limit);
   }
 
-  private step(): void {
-    if (++this.steps > this.limits.maxSteps) this.fail(`rendering took more than ${this.limits.maxSteps} steps`, true);
-    if (this.limits.deadline !== undefined && (this.steps & 1023) === 0 && Date.now() > this.limits.deadline) {
-      this.fail('rendering took too long', true);
-    }
+  /** Counts a step; `tree`/`node`: where a limit hit is reported when no action is being evaluated. */
+  private step(tree?: Tree, node?: { start: number; end: number }): void {
+    const over = ++this.steps > this.limits.maxSteps ? `rendering took more than ${this.limits.maxSteps} steps`
+      : this.limits.deadline !== undefined && (this.steps & 1023) === 0 && Date.now() > this.limits.deadline ? 'rendering took too long' : null;
+    if (over === null) return;
+    if (tree && node && this.node.file === '') this.node = { file: tree.file, start: node.start, end: node.end };
+    this.fail(over, true);
   }
 
   private at<T>(tree: Tree, n: { start: number; end: number }, f: () => T): T {
@@ -85,7 +87,7 @@ export class Executor implements CallContext {
   }
 
   private walk(tree: Tree, dot: Value, node: Node | ListNode): void {
-    this.step();
+    this.step(tree, node);
     switch (node.type) {
       case 'list': for (const n of node.nodes) this.walk(tree, dot, n); return;
       case 'text': this.write(node.text, tree.file, node.start, node.end, 'text'); return;
