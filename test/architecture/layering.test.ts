@@ -38,6 +38,7 @@ const LAYERS = [
   'sources', // rule-source readers and the normalised `Rule`
   'k8s', // manifests, workloads, Services after API defaults, the schema
   'kustomize', // `kustomize build` in process: overlays of bases and patches
+  'helm', // Helm charts rendered: Go's text/template, Sprig, Helm's functions, charts and their values
   'config', // `.service-reach.yaml`
   'exposure', // requirements, matching, statuses
   'rules', // per finding code (or small family): its wording, its severity decisions, its fix hints
