@@ -232,4 +232,15 @@ suite('terraform: modules evaluated as Terraform does', () => {
     assert.deepEqual(nodePorts(b), [ports(30100, 32767), ports(30100, 32767)]);
     assert.notEqual(b.ociLists.find((l) => l.path === 'infra/main.tf'), a.ociLists.find((l) => l.path === 'infra/main.tf'));
   });
+
+  test('a problem in a dynamic block is reported by every reading of the same text, not only the first', () => {
+    // (a map of the blocks already reported outlived one reading: a second workspace, or the same text read again
+    // after an edit elsewhere, lost the problem — found by the engine fuzz suite)
+    const tf = 'resource "oci_core_security_list" "a" {\n  dynamic "ingress_security_rules" {\n    for_each = var.rules\n    content {\n      protocol = "6"\n      source   = "not-a-cidr"\n    }\n  }\n}\n';
+    for (let i = 0; i < 3; i++) {
+      const codes = workspace({ 'network.tf': tf }).analyze().findings.map((f) => `${f.code} ${f.message}`);
+      assert.deepEqual(codes, ['hcl-syntax "not-a-cidr" is not a CIDR block'], `reading ${i + 1}`);
+    }
+  });
 });
+

@@ -188,12 +188,13 @@ export function terraformFileOf(path: string, text: string, parsed: HclParseResu
   for (const block of resourceBlocks(parsed.body)) file.resources.push(`${block.labels[0].value}.${block.labels[1].value}`);
   const mine = resources.filter((r) => r.path === path).sort((a, b) => a.block.span.start - b.block.span.start);
   const reported = new Set<HclBlock>();
+  const firstSeen = new Map<HclBlock, EvalBlock>();
   for (const res of mine) {
     for (const inst of res.instances) {
       // problems once per block as written, not once per instance
       const found: ParseProblem[] = reported.has(res.block) ? [] : problems;
       const info = blockInfo(text, res.block, inst.address, newline);
-      if (res.type === SECURITY_LIST) file.securityLists.push(readSecurityList(path, res, inst.block, info, found));
+      if (res.type === SECURITY_LIST) file.securityLists.push(readSecurityList(path, res, inst.block, info, found, firstSeen));
       else if (res.type === NSG_RULE) {
         const r = readNsgRule(res, inst.block, info, found);
         if (r) (r.egress ? file.nsgEgressRules : file.nsgRules).push(r.resource);
@@ -245,7 +246,7 @@ function keyLabel(key: Val | undefined): string {
   return key.k === 'string' ? `[${JSON.stringify(key.v)}]` : key.k === 'number' ? `[${key.v}]` : '';
 }
 
-function readSecurityList(path: string, res: ResourceInstances, block: EvalBlock, info: TerraformBlockInfo, problems: ParseProblem[]): OciSecurityList {
+function readSecurityList(path: string, res: ResourceInstances, block: EvalBlock, info: TerraformBlockInfo, problems: ParseProblem[], firstSeen: Map<HclBlock, EvalBlock>): OciSecurityList {
   const displayName = stringOf(attr(block, 'display_name'));
   const egressRules: Rule[] = [];
   const list: OciSecurityList = { kind: 'oci-security-list', path, name: displayName ?? info.address, span: res.block.span, rules: [], egressRules, terraform: info };
@@ -268,7 +269,7 @@ function readSecurityList(path: string, res: ResourceInstances, block: EvalBlock
     const n = numbers.get(written) ?? 0;
     const span = written.span;
     // (what an egress rule lacks is not reported: egress only matters for a load balancer's way to the nodes)
-    const reading: RuleReading = { problems: direction === 'ingress' && !reported(b) ? problems : [], reasons: new Set() };
+    const reading: RuleReading = { problems: direction === 'ingress' && !reported(b, firstSeen) ? problems : [], reasons: new Set() };
     const values = readRuleValues(b, span, direction, false, reading);
     const description = stringOf(attr(b, 'description'));
     const forEach = b.dynamic ? shortText(hclAttribute(b.dynamic.block.body, 'for_each')?.expr.text) : undefined;
@@ -284,8 +285,12 @@ function readSecurityList(path: string, res: ResourceInstances, block: EvalBlock
   return list;
 }
 
-/** A dynamic block's later elements report nothing its first one reported. */
-function reported(b: EvalBlock): boolean {
+/**
+ * A dynamic block's later elements report nothing its first one reported. `firstSeen` lives as long as one reading
+ * of the file: the blocks are the parse's, which a later reading of the same text shares — a map that outlived
+ * the reading would silence that reading's problems.
+ */
+function reported(b: EvalBlock, firstSeen: Map<HclBlock, EvalBlock>): boolean {
   const d = b.dynamic;
   if (!d) return false;
   const seen = firstSeen.get(d.block);
@@ -295,7 +300,6 @@ function reported(b: EvalBlock): boolean {
   }
   return seen !== b;
 }
-const firstSeen = new WeakMap<HclBlock, EvalBlock>();
 
 function shortText(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
