@@ -54,6 +54,8 @@ suite('Workspace parts: classification, rule-source registry, layer builder', ()
       ['sub/.service-reach.yaml', 'manifest'], ['conf/sr.yaml', 'config', 'conf/sr.yaml'], ['.service-reach.yaml', 'manifest', 'conf/sr.yaml'],
       ['etc/firewalld/firewalld.conf', 'firewalld-conf'], ['etc/firewalld/zones/public.xml', 'xml'], ['oci/lists.json', 'json'],
       ['infra/main.tf', 'terraform'], ['README.md', 'other'], ['Makefile', 'other'], ['constructor', 'other'], ['a.toString', 'other'],
+      ['etc/iptables/rules.v4', 'iptables'], ['etc/iptables/rules.v6', 'iptables'], ['roles/node/files/node.iptables', 'iptables'],
+      ['etc/sysconfig/iptables', 'iptables'], ['etc/nftables.conf', 'nft'], ['nft/ruleset.nft', 'nft'], ['rules.v5', 'other'],
     ];
     for (const [p, kind, configPath] of cases) {
       assert.equal(classify(p, configPath), kind, `${p} (config ${configPath ?? 'default'})`);
@@ -83,9 +85,9 @@ suite('Workspace parts: classification, rule-source registry, layer builder', ()
 
   test('every registered source module has a name of its own and reads a kind of rule-source file', () => {
     const names = SOURCE_MODULES.map((m) => m.name);
-    assert.deepEqual(names, ['firewalld-zone', 'firewalld-service', 'firewalld-conf', 'oci-json', 'terraform']);
+    assert.deepEqual(names, ['firewalld-zone', 'firewalld-service', 'firewalld-conf', 'oci-json', 'terraform', 'iptables', 'nftables', 'nftables-json']);
     assert.equal(new Set(names).size, names.length);
-    const sourceKinds = new Set(['zones/public.xml', 'firewalld.conf', 'a.json', 'a.tf'].map((p) => classify(p)));
+    const sourceKinds = new Set(['zones/public.xml', 'firewalld.conf', 'a.json', 'a.tf', 'rules.v4', 'a.nft'].map((p) => classify(p)));
     for (const m of SOURCE_MODULES) assert.ok(sourceKinds.has(m.reads), `${m.name} reads ${m.reads}`);
   });
 

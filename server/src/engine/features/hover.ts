@@ -120,6 +120,7 @@ function hopWhere(h: ChainHop, index: IndexCache): string {
 
 const LAYER_TITLE: Record<string, string> = {
   firewalld: 'node firewall (firewalld)',
+  'node-firewall': 'node firewall (iptables / nftables)',
   'worker-lists': 'worker security lists / NSGs',
   'lb-lists': 'load-balancer subnet security lists',
 };
@@ -136,7 +137,9 @@ const TRAFFIC_TITLE: Record<string, string> = {
 /** At most this many requirement lines per hop (one per source range: a Service may list 100,000). */
 const MAX_STATUS_LINES = 20;
 
-function statusLines(statuses: HopStatus[], index: IndexCache, chain: ServiceChain): string[] {
+function statusLines(all: HopStatus[], index: IndexCache, chain: ServiceChain): string[] {
+  // (no iptables or nftables files: nothing to say about them beside firewalld's line)
+  const statuses = all.filter((s) => s.known || s.requirement.layer !== 'node-firewall');
   const out: string[] = [];
   if (statuses.length > MAX_STATUS_LINES) {
     const rest = statuses.length - MAX_STATUS_LINES;

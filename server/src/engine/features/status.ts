@@ -9,7 +9,7 @@ import type { Requirement } from '../exposure/requirements';
 import type { Span } from '../text/span';
 
 export interface CheckedSource {
-  kind: 'firewalld-zone' | 'oci-security-list' | 'oci-nsg';
+  kind: 'firewalld-zone' | 'oci-security-list' | 'oci-nsg' | 'iptables' | 'nftables';
   label: string;
   path: string;
   span: Span;

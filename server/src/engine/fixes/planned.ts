@@ -1,6 +1,6 @@
 /**
  * The fixes of one finding, planned (edits not yet rendered): its fix hint (a `FixHint`, findings/fix-hint.ts)
- * handed, by kind, to the module that knows the file it edits — manifest.ts, firewalld.ts, oci.ts.
+ * handed, by kind, to the module that knows the file it edits — manifest.ts, firewalld.ts, netfilter.ts, oci.ts.
  */
 import type { Finding } from '../findings/finding';
 import type { ReachHint } from '../findings/fix-hint';
@@ -8,6 +8,7 @@ import type { FixContext } from './context';
 import { firewalldFixes } from './firewalld';
 import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from './manifest';
 import { listFixes } from './oci';
+import { netfilterFixes } from './netfilter';
 import type { PlannedFix } from './plan';
 import { SHARED_REFUSAL } from './shared';
 
@@ -49,12 +50,14 @@ export function plannedFixes(ctx: FixContext, finding: Finding, firstOnly: boole
 /** Rules that open the port (or, unpinned, the whole node-port range) in each layer that lacks them. */
 function openFixes(ctx: FixContext, finding: Finding, h: ReachHint, opts: { preferred: boolean; copy: boolean }): PlannedFix[] {
   const fw = h.missing.filter((m) => m.layer === 'firewalld');
-  const lists = h.missing.filter((m) => m.layer !== 'firewalld');
+  const nf = h.missing.filter((m) => m.layer === 'node-firewall');
+  const lists = h.missing.filter((m) => m.layer === 'worker-lists' || m.layer === 'lb-lists');
   const edits: PlannedFix[] = [];
   const copies: PlannedFix[] = [];
   for (const fix of [
     ...(fw.length ? firewalldFixes(ctx, finding, h, fw, opts) : []),
-    ...(lists.length ? listFixes(ctx, finding, { ...h, targets: h.targets.filter((t) => t.kind !== 'firewalld-zone') }, lists, opts) : []),
+    ...(nf.length ? netfilterFixes(ctx, finding, h, nf, opts) : []),
+    ...(lists.length ? listFixes(ctx, finding, { ...h, targets: h.targets.filter((t) => t.kind === 'oci-security-list' || t.kind === 'oci-nsg') }, lists, opts) : []),
   ]) (fix.plans.length ? edits : copies).push(fix);
   // one finding may need rules in two layers (an unpinned port): one action that opens both comes first
   if (edits.length > 1) {

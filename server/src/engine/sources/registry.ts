@@ -10,6 +10,8 @@ import { firewalldServiceSource } from './modules/firewalld-service';
 import { firewalldConfSource } from './modules/firewalld-conf';
 import { ociJsonSource } from './modules/oci-json';
 import { terraformSource } from './modules/terraform';
+import { iptablesSource } from './modules/iptables';
+import { nftTextSource, nftJsonSource } from './modules/nftables';
 
 export const SOURCE_MODULES: readonly SourceModule[] = [
   firewalldZoneSource,
@@ -17,6 +19,9 @@ export const SOURCE_MODULES: readonly SourceModule[] = [
   firewalldConfSource,
   ociJsonSource,
   terraformSource,
+  iptablesSource,
+  nftTextSource,
+  nftJsonSource,
 ];
 
 /** Every source module's contribution from `files` (in workspace order; files of other kinds are ignored). */

@@ -10,6 +10,7 @@ import type { FileKind } from '../util/file-kinds';
 import type {
   FirewalldConf, FirewalldServiceFile, FirewalldZoneFile, OciNsgResource, OciNsgRuleResource, OciSecurityList,
 } from './model';
+import type { NfRuleset } from './netfilter-model';
 
 /** A file handed to a source module: its text, and a cache that lives as long as that text. */
 export interface SourceFile {
@@ -53,10 +54,12 @@ export interface SourceInputs {
   ociLists: OciSecurityList[];
   ociNsgRules: NsgRuleInput[];
   ociNsgs: NsgInput[];
+  /** iptables-save files and nftables rulesets (the node packet filter) */
+  nodeRulesets: NfRuleset[];
 }
 
 export function emptyInputs(): SourceInputs {
-  return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [] };
+  return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [], nodeRulesets: [] };
 }
 
 export interface SourceModule {
