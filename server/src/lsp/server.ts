@@ -185,6 +185,7 @@ export class ServiceReachServer {
       await c.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
           w('**/*.{yaml,yml,json,xml,tf}'), w('**/firewalld.conf'), w('**/.service-reach.{yaml,yml}'),
+          w('**/{rules.v4,rules.v6,iptables,ip6tables,iptables.rules,ip6tables.rules,*.iptables,*.ip6tables,*.nft,nftables.conf}'),
           w('**/*', WatchKind.Create | WatchKind.Delete),
         ],
       }).catch((err) => session.error('register file watchers', err));
