@@ -40,7 +40,7 @@ export interface NfAnswer {
 }
 
 /** Rule visits one evaluation may make; a chain nested deeper than `maxDepth` is unknown. */
-export const NETFILTER_LIMITS = { maxVisits: 100_000, maxDepth: 32 } as const;
+export const NETFILTER_LIMITS = { maxVisits: 100_000, maxDepth: 32, maxSegments: 1_000 } as const;
 
 const NEW_STATES = new Set(['new']);
 const NEVER_NEW = new Set(['established', 'related', 'invalid']);
@@ -60,9 +60,12 @@ export function familySet(family: NfTable['family']): AddressSet {
   return family === 'ip' ? AddressSet.family(4) : family === 'ip6' ? AddressSet.family(6) : AddressSet.ALL;
 }
 
-/** A condition's answer for a new connection from outside: the addresses it matches, or unknown (with why). */
-function condition(c: NfCondition, p: NfPacket): AddressSet | { unknown: string } {
-  const flip = (b: boolean): AddressSet => (b !== ('invert' in c && c.invert) ? AddressSet.ALL : AddressSet.EMPTY);
+/**
+ * A condition's answer for a new connection from outside: whether it matches (for every source), the addresses it
+ * matches, or unknown (with why).
+ */
+function condition(c: NfCondition, p: NfPacket): boolean | AddressSet | { unknown: string } {
+  const flip = (b: boolean): boolean => b !== ('invert' in c && c.invert);
   switch (c.kind) {
     case 'protocol': return flip(c.protocols.includes(p.protocol));
     case 'dport': return flip(c.ranges.some((r) => r.min <= p.port && p.port <= r.max));
@@ -109,10 +112,25 @@ function evalChain(run: Run, table: NfTable, chain: NfChain, set: AddressSet, de
     if (++run.visits > NETFILTER_LIMITS.maxVisits) { unknownPart(cur, 'the rules are too many to follow'); break; }
     let m = cur;
     const why: string[] = [];
+    let skip = false;
+    // the cheap yes/no conditions first: most rules are for other ports or protocols
     for (const c of rule.conditions) {
+      if (c.kind === 'saddr' || c.kind === 'family') continue;
+      if (c.kind === 'dport') { // (inline: asked once per rule and port)
+        let hit = false;
+        for (const r of c.ranges) if (r.min <= run.packet.port && run.packet.port <= r.max) { hit = true; break; }
+        if (hit === c.invert) { skip = true; break; }
+        continue;
+      }
+      const r = condition(c, run.packet);
+      if (r === false) { skip = true; break; }
+      if (typeof r === 'object' && !(r instanceof AddressSet)) why.push(r.unknown);
+    }
+    if (skip) continue;
+    for (const c of rule.conditions) {
+      if (c.kind !== 'saddr' && c.kind !== 'family') continue;
       const r = condition(c, run.packet);
       if (r instanceof AddressSet) m = m.intersect(r);
-      else why.push(r.unknown);
       if (m.isEmpty()) break;
     }
     if (m.isEmpty()) continue;
@@ -162,8 +180,27 @@ export function rulesetFamilies(rs: NfRuleset): (4 | 6)[] {
   return fams.size ? [...fams] : [4, 6];
 }
 
-/** What the ruleset does with new connections from `start` to the packet's port. */
-export function evaluateRuleset(rs: NfRuleset, start: AddressSet, packet: NfPacket): NfAnswer {
+/** Answers kept per ruleset (a Service asks the same port from the same sources once per layer and traffic). */
+const answers = new WeakMap<NfRuleset, Map<string, NfAnswer>>();
+
+/**
+ * What the ruleset does with new connections from `start` to the packet's port. `startKey` names `start` (a CIDR's
+ * text, `any4`): answers are kept per ruleset, packet and start.
+ */
+export function evaluateRuleset(rs: NfRuleset, start: AddressSet, packet: NfPacket, startKey?: string): NfAnswer {
+  if (startKey === undefined) return evaluate(rs, start, packet);
+  let byKey = answers.get(rs);
+  if (!byKey) answers.set(rs, (byKey = new Map()));
+  const key = `${packet.protocol}|${packet.port}|${startKey}`;
+  let a = byKey.get(key);
+  if (!a) {
+    if (byKey.size > 20_000) byKey.clear();
+    byKey.set(key, (a = evaluate(rs, start, packet)));
+  }
+  return a;
+}
+
+function evaluate(rs: NfRuleset, start: AddressSet, packet: NfPacket): NfAnswer {
   let pass = start;
   let unknown = AddressSet.EMPTY;
   const denies: NfDeny[] = [];
@@ -207,7 +244,8 @@ export function portSegments(rulesets: readonly NfRuleset[], range: PortRange): 
   }
   const points = [...cuts].sort((a, b) => a - b);
   const out: PortRange[] = [];
-  for (let i = 0; i + 1 < points.length; i++) out.push({ min: points[i], max: points[i + 1] - 1 });
+  // (bounded: past the limit, the ports left are not judged one by one — what is judged is kept)
+  for (let i = 0; i + 1 < points.length && out.length < NETFILTER_LIMITS.maxSegments; i++) out.push({ min: points[i], max: points[i + 1] - 1 });
   return out;
 }
 

@@ -39,15 +39,15 @@ function rulesetOf(s: GuardSource): NfRuleset {
 }
 
 /** The sources that judge traffic from `from`, and the addresses it starts as. */
-function startOf(layer: NodeFirewallLayer, from: From): { sources: GuardSource[]; start: AddressSet; strict: boolean } | undefined {
+function startOf(layer: NodeFirewallLayer, from: From): { sources: GuardSource[]; start: AddressSet; key: string; strict: boolean } | undefined {
   if (from.kind === 'cidr') {
     const c = fromCidr(from);
     if (!c) return undefined;
-    return { sources: layer.sources.filter((s) => rulesetFamilies(rulesetOf(s)).includes(c.family)), start: AddressSet.of(c), strict: true };
+    return { sources: layer.sources.filter((s) => rulesetFamilies(rulesetOf(s)).includes(c.family)), start: AddressSet.of(c), key: c.text, strict: true };
   }
   // any source will do: the family the files filter (IPv4 when any does)
   const fam: 4 | 6 = layer.sources.some((s) => rulesetFamilies(rulesetOf(s)).includes(4)) ? 4 : 6;
-  return { sources: layer.sources.filter((s) => rulesetFamilies(rulesetOf(s)).includes(fam)), start: AddressSet.family(fam), strict: false };
+  return { sources: layer.sources.filter((s) => rulesetFamilies(rulesetOf(s)).includes(fam)), start: AddressSet.family(fam), key: `any${fam}`, strict: false };
 }
 
 /** Is one port open from `from` through every source? */
@@ -59,7 +59,7 @@ function judgePort(layer: NodeFirewallLayer, req: Requirement, port: number): { 
   const reasons: string[] = [];
   for (const source of s.sources) {
     const rs = rulesetOf(source);
-    const a = evaluateRuleset(rs, s.start, { protocol: req.protocol, port });
+    const a = evaluateRuleset(rs, s.start, { protocol: req.protocol, port }, s.key);
     for (const r of a.reasons) if (!reasons.includes(r)) reasons.push(r);
     const passes = a.accepted.union(a.unknown);
     const lost = s.strict ? !s.start.minus(passes).isEmpty() : passes.intersect(through).isEmpty();
