@@ -100,6 +100,27 @@ suite('CLI: service-reach check', () => {
     assert.ok(j.findings.every((f: { file: string }) => f.file === 'radio.yaml'));
   });
 
+  test('a file given is checked within its workspace (the folder above with .git), reporting and fixing only that file', async () => {
+    const tmp = tempCopy(CASE('reachability/firewalld-zone'));
+    const whole = JSON.parse((await run(['check', '--format', 'json', '.'], tmp)).out) as { findings: { file: string; code: string }[] };
+    const files = [...new Set(whole.findings.filter((f) => f.code === 'firewalld-port-closed').map((f) => f.file))];
+    assert.ok(files.length >= 2, 'the case has findings in more than one manifest');
+    const [file, other] = files;
+    const lone = JSON.parse((await run(['check', '--format', 'json', path.join(tmp, file)], os.tmpdir())).out) as typeof whole;
+    // without a marker the file is read on its own: no zone, no firewalld finding
+    assert.ok(!lone.findings.some((f) => f.code === 'firewalld-port-closed'));
+    fs.mkdirSync(path.join(tmp, '.git'));
+    const inRepo = JSON.parse((await run(['check', '--format', 'json', path.join(tmp, file)], os.tmpdir())).out) as typeof whole;
+    const expected = whole.findings.filter((f) => f.file === file).map((f) => f.code).sort();
+    assert.deepEqual(inRepo.findings.map((f) => f.code).sort(), expected);
+    assert.ok(inRepo.findings.every((f) => path.resolve(os.tmpdir(), f.file) === path.join(tmp, file)));
+    // --fix clears the file's findings (editing the zone) and leaves the other file's for later
+    await run(['check', '--fix', path.join(tmp, file)], os.tmpdir());
+    const after = JSON.parse((await run(['check', '--format', 'json', '.'], tmp)).out) as typeof whole;
+    assert.ok(!after.findings.some((f) => f.file === file && f.code === 'firewalld-port-closed'));
+    assert.ok(after.findings.some((f) => f.file === other && f.code === 'firewalld-port-closed'));
+  });
+
   test('a file over --max-file-size is skipped with a finding', async () => {
     const tmp = tempCopy(CASE('api/ports'));
     const j = JSON.parse((await run(['check', '--format', 'json', '--max-file-size', '100', '.'], tmp)).out);

@@ -13,8 +13,8 @@ import { ready } from '../support/workspace';
 const SVC = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n    - name: http\n      port: 80\n';
 const ZONE = '<?xml version="1.0" encoding="utf-8"?>\n<zone>\n  <service name="ssh"/>\n</zone>\n';
 
-function fixAll(ws: Workspace): CodeAction | undefined {
-  const actions = codeActions(ws, 'svc.yaml', [], new Positions((p) => ws.getText(p)), (p) => `file:///w/${p}`, { commands: false, only: ['source.fixAll'] });
+function fixAll(ws: Workspace, extra: { annotations?: boolean; versionOf?: (uri: string) => number | undefined } = {}): CodeAction | undefined {
+  const actions = codeActions(ws, 'svc.yaml', [], new Positions((p) => ws.getText(p)), (p) => `file:///w/${p}`, { commands: false, only: ['source.fixAll'], ...extra });
   return actions.find((a) => a.kind?.startsWith('source.fixAll'));
 }
 
@@ -47,5 +47,28 @@ suite('Language server: fix all in this file (code actions, in-process)', () => 
 
     ws.setFile('public.xml', ZONE.replace('</zone>', '  <port port="30000-32767" protocol="tcp"/>\n</zone>'));
     assert.equal(fixAll(ws), undefined, 'the range is open now: nothing to fix');
+  });
+
+  test('a client with change annotations: the edits to other files need confirmation, and the label names them', () => {
+    const ws = new Workspace();
+    ws.setFile('svc.yaml', SVC);
+    ws.setFile('public.xml', ZONE);
+    const plain = fixAll(ws)!;
+    assert.equal(plain.title, 'Fix all 1 auto-fixable problem in svc.yaml (also edits public.xml)');
+    assert.ok(plain.edit!.changes && !plain.edit!.documentChanges, 'without the capability: plain changes');
+
+    const a = fixAll(ws, { annotations: true, versionOf: (uri) => (uri.endsWith('svc.yaml') ? 7 : undefined) })!;
+    const edit = a.edit!;
+    assert.equal(edit.changes, undefined);
+    const docs = edit.documentChanges as { textDocument: { uri: string; version: number | null }; edits: { annotationId?: string; newText: string }[] }[];
+    const byUri = new Map(docs.map((d) => [d.textDocument.uri, d]));
+    assert.deepEqual([...byUri.keys()].sort(), ['file:///w/public.xml', 'file:///w/svc.yaml']);
+    const home = byUri.get('file:///w/svc.yaml')!;
+    const other = byUri.get('file:///w/public.xml')!;
+    assert.equal(home.textDocument.version, 7, 'an open document: the version the edit was made for');
+    assert.equal(other.textDocument.version, null);
+    assert.ok(home.edits.every((e) => e.annotationId === undefined), 'the file the user is in: no confirmation');
+    assert.ok(other.edits.length > 0 && other.edits.every((e) => e.annotationId === 'serviceReach.otherFiles'));
+    assert.deepEqual(edit.changeAnnotations, { 'serviceReach.otherFiles': { label: 'Service Reach: edit public.xml', needsConfirmation: true, description: 'public.xml' } });
   });
 });

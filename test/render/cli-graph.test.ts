@@ -34,6 +34,7 @@ suite('cli: service-reach graph', () => {
       'k8s/app.yaml': `${svc('web', 'shop')}---\n${svc('api', 'shop', 30081)}---\n${svc('web', 'other', 30082)}`,
       'k8s/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web}]}\n',
       'k8s/not-a-manifest.txt': 'hello\n',
+      '.git/HEAD': 'ref: refs/heads/main\n',
     });
   });
 
@@ -48,9 +49,32 @@ suite('cli: service-reach graph', () => {
     assert.ok(r.out.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
     assert.deepEqual(parseXml(r.out).problems, []);
     assert.match(r.out, /data-service="shop\/web"/);
-    // the zone at the workspace root (the current directory) guards the node port: blocked, with its place
+    // the zone in the workspace (the folder with .git) guards the node port: blocked, with its place
     assert.match(r.out, /<g class="sr-edge sr-status-blocked" data-edge-id="clients-to-nodes:0"/);
     assert.match(r.out, /firewalld-port-closed — k8s\/app\.yaml:11/);
+  });
+
+  test('the workspace is the closest folder above FILE with .git or .service-reach.yaml, wherever the command runs', async () => {
+    // run from inside k8s/ and from an unrelated folder: the same diagram, the zone at the root found both times
+    const fromSub = await run(path.join(root, 'k8s'), 'graph', 'app.yaml', '--format', 'json');
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'sr-graph-cwd-'));
+    try {
+      const fromOutside = await run(elsewhere, 'graph', path.join(root, 'k8s/app.yaml'), '--format', 'json');
+      for (const r of [fromSub, fromOutside]) {
+        assert.equal(r.code, 0, r.err);
+        const model = JSON.parse(r.out) as DiagramModel;
+        assert.equal(model.edges[0].status, 'blocked');
+      }
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
+    // a config marks the root as well as .git does; without either, the file's own folder is its workspace
+    fs.rmSync(path.join(root, '.git'), { recursive: true });
+    const unmarked = await run(root, 'graph', 'k8s/app.yaml', '--format', 'json');
+    assert.notEqual((JSON.parse(unmarked.out) as DiagramModel).edges[0].status, 'blocked');
+    fs.writeFileSync(path.join(root, '.service-reach.yaml'), 'nodePortRange: 30000-32767\n');
+    const configured = await run(root, 'graph', 'k8s/app.yaml', '--format', 'json');
+    assert.equal((JSON.parse(configured.out) as DiagramModel).edges[0].status, 'blocked');
   });
 
   test('#name and #namespace/name pick the Service', async () => {
@@ -98,7 +122,8 @@ suite('cli: service-reach graph', () => {
     assert.match(help.out, /^usage: service-reach graph FILE/);
   });
 
-  test('FILE outside the current directory: the workspace is its folder', async () => {
+  test('FILE outside the current directory, no .git or config above it: the workspace is its folder', async () => {
+    fs.rmSync(path.join(root, '.git'), { recursive: true });
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'sr-cwd-'));
     try {
       const r = await run(elsewhere, 'graph', path.join(root, 'k8s/app.yaml'), '--format', 'json');

@@ -33,8 +33,8 @@ export interface FixRunResult {
  * what the writing below reads, and what the report after it describes. Returns the original texts of the files
  * changed.
  */
-function fixInWorkspace(ws: Workspace): { originals: Map<string, string>; fixed: number; passes: number; refused: { where: string; reason: string }[] } {
-  const r = fixAll(ws, { scope: 'workspace', maxPasses: MAX_PASSES });
+function fixInWorkspace(ws: Workspace, under?: readonly string[]): { originals: Map<string, string>; fixed: number; passes: number; refused: { where: string; reason: string }[] } {
+  const r = fixAll(ws, { scope: under ? { under } : 'workspace', maxPasses: MAX_PASSES });
   for (const f of r.files) ws.setFile(f.path, f.text);
   return {
     originals: new Map(r.files.map((f) => [f.path, f.original])),
@@ -48,8 +48,8 @@ function fixInWorkspace(ws: Workspace): { originals: Map<string, string>; fixed:
  * The whole `--fix`: fix in memory, write what changed, put back (in the workspace) what could not be written
  * so that the report that follows describes the files as they are on disk.
  */
-export function runFixes(ws: Workspace, root: string, io: { stderr: (s: string) => void }, identities?: ReadonlyMap<string, FileIdentity>): FixRunResult {
-  const { originals, fixed, passes, refused } = fixInWorkspace(ws);
+export function runFixes(ws: Workspace, root: string, io: { stderr: (s: string) => void }, identities?: ReadonlyMap<string, FileIdentity>, under?: readonly string[]): FixRunResult {
+  const { originals, fixed, passes, refused } = fixInWorkspace(ws, under);
   const written: string[] = [];
   const failed: { path: string; reason: string }[] = [];
   let realRoot: string | undefined;

@@ -13,7 +13,7 @@ import { readHclGrammar } from '../host/hcl-grammar';
 import { diagramOf, serviceDisplayName } from '../engine/features/diagram';
 import { pickService, servicesInFile, type ServiceQuery } from '../engine/features/pick-service';
 import { diagramToSvg, type ColorScheme } from '../render';
-import { toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
+import { markedRoot, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
 import { readWorkspace } from './read-workspace';
 import type { CliIo } from './io';
 import { textLine } from './format';
@@ -45,11 +45,6 @@ function exists(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isInside(root: string, p: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** `FILE#sel` → file and selector; a FILE whose own name holds `#` is taken whole when it exists. */
@@ -124,8 +119,9 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
   }
   if (!stat.isFile()) return usage(io, `${file} is not a file (graph draws one Service of one manifest file)`);
 
-  const cwdAbs = path.resolve(io.cwd);
-  const root = isInside(cwdAbs, fileAbs) ? cwdAbs : path.dirname(fileAbs);
+  // its workspace: the closest folder above with a config or a repository, else its own folder (never the
+  // current directory, which says nothing about where the file's rule sources are)
+  const root = markedRoot(path.dirname(fileAbs)) ?? path.dirname(fileAbs);
   const configAbs = values.config !== undefined ? path.resolve(io.cwd, values.config) : undefined;
   let loaded;
   try {

@@ -47,7 +47,27 @@ export function workspaceRoot(paths: string[]): string {
   return root;
 }
 
-function isDir(p: string): boolean {
+/** What marks a workspace root: a config, or a repository. */
+export const ROOT_MARKERS = ['.service-reach.yaml', '.git'] as const;
+
+/** The closest folder at or above `dir` that holds `.service-reach.yaml` or `.git`; undefined when there is none. */
+export function markedRoot(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (ROOT_MARKERS.some((m) => exists(path.join(d, m)))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+function exists(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isDir(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
   } catch {

@@ -6,8 +6,9 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initEngine } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
-import { UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
-import { readWorkspace } from './read-workspace';
+import { isUnder } from '../engine/fixes';
+import { UsageError, DEFAULT_MAX_FILE_SIZE, ROOT_MARKERS, toWorkspacePath } from './load';
+import { readWorkspace, scopeIn, workspaceFor } from './read-workspace';
 import { formatJson, formatSarif, formatText, place, summarize, textLine } from './format';
 import { runFixes } from './fix';
 import { graphMain } from './graph';
@@ -82,9 +83,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const paths = (rest.length ? rest : ['.']).map((p) => path.resolve(io.cwd, p));
   const configAbs = values.config !== undefined ? path.resolve(io.cwd, values.config) : undefined;
 
+  const target = workspaceFor(paths);
   let loaded;
   try {
-    loaded = readWorkspace(paths, { maxFileSize, configAbs }, (line) => io.stderr(textLine(`service-reach: ${line}`)));
+    loaded = readWorkspace(target.load, { maxFileSize, configAbs }, (line) => io.stderr(textLine(`service-reach: ${line}`)));
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(textLine(`service-reach: ${err.message}`));
@@ -95,14 +97,19 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   await initEngine({ hcl: readHclGrammar() });
   const { root, ws } = loaded;
-  if (values.fix) runFixes(ws, root, io, new Map(loaded.files.flatMap((f) => (f.identity ? [[f.path, f.identity] as const] : []))));
+  // a file given inside a larger workspace: only what is under the given paths is fixed and reported
+  const scope = target.scope && scopeIn(root, target.scope);
+  const configRel = configAbs ? toWorkspacePath(root, configAbs) : ROOT_MARKERS[0];
+  const reported = (p: string) => !scope || isUnder(p, scope) || p === configRel;
+  if (values.fix) runFixes(ws, root, io, new Map(loaded.files.flatMap((f) => (f.identity ? [[f.path, f.identity] as const] : []))), scope);
   const analysis = ws.analyze();
+  const findings = analysis.findings.filter((f) => reported(f.path));
 
   const display = (p: string) => {
     const rel = path.relative(io.cwd, path.resolve(root, p));
     return rel.split(path.sep).join('/');
   };
-  const placed = place(analysis.findings, (p) => ws.getText(p), display);
+  const placed = place(findings, (p) => ws.getText(p), display);
   const summary = summarize(placed, loaded.files.length, analysis.services.length);
   if (format === 'json') io.stdout(formatJson(placed, summary));
   else if (format === 'sarif') io.stdout(formatSarif(placed, version()));

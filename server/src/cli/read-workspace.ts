@@ -9,7 +9,8 @@
  * - unreadable: a line on stderr.
  */
 import { Workspace } from '../engine';
-import { loadFiles, toWorkspacePath, type LoadResult } from './load';
+import * as path from 'node:path';
+import { isDir, loadFiles, markedRoot, toWorkspacePath, type LoadResult } from './load';
 
 export interface ReadOptions {
   maxFileSize: number;
@@ -41,4 +42,27 @@ export function readWorkspace(paths: string[], opts: ReadOptions, warn: (line: s
   for (const f of loaded.files) ws.setFile(f.path, f.text);
   reportSkipped(ws, loaded.skipped, warn);
   return { ...loaded, ws };
+}
+
+/**
+ * What to read for the paths a command was given, and what to report on. A folder given is read as it is. A file
+ * is checked within its workspace — the closest folder above it with `.service-reach.yaml` or `.git` — so that the
+ * rule sources and config beside it take part; then only the findings under the given paths are reported
+ * (`scope`, absolute). A file with no such folder above it is read on its own, as before.
+ */
+export function workspaceFor(paths: readonly string[]): { load: string[]; scope?: string[] } {
+  let widened = false;
+  const load = paths.map((p) => {
+    if (isDir(p)) return p;
+    const root = markedRoot(path.dirname(p));
+    if (!root) return p;
+    widened = true;
+    return root;
+  });
+  return widened ? { load: [...new Set(load)], scope: [...paths] } : { load: [...paths] };
+}
+
+/** The workspace paths (relative to `root`) of `scope`, for filtering findings and fixes. */
+export function scopeIn(root: string, scope: readonly string[]): string[] {
+  return scope.map((p) => toWorkspacePath(root, p));
 }

@@ -4,10 +4,11 @@
  * clipboard and shows it; nothing is ever executed). The edits themselves come from the engine (engine/fixes):
  * "fix all in this file" is the engine's fix loop (every pass, as `check --fix` runs it) over the file's findings.
  */
-import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
 import type { Finding, Workspace } from '../engine';
-import { fixAllInFile, fixesFor, type FixAction, type TextEdit as FixTextEdit } from '../engine/fixes';
+import { fixAllInFile, fixesFor, type FixAction } from '../engine/fixes';
 import { SOURCE, type DiagnosticData, type Positions } from './convert';
+import { toWorkspaceEdit } from './workspace-edit';
 
 export const COPY_COMMAND = 'serviceReach.copyText';
 
@@ -16,27 +17,25 @@ export interface ActionOptions {
   commands: boolean;
   /** `context.only` of the request */
   only?: string[];
+  /** the client takes change annotations (a fix-all's edits to other files then need confirmation) */
+  annotations?: boolean;
+  /** the version of an open document */
+  versionOf?: (uri: string) => number | undefined;
 }
 
 function wanted(kind: string, only: string[] | undefined): boolean {
   return !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
 }
 
-function toWorkspaceEdit(ws: Workspace, edits: FixTextEdit[], pos: Positions, uriOf: (path: string) => string): WorkspaceEdit | undefined {
-  const changes: Record<string, LspTextEdit[]> = {};
-  for (const e of edits) {
-    if (ws.getText(e.path) === undefined) return undefined; // a file we do not hold: the edit cannot be placed
-    (changes[uriOf(e.path)] ??= []).push({ range: pos.range(e.path, e.span), newText: e.newText });
-  }
-  return { changes };
-}
-
-function toAction(ws: Workspace, fix: FixAction, kind: string, diagnostics: Diagnostic[], pos: Positions, uriOf: (p: string) => string, opts: ActionOptions): CodeAction | undefined {
+/** `home`: for a fix-all, the file it is for (its edits to other files then need the user's confirmation) */
+function toAction(ws: Workspace, fix: FixAction, kind: string, diagnostics: Diagnostic[], pos: Positions, uriOf: (p: string) => string, opts: ActionOptions, home?: string): CodeAction | undefined {
   const action: CodeAction = { title: fix.title, kind };
   if (diagnostics.length) action.diagnostics = diagnostics;
   if (fix.isPreferred) action.isPreferred = true;
   if (fix.edits.length) {
-    const edit = toWorkspaceEdit(ws, fix.edits, pos, uriOf);
+    const edit = toWorkspaceEdit(ws, fix.edits, pos, uriOf, {
+      home, confirmOthers: home !== undefined, annotations: !!opts.annotations, versionOf: opts.versionOf ?? (() => undefined),
+    });
     if (!edit) return undefined;
     action.edit = edit;
   }
@@ -76,7 +75,7 @@ export function codeActions(ws: Workspace, path: string, matched: { d: Diagnosti
   if (fixAllKind) {
     const all = lastFixAll(ws, path);
     if (all && all.edits.length) {
-      const a = toAction(ws, { ...all, copyText: undefined, isPreferred: false }, fixAllKind, [], pos, uriOf, opts);
+      const a = toAction(ws, { ...all, copyText: undefined, isPreferred: false }, fixAllKind, [], pos, uriOf, opts, path);
       if (a) out.push(a);
     }
   }

@@ -11,7 +11,8 @@
  *
  * Nothing here runs anything: a fix is a WorkspaceEdit the client applies; copy-only fixes are not offered.
  */
-import type { CodeLens, Connection, Position, Range, ResponseError, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import { toWorkspaceEdit } from './workspace-edit';
+import type { CodeLens, Connection, Position, Range, ResponseError, WorkspaceEdit } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import type { Analysis, Finding, ServiceAnalysis } from '../engine';
 import { diagramOf, findingKey, serviceDisplayName, type DiagramModel } from '../engine/features/diagram';
@@ -109,6 +110,10 @@ export interface AnalysisChangedParams {
 export interface ExposureHost {
   /** every folder the server holds (workspace folders and loose ones) */
   folders(): Folder[];
+  /** the client takes change annotations: a button's edits then need the user's confirmation */
+  annotations?(): boolean;
+  /** the version of an open document */
+  versionOf?(uri: string): number | undefined;
 }
 
 type Guard = <P, R>(name: string, fn: (params: P) => R | Promise<R>) => (params: P) => Promise<R | ResponseError<void>>;
@@ -180,15 +185,6 @@ export function firstEditingFix(folder: Folder, f: Finding): FixAction | undefin
   return fixesFor(folder.ws, f).find((a) => a.edits.length > 0);
 }
 
-function toWorkspaceEdit(folder: Folder, fix: FixAction): WorkspaceEdit | undefined {
-  const changes: Record<string, TextEdit[]> = {};
-  for (const e of fix.edits) {
-    if (folder.ws.getText(e.path) === undefined) return undefined; // a file we do not hold: the edit cannot be placed
-    (changes[folder.uriOf(e.path)] ??= []).push({ range: folder.positions.range(e.path, e.span), newText: e.newText });
-  }
-  return { changes };
-}
-
 // ------------------------------------------------------------------------------------------ rendering
 
 /** SVGs drawn for one analysis (a new analysis is a new object: the cache follows it). */
@@ -247,14 +243,17 @@ export async function exposure(folders: readonly Folder[], params: ExposureParam
   return { service: toService(folder, sa.service), svg, model, findings, places, services, indexed: folder.indexed };
 }
 
-export function fixFinding(folders: readonly Folder[], params: FixFindingParams): FixFindingResult | null {
+export function fixFinding(folders: readonly Folder[], params: FixFindingParams, host: Omit<ExposureHost, 'folders'> = {}): FixFindingResult | null {
   if (!isObject(params) || typeof params.findingKey !== 'string') throw new InvalidParams('expected { findingKey, uri? }');
   const first = typeof params.uri === 'string' ? locate(folders, params.uri)?.folder : undefined;
   for (const folder of first ? [first, ...folders.filter((f) => f !== first)] : folders) {
     const f = folder.ws.analyze().findings.find((x) => findingKey(x) === params.findingKey);
     if (!f) continue;
     const fix = fixOneFinding(folder.ws, f); // the fix loop's, for this one finding: what "fix all" would do with it
-    const edit = fix && toWorkspaceEdit(folder, fix);
+    // a button in a view beside the editor: every file it edits is shown for confirmation first
+    const edit = fix && toWorkspaceEdit(folder.ws, fix.edits, folder.positions, (p) => folder.uriOf(p), {
+      confirmOthers: true, annotations: !!host.annotations?.(), versionOf: (u) => host.versionOf?.(u),
+    });
     return fix && edit ? { title: fix.title, edit } : null;
   }
   return null;
@@ -269,5 +268,5 @@ export function exposureLens(uri: string, svc: ServiceModel, at: Position): Code
 /** Wire the two requests. `guard` turns a failure into an LSP error (the server's own request wrapper). */
 export function registerExposure(connection: Connection, host: ExposureHost, guard: Guard): void {
   connection.onRequest(EXPOSURE_REQUEST, guard('exposure', (p: ExposureParams) => exposure(host.folders(), p)));
-  connection.onRequest(FIX_FINDING_REQUEST, guard('fixFinding', (p: FixFindingParams) => fixFinding(host.folders(), p)));
+  connection.onRequest(FIX_FINDING_REQUEST, guard('fixFinding', (p: FixFindingParams) => fixFinding(host.folders(), p, host)));
 }

@@ -40,6 +40,8 @@ export function registerFeatures(c: Connection, session: Session, folders: Folde
     return codeActions(folder.ws, rel, matched, folder.positions, (r) => folder.uriOf(r), {
       commands: session.initOptions.trusted !== false && session.initOptions.copyCommand === true,
       only: p.context.only,
+      annotations: session.caps.annotatedEdits,
+      versionOf: (uri) => session.documents.get(uri)?.version,
     });
   }, hasCodeActionContext));
 }

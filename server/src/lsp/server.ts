@@ -128,7 +128,11 @@ export class ServiceReachServer {
     }));
     registerFeatures(c, session, folders, request);
     c.onCodeLens(request('codeLens', (p) => this.lenses.request(p), hasTextDocument));
-    registerExposure(c, { folders: () => folders.all() }, request);
+    registerExposure(c, {
+      folders: () => folders.all(),
+      annotations: () => session.caps.annotatedEdits,
+      versionOf: (uri) => session.documents.get(uri)?.version,
+    }, request);
     c.onRequest(STATS_REQUEST, request('stats', () => {
       if (session.initOptions.stats !== true) return new ResponseError<void>(ErrorCodes.MethodNotFound, `Unhandled method ${STATS_REQUEST}`);
       const result: ServerStats = {
@@ -156,6 +160,7 @@ export class ServiceReachServer {
       configuration: !!cc.workspace?.configuration,
       lensRefresh: !!cc.workspace?.codeLens?.refreshSupport,
       configurationRegistration: !!cc.workspace?.didChangeConfiguration?.dynamicRegistration,
+      annotatedEdits: !!cc.workspace?.workspaceEdit?.documentChanges && !!cc.workspace?.workspaceEdit?.changeAnnotationSupport,
     };
     session.initOptions = (p.initializationOptions && typeof p.initializationOptions === 'object' ? p.initializationOptions : {}) as InitializationOptions;
     session.settings = settingsFrom(session.initOptions.settings, DEFAULT_SETTINGS);

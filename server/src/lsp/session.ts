@@ -16,11 +16,13 @@ export interface ClientCaps {
   configuration: boolean;
   lensRefresh: boolean;
   configurationRegistration: boolean;
+  /** `documentChanges` with change annotations: edits to other files can ask for the user's confirmation */
+  annotatedEdits: boolean;
 }
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
-  caps: ClientCaps = { workspaceFolders: false, snippets: false, progress: false, watchers: false, configuration: false, lensRefresh: false, configurationRegistration: false };
+  caps: ClientCaps = { workspaceFolders: false, snippets: false, progress: false, watchers: false, configuration: false, lensRefresh: false, configurationRegistration: false, annotatedEdits: false };
   initOptions: InitializationOptions = {};
   settings: Settings = DEFAULT_SETTINGS;
   /** `shutdown` was received: nothing new is started */

@@ -166,6 +166,29 @@ suite('Completion', () => {
     assert.deepEqual(labels(complete('|', {}, { afterSpace: true }).items), []);
   });
 
+  test('help from the first keystroke: the snippets match what was typed, then apiVersion, kind: Service, v1', () => {
+    // a client filters items by filterText: the snippets must match `ap`, `ki`, `se` as typed in a new file
+    for (const typed of ['ap', 'ki', 'Se']) {
+      const r = complete(`${typed}|`);
+      assert.equal(r.items.length, 4, typed);
+      for (const i of r.items) assert.ok(i.filterText!.toLowerCase().split(' ').some((w) => w.startsWith(typed.toLowerCase())), `${typed} ~ ${i.filterText}`);
+    }
+    let r = complete('apiVersion: v1\nki|');
+    assert.deepEqual(labels(r.items), ['kind']);
+    assert.equal(apply(r, r.items[0]), 'apiVersion: v1\nkind: Service');
+    r = complete('kind: Se|');
+    assert.deepEqual(labels(r.items), ['Service']);
+    assert.equal(apply(r, r.items[0]), 'kind: Service');
+    r = complete('apiVersion: v1\nkind:|');
+    assert.equal(apply(r, byLabel(r.items, 'Service')), 'apiVersion: v1\nkind: Service');
+    r = complete('apiVersion: |\n');
+    assert.equal(apply(r, byLabel(r.items, 'v1')), 'apiVersion: v1\n');
+    // never in YAML that is something else, nor for another API group's kinds
+    assert.deepEqual(labels(complete('name: x\nki|').items), []);
+    assert.deepEqual(labels(complete('steps:\n  - run: x\nkind: Se|').items), []);
+    assert.deepEqual(labels(complete('apiVersion: apps/v1\nkind: |').items), []);
+  });
+
   test('nothing outside Service documents, in comments, or in block scalars', () => {
     assert.deepEqual(complete(`${DEPLOYMENT}  |\n`).items, []);
     assert.deepEqual(complete(`${SVC}spec:\n  # ty|\n`).items, []);

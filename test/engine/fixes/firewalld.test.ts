@@ -48,14 +48,14 @@ spec:
 suite('Fixes: firewalld zone', () => {
   suiteSetup(ready);
 
-  test('adds <port port="N" protocol="tcp"/> after the last child, in the zone that decides; the finding is gone', () => {
+  test('adds <port port="N" protocol="tcp"/> beside the zone\'s other ports and services, in the zone that decides; the finding is gone', () => {
     const ws = workspace({ 'web.yaml': nodePortSvc(), 'infra/firewalld/zones/public.xml': ZONE });
     const action = preferred(ws, 'firewalld-port-closed');
     assert.equal(action.isPreferred, true);
     assert.match(action.title, /30080\/tcp.*"public"/);
     assert.deepEqual(action.edits.map((e) => e.path), ['infra/firewalld/zones/public.xml']);
     const after = applied(ws, action.edits).get('infra/firewalld/zones/public.xml')!;
-    assert.equal(after, ZONE.replace('  <forward/>\n', '  <forward/>\n  <port port="30080" protocol="tcp"/>\n'));
+    assert.equal(after, ZONE.replace('  <forward/>\n', '  <port port="30080" protocol="tcp"/>\n  <forward/>\n'));
     applyTo(ws, action.edits);
     assert.deepEqual(codesOf(ws), []);
   });
@@ -82,7 +82,22 @@ suite('Fixes: firewalld zone', () => {
     const v6 = workspace({ 'web.yaml': nodePortSvc(), 'public.xml': ZONE, '.service-reach.yaml': 'nodes:\n  clientCidrs: [2001:db8::/32]\n' });
     assert.match(applied(v6, preferred(v6, 'firewalld-port-closed').edits).get('public.xml')!, /<rule family="ipv6">\n    <source address="2001:db8::\/32"\/>/);
     const world = workspace({ 'web.yaml': nodePortSvc(), 'public.xml': ZONE, '.service-reach.yaml': 'nodes:\n  clientCidrs: [0.0.0.0/0]\n' });
-    assert.match(applied(world, preferred(world, 'firewalld-port-closed').edits).get('public.xml')!, /  <port port="30080" protocol="tcp"\/>\n<\/zone>/);
+    assert.match(applied(world, preferred(world, 'firewalld-port-closed').edits).get('public.xml')!, /  <service name="dhcpv6-client"\/>\n  <port port="30080" protocol="tcp"\/>\n  <forward\/>/);
+  });
+
+  test('one rule for exactly the required sources: a range inside 0.0.0.0/0 gets no rich rule of its own, and the label says what is added', () => {
+    const ws = workspace({ 'web.yaml': nodePortSvc(), 'public.xml': ZONE, '.service-reach.yaml': 'nodes:\n  clientCidrs: [10.0.20.0/24, 0.0.0.0/0]\n' });
+    const action = preferred(ws, 'firewalld-port-closed');
+    assert.equal(action.title, 'Allow 30080/tcp in firewalld zone "public" (public.xml)');
+    assert.equal(applied(ws, action.edits).get('public.xml'), ZONE.replace('  <forward/>\n', '  <port port="30080" protocol="tcp"/>\n  <forward/>\n'));
+    // an IPv6 range is not inside 0.0.0.0/0: it keeps its rule, and the label names both sources
+    const mixed = workspace({ 'web.yaml': nodePortSvc(), 'public.xml': ZONE, '.service-reach.yaml': 'nodes:\n  clientCidrs: [2001:db8::/32, 0.0.0.0/0]\n' });
+    const both = preferred(mixed, 'firewalld-port-closed');
+    assert.match(both.title, /^Allow 30080\/tcp from 2001:db8::\/32, 0\.0\.0\.0\/0 in/);
+    const after = applied(mixed, both.edits).get('public.xml')!;
+    assert.match(after, /<port port="30080" protocol="tcp"\/>\n  <forward\/>\n  <rule family="ipv6">/);
+    applyTo(mixed, both.edits);
+    assert.deepEqual(codesOf(mixed), []);
   });
 
   test('the zone that a <source> binding makes decide gets the rule, not the default zone', () => {
@@ -97,17 +112,32 @@ suite('Fixes: firewalld zone', () => {
     assert.deepEqual(codesOf(ws), []);
   });
 
-  test('unpinned: pinning comes first; opening the range adds kube-nodeport-services (TCP) or a <port> range (UDP, custom range)', () => {
+  test('unpinned: every fix clears it in one step — pin to a port the zone allows, else pin and open that port; opening the range adds kube-nodeport-services (TCP) or a <port> range (UDP, custom range)', () => {
     const tcp = workspace({ 'web.yaml': nodePortSvc({ nodePort: null }), 'public.xml': ZONE });
     const actions = fixesFor(tcp, findingOf(tcp, 'nodeport-unpinned'));
-    assert.match(actions[0].title, /^Pin nodePort to 30000/);
-    const open = actions.find((a) => a.edits.some((e) => e.path === 'public.xml'))!;
-    assert.match(applied(tcp, open.edits).get('public.xml')!, /  <service name="kube-nodeport-services"\/>\n<\/zone>/);
+    // the zone opens no node port: pinning alone would only turn this finding into firewalld-port-closed
+    assert.equal(actions[0].title, 'Pin nodePort to 30000 (the lowest free port in 30000-32767), and allow 30000/tcp in firewalld zone "public" (public.xml)');
+    assert.equal(actions[0].isPreferred, true);
+    assert.deepEqual(actions[0].edits.map((e) => e.path).sort(), ['public.xml', 'web.yaml']);
+    const both = workspace({ 'web.yaml': nodePortSvc({ nodePort: null }), 'public.xml': ZONE });
+    applyTo(both, actions[0].edits);
+    assert.deepEqual(codesOf(both), []);
+    assert.ok(!actions.some((a) => a.edits.length && a.edits.every((e) => e.path === 'web.yaml')), 'no pin that cannot clear the finding');
+    const open = actions.find((a) => /kube-nodeport-services/.test(a.title) && a.edits.length)!;
+    assert.match(applied(tcp, open.edits).get('public.xml')!, /  <service name="dhcpv6-client"\/>\n  <service name="kube-nodeport-services"\/>\n  <forward\/>/);
     applyTo(tcp, open.edits);
     assert.deepEqual(codesOf(tcp), []);
 
+    // a zone that opens a port of the range: pin to it, nothing else to edit
+    const some = workspace({ 'web.yaml': nodePortSvc({ nodePort: null }), 'public.xml': ZONE.replace('  <forward/>\n', '  <port port="30500-30501" protocol="tcp"/>\n  <forward/>\n') });
+    const pin = fixesFor(some, findingOf(some, 'nodeport-unpinned'))[0];
+    assert.equal(pin.title, 'Pin nodePort to 30500 (a free port the rules already allow)');
+    assert.deepEqual(pin.edits.map((e) => e.path), ['web.yaml']);
+    applyTo(some, pin.edits);
+    assert.deepEqual(codesOf(some), []);
+
     const udp = workspace({ 'web.yaml': nodePortSvc({ nodePort: null, protocol: 'UDP' }), 'public.xml': ZONE, '.service-reach.yaml': 'nodePortRange: 31000-31999\n' });
-    const openUdp = fixesFor(udp, findingOf(udp, 'nodeport-unpinned')).find((a) => a.edits.some((e) => e.path === 'public.xml'))!;
+    const openUdp = fixesFor(udp, findingOf(udp, 'nodeport-unpinned')).find((a) => a.edits.length && a.edits.every((e) => e.path === 'public.xml'))!;
     assert.match(applied(udp, openUdp.edits).get('public.xml')!, /<port port="31000-31999" protocol="udp"\/>/);
     applyTo(udp, openUdp.edits);
     assert.deepEqual(codesOf(udp), []);
@@ -176,7 +206,7 @@ suite('Fixes: firewalld zone', () => {
       const rich = workspace({ 'web.yaml': nodePortSvc(), 'public.xml': zone, '.service-reach.yaml': 'nodes:\n  clientCidrs: [203.0.113.0/24]\n' });
       files.push({ name: 'public', text: applied(rich, preferred(rich, 'firewalld-port-closed').edits).get('public.xml')! });
       const unpinned = workspace({ 'web.yaml': nodePortSvc({ nodePort: null }), 'public.xml': zone });
-      const open = fixesFor(unpinned, findingOf(unpinned, 'nodeport-unpinned')).find((a) => a.edits.some((e) => e.path === 'public.xml'))!;
+      const open = fixesFor(unpinned, findingOf(unpinned, 'nodeport-unpinned')).find((a) => a.edits.length && a.edits.every((e) => e.path === 'public.xml'))!;
       files.push({ name: 'public', text: applied(unpinned, open.edits).get('public.xml')! });
     }
     const read = readZonesWithFirewalld(py!, files);
@@ -236,7 +266,7 @@ suite('Fixes: firewalld zone', () => {
     assert.match(action.title, /^Remove the rule that rejects 30080\/tcp: .*, and allow 30080\/tcp/);
     assert.equal(action.isPreferred, undefined);
     const after = applied(ws, action.edits).get('infra/firewalld/zones/public.xml')!;
-    assert.equal(after, ZONE.replace('  <forward/>\n', '  <forward/>\n  <port port="30080" protocol="tcp"/>\n'));
+    assert.equal(after, ZONE.replace('  <forward/>\n', '  <port port="30080" protocol="tcp"/>\n  <forward/>\n'));
     applyTo(ws, action.edits);
     assert.deepEqual(codesOf(ws), []);
 

@@ -139,7 +139,7 @@ suite('Fixes: OCI security list JSON', () => {
 
   test('unpinned: opening the list covers the whole node-port range', () => {
     const ws = workspace({ 'svc.yaml': grafana({ nodePort: null }), 'workers.json': getOutput([HEALTH_RULE]), '.service-reach.yaml': CONFIG });
-    const open = fixesFor(ws, findingOf(ws, 'nodeport-unpinned')).find((a) => a.edits.some((e) => e.path === 'workers.json'))!;
+    const open = fixesFor(ws, findingOf(ws, 'nodeport-unpinned')).find((a) => a.edits.length && a.edits.every((e) => e.path === 'workers.json'))!;
     const after = applied(ws, open.edits).get('workers.json')!;
     assert.deepEqual(JSON.parse(after).data['ingress-security-rules'][1]['tcp-options']['destination-port-range'], { max: 32767, min: 30000 });
     applyTo(ws, open.edits);

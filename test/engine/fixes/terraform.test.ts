@@ -198,7 +198,7 @@ resource "oci_core_network_security_group_security_rule" "grafana_http_31300" {`
 
   test('unpinned: the whole node-port range', () => {
     const ws = workspace({ 'svc.yaml': grafana({ nodePort: null }), 'network.tf': SECURITY_LIST, '.service-reach.yaml': CONFIG });
-    const open = fixesFor(ws, findingOf(ws, 'nodeport-unpinned')).find((a) => a.edits.some((e) => e.path === 'network.tf'))!;
+    const open = fixesFor(ws, findingOf(ws, 'nodeport-unpinned')).find((a) => a.edits.length && a.edits.every((e) => e.path === 'network.tf'))!;
     const after = applied(ws, open.edits).get('network.tf')!;
     assert.deepEqual(addedRules('network.tf', after).lists.map((l) => l.rule.ports), [{ kind: 'ranges', ranges: [{ min: 30000, max: 32767 }] }]);
   });

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFirewalldXml } from '../../../server/src/engine/sources/firewalld-zone';
 import type { FirewalldServiceFile, FirewalldZoneFile, XmlInsertPoint } from '../../../server/src/engine/sources/model';
 import { parseXml } from '../../../server/src/engine/parse/xml';
+import { cpuMs } from '../../support/cpu-time';
 
 /**
  * Written by firewalld 1.3.3 itself (firewall-offline-cmd, which uses the same zone writer as
@@ -239,9 +240,8 @@ suite('sources/firewalld-zone', () => {
     const decls = ['<!ENTITY a "aaaaaaaaaa">'];
     for (let i = 1; i <= 12; i++) decls.push(`<!ENTITY a${i} "${`&a${i === 1 ? '' : i - 1};`.repeat(10)}">`);
     const text = `<?xml version="1.0"?><!DOCTYPE zone [${decls.join('')}]><zone><short>&a12;</short><port port="22" protocol="tcp"/></zone>`;
-    const started = Date.now();
-    const r = readFirewalldXml('zones/public.xml', text);
-    assert.ok(Date.now() - started < 1000);
+    let r!: ReturnType<typeof readFirewalldXml>;
+    assert.ok(cpuMs(() => { r = readFirewalldXml('zones/public.xml', text); }) < 1000);
     assert.ok(r.problems.some((p) => /DOCTYPE/.test(p.message)));
     const z = r.value as FirewalldZoneFile;
     assert.equal(z.entries.length, 1);

@@ -51,6 +51,8 @@ export function completionsAt(ws: Workspace, path: string, offset: number, optio
   if (ctx.kind === 'key' && ctx.documentEmpty && !ctx.object) {
     return options.afterSpace ? [] : newServiceSnippets(ws.analyze(), ctx);
   }
+  const started = startingItems(ctx);
+  if (started) return started;
   const o = ctx.object;
   if (!o || o.kind !== 'Service' || (o.apiVersion !== undefined && o.apiVersion !== 'v1')) return [];
   const f = facts(ws, path, offset);
@@ -69,6 +71,39 @@ export function completionsAt(ws: Workspace, path: string, offset: number, optio
     return [];
   }
   return valueItems(ctx, f);
+}
+
+/** The root keys of a Kubernetes object: a document with any other root key is not one, and gets no help. */
+const OBJECT_ROOT_KEYS = new Set(['apiVersion', 'kind', 'metadata', 'spec']);
+
+/**
+ * A Service being started, before `kind: Service` is there: at the root of a document whose root keys are all an
+ * object's (`apiVersion`, `kind`, `metadata`, `spec`), the missing `apiVersion` and `kind`; `v1` as the
+ * `apiVersion`, `Service` as the `kind` (unless the document names another API version). Undefined when the
+ * document is something else (then nothing here is offered, and a YAML file that is not Kubernetes gets nothing).
+ */
+function startingItems(ctx: CursorContext): CompletionItem[] | undefined {
+  const o = ctx.object;
+  if (o?.kind === 'Service') return undefined;
+  // (for a key, its siblings: the word being typed is not a key yet)
+  const rootKeys = ctx.kind === 'key' ? (ctx.path.length === 0 ? ctx.siblings : []) : o ? o.root.pairs.map((p) => p.name).filter((k): k is string => typeof k === 'string') : [];
+  if (!rootKeys.every((k) => OBJECT_ROOT_KEYS.has(k))) return undefined;
+  const item = (label: string, insertText: string, kind: CompletionKind, detail: string, i: number): CompletionItem => ({
+    label, kind, detail, insertText, snippet: false, replace: ctx.replace, sortText: `0${i}`,
+  });
+  if (ctx.kind === 'key' && ctx.path.length === 0 && !ctx.documentEmpty && !ctx.dashItem) {
+    const have = new Set(ctx.siblings);
+    const out: CompletionItem[] = [];
+    if (!have.has('apiVersion')) out.push(item('apiVersion', ctx.hasColon ? 'apiVersion' : 'apiVersion: v1', 'field', 'the API version of a Service: v1', 0));
+    if (!have.has('kind')) out.push(item('kind', ctx.hasColon ? 'kind' : 'kind: Service', 'field', 'kind: Service', 1));
+    return out;
+  }
+  if (ctx.kind === 'value' && ctx.path.length === 1 && !ctx.quoted) {
+    const space = ctx.needsSpace ? ' ' : '';
+    if (ctx.path[0] === 'kind' && (o?.apiVersion === undefined || o.apiVersion === 'v1')) return [item('Service', space + 'Service', 'enum', 'v1 Service: a stable address for a set of pods', 0)];
+    if (ctx.path[0] === 'apiVersion' && (o?.kind === undefined || o.kind === '')) return [item('v1', space + 'v1', 'enum', 'the core API group (Service, Pod, ConfigMap, …)', 0)];
+  }
+  return undefined;
 }
 
 /** What the workspace knows, computed only when an item needs it (field names and enum values do not). */
@@ -336,7 +371,8 @@ function newServiceSnippets(analysis: Analysis, ctx: CursorContext): CompletionI
   };
   return SERVICE_TYPES.map((t, i) => ({
     label: `Service (${t})`, kind: 'snippet', detail: SERVICE_TYPE_CHAINS[t], documentation: SERVICE_TYPE_DOCS[t],
-    insertText: bodies[t].replace(/\n$/, '$0'), snippet: true, replace: ctx.replace, sortText: `0${i}`, filterText: `Service ${t}`,
+    // matched whatever the user started with: `ap` (apiVersion), `ki` (kind), `se` (Service) or the type
+    insertText: bodies[t].replace(/\n$/, '$0'), snippet: true, replace: ctx.replace, sortText: `0${i}`, filterText: `apiVersion kind Service ${t}`,
   }));
 }
 

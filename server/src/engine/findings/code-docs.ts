@@ -207,7 +207,7 @@ const docs = {
         'etc/firewalld/zones/public.xml': zone('  <port port="30080" protocol="tcp"/>\n'),
       },
     },
-    fix: 'Pin `nodePort` to a port the rules open, or open the whole range for the protocol (firewalld\'s `kube-nodeport-services` service does it for TCP). When the rules open no port of the range at all (an error), pinning alone cannot help: pin the port and open it.',
+    fix: 'Every fix offered clears it in one step. Preferred: pin `nodePort` to a free port the rules already open; when they open none, pin it to the lowest free port **and** add the rule for that port, in one action. Or open the whole range for the protocol (firewalld\'s `kube-nodeport-services` service does it for TCP). A pin that would leave the port closed is never offered.',
   },
   'source-ranges-bypassed': {
     why: '`loadBalancerSourceRanges` is enforced by the load balancer only. When the nodes accept the node port from anywhere, anyone can skip the load balancer and reach the Service through any node.',

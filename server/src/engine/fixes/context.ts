@@ -21,12 +21,15 @@ export class FixContext {
     this.analysis = ws.analyze();
   }
 
-  /** The lowest port of the node-port range that no Service uses and no earlier fix of this run took. */
-  takeNodePort(): number | undefined {
+  /**
+   * The lowest port of the node-port range that no Service uses, no earlier fix of this run took and `accept`
+   * (when given) accepts.
+   */
+  takeNodePort(accept?: (port: number) => boolean): number | undefined {
     const used = this.nodePortsInUse();
     const { min, max } = this.analysis.config.nodePortRange;
     for (let n = Math.max(1, min); n <= Math.min(65535, max); n++) {
-      if (!used.has(n)) {
+      if (!used.has(n) && (!accept || accept(n))) {
         used.add(n);
         return n;
       }

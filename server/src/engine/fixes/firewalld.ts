@@ -7,7 +7,7 @@
 import { decidingZones, rulesAllow, type GuardSource } from '../exposure/matcher';
 import type { From } from '../exposure/requirements';
 import { rangesText, type Finding } from '../findings/finding';
-import type { FirewalldZoneFile, PortRange, Protocol, Rule, XmlInsertPoint } from '../sources/model';
+import type { FirewalldZoneFile, PortRange, Protocol, Rule, XmlInsertPoint, ZoneEntry } from '../sources/model';
 import { indentBefore } from '../sources/source-common';
 import { baseName } from '../util/paths';
 import type { FixContext } from './context';
@@ -107,8 +107,7 @@ function decidingZonePath(ctx: FixContext, h: ReachHint, from: From): string | u
 }
 
 /** Renders elements at a zone's insert point in the file's indentation and newline. */
-function renderInsert(target: ZoneTarget, elements: ZoneElement[]): string {
-  const p: XmlInsertPoint = target.zone.insert;
+function renderInsert(target: ZoneTarget, elements: ZoneElement[], p: XmlInsertPoint = target.zone.insert): string {
   const rootIndent = indentBefore(target.text, target.zone.span.start) ?? '';
   const unit = p.indent.startsWith(rootIndent) && p.indent.length > rootIndent.length ? p.indent.slice(rootIndent.length) : p.indent.includes('\t') ? '\t' : '  ';
   const body = elements.map((el) => elementLines(el, unit).map((l) => p.indent + l + p.newline).join('')).join('');
@@ -121,10 +120,41 @@ function renderInsert(target: ZoneTarget, elements: ZoneElement[]): string {
   return (p.leadingNewline ? p.newline : '') + body;
 }
 
-function insertEdit(target: ZoneTarget, parts: Part<ZoneElement>[]): PlannedEdit {
+/** The zone entries an element of this kind goes after, best first (firewalld writes services, then ports, then rules). */
+const NEIGHBOURS: Record<ZoneElement['kind'], ZoneEntry['kind'][]> = {
+  port: ['port', 'service'],
+  service: ['service'],
+  rich: ['rich'],
+};
+
+/**
+ * Where an element goes: on the line after the last entry of its own kind (a port beside the other ports), when
+ * that entry sits alone on its lines; else the zone's insert point (after its last child).
+ */
+function insertPointFor(target: ZoneTarget, kind: ZoneElement['kind']): XmlInsertPoint {
   const p = target.zone.insert;
-  const span = p.selfClosing && p.rootTagSpan ? p.rootTagSpan : { start: p.offset, end: p.offset };
-  return mergeableEdit(target.zone.path, span, `zone-insert:${span.start}`, parts, (values: ZoneElement[]) => renderInsert(target, values));
+  if (p.selfClosing) return p;
+  for (const k of NEIGHBOURS[kind]) {
+    const last = [...target.zone.entries].reverse().find((e) => e.kind === k);
+    if (!last) continue;
+    const lines = wholeLines(target.text, last.span);
+    if (lines.start === last.span.start && lines.end === last.span.end) break; // shares a line: keep the default
+    return { ...p, offset: lines.end, indent: target.text.slice(lines.start, last.span.start), leadingNewline: lines.end === target.text.length && !/[\r\n]$/.test(target.text) };
+  }
+  return p;
+}
+
+function insertEdits(target: ZoneTarget, parts: Part<ZoneElement>[]): PlannedEdit[] {
+  const byPoint = new Map<number, { point: XmlInsertPoint; parts: Part<ZoneElement>[] }>();
+  for (const part of parts) {
+    const point = insertPointFor(target, part.value.kind);
+    const at = byPoint.get(point.offset) ?? byPoint.set(point.offset, { point, parts: [] }).get(point.offset)!;
+    at.parts.push(part);
+  }
+  return [...byPoint.values()].map(({ point, parts: ps }) => {
+    const span = point.selfClosing && point.rootTagSpan ? point.rootTagSpan : { start: point.offset, end: point.offset };
+    return mergeableEdit(target.zone.path, span, `zone-insert:${span.start}`, ps, (values: ZoneElement[]) => renderInsert(target, values, point));
+  });
 }
 
 function elementId(el: ZoneElement): string {
@@ -172,7 +202,7 @@ function wholeLines(text: string, span: Span): Span {
  */
 export function firewalldFixes(ctx: FixContext, finding: Finding, h: ReachHint, missing: Missing[], opts: { preferred: boolean; copy: boolean }): PlannedFix[] {
   // the element ids and from phrases of each zone in sets: a finding may name 100,000 source ranges
-  const byZone = new Map<string, { target: ZoneTarget; elements: ZoneElement[]; ids: Set<string>; froms: From[]; phrases: Set<string>; denies: Rule[] }>();
+  const byZone = new Map<string, { target: ZoneTarget; elements: ZoneElement[]; elementFroms: From[]; ids: Set<string>; froms: From[]; phrases: Set<string>; denies: Rule[] }>();
   const range = ctx.analysis.config.nodePortRange;
   const portRange = rangeOf(h.port, range);
   const layer = ctx.analysis.layers.firewalld;
@@ -183,7 +213,7 @@ export function firewalldFixes(ctx: FixContext, finding: Finding, h: ReachHint, 
     if (!entry) {
       const target = readZone(ctx, path);
       if (!target) continue;
-      entry = { target, elements: [], ids: new Set(), froms: [], phrases: new Set(), denies: [] };
+      entry = { target, elements: [], elementFroms: [], ids: new Set(), froms: [], phrases: new Set(), denies: [] };
       byZone.set(path, entry);
     }
     const guard = layer ? decidingZones(layer, m.from).find((z) => z.path === path) : undefined;
@@ -195,16 +225,30 @@ export function firewalldFixes(ctx: FixContext, finding: Finding, h: ReachHint, 
     if (!allowedWithout) {
       const el = zoneElement(ctx, m.from, h.protocol, h.port);
       const id = elementId(el);
-      if (!entry.ids.has(id)) { entry.ids.add(id); entry.elements.push(el); }
+      if (!entry.ids.has(id)) { entry.ids.add(id); entry.elements.push(el); entry.elementFroms.push(m.from); }
     }
     const phrase = fromPhrase(m.from);
     if (!entry.phrases.has(phrase)) { entry.phrases.add(phrase); entry.froms.push(m.from); }
   }
   if (byZone.size === 0) return [];
+  // one rule for exactly the required sources: where a zone must let in a whole address family (any source,
+  // 0.0.0.0/0), a narrower rule for part of that family would add nothing — and the label would not name the
+  // wider rule that is added
+  for (const z of byZone.values()) {
+    const wide = z.froms.filter(isWholeFamily);
+    if (wide.length === 0) continue;
+    const covered = (f: From) => !isWholeFamily(f) && wide.some((w) => w.kind === 'any' || (f.kind === 'cidr' && f.cidr.includes(':') === w.cidr.includes(':')));
+    const keep = z.elementFroms.map((f) => !covered(f));
+    z.elements = z.elements.filter((_, i) => keep[i]);
+    z.elementFroms = z.elementFroms.filter((_, i) => keep[i]);
+    z.froms = z.froms.filter((f) => !covered(f));
+  }
   const pp = portProto(h.port, h.protocol, range);
   const zonesText = [...byZone.values()].map((z) => `"${z.target.zone.name}"`).join(', ');
-  const restricted = [...byZone.values()].flatMap((z) => z.froms).filter((f) => !isWholeFamily(f));
-  const fromText = restricted.length ? ` from ${rangesText(restricted.map(fromPhrase))}` : '';
+  // the sources named: none when every rule added lets in every source; else each of them, the wide ones too
+  const froms = [...byZone.values()].flatMap((z) => z.froms);
+  const named = [...new Set(froms.map(fromPhrase))];
+  const fromText = froms.some((f) => !isWholeFamily(f)) ? ` from ${rangesText(named)}` : '';
   const usesService = [...byZone.values()].some((z) => z.elements.some((e) => e.kind === 'service'));
   const what = usesService ? `the kube-nodeport-services service (${pp})` : pp;
 
@@ -221,7 +265,7 @@ export function firewalldFixes(ctx: FixContext, finding: Finding, h: ReachHint, 
     manual: denies.length > 0 || undefined,
     plans: [...byZone.values()].flatMap((z) => [
       ...z.denies.map((d): PlannedEdit => ({ path: z.target.zone.path, span: wholeLines(z.target.text, d.span), newText: '' })),
-      ...(z.elements.length ? [insertEdit(z.target, z.elements.map((value) => ({ id: elementId(value), value })))] : []),
+      ...(z.elements.length ? insertEdits(z.target, z.elements.map((value) => ({ id: elementId(value), value }))) : []),
     ]),
   });
   // (a rich rule's firewall-cmd form is not kept: with a rule to remove, the zone edit is the only fix)

@@ -19,7 +19,7 @@ import type { PlannedFix } from './plan';
 import { plannedFixes } from './planned';
 import { acceptable } from './readings';
 
-export { fixAll, MAX_PASSES, type FixAllResult, type FixedFile, type FixScope } from './loop';
+export { fixAll, isUnder, MAX_PASSES, type FixAllResult, type FixedFile, type FixScope } from './loop';
 export { planFixAll, type FixAllPlan, type PlanOptions } from './plan-all';
 
 export interface TextEdit { path: string; span: Span; newText: string } // span = offsets in the file's current text
@@ -65,8 +65,10 @@ export function fixAllInFile(ws: Workspace, path: string): FixAction | undefined
   const edits = editsOf(r);
   if (edits.length === 0) return undefined;
   const n = r.cleared > 0 ? r.cleared : r.titles.length;
+  // the label names every other file the fix-all writes: nothing is changed that the user was not told of
+  const others = [...new Set(edits.map((e) => e.path))].filter((p) => p !== path);
   return {
-    title: `Fix all ${n} auto-fixable problem${n === 1 ? '' : 's'} in ${path}`,
+    title: `Fix all ${n} auto-fixable problem${n === 1 ? '' : 's'} in ${path}${others.length ? ` (also edits ${others.join(', ')})` : ''}`,
     finding: r.found[0],
     edits,
   };

@@ -18,7 +18,8 @@ import { planFixAll } from './plan-all';
 export const MAX_PASSES = 10;
 
 /** What to fix: every finding, those located in one file, or one finding (its own fix, one pass). */
-export type FixScope = 'workspace' | { path: string } | { finding: Finding };
+/** What a fix loop fixes: the whole workspace, one file, the files under some paths (`''` is the root), one finding. */
+export type FixScope = 'workspace' | { path: string } | { under: readonly string[] } | { finding: Finding };
 
 export interface FixedFile {
   path: string;
@@ -64,8 +65,14 @@ export function mapOffset(offset: number, edits: readonly { span: { start: numbe
 function scopeTest(scope: FixScope): (f: Finding) => boolean {
   if (scope === 'workspace') return () => true;
   if ('path' in scope) return (f) => f.path === scope.path;
+  if ('under' in scope) return (f) => isUnder(f.path, scope.under);
   const t = scope.finding;
   return (f) => f === t || (f.code === t.code && f.path === t.path && f.span.start === t.span.start && f.span.end === t.span.end && f.message === t.message);
+}
+
+/** Is `path` one of `paths`, or in a folder among them (`''`: the workspace root)? */
+export function isUnder(path: string, paths: readonly string[]): boolean {
+  return paths.some((p) => p === '' || path === p || path.startsWith(p.endsWith('/') ? p : p + '/'));
 }
 
 /** Runs the fix loop in memory; the workspace is left as it was found (also when a pass throws). */

@@ -209,34 +209,43 @@ export function pinValueFix(ctx: FixContext, finding: Finding, hint: PinValueHin
 
 /** nodeport-unpinned: write `nodePort: N` into the ports[] item, or `healthCheckNodePort: N` under spec. */
 export function pinUnpinnedFix(ctx: FixContext, finding: Finding, h: ReachHint): PlannedFix[] {
+  const pinned = pinUnpinned(ctx, finding, h);
+  return pinned ? [pinned.fix] : [];
+}
+
+/**
+ * The pin of an unpinned port to the lowest free port that `pick.accept` accepts (`pick.why` says why that port
+ * in the title), and that port.
+ */
+export function pinUnpinned(ctx: FixContext, finding: Finding, h: ReachHint, pick: { accept?: (port: number) => boolean; why?: string } = {}): { fix: PlannedFix; port: number } | undefined {
   const text = ctx.ws.getText(finding.path);
   const svc = ctx.serviceAt(finding.path, h.anchor)?.service;
-  if (text === undefined || !svc) return [];
+  if (text === undefined || !svc) return undefined;
   let edit: { span: Span; newText: string } | undefined;
   let what: string;
   let n: number | undefined;
   if (h.servicePortIndex !== null) {
     const port = svc.ports.find((p) => p.index === h.servicePortIndex);
-    if (!port) return [];
-    n = ctx.takeNodePort();
-    if (n === undefined) return [];
+    if (!port) return undefined;
+    n = ctx.takeNodePort(pick.accept);
+    if (n === undefined) return undefined;
     edit = port.nodePortPair ? setPairValue(text, port.nodePortPair, String(n)) : insertPairAfter(text, port.node, undefined, 'nodePort', String(n));
     what = 'nodePort';
   } else {
-    if (!svc.spec) return [];
-    n = ctx.takeNodePort();
-    if (n === undefined) return [];
+    if (!svc.spec) return undefined;
+    n = ctx.takeNodePort(pick.accept);
+    if (n === undefined) return undefined;
     edit = svc.healthCheckNodePortPair
       ? setPairValue(text, svc.healthCheckNodePortPair, String(n))
       : insertPairAfter(text, svc.spec, svc.externalTrafficPolicyPair, 'healthCheckNodePort', String(n));
     what = 'healthCheckNodePort';
   }
-  if (!edit) return [];
-  return [{
-    title: `Pin ${what} to ${n} (the lowest free port in ${rangeText(ctx)})`,
+  if (!edit) return undefined;
+  return { port: n, fix: {
+    title: `Pin ${what} to ${n} (${pick.why ?? `the lowest free port in ${rangeText(ctx)}`})`,
     finding,
     isPreferred: true,
     plans: [plainEdit(finding.path, edit.span, edit.newText)],
-  }];
+  } };
 }
 

@@ -4,9 +4,11 @@
  */
 import type { Finding } from '../findings/finding';
 import type { ReachHint } from '../findings/fix-hint';
+import { isAllowed } from '../checks/reachability';
+import type { Requirement } from '../exposure/requirements';
 import type { FixContext } from './context';
 import { firewalldFixes } from './firewalld';
-import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from './manifest';
+import { pinUnpinned, pinValueFix, portNameFix, replaceFix } from './manifest';
 import { listFixes } from './oci';
 import { netfilterFixes } from './netfilter';
 import type { PlannedFix } from './plan';
@@ -33,11 +35,8 @@ export function plannedFixes(ctx: FixContext, finding: Finding, firstOnly: boole
       return unshared(ctx, finding, portNameFix(ctx, finding, hint));
     case 'pin-node-port-value':
       return unshared(ctx, finding, pinValueFix(ctx, finding, hint));
-    case 'pin-node-port': {
-      const pinned = unshared(ctx, finding, pinUnpinnedFix(ctx, finding, hint));
-      if (firstOnly && pinned.length) return pinned;
-      return [...pinned, ...openFixes(ctx, finding, hint, { preferred: pinned.length === 0, copy: !firstOnly })];
-    }
+    case 'pin-node-port':
+      return unpinnedFixes(ctx, finding, hint, firstOnly);
     case 'open-port':
       return openFixes(ctx, finding, hint, { preferred: true, copy: !firstOnly });
     default: {
@@ -45,6 +44,36 @@ export function plannedFixes(ctx: FixContext, finding: Finding, firstOnly: boole
       return never;
     }
   }
+}
+
+/**
+ * An unpinned port that some layer does not allow on its whole range: every fix offered clears the finding in one
+ * step. First choice, pin to a free port that every such layer already allows; else pin to the lowest free port
+ * and open exactly that port where it is missing (one action); then, as another choice, open the whole range.
+ */
+function unpinnedFixes(ctx: FixContext, finding: Finding, h: ReachHint, firstOnly: boolean): PlannedFix[] {
+  const opens = (port: number) => h.missing.every((m) => {
+    const req: Requirement = { ...m, protocol: h.protocol, port, portKind: h.portKind, managedBy: 'user', servicePortIndex: h.servicePortIndex, anchor: h.anchor };
+    return isAllowed(ctx.analysis.layers, req, ctx.analysis.config)?.allowed !== false;
+  });
+  let first = unshared(ctx, finding, pinUnpinnedFixOf(pinUnpinned(ctx, finding, h, { accept: opens, why: 'a free port the rules already allow' })));
+  if (first.length === 0) {
+    const pin = pinUnpinned(ctx, finding, h);
+    const open = pin && unshared(ctx, finding, [pin.fix]).length
+      ? openFixes(ctx, finding, { ...h, kind: 'open-port', port: pin.port }, { preferred: false, copy: false }).filter((f) => f.plans.length && !f.manual)
+      : [];
+    if (pin && open.length) first = [{ title: `${pin.fix.title}, and ${lowerFirst(open[0].title)}`, finding, isPreferred: true, plans: [...pin.fix.plans, ...open[0].plans] }];
+  }
+  if (firstOnly && first.length) return first;
+  return [...first, ...openFixes(ctx, finding, h, { preferred: first.length === 0, copy: !firstOnly })];
+}
+
+function pinUnpinnedFixOf(pinned: { fix: PlannedFix } | undefined): PlannedFix[] {
+  return pinned ? [pinned.fix] : [];
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 /** Rules that open the port (or, unpinned, the whole node-port range) in each layer that lacks them. */
