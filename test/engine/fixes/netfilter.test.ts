@@ -80,14 +80,20 @@ suite('Fixes: iptables and nftables', () => {
     iptablesRestoreAccepts(this, after);
   });
 
-  test('an unpinned port: pinned first (preferred), else the whole range opened as iptables writes a range', function () {
+  test('an unpinned port: pinned and that port accepted in one step (preferred), else the whole range as iptables writes a range', function () {
     const ws = workspace({ 'web.yaml': nodePortService(null), [V4]: ORACLE_RULES_V4 });
     const actions = fixesFor(ws, findingOf(ws, 'nodeport-unpinned'));
-    assert.match(actions[0].title, /nodePort/);
-    const open = actions.find((a) => a.edits.some((e) => e.path === V4))!;
-    const after = applied(ws, open.edits).get(V4)!;
+    assert.match(actions[0].title, /^Pin nodePort to 30000 .*and accept 30000\/tcp/);
+    assert.equal(actions[0].isPreferred, true);
+    const pinned = applied(ws, actions[0].edits);
+    assert.ok(pinned.get(V4)!.includes('--dport 30000 -j ACCEPT\n-A INPUT -j REJECT'));
+    const range = actions.find((a) => a.edits.length === 1 && a.edits[0].path === V4)!;
+    const after = applied(ws, range.edits).get(V4)!;
     assert.ok(after.includes('-A INPUT -p tcp -m state --state NEW -m tcp --dport 30000:32767 -j ACCEPT\n-A INPUT -j REJECT'), after);
     iptablesRestoreAccepts(this, after);
+    applyTo(ws, actions[0].edits);
+    assert.deepEqual(codesOf(ws), []);
+    iptablesRestoreAccepts(this, pinned.get(V4)!);
   });
 
   test('nftables text: an accept rule at the chain\'s indentation, before the rule that blocks or the closing brace; nft -c accepts it', function () {
