@@ -41,6 +41,8 @@ suite('Node firewall: iptables and nftables rules', () => {
       '-A INPUT -i lo -j ACCEPT', '-A INPUT -p tcp --sport 30080 -j ACCEPT', '-A INPUT -p udp -j ACCEPT', '-A INPUT ! -p tcp -j ACCEPT']) {
       assert.deepEqual(closed({ 'web.yaml': nodePortService(), [V4]: rules([rule, '-A INPUT -j DROP']) }), ['node-firewall-port-closed warning'], rule);
     }
+    // (a destination on the loopback is never a node port reached from outside: the rule does not apply)
+    assert.deepEqual(closed({ 'web.yaml': nodePortService(), [V4]: rules(['-A INPUT -d 127.0.0.0/8 ! -i lo -j ACCEPT', '-A INPUT -j REJECT']) }), ['node-firewall-port-closed warning']);
     for (const rule of ['-A INPUT -m state --state NEW -j ACCEPT', '-A INPUT ! -i lo -j ACCEPT', '-A INPUT -p tcp -m multiport --dports 80,30000:32767 -j ACCEPT', '-A INPUT -p tcp ! --dport 22 -j ACCEPT']) {
       assert.deepEqual(closed({ 'web.yaml': nodePortService(), [V4]: rules([rule, '-A INPUT -j DROP']) }), [], rule);
     }

@@ -84,6 +84,7 @@ function condition(c: NfCondition, p: NfPacket): boolean | AddressSet | { unknow
       if (c.states.every((s) => NEVER_NEW.has(s))) return flip(false);
       return { unknown: `state ${c.states.join(',')}` };
     }
+    case 'never': return false;
     case 'family': return c.family === 'ipv4' ? AddressSet.family(4) : AddressSet.family(6);
     case 'unknown': return { unknown: c.text };
   }

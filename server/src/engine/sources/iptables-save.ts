@@ -60,6 +60,11 @@ export function iptablesFamily(path: string): 'ip' | 'ip6' {
   return b === 'rules.v6' || b.startsWith('ip6tables') || b.endsWith('.ip6tables') ? 'ip6' : 'ip';
 }
 
+/** An address as iptables reads it: a CIDR, an address, a netmask form, or `0/0` (every address). */
+export function iptablesCidr(text: string): string | null {
+  return canonicalCidr(text.startsWith('0/') ? `0.0.0.0${text.slice(1)}` : text);
+}
+
 /** `N` or `N:M` (iptables ranges; an open end `:M` or `N:` reaches 0 or 65535), null when not a port or range. */
 export function iptablesPortRange(s: string): PortRange | null {
   const colon = s.indexOf(':');
@@ -120,7 +125,7 @@ function readRule(words: Word[], declared: (name: string) => boolean, ctx: LineC
       case '-s': case '--source': case '--src': {
         const a = arg();
         if (!a) { ctx.problem(`${opt} needs an address`, w); break; }
-        const cidrs = a.text.split(',').map((t) => canonicalCidr(t));
+        const cidrs = a.text.split(',').map(iptablesCidr);
         if (cidrs.some((c) => c === null)) { unknown(opt, [a.text]); ctx.problem(`"${a.text}" is not an address or CIDR`, a); }
         else conditions.push({ kind: 'saddr', cidrs: cidrs as string[], invert: invert || negate });
         negate = false;
@@ -129,8 +134,11 @@ function readRule(words: Word[], declared: (name: string) => boolean, ctx: LineC
       case '-d': case '--destination': case '--dst': {
         const a = arg();
         if (!a) { ctx.problem(`${opt} needs an address`, w); break; }
-        const c = canonicalCidr(a.text);
-        if (!(c && c.endsWith('/0') && !(invert || negate))) unknown(opt, [a.text]); // (the node's own addresses are not known)
+        const c = iptablesCidr(a.text);
+        const inv = invert || negate;
+        const loopback = !!c && (c === '::1/128' || (c.startsWith('127.') && Number(c.split('/')[1]) >= 8));
+        if (loopback) { if (!inv) conditions.push({ kind: 'never', text: `${opt} ${a.text}` }); }
+        else if (!(c && c.endsWith('/0') && !inv)) unknown(opt, [a.text]); // (the node's own addresses are not known)
         negate = false;
         break;
       }
@@ -234,6 +242,9 @@ export function readIptablesSave(path: string, text: string): ReadResult<NfRules
     if (!seenHeader) {
       seenHeader = true;
       if (!trimmed.startsWith('*')) return { value: null, problems: [] };
+    }
+    if (lead > 0 && (trimmed.startsWith('*') || trimmed.startsWith(':') || trimmed === 'COMMIT')) {
+      ctx.problem(`iptables-restore reads "${trimmed.split(/\s/)[0]}" only at the start of a line`, span);
     }
     if (trimmed.startsWith('*')) {
       if (table) ctx.problem(`table "${table.name}" has no COMMIT before the next table`, table.header);

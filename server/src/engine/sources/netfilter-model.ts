@@ -23,6 +23,8 @@ export type NfCondition =
   | { kind: 'state'; states: string[]; invert: boolean }
   /** `meta nfproto ipv4`, `ip saddr` in an `inet` table: the rule only sees packets of that family */
   | { kind: 'family'; family: 'ipv4' | 'ipv6' }
+  /** never true of a connection from outside to a node port (`-d 127.0.0.0/8`: the loopback is not reached from outside) */
+  | { kind: 'never'; text: string }
   /** anything else (a mark, a rate limit, a destination address, a source port, `$variable`): not known for a node */
   | { kind: 'unknown'; text: string };
 
