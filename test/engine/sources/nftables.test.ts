@@ -119,6 +119,8 @@ suite('nftables readers', () => {
       const j = readNftJson('x.json', `{"nftables": [${src}]}`);
       for (const p of j.problems) assert.ok(p.span.end <= src.length + 20);
     }), { seed: 20261202, numRuns: 2000 });
+    // white space beyond the ASCII: a byte-order mark, a no-break space, a line separator
+    for (const src of ['\uFEFF', '\u00A0table\u00A0inet t {}', '\u2028', 'x\uFEFF{']) assert.ok(readNftText('x.nft', src).value, JSON.stringify(src));
     const deep = `define A = $A\ntable inet t {\n chain input {\n  type filter hook input priority 0;\n  tcp dport $A accept\n }\n}\n`;
     assert.ok(readNftText('x.nft', deep).value, 'a define that names itself is expanded a bounded number of times');
   });

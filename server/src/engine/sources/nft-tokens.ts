@@ -21,7 +21,7 @@ export function nftTokens(text: string): { tokens: NftToken[]; error?: { message
   while (i < text.length) {
     const c = text[i];
     if (c === '\n') { tokens.push({ t: '\n', kind: 'newline', start: i, end: i + 1, line }); line++; i++; continue; }
-    if (c === ' ' || c === '\t' || c === '\r') { i++; continue; }
+    if (c === ' ' || c === '\t' || c === '\r' || /\s/.test(c)) { i++; continue; } // (a byte-order mark, a no-break space: white space)
     if (c === '\\' && (text[i + 1] === '\n' || (text[i + 1] === '\r' && text[i + 2] === '\n'))) {
       i += text[i + 1] === '\n' ? 2 : 3;
       line++;
@@ -44,6 +44,7 @@ export function nftTokens(text: string): { tokens: NftToken[]; error?: { message
     }
     const start = i;
     while (i < text.length && !/[\s{};,#"]/.test(text[i])) i++;
+    if (i === start) i++; // (never an empty word: every turn of the loop moves on)
     tokens.push({ t: text.slice(start, i), kind: 'word', start, end: i, line });
   }
   return { tokens };
