@@ -34,8 +34,11 @@ const LAYERS = [
   'findings', // the table of codes, the finding shape
   'parse', // one wrapper per parser, and the problems they report
   'oci', // the OCI cloud controller's annotations
+  'terraform', // Terraform's language evaluated: values, expressions, functions, modules
   'sources', // rule-source readers and the normalised `Rule`
   'k8s', // manifests, workloads, Services after API defaults, the schema
+  'kustomize', // `kustomize build` in process: overlays of bases and patches
+  'helm', // Helm charts rendered: Go's text/template, Sprig, Helm's functions, charts and their values
   'config', // `.service-reach.yaml`
   'exposure', // requirements, matching, statuses
   'rules', // per finding code (or small family): its wording, its severity decisions, its fix hints

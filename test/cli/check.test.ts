@@ -32,7 +32,24 @@ suite('CLI: service-reach check', () => {
     assert.equal(r.code, 1);
     const lines = r.out.trim().split('\n');
     assert.match(lines[0], /^test\/conformance\/api\/ports\/radio\.yaml:\d+:\d+ error [a-z-]+ .+/);
-    assert.match(lines[lines.length - 1], /^\d+ errors?, \d+ warnings?, \d+ notes? in \d+ Services? \(\d+ files? read\)$/);
+    assert.match(lines[lines.length - 1], /^\d+ errors?, \d+ warnings?, \d+ notes? in \d+ Services? \(\d+ files? read, \d+ rules? read, \d+ not evaluated\)$/);
+  });
+
+  test('the summary counts the rules read and the rules not evaluated, in text, JSON and SARIF', async () => {
+    // a worker list of two rules in Terraform (one from a data source) and one of two rules in a plan (one source known only after apply)
+    const dir = CASE('input/unevaluated');
+    const text = await run(['check', '.'], dir);
+    assert.equal(text.code, 0);
+    assert.match(text.out, /\n0 errors, 0 warnings, 2 notes in 1 Service \(3 files read, 4 rules read, 2 not evaluated\)\n$/);
+    const j = JSON.parse((await run(['check', '--format', 'json', '.'], dir)).out);
+    assert.deepEqual(j.summary, { files: 3, services: 1, servicesFromTemplates: 0, rules: 4, rulesNotEvaluated: 2, errors: 0, warnings: 0, infos: 2, suppressed: 0 });
+    assert.deepEqual(j.findings.map((f: { code: string }) => f.code), ['rules-not-evaluated', 'rules-not-evaluated']);
+    const sarif = JSON.parse((await run(['check', '--format', 'sarif', '.'], dir)).out);
+    assert.equal(sarif.runs[0].properties.summary.rules, 4);
+    assert.equal(sarif.runs[0].properties.summary.rulesNotEvaluated, 2);
+    // nothing read is said too: no rule source, no rule
+    const none = await run(['check', '.'], CASE('api/ports'));
+    assert.match(none.out, /\(\d+ files? read, 0 rules read, 0 not evaluated\)\n$/);
   });
 
   test('json output: findings with 1-based positions relative to the cwd, and a summary', async () => {
@@ -144,7 +161,7 @@ suite('CLI: SARIF 2.1.0', () => {
     assert.equal(validate({ version: '2.1.0', runs: [{ results: [{ level: 'fatal' }] }] }), false);
   });
 
-  for (const [name, dir] of [['examples/', EXAMPLES], ['a conformance case with related locations', CASE('reachability/nlb-preserve-source')]] as const) {
+  for (const [name, dir] of [['examples/', EXAMPLES], ['a conformance case with related locations', CASE('reachability/nlb-preserve-source')], ['a conformance case with suppressed findings', CASE('input/suppressions')]] as const) {
     test(`check ${name} --format sarif is valid SARIF 2.1.0 (official schema)`, async () => {
       const r = await run(['check', '--format', 'sarif', dir]);
       const log = JSON.parse(r.out) as { runs: { results: { ruleId: string; ruleIndex: number; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[]; tool: { driver: { rules: { id: string; help: { text: string } }[] } } }[] };
@@ -160,4 +177,27 @@ suite('CLI: SARIF 2.1.0', () => {
       }
     });
   }
+});
+
+suite('CLI: suppressed findings and templates in the summary', () => {
+  test('JSON leaves suppressed findings out and counts them; SARIF carries them with an inSource suppression; text says it', async () => {
+    const json = JSON.parse((await run(['check', '--format', 'json', '.'], CASE('input/suppressions'))).out);
+    assert.deepEqual(json.findings.map((f: { code: string }) => f.code), ['unused-ignore', 'unused-ignore']);
+    assert.deepEqual(json.summary, { files: 1, services: 3, servicesFromTemplates: 0, rules: 0, rulesNotEvaluated: 0, errors: 0, warnings: 0, infos: 2, suppressed: 3 });
+    const sarif = JSON.parse((await run(['check', '--format', 'sarif', '.'], CASE('input/suppressions'))).out);
+    const results = sarif.runs[0].results as { ruleId: string; suppressions?: { kind: string }[] }[];
+    assert.deepEqual(results.filter((r) => r.suppressions).map((r) => [r.ruleId, r.suppressions]).sort(),
+      [['invalid-protocol', [{ kind: 'inSource' }]], ['invalid-protocol', [{ kind: 'inSource' }]], ['nodeport-out-of-range', [{ kind: 'inSource' }]]].sort());
+    assert.equal(results.filter((r) => !r.suppressions).length, 2);
+    const text = await run(['check', '.'], CASE('input/suppressions'));
+    assert.match(text.out, /^0 errors, 0 warnings, 2 notes in 3 Services \(1 file read, 0 rules read, 0 not evaluated\); 3 findings suppressed$/m);
+  });
+
+  test('the summary counts the Services read from templates', async () => {
+    const json = JSON.parse((await run(['check', '--format', 'json', '.'], CASE('input/templates'))).out);
+    assert.equal(json.summary.services, 5);
+    assert.equal(json.summary.servicesFromTemplates, 4);
+    const text = await run(['check', '.'], CASE('input/templates'));
+    assert.match(text.out, /in 5 Services, 4 from templates \(/);
+  });
 });

@@ -100,10 +100,11 @@ function work(ws: Workspace, edit: () => void): Omit<WorkspaceStats, 'lastAnalys
     servicesChecked: after.servicesChecked - before.servicesChecked,
     selectorsChecked: after.selectorsChecked - before.selectorsChecked,
     nodePortServicesChecked: after.nodePortServicesChecked - before.nodePortServicesChecked,
+    overlaysBuilt: after.overlaysBuilt - before.overlaysBuilt,
   };
 }
 
-const NONE = { yamlDocumentsParsed: 0, yamlWholeFileParses: 0, servicesChecked: 0, selectorsChecked: 0, nodePortServicesChecked: 0 };
+const NONE = { yamlDocumentsParsed: 0, yamlWholeFileParses: 0, servicesChecked: 0, selectorsChecked: 0, nodePortServicesChecked: 0, overlaysBuilt: 0 };
 
 function bigFile(): Workspace {
   const ws = new Workspace();

@@ -41,6 +41,9 @@ suite('Extension manifest', () => {
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations?.includes('serviceReach.configPath'));
     assert.ok(pkg.activationEvents.includes('onLanguage:yaml'));
+    // a workspace with manifests or firewall rules starts the server before a YAML file is opened: its first
+    // diagnostics are then ready when one is
+    for (const e of ['workspaceContains:**/*.yaml', 'workspaceContains:**/*.tf', 'workspaceContains:**/firewalld/**/*.xml']) assert.ok(pkg.activationEvents.includes(e), e);
     assert.equal(pkg.bin['service-reach-lsp'], 'bin/service-reach-lsp.js');
     assert.equal(pkg.main, './dist/client/extension.js');
     assert.match(clientSource, /isTrusted/);

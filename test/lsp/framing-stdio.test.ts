@@ -52,7 +52,7 @@ suite('Language server over stdio: bad framing is dropped up to the next header,
       const logged = client.logs.length;
       await client.writeRaw(bytes);
       const hover = await client.requestWithin<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: uriOf(root, 'web.yaml') }, position: { line, character: 18 } });
-      assert.match(hover?.contents.value ?? '', /nodes :30080\/TCP ⛔/);
+      assert.match(hover?.contents.value ?? '', /nodes :30080\/TCP ⚠/);
       await client.waitFor('a log line about the dropped input', () => (client.logs.slice(logged).some((l) => l.includes('input dropped')) ? true : undefined));
       assert.equal(client.hasExited, false);
     });

@@ -80,7 +80,7 @@ suite('A second LSP client: Neovim (headless, built-in client)', function () {
       assert.deepEqual(out.diagnostics.map((d) => `${d.line} ${d.code} ${d.source}`), ['9 firewalld-port-closed service-reach']);
       assert.match(out.diagnostics[0].message, /30080/);
       assert.equal(out.hover.kind, 'markdown');
-      assert.match(out.hover.value, /nodes :30080\/TCP ⛔ → ClusterIP :80/);
+      assert.match(out.hover.value, /nodes :30080\/TCP ⚠ → ClusterIP :80/);
       assert.match(out.hover.value, /firewalld zone "public"/);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

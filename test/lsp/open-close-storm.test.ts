@@ -52,7 +52,7 @@ suite('Language server: a storm of didOpen/didClose is coalesced', function () {
       await client.writeRaw(Buffer.concat(storm));
       const hover = await client.requestWithin<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: web }, position: { line: nodePortLine, character: 18 } }, 60000);
       assert.ok(hover, 'a hover on nodePort');
-      assert.match(hover.contents.value, /nodes :30080\/TCP ⛔ → ClusterIP :80 → 3 pods :8080/);
+      assert.match(hover.contents.value, /nodes :30080\/TCP ⚠ → ClusterIP :80 → 3 pods :8080/);
       const after = await client.requestWithin<ServerStats>('serviceReach/stats', null);
 
       const closes = after.closes.keysAdded - before.closes.keysAdded;

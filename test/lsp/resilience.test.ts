@@ -797,7 +797,7 @@ suite('Language server resilience: a storm of malformed and out-of-order request
     assert.equal(after.diagnostics[0].range.start.line, nodePortLine);
     assert.deepEqual(after.diagnostics, before.diagnostics, replay);
     assert.equal(after.hover, before.hover, replay);
-    assert.match(after.hover, /nodes :30080\/TCP ⛔ → ClusterIP :80 → 3 pods :8080/);
+    assert.match(after.hover, /nodes :30080\/TCP ⚠ → ClusterIP :80 → 3 pods :8080/);
     const api = await server.waitForDiagnostics(uriOf(root, 'k8s/api.yaml'), (d) => d.some((x) => x.code === 'firewalld-port-closed'), 'k8s/api.yaml (not open): firewalld-port-closed');
     assert.ok(api.every((d) => d.source === 'service-reach'));
     assert.equal(server.diagnostics.has(uriOf(root, 'node_modules/x/svc.yaml')), false, 'node_modules is never read');
@@ -912,7 +912,7 @@ suite('Language server resilience: rule sources deleted or made unreadable while
       assert.equal(d[0].range.start.line, nodePortLine);
       await server.waitForDiagnostics(configUri, (x) => notFound(x).length === 0, 'the config without config-path-not-found after the races');
       const hover = await server.call<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: nodePortLine, character: 18 } });
-      assert.match(hover.contents.value, /nodes :30080\/TCP ⛔/);
+      assert.match(hover.contents.value, /nodes :30080\/TCP ⚠/);
       assert.equal(server.exited, undefined);
       assert.deepEqual(server.uncaught(), []);
       console.log(`      rule sources: ${notes.join('; ')}`);

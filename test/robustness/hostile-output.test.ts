@@ -87,7 +87,7 @@ suite('robustness: hostile content at the output edges', function () {
     assert.equal(lines.pop(), '', 'ends with a newline');
     assert.equal(lines.length, findings.length + 1, `one line per finding and the summary:\n${text.out}`);
     for (const l of lines.slice(0, -1)) assert.match(l, /^\S[^\n]*:\d+:\d+ (error|warning|info) [a-z-]+ /);
-    assert.match(lines[lines.length - 1], /^\d+ errors?, \d+ warnings?, \d+ notes? in 2 Services \(2 files read\)$/);
+    assert.match(lines[lines.length - 1], /^\d+ errors?, \d+ warnings?, \d+ notes? in 2 Services \(2 files read, \d+ rules? read, \d+ not evaluated\)$/);
     // each kind of string reached the output, escaped
     assert.ok(findings.some((f) => f.file === manifest), 'the file name is in the findings');
     assert.ok(text.out.includes('svc\\x1b[2J\\x1b]52;c;ZWNobyBwd25lZA==\\x07.yaml:'), 'file name');

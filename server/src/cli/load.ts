@@ -1,10 +1,13 @@
 /**
  * Reads the files the CLI was pointed at into the engine's workspace: folders walked (skipping node_modules
- * and .git), symbolic links that lead out of the workspace refused, binary files ignored, large files skipped.
+ * and .git, and what the config's `exclude` globs name), symbolic links that lead out of the workspace refused,
+ * binary files ignored, large files skipped.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classify } from '../engine';
+import { CONFIG_FILE_NAMES, readConfig } from '../engine/config/config';
+import { globFilter, NO_EXCLUDE, type PathFilter } from '../engine/util/glob';
 import {
   DEFAULT_MAX_FILE_SIZE, looksBinary, relativeStaysInside, skipsDirectory, tooLarge,
 } from '../engine/util/load-policy';
@@ -105,12 +108,15 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
   const files: LoadedFile[] = [];
   const skipped: SkippedFile[] = [];
   const seen = new Set<string>();
+  const excluded = excludeFilter(root, opts.configAbs, maxFileSize);
 
   const addFile = (abs: string, explicit: boolean, anywhere = false) => {
     const rel = toWorkspacePath(root, abs);
     if (seen.has(rel)) return;
     seen.add(rel);
     if (!explicit && classify(rel) === 'other') return;
+    // `exclude` in the config: not read at all (a path named on the command line is, and so is the config)
+    if (!explicit && excluded(rel) && !CONFIG_FILE_NAMES.includes(rel)) return;
     let real: string;
     let stat: fs.Stats;
     try {
@@ -167,7 +173,7 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
     for (const d of names) {
       const abs = path.join(dir, d.name);
       if (d.isDirectory()) {
-        if (!skipsDirectory(d.name)) walk(abs);
+        if (!skipsDirectory(d.name) && !excluded(toWorkspacePath(root, abs))) walk(abs);
       } else if (d.isFile() || d.isSymbolicLink()) {
         if (d.isSymbolicLink() && isDir(abs)) {
           // never follow linked folders; one that leads out is refused where the config names a file under it
@@ -189,4 +195,24 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
   }
   if (opts.configAbs) addFile(opts.configAbs, true, true); // named on the command line: the user's own choice
   return { root, files, skipped };
+}
+
+/**
+ * The `exclude` globs of the workspace's config (the one given with `--config`, else `.service-reach.yaml` or
+ * `.yml` at the root), read before the walk so that excluded folders are never entered. A config that cannot be
+ * read excludes nothing (the analysis reports what is wrong with it).
+ */
+function excludeFilter(root: string, configAbs: string | undefined, maxFileSize: number): PathFilter {
+  const candidates = configAbs ? [configAbs] : CONFIG_FILE_NAMES.map((n) => path.join(root, n));
+  for (const abs of candidates) {
+    try {
+      const stat = fs.statSync(abs);
+      if (!stat.isFile() || tooLarge(stat.size, maxFileSize)) continue;
+      const text = fs.readFileSync(abs, 'utf8');
+      return globFilter(readConfig(toWorkspacePath(root, abs), text).config.exclude ?? []);
+    } catch {
+      continue;
+    }
+  }
+  return NO_EXCLUDE;
 }

@@ -10,6 +10,7 @@ import { isUnder } from '../engine/fixes';
 import { UsageError, DEFAULT_MAX_FILE_SIZE, ROOT_MARKERS, toWorkspacePath } from './load';
 import { readWorkspace, scopeIn, workspaceFor } from './read-workspace';
 import { formatJson, formatSarif, formatText, place, summarize, textLine } from './format';
+import { ruleCounts } from '../engine/checks/not-evaluated';
 import { runFixes } from './fix';
 import { graphMain } from './graph';
 import type { CliIo } from './io';
@@ -110,9 +111,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return rel.split(path.sep).join('/');
   };
   const placed = place(findings, (p) => ws.getText(p), display);
-  const summary = summarize(placed, loaded.files.length, analysis.services.length);
+  const built = analysis.overlays.reduce((n, o) => n + o.services.length, 0);
+  const suppressed = analysis.suppressed.filter((f) => reported(f.path));
+  const servicesFromTemplates = analysis.services.filter((s) => ws.manifest(s.service.path)?.template).length;
+  const summary = summarize(placed, {
+    files: loaded.files.length, services: analysis.services.length + built, servicesFromTemplates, suppressed: suppressed.length,
+    rules: ruleCounts(analysis.layers),
+  });
   if (format === 'json') io.stdout(formatJson(placed, summary));
-  else if (format === 'sarif') io.stdout(formatSarif(placed, version()));
+  else if (format === 'sarif') io.stdout(formatSarif(placed, version(), summary, place(suppressed, (p) => ws.getText(p), display)));
   else io.stdout(formatText(placed, summary));
   return summary.errors > 0 ? 1 : 0;
 }

@@ -16,7 +16,10 @@ import type { SourceFile } from './sources/source-module';
 import { IncrementalAnalysis } from './workspace/incremental';
 import type { SkippedFile } from './workspace/layers';
 import { ManifestReader } from './workspace/manifests';
+import { OverlayPhase } from './workspace/overlays';
+import { dedupe } from './workspace/service-checks';
 import { SourcePhaseCache } from './workspace/source-phase';
+import { withSuppressions } from './workspace/suppressions';
 import { applyChanges, type TextChange } from './workspace/text-change';
 import { emptyStats, type Analysis, type ParsedManifest, type WorkspaceOptions, type WorkspaceStats } from './workspace/types';
 
@@ -34,10 +37,13 @@ export class Workspace {
   private readonly dirty = new Set<string>();
   /** bumped when a file other than a manifest changes, or a file comes, goes or is skipped */
   private sourcesVersion = 0;
+  /** a YAML rule source changed since the last analysis: every file is walked (see `setFile`) */
+  private walkAll = false;
   private readonly counters: WorkspaceStats = emptyStats();
   private readonly manifests = new ManifestReader(this.counters);
   private readonly sourcePhase = new SourcePhaseCache();
   private readonly incremental = new IncrementalAnalysis(this.manifests, this.counters);
+  private readonly overlays = new OverlayPhase(this.manifests, this.counters);
 
   constructor(private readonly options: WorkspaceOptions = {}) {}
 
@@ -51,10 +57,15 @@ export class Workspace {
     const prev = this.files.get(path);
     if (prev && prev.text === text) return;
     const kind = classify(path, this.options.configPath);
-    this.files.set(path, new FileEntry(path, text, kind, prev));
+    const entry = new FileEntry(path, text, kind, prev);
+    this.files.set(path, entry);
     this.dirty.add(path);
     if (!prev) this.order = undefined;
-    if (!prev || kind !== 'manifest') this.sourcesVersion++;
+    // a YAML file that is (or was) cloud-init or Ansible is a rule source: the sources are read again, and every
+    // file walked (it may turn from a manifest into a rule source or back)
+    const yamlSource = kind === 'manifest' && (entry.maySource() || !!prev?.maySource());
+    if (yamlSource) this.walkAll = true;
+    if (!prev || kind !== 'manifest' || yamlSource) this.sourcesVersion++;
     this.cached = undefined;
   }
 
@@ -160,20 +171,32 @@ export class Workspace {
   private run(): Analysis {
     // files came or went (or files that may be manifests or rule sources, JSON, changed): every file is looked
     // at; else only those whose text changed
-    const walk = this.order === undefined || [...this.dirty].some((p) => sharedWithManifests(this.files.get(p)?.kind ?? 'other'));
+    const walk = this.order === undefined || this.walkAll || [...this.dirty].some((p) => sharedWithManifests(this.files.get(p)?.kind ?? 'other'));
+    this.walkAll = false;
     let entries: FileEntry[] | undefined;
     const entriesOf = () => (entries ??= this.sorted().paths.map((p) => this.files.get(p)!));
     const sources = this.sourcePhase.get(this.sourcesVersion, entriesOf, { hasFile: (p) => this.files.has(p), skipped: this.skipped });
+    // Kustomize overlays: built where a file they read changed; the files they use as patches or bases are
+    // analysed through them (those whose standing changed are looked at again)
+    const overlays = this.overlays.prepare(this.sorted().paths, (p) => this.files.get(p), this.order === undefined || walk, [...this.dirty]);
+    for (const p of overlays.flipped) if (this.files.has(p)) this.dirty.add(p);
     const edited: FileEntry[] = [];
     for (const p of this.dirty) {
       const f = this.files.get(p);
       if (f) edited.push(f);
     }
     this.dirty.clear();
-    return this.incremental.run({
+    const analysis = this.incremental.run({
       sources, entries: entriesOf, walk, edited,
       pathRank: (p) => this.sorted().rank.get(p) ?? 0,
       lineIndex: (p) => this.lineIndex(p),
+      overlays,
     });
+    const built = this.overlays.check(analysis);
+    const merged = built.overlays.length === 0 ? analysis : { ...analysis, findings: dedupe([...analysis.findings, ...built.findings]), overlays: built.overlays };
+    // the one place suppressions are applied, after every finding was made
+    const manifests = [...this.files.values()].filter((f) => f.isManifest())
+      .map((f) => ({ path: f.path, text: f.text, parsed: () => this.manifests.parsed(f) }));
+    return withSuppressions(merged, manifests);
   }
 }

@@ -28,6 +28,7 @@ export class OpenDocuments {
     const rel = folder?.relOf(doc.uri);
     // the same files as on disk: candidates only, nothing under node_modules or .git
     if (!folder || !rel || inSkippedDirectory(rel) || (!isCandidate(rel, folder.configPath) && rel !== folder.configPath)) return;
+    if (folder.isExcluded(rel)) return; // the config's `exclude`: not in the workspace, even open
     const text: unknown = doc.getText();
     if (typeof text !== 'string') return; // a didOpen whose `text` is not a string (TextDocument keeps it as given)
     folder.open.add(rel);

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import {
   isCandidate, looksBinary, relativeStaysInside, skipsDirectory, tooLarge, BINARY_SNIFF_BYTES, type SkipReason,
 } from '../engine/util/load-policy';
+import { CONFIG_FILE_NAMES } from '../engine/util/file-kinds';
+import { NO_EXCLUDE, type PathFilter } from '../engine/util/glob';
 
 export type ReadResult =
   | { kind: 'text'; text: string }
@@ -67,10 +69,13 @@ export async function linkedFolderOutside(realRoot: string, abs: string): Promis
 }
 
 /**
- * The candidate files below a folder (workspace-relative POSIX paths), folders skipped by the policy, linked
+ * The candidate files below a folder (workspace-relative POSIX paths), folders skipped by the policy and the
+ * config's `exclude` globs (`excluded`; the config file itself is never excluded), linked
  * folders not followed (those that lead out of the workspace told to `outside`). Yields between directories.
  */
-export async function* walkCandidates(root: string, start: string, configPath?: string, outside?: OutsideLinks): AsyncGenerator<string> {
+export async function* walkCandidates(
+  root: string, start: string, configPath?: string, outside?: OutsideLinks, excluded: PathFilter = NO_EXCLUDE,
+): AsyncGenerator<string> {
   const stack = [start];
   while (stack.length) {
     const dir = stack.pop()!;
@@ -84,7 +89,8 @@ export async function* walkCandidates(root: string, start: string, configPath?: 
     for (const d of entries) {
       const abs = path.join(dir, d.name);
       if (d.isDirectory()) {
-        if (!skipsDirectory(d.name)) stack.push(abs);
+        const dirRel = toRelative(root, abs);
+        if (!skipsDirectory(d.name) && !(dirRel && excluded(dirRel))) stack.push(abs);
         continue;
       }
       if (!d.isFile() && !d.isSymbolicLink()) continue;
@@ -102,7 +108,7 @@ export async function* walkCandidates(root: string, start: string, configPath?: 
           continue;
         }
       }
-      if (!isCandidate(rel, configPath)) continue;
+      if (!isCandidate(rel, configPath) || (excluded(rel) && rel !== configPath && !CONFIG_FILE_NAMES.includes(rel))) continue;
       yield rel;
     }
   }

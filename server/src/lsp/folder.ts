@@ -10,6 +10,9 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace, type Span } from '../engine';
 import { isCandidate, inSkippedDirectory, skipsDirectory } from '../engine/util/load-policy';
 import { normaliseWorkspacePath } from '../engine/util/paths';
+import { CONFIG_FILE_NAMES } from '../engine/util/file-kinds';
+import { globFilter, NO_EXCLUDE, type PathFilter } from '../engine/util/glob';
+import { readConfig } from '../engine/config/config';
 import { Positions } from './convert';
 import { linkedFolderOutside, readUnderPolicy, toRelative, walkCandidates, type OutsideLinks } from './files';
 
@@ -33,6 +36,9 @@ export class Folder {
   configPath: string | undefined;
   /** links (to files or folders) that lead out of the workspace: never read, reported to the engine with `skipFile` */
   private readonly outsideLinks = new Set<string>();
+  /** the config's `exclude` globs (docs/configuration.md): files they name are kept out of the workspace */
+  excluded: PathFilter = NO_EXCLUDE;
+  private excludeKey = '[]';
 
   constructor(
     readonly uri: string,
@@ -85,6 +91,8 @@ export class Folder {
     this.positions = this.makePositions();
     this.indexed = false;
     this.outsideLinks.clear();
+    this.excluded = NO_EXCLUDE;
+    this.excludeKey = '[]';
     for (const [rel, text] of openTexts) this.ws.setFile(rel, text);
   }
 
@@ -108,8 +116,11 @@ export class Folder {
   /** Walk the folder and read every candidate file; `progress` is told how many were read. */
   async index(progress: (read: number) => void, cancelled: () => boolean): Promise<void> {
     if (this.loose) { this.indexed = true; return; }
+    // the config first: what its `exclude` names is never read
+    for (const name of this.configPath ? [this.configPath] : CONFIG_FILE_NAMES) await this.load(name);
+    this.refreshExclude();
     let n = 0;
-    for await (const rel of walkCandidates(this.root, this.root, this.configPath, this.outside())) {
+    for await (const rel of walkCandidates(this.root, this.root, this.configPath, this.outside(), this.excluded)) {
       if (cancelled()) return;
       await this.load(rel);
       if (++n % 25 === 0) progress(n);
@@ -125,6 +136,11 @@ export class Folder {
     // a loose folder holds only the documents open in it and reads nothing from disk (a file event for its folder,
     // /tmp say, would otherwise walk it, and whatever workspace folder lies below it, a second time)
     if (this.loose || this.open.has(rel) || inSkippedDirectory(rel)) return 'unchanged';
+    if (this.isExcluded(rel)) {
+      if (!this.ws.hasFile(rel)) return 'unchanged';
+      this.ws.removeFile(rel);
+      return 'changed';
+    }
     if (!(isCandidate(rel, this.configPath) || rel === this.configPath)) {
       // not a file we read; a folder that appeared is walked (a linked one that leads out is refused)
       const target = await linkedFolderOutside(this.realRoot, path.join(this.root, ...rel.split('/')));
@@ -139,6 +155,7 @@ export class Folder {
     switch (r.kind) {
       case 'text':
         this.ws.setFile(rel, r.text);
+        if (before !== r.text && this.isConfig(rel) && this.indexed && this.refreshExclude()) await this.applyExclude();
         return before === r.text ? 'unchanged' : 'changed';
       case 'missing': {
         const had = before !== undefined || this.published.has(rel) || wasOutside;
@@ -162,10 +179,38 @@ export class Folder {
     }
   }
 
+  /** The config file (the one configured, else `.service-reach.yaml` or `.yml`). */
+  isConfig(rel: string): boolean {
+    return this.configPath ? rel === this.configPath : CONFIG_FILE_NAMES.includes(rel);
+  }
+
+  /** A file the config's `exclude` keeps out (never the config itself). */
+  isExcluded(rel: string): boolean {
+    return !this.isConfig(rel) && this.excluded(rel);
+  }
+
+  /** The `exclude` globs as the config held now says them; true when they changed. */
+  refreshExclude(): boolean {
+    const configRel = (this.configPath ? [this.configPath] : CONFIG_FILE_NAMES).find((p) => this.ws.hasFile(p));
+    const text = configRel ? this.ws.getText(configRel) : undefined;
+    const globs = configRel && text !== undefined ? readConfig(configRel, text).config.exclude ?? [] : [];
+    const key = JSON.stringify(globs);
+    if (key === this.excludeKey) return false;
+    this.excludeKey = key;
+    this.excluded = globFilter(globs);
+    return true;
+  }
+
+  /** The `exclude` globs changed: what they name now leaves the workspace, what they no longer name is read. */
+  async applyExclude(): Promise<void> {
+    for (const p of this.ws.paths()) if (this.isExcluded(p)) this.ws.removeFile(p);
+    await this.loadDirectory('');
+  }
+
   /** A folder appeared (created, moved in): read what is below it. */
   async loadDirectory(rel: string): Promise<boolean> {
     let changed = false;
-    for await (const f of walkCandidates(this.root, path.join(this.root, ...rel.split('/')), this.configPath, this.outside())) {
+    for await (const f of walkCandidates(this.root, path.join(this.root, ...rel.split('/')), this.configPath, this.outside(), this.excluded)) {
       if ((await this.load(f)) === 'changed') changed = true;
     }
     return changed;

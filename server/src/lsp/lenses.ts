@@ -1,10 +1,10 @@
 /**
- * CodeLens: above each Service the one-line chain of its exposure (and, for clients with the exposure view, a
- * "Show exposure" lens). The lenses the client holds are remembered, so that when an open file's chains change
+ * CodeLens: above each port of a Service the one-line chain of its exposure, and above its health-check field the
+ * health check's (and, above the Service, for clients with the exposure view, a "Show exposure" lens). The lenses the client holds are remembered, so that when an open file's chains change
  * because of another file the client is asked to fetch them again (`workspace/codeLens/refresh`).
  */
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver';
-import { chainLines, chainsInFile } from '../engine/features';
+import { chainLenses, chainsInFile } from '../engine/features';
 import { exposureLens } from './exposure';
 import type { Folder } from './folder';
 import type { Folders } from './folders';
@@ -70,7 +70,11 @@ export class Lenses {
     for (const chain of chainsInFile(folder.ws.analyze(), rel)) {
       const at = folder.positions.position(rel, chain.span.start);
       if (this.session.initOptions.exposureView === true) out.push(exposureLens(folder.uriOf(rel), chain.service, at));
-      for (const title of chainLines(chain)) out.push({ range: { start: at, end: at }, command: { title, command: '' } });
+      // one lens per port, on its item, and the health check's on its field: short lines nobody has to scroll
+      for (const l of chainLenses(chain)) {
+        const pos = folder.positions.position(rel, l.span.start);
+        out.push({ range: { start: pos, end: pos }, command: { title: l.text, command: '' } });
+      }
     }
     return out;
   }

@@ -24,7 +24,7 @@ export const STATUS_ICON: Record<HopStatus, string> = {
 export const STATUS_TEXT: Record<HopStatus, string> = {
   allowed: 'allowed',
   blocked: 'blocked',
-  unknown: 'unknown: no rule source found',
+  unknown: 'unknown',
   'managed-by-cloud-controller': 'managed by the OCI cloud controller',
   'not-applicable': 'no rule source applies (inside the cluster)',
 };
@@ -55,7 +55,7 @@ export function guardText(g: DiagramGuard): string {
     case 'allowed': return `${who} ${g.sources.length > 1 ? 'allow' : 'allows'}`;
     case 'blocked': return `${who} ${g.sources.length > 1 ? 'block' : 'blocks'} ${fromList(g.blockedFrom)}`;
     case 'managed-by-cloud-controller': return `${who}: OCI cloud controller`;
-    case 'unknown': return `${g.title}: none in workspace`;
+    case 'unknown': return g.unevaluated.length ? `${who}: unknown, ${g.unevaluated.join('; ')}` : `${g.title}: none in workspace`;
     default: return `${who}: not applicable`;
   }
 }

@@ -92,7 +92,7 @@ function widest(lines: LabelLine[], measure: TextMeasure): number {
 const LEGEND: { status: HopStatus; text: string }[] = [
   { status: 'allowed', text: 'allowed' },
   { status: 'blocked', text: 'blocked' },
-  { status: 'unknown', text: 'no rule source found' },
+  { status: 'unknown', text: 'unknown: no rule source, or a rule not evaluated' },
   { status: 'managed-by-cloud-controller', text: 'OCI cloud controller writes the rules' },
   { status: 'not-applicable', text: 'inside the cluster' },
 ];

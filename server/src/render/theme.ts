@@ -30,7 +30,7 @@ export const THEME_VARIABLES: readonly ThemeVariable[] = [
   v('label-background', '#ffffff', '#0d1117', 'hop labels'),
   v('allowed', '#1a7f37', '#3fb950', 'hops every guarding rule source allows'),
   v('blocked', '#d1242f', '#f85149', 'hops some guarding rule source blocks'),
-  v('unknown', '#9a6700', '#d29922', 'hops no known rule source guards'),
+  v('unknown', '#9a6700', '#d29922', 'hops no known rule source guards, or that rest on a rule that could not be evaluated'),
   v('managed', '#0969da', '#4493f8', 'hops whose rules the OCI cloud controller writes'),
   v('not-applicable', '#818b98', '#6e7681', 'in-cluster hops no rule source applies to'),
   v('error', '#d1242f', '#f85149', 'error findings'),

@@ -19,21 +19,22 @@ suite('Inline chain', () => {
   suiteSetup(ready);
 
   test('LoadBalancer → nodes → ClusterIP → pods, with the pod count and the resolved target port', () => {
-    assert.deepEqual(lines({ 's.yaml': LB, 'd.yaml': DEPLOYMENT, [ZONE]: ZONE_30443 }), [
-      ['LoadBalancer :443 → nodes :30443/TCP → ClusterIP :443 → 3 pods :8443'],
-    ]);
+    assert.deepEqual(lines({ 's.yaml': LB, 'd.yaml': DEPLOYMENT, [ZONE]: ZONE_30443 }), [[
+      'LoadBalancer :443 → nodes :30443/TCP → ClusterIP :443 → 3 pods :8443',
+      'health check → nodes :10256/TCP',
+    ]]);
   });
 
-  test('a blocked hop is marked, and a blocked health check gets its own line', () => {
+  test('a blocked hop is marked as sure as its finding: ⚠ for a node port firewalld closes, ⛔ for the health check', () => {
     assert.deepEqual(lines({ 's.yaml': LB, 'd.yaml': DEPLOYMENT, [ZONE]: ZONE_SSH }), [[
-      'LoadBalancer :443 → nodes :30443/TCP ⛔ → ClusterIP :443 → 3 pods :8443',
+      'LoadBalancer :443 → nodes :30443/TCP ⚠ → ClusterIP :443 → 3 pods :8443',
       'health check → nodes :10256/TCP ⛔',
     ]]);
   });
 
   test('a hop the OCI cloud controller manages is not marked (mode All), one the user manages is (mode None)', () => {
     const list = JSON.stringify({ 'display-name': 'workers', 'ingress-security-rules': [{ protocol: '6', source: '0.0.0.0/0', 'tcp-options': { 'destination-port-range': { min: 22, max: 22 } } }] });
-    assert.deepEqual(lines({ 's.yaml': LB, 'oci/workers.json': list }), [['LoadBalancer :443 → nodes :30443/TCP → ClusterIP :443 → pods app=web :https']]);
+    assert.deepEqual(lines({ 's.yaml': LB, 'oci/workers.json': list }), [['LoadBalancer :443 → nodes :30443/TCP → ClusterIP :443 → pods app=web :https', 'health check → nodes :10256/TCP']]);
     const none = LB.replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    service.beta.kubernetes.io/oci-load-balancer-security-list-management-mode: None\n');
     assert.deepEqual(lines({ 's.yaml': none, 'oci/workers.json': list }), [[
       'LoadBalancer :443 → nodes :30443/TCP ⛔ → ClusterIP :443 → pods app=web :https',
@@ -67,15 +68,15 @@ suite('Hover', () => {
   test('on nodePort: the chain, one line per hop, each layer\'s sources with their verdict and who manages them', () => {
     const md = hover(LB.replace('nodePort: 30443', 'nodePort: 304|43'), { 'd.yaml': DEPLOYMENT, [ZONE]: ZONE_SSH })!;
     assert.match(md, /^\*\*Service shop\/web\*\* · LoadBalancer · ⛔ blocked/);
-    assert.match(md, /`LoadBalancer :443 → nodes :30443\/TCP ⛔ → ClusterIP :443 → 3 pods :8443`/);
+    assert.match(md, /`LoadBalancer :443 → nodes :30443\/TCP ⚠ → ClusterIP :443 → 3 pods :8443`/);
     const hops = md.split('\n').filter((l) => /^\d+\. /.test(l));
     assert.deepEqual(hops.map((l) => l.replace(/ \(`.*$/, '')), [
       '1. load balancer listener :443/TCP, from 0.0.0.0/0',
-      '2. ⛔ node port 30443/TCP on every node',
+      '2. ⚠ node port 30443/TCP on every node',
       '3. cluster IP :443/TCP, inside the cluster',
       '4. 3 pods of Deployment web (app=web) on :8443 ("https")',
     ]);
-    assert.match(md, /⛔ node firewall \(firewalld\), load balancer → nodes from any source: firewalld zone "public" \(`etc\/firewalld\/zones\/public.xml:2`\) does not allow it · yours to manage/);
+    assert.match(md, /⚠ node firewall \(firewalld\), load balancer → nodes from any source: firewalld zone "public" \(`etc\/firewalld\/zones\/public.xml:2`\) does not allow it · yours to manage/);
     assert.match(md, /\(`d.yaml:1`\)/);
     assert.match(md, /\*\*nodePort\*\* `integer`/, 'the field documentation follows');
   });

@@ -34,7 +34,7 @@ suite('Helm control lines: parse', () => {
       ['    {{- include "x" . | nindent 4 }}', 0], ['\t{{ else }}  ', 0], ['{{- end }}{{- end }}', 1], ['{{- end }} {{- if .x }}', 0],
       ['  {{- toYaml .Values.ports | nindent 2 }}\r', 0],
     ];
-    const kept = ['name: {{ .x }}', '- {{ .x }}', '{{ .x }} # c', '{{ .x', '{{ a }} b', '{{ a }}}', 'a: 1', '', '#{{ x }}'];
+    const kept = ['- {{ .x }}', '{{ .x }} # c', '{{ .x', '{{ a }} b', '{{ a }}}', 'a: 1', '', '#{{ x }}'];
     for (const [line, quiet] of lines) {
       const text = `a: 1\n${line}\nb: 2`;
       const out = blankControlLines(text);
@@ -46,9 +46,14 @@ suite('Helm control lines: parse', () => {
       assert.equal(text.slice(start, end), line.trim(), line);
       assert.equal(out.lines[2], quiet, line);
     }
-    for (const line of kept) assert.deepEqual(blankControlLines(`a: 1\n${line}\nb: 2`), { text: `a: 1\n${line}\nb: 2`, lines: [] }, line);
-    // a text without control lines is the same string
-    const plain = 'a: {{ .Values.x }}\n';
+    for (const line of kept) {
+      // no control line; an action in it is read as `_`s of its length
+      const out = blankControlLines(`a: 1\n${line}\nb: 2`);
+      assert.deepEqual(out.lines, [], line);
+      assert.equal(out.text, `a: 1\n${line.replace(/\{\{[^}]*\}\}/g, (m) => '_'.repeat(m.length))}\nb: 2`, line);
+    }
+    // a text without actions is the same string
+    const plain = 'a: { b: 1 }\n';
     assert.equal(blankControlLines(plain).text, plain);
   });
 

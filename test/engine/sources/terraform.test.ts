@@ -409,13 +409,14 @@ suite('sources/terraform', () => {
     assert.deepEqual(workers.rules.map(brief), [
       { protocol: { kind: 'one', protocol: 'TCP' }, ports: { kind: 'ranges', ranges: [{ min: 30000, max: 32767 }] }, source: { kind: 'cidr', cidr: '10.0.20.0/24' } },
       { protocol: { kind: 'one', protocol: 'TCP' }, ports: { kind: 'ranges', ranges: [{ min: 10256, max: 10256 }] }, source: { kind: 'cidr', cidr: '10.0.20.0/24' } },
-      { protocol: { kind: 'all' }, ports: { kind: 'all' }, source: { kind: 'unknown', text: 'local.workers_cidr' } },
+      // cidrsubnet(var.vcn_cidr, 8, 10), evaluated
+      { protocol: { kind: 'all' }, ports: { kind: 'all' }, source: { kind: 'cidr', cidr: '10.0.10.0/24' } },
       {
         protocol: { kind: 'one', protocol: 'TCP' },
         ports: { kind: 'all' },
         source: { kind: 'never', reason: 'service CIDR label "all-iad-services-in-oracle-services-network" (SERVICE_CIDR_BLOCK)' },
       },
-      // the dynamic block: read once, its iterator values unknown
+      // the dynamic block: its for_each (a list variable of another file) unknown, read once, its iterator unknown
       { protocol: { kind: 'one', protocol: 'TCP' }, ports: { kind: 'unknown', text: 'rule.value.port-rule.value.port' }, source: { kind: 'cidr', cidr: '0.0.0.0/0' } },
     ]);
     assert.equal(workers.rules[0].origin, 'ingress_security_rules "NodePorts from the load balancers" (tcp 30000-32767 from 10.0.20.0/24)');
@@ -439,12 +440,14 @@ suite('sources/terraform', () => {
 
     assert.deepEqual(f.nsgs.map((n) => [n.address, n.displayName]), [['oci_core_network_security_group.workers', 'workers']]);
 
+    // one rule per instance (`count = 2`); the for_each over an unknown map: read once
     assert.deepEqual(f.nsgRules.map((r) => r.terraform.address), [
       'oci_core_network_security_group_security_rule.workers_nodeports',
-      'oci_core_network_security_group_security_rule.workers_udp',
-      'oci_core_network_security_group_security_rule.from_map',
+      'oci_core_network_security_group_security_rule.workers_udp[0]',
+      'oci_core_network_security_group_security_rule.workers_udp[1]',
+      'oci_core_network_security_group_security_rule.from_map[?]',
     ]);
-    const [np, udp, fromMap] = f.nsgRules;
+    const [np, udp, , fromMap] = f.nsgRules;
     assert.equal(np.nsgExpr, 'oci_core_network_security_group.workers.id');
     assert.equal(np.nsgAddress, 'oci_core_network_security_group.workers');
     assert.deepEqual(brief(np.rule), {
@@ -468,14 +471,16 @@ suite('sources/terraform', () => {
     });
   });
 
-  test('without symbols, var. and local. are unknown', () => {
+  test('on its own, a file evaluates its own locals; what needs a variable of another file is unknown, and says why', () => {
     const f = read('network.tf', NETWORK_TF);
     const r = f.securityLists[0].rules[0];
     assert.deepEqual(brief(r), {
-      protocol: { kind: 'unknown', text: 'local.tcp_protocol' },
-      ports: { kind: 'unknown', text: 'local.node_port_min-local.node_port_max' },
+      protocol: { kind: 'one', protocol: 'TCP' },
+      ports: { kind: 'ranges', ranges: [{ min: 30000, max: 32767 }] },
       source: { kind: 'unknown', text: 'local.lb_subnet' },
     });
+    assert.deepEqual(r.unevaluated?.reasons, ['`var.lb_subnet_cidr`: no variable "lb_subnet_cidr" is declared']);
+    assert.equal(r.unevaluated?.at, r.span);
   });
 
   test('the destination_port_range trap, in both directions, is a problem', () => {

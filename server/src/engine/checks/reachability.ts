@@ -52,7 +52,7 @@ export function isAllowed(layers: Layers, req: Requirement, config: ServiceReach
 }
 
 /** Is a closed port of this requirement an error (a list, the health-check port, StrictForwardPorts)? */
-function closedIsError(layers: Layers, req: Requirement): boolean {
+export function closedIsError(layers: Layers, req: Requirement): boolean {
   if (req.layer === 'node-firewall') return req.portKind === 'health';
   return req.layer !== 'firewalld' || req.portKind === 'health' || !!layers.firewalld?.strictForwardPorts;
 }

@@ -46,6 +46,10 @@ export interface ServiceReachConfig {
   /** undefined: any source */
   lbSubnetCidrs?: Cidr[];
   lbLists?: ConfigRef[];
+  /** `terraform.varFiles`: variable files read after each root module's own (`terraform.tfvars`, `*.auto.tfvars`) */
+  terraformVarFiles?: ConfigRef[];
+  /** globs of files kept out of the workspace (`util/glob.ts`); the hosts do not read them */
+  exclude?: string[];
 }
 
 export type NodeFirewallKind = 'firewalld' | 'iptables' | 'nftables';
@@ -56,7 +60,7 @@ export const DEFAULT_CONFIG: ServiceReachConfig = {
   kubeProxyHealthPort: 10256,
 };
 
-type Shape = { [key: string]: Shape | 'portRange' | 'port' | 'provider' | 'cidrs' | 'paths' | 'bool' | 'firewalls' };
+type Shape = { [key: string]: Shape | 'portRange' | 'port' | 'provider' | 'cidrs' | 'paths' | 'bool' | 'globs' | 'firewalls' };
 
 const SHAPE: Shape = {
   nodePortRange: 'portRange',
@@ -71,6 +75,8 @@ const SHAPE: Shape = {
     securityLists: 'paths',
   },
   loadBalancers: { subnetCidrs: 'cidrs', securityLists: 'paths' },
+  terraform: { varFiles: 'paths' },
+  exclude: 'globs',
 };
 
 export function readConfig(path: string, text: string): { config: ServiceReachConfig; findings: Finding[] } {
@@ -166,6 +172,22 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
         else config.lbSubnetCidrs = cidrs;
         return;
       }
+      case 'globs': {
+        // one glob or a list of them, inside the workspace
+        const list = asScalar(v) && typeof asScalar(v)!.value === 'string' ? [v] : listOf(v);
+        if (!list) { bad(valueSpan(pair), `"${where}" must be a list of globs (like legacy/** or "**/*.template.yaml").`); return; }
+        const globs: string[] = [];
+        for (const item of list) {
+          const s = asScalar(item);
+          const g = s && typeof s.value === 'string' ? s.value.trim() : '';
+          if (!s || g === '') bad(item?.span ?? valueSpan(pair), `"${where}" entries must be globs.`);
+          else if (g.startsWith('/') || /^[A-Za-z]:/.test(g) || g.split('/').includes('..')) {
+            report(finding('config-path-outside-workspace', path, s.span, `"${g}" leaves the workspace (absolute path or "..") and is ignored.`));
+          } else globs.push(g);
+        }
+        config.exclude = globs;
+        return;
+      }
       case 'paths': {
         const list = listOf(v);
         if (!list) { bad(valueSpan(pair), `"${where}" must be a list of paths.`); return; }
@@ -187,6 +209,7 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
         else if (where === 'nodes.securityLists') config.workerLists = refs;
         else if (where === 'nodes.iptables.files') config.iptablesFiles = refs;
         else if (where === 'nodes.nftables.files') config.nftablesFiles = refs;
+        else if (where === 'terraform.varFiles') config.terraformVarFiles = refs;
         else config.lbLists = refs;
         return;
       }

@@ -28,6 +28,11 @@ export interface GuardSource {
   key: string;
   /** an iptables-save file or nftables ruleset (its `rules` are empty: `exposure/netfilter.ts` judges it) */
   netfilter?: NfRuleset;
+  /**
+   * firewalld: the file whose firewall commands (a script, cloud-init, an Ansible playbook) last added to this
+   * zone — where a fix adds the command that opens a port, since it runs after the zone file is in place.
+   */
+  commandFile?: string;
 }
 
 export interface FirewalldLayer {

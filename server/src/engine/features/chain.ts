@@ -3,12 +3,14 @@
  * 3 pods :8443` — with, for each hop, the requirement statuses of its layers (features/status.ts) and each
  * rule source's own verdict. The inline chain (CodeLens), the hovers and the document symbols read this.
  */
+import { closedIsError } from '../checks/reachability';
 import type { Analysis, ServiceAnalysis } from '../workspace';
 import type { ServiceModel, ServicePort } from '../k8s/service';
 import { selectorMatches, type Workload } from '../k8s/manifests';
 import { asMap, asScalar, getValue } from '../parse/yaml';
-import { requirementStatuses, type CheckedSource, type RequirementStatus } from './status';
+import { evaluatedRules, requirementStatuses, type CheckedSource, type RequirementStatus } from './status';
 import { requirementRange, rulesAllow, rulesFor, type GuardSource } from '../exposure/matcher';
+import type { Rule } from '../sources/model';
 import type { Span } from '../text/span';
 import { rangesText } from '../findings/finding';
 
@@ -16,6 +18,8 @@ export interface SourceVerdict {
   source: CheckedSource;
   /** does this source, on its own, allow the requirement? (lists and NSGs: their union decides) */
   allowed: boolean;
+  /** it allows only through rules that could not be evaluated: whether it does is unknown */
+  unknown: boolean;
 }
 
 export interface HopStatus extends RequirementStatus {
@@ -32,6 +36,10 @@ export interface ChainHop {
   detail: string;
   /** a layer the user manages does not allow this hop */
   blocked: boolean;
+  /** not blocked, but a layer the user manages allows it only through rules that could not be evaluated */
+  unknown: boolean;
+  /** when blocked: how sure the block is, as the finding's severity says (a node port firewalld closes is a warning: kube-proxy's DNAT usually gets past it) */
+  severity?: 'error' | 'warning';
   /** a warning that is not a firewall (no pod matches the selector) */
   warning?: string;
   /** where the hop is written (the matched workloads, for the pods hop) */
@@ -45,9 +53,12 @@ export interface PortChain {
   /** `port "https" (443/TCP)`, `health check` */
   label: string;
   hops: ChainHop[];
-  /** one line: hops joined by ` → `, `⛔` after a blocked hop */
+  /** one line: hops joined by ` → `, `⛔` after a hop blocked for certain (`⚠` where the finding is a warning), `❔` after a hop whose verdict is unknown */
   text: string;
   blocked: boolean;
+  unknown: boolean;
+  /** where the chain belongs in the file: the port's item, the health-check field (else the Service) */
+  span: Span;
 }
 
 export interface ServiceChain {
@@ -57,12 +68,16 @@ export interface ServiceChain {
   ports: PortChain[];
   health?: PortChain;
   blocked: boolean;
+  /** not blocked, and some hop's verdict rests on rules that could not be evaluated */
+  unknown: boolean;
   /** OCI load balancers: the security-rule management mode in effect and where it came from */
   oci?: { flavour: 'lb' | 'nlb'; mode: string; modeOrigin: string };
 }
 
 export const BLOCKED_MARK = '⛔';
 export const WARNING_MARK = '⚠';
+/** after a hop that a layer allows only through rules that could not be evaluated: unknown, never allowed */
+export const UNKNOWN_MARK = '❔';
 
 // ------------------------------------------------------------------------------------------ rule sources
 
@@ -77,12 +92,15 @@ export function sourceVerdicts(analysis: Analysis, status: RequirementStatus): S
   const range = analysis.config.nodePortRange;
   return status.checked.map((source) => {
     const g = all.find((s) => s.path === source.path && s.label === source.label && s.span.start === source.span.start);
-    if (!g) return { source, allowed: !!status.allowed };
+    if (!g) return { source, allowed: !!status.allowed, unknown: false };
     // the source's own rules, asked directly: the matcher keeps what it works out per rule list, and a layer made
     // here for each of 100,000 requirements (one per source range) would be a new list every time
     const r = status.requirement;
-    const allowed = rulesAllow(rulesFor(g, r.traffic), r.protocol, requirementRange(r, range), r.from, r.traffic);
-    return { source, allowed };
+    const rules = rulesFor(g, r.traffic);
+    const allows = (list: readonly Rule[]) => rulesAllow(list, r.protocol, requirementRange(r, range), r.from, r.traffic);
+    const allowed = allows(rules);
+    const known = evaluatedRules(rules);
+    return { source, allowed, unknown: allowed && known !== rules && !allows(known) };
   });
 }
 
@@ -164,30 +182,38 @@ function podsHop(svc: ServiceModel, p: ServicePort | undefined, analysis: Analys
     }
   }
   if (!svc.selector || svc.selector.size === 0) {
-    return { kind: 'pods', text: `endpoints${portText}`, detail: `endpoints you manage yourself (no selector)${portDetail}`, blocked: false, statuses: [] };
+    return { kind: 'pods', text: `endpoints${portText}`, detail: `endpoints you manage yourself (no selector)${portDetail}`, blocked: false, unknown: false, statuses: [] };
   }
   const anyWorkloads = analysis.workloads.length > 0;
   if (target.workloads.length === 0) {
-    if (!anyWorkloads) return { kind: 'pods', text: `pods ${sel}${portText}`, detail: `pods labelled ${sel}${portDetail} (no workload in the workspace to check)`, blocked: false, statuses: [] };
+    if (!anyWorkloads) return { kind: 'pods', text: `pods ${sel}${portText}`, detail: `pods labelled ${sel}${portDetail} (no workload in the workspace to check)`, blocked: false, unknown: false, statuses: [] };
     return {
       kind: 'pods', text: `no pods ${WARNING_MARK}`, detail: `no pod template in the workspace matches ${sel}`,
-      blocked: false, warning: 'the selector matches no pod template', statuses: [],
+      blocked: false, unknown: false, warning: 'the selector matches no pod template', statuses: [],
     };
   }
   const who = target.everyNode ? 'pods on every node' : target.count === undefined ? 'pods' : `${target.count} pod${target.count === 1 ? '' : 's'}`;
   const names = target.workloads.map((w) => `${w.kind} ${w.name ?? '(unnamed)'}`).join(', ');
   return {
-    kind: 'pods', text: `${who}${portText}`, detail: `${who} of ${names} (${sel})${portDetail}`, blocked: false, statuses: [],
+    kind: 'pods', text: `${who}${portText}`, detail: `${who} of ${names} (${sel})${portDetail}`, blocked: false, unknown: false, statuses: [],
     where: target.workloads.map((w) => ({ path: w.object.path, span: w.object.span })),
   };
 }
 
-function withStatuses(hop: Omit<ChainHop, 'blocked' | 'statuses'>, statuses: HopStatus[]): ChainHop {
-  return { ...hop, statuses, blocked: statuses.some((s) => s.applies && s.allowed === false) };
+function withStatuses(analysis: Analysis, hop: Omit<ChainHop, 'blocked' | 'unknown' | 'statuses'>, statuses: HopStatus[]): ChainHop {
+  const blocking = statuses.filter((s) => s.applies && s.allowed === false);
+  if (blocking.length === 0) return { ...hop, statuses, blocked: false, unknown: statuses.some((s) => s.applies && s.unevaluated.length > 0) };
+  const error = blocking.some((s) => closedIsError(analysis.layers, s.requirement));
+  return { ...hop, statuses, blocked: true, unknown: false, severity: error ? 'error' : 'warning' };
+}
+
+/** The mark after a blocked hop: as sure as its finding. */
+export function blockedMark(h: Pick<ChainHop, 'blocked' | 'severity'>): string {
+  return h.severity === 'warning' ? WARNING_MARK : BLOCKED_MARK;
 }
 
 function line(hops: ChainHop[]): string {
-  return hops.map((h) => (h.blocked ? `${h.text} ${BLOCKED_MARK}` : h.text)).join(' → ');
+  return hops.map((h) => (h.blocked ? `${h.text} ${blockedMark(h)}` : h.unknown ? `${h.text} ${UNKNOWN_MARK}` : h.text)).join(' → ');
 }
 
 function portChain(svc: ServiceModel, sa: ServiceAnalysis, analysis: Analysis, p: ServicePort, statuses: HopStatus[], target: PodTarget): PortChain {
@@ -200,27 +226,28 @@ function portChain(svc: ServiceModel, sa: ServiceAnalysis, analysis: Analysis, p
     const listener = ex?.listeners.find((l) => l.servicePortIndex === p.index);
     const from = ex?.sourceRanges.length ? rangesText(ex.sourceRanges) : 'any source';
     const flavour = ex?.oci ? (ex.oci.flavour === 'nlb' ? 'OCI network load balancer' : 'OCI load balancer') : 'load balancer';
-    hops.push(withStatuses({
+    hops.push(withStatuses(analysis, {
       kind: 'load-balancer', text: `LoadBalancer :${p.port ?? '?'}${protoSuffix(p)}`,
       detail: `${flavour} listener :${listener?.port ?? p.port ?? '?'}/${proto}, from ${from}`,
     }, statuses.filter((s) => s.requirement.portKind === 'listener' && s.requirement.servicePortIndex === p.index)));
   }
   if (type === 'ClusterIP' && svc.hasExternalIPs) {
-    hops.push({ kind: 'external-ips', text: `external IPs :${p.port ?? '?'}${protoSuffix(p)}`, detail: `the Service's externalIPs, port ${p.port ?? '?'}/${proto}`, blocked: false, statuses: [] });
+    hops.push({ kind: 'external-ips', text: `external IPs :${p.port ?? '?'}${protoSuffix(p)}`, detail: `the Service's externalIPs, port ${p.port ?? '?'}/${proto}`, blocked: false, unknown: false, statuses: [] });
   }
   const np = ex?.nodePorts.find((n) => n.servicePortIndex === p.index);
   if (np) {
     const pinned = np.port !== null;
-    hops.push(withStatuses({
+    hops.push(withStatuses(analysis, {
       kind: 'nodes', text: pinned ? `nodes :${np.port}/${np.protocol}` : `nodes :<${range.min}-${range.max}>/${np.protocol}`,
       detail: pinned ? `node port ${np.port}/${np.protocol} on every node` : `node port picked at random from ${range.min}-${range.max}/${np.protocol} on every node (unpinned)`,
     }, statuses.filter((s) => s.requirement.portKind === 'node' && s.requirement.servicePortIndex === p.index)));
   }
-  if (svc.headless) hops.push({ kind: 'headless', text: 'headless', detail: 'headless: DNS answers with the pod addresses, no virtual IP', blocked: false, statuses: [] });
-  else hops.push({ kind: 'cluster-ip', text: `ClusterIP :${p.port ?? '?'}${protoSuffix(p)}`, detail: `cluster IP :${p.port ?? '?'}/${proto}, inside the cluster`, blocked: false, statuses: [] });
+  if (svc.headless) hops.push({ kind: 'headless', text: 'headless', detail: 'headless: DNS answers with the pod addresses, no virtual IP', blocked: false, unknown: false, statuses: [] });
+  else hops.push({ kind: 'cluster-ip', text: `ClusterIP :${p.port ?? '?'}${protoSuffix(p)}`, detail: `cluster IP :${p.port ?? '?'}/${proto}, inside the cluster`, blocked: false, unknown: false, statuses: [] });
   hops.push(podsHop(svc, p, analysis, target));
   const label = p.name ? `port "${p.name}" (${p.port ?? '?'}/${proto})` : `port ${p.port ?? '?'}/${proto}`;
-  return { portIndex: p.index, label, hops, text: line(hops), blocked: hops.some((h) => h.blocked) };
+  const blocked = hops.some((h) => h.blocked);
+  return { portIndex: p.index, label, hops, text: line(hops), blocked, unknown: !blocked && hops.some((h) => h.unknown), span: p.span };
 }
 
 /** The chain of one analysed Service. */
@@ -232,34 +259,41 @@ export function chainOf(analysis: Analysis, sa: ServiceAnalysis): ServiceChain {
   const base = { service: svc, path: svc.path, span: svc.object.span, ...(oci ? { oci: { flavour: oci.flavour, mode: oci.mode, modeOrigin: oci.modeOrigin } } : {}) };
   if (svc.type === 'ExternalName') {
     const name = asScalar(getValue(svc.spec, 'externalName'))?.value;
-    const hop: ChainHop = { kind: 'external-name', text: `ExternalName → ${name ?? '?'}`, detail: `DNS answers with a CNAME to ${name ?? '(externalName missing)'}; nothing is proxied`, blocked: false, statuses: [] };
-    return { ...base, ports: [{ portIndex: null, label: 'ExternalName', hops: [hop], text: hop.text, blocked: false }], blocked: false };
+    const hop: ChainHop = { kind: 'external-name', text: `ExternalName → ${name ?? '?'}`, detail: `DNS answers with a CNAME to ${name ?? '(externalName missing)'}; nothing is proxied`, blocked: false, unknown: false, statuses: [] };
+    return { ...base, ports: [{ portIndex: null, label: 'ExternalName', hops: [hop], text: hop.text, blocked: false, unknown: false, span: svc.object.span }], blocked: false, unknown: false };
   }
   if (svc.type === null) {
-    const hop: ChainHop = { kind: 'cluster-ip', text: 'type unknown', detail: 'the Service type is not known (invalid or a template), so its chain is not either', blocked: false, statuses: [] };
-    return { ...base, ports: [{ portIndex: null, label: 'Service', hops: [hop], text: hop.text, blocked: false }], blocked: false };
+    const hop: ChainHop = { kind: 'cluster-ip', text: 'type unknown', detail: 'the Service type is not known (invalid or a template), so its chain is not either', blocked: false, unknown: false, statuses: [] };
+    return { ...base, ports: [{ portIndex: null, label: 'Service', hops: [hop], text: hop.text, blocked: false, unknown: false, span: svc.object.span }], blocked: false, unknown: false };
   }
   const ports = svc.ports.map((p) => portChain(svc, sa, analysis, p, statuses, target));
   if (ports.length === 0) {
     const hops: ChainHop[] = [svc.headless
-      ? { kind: 'headless', text: 'headless', detail: 'headless: DNS answers with the pod addresses, no virtual IP', blocked: false, statuses: [] }
-      : { kind: 'cluster-ip', text: 'ClusterIP (no ports)', detail: 'no ports', blocked: false, statuses: [] }, podsHop(svc, undefined, analysis, target)];
-    ports.push({ portIndex: null, label: 'Service', hops, text: line(hops), blocked: false });
+      ? { kind: 'headless', text: 'headless', detail: 'headless: DNS answers with the pod addresses, no virtual IP', blocked: false, unknown: false, statuses: [] }
+      : { kind: 'cluster-ip', text: 'ClusterIP (no ports)', detail: 'no ports', blocked: false, unknown: false, statuses: [] }, podsHop(svc, undefined, analysis, target)];
+    ports.push({ portIndex: null, label: 'Service', hops, text: line(hops), blocked: false, unknown: false, span: svc.object.span });
   }
   let health: PortChain | undefined;
   const hc = sa.exposure?.healthCheck;
   if (hc) {
     const range = analysis.config.nodePortRange;
-    const hop = withStatuses({
+    const hop = withStatuses(analysis, {
       kind: 'health-check',
       text: hc.port !== null ? `health check → nodes :${hc.port}/TCP` : `health check → nodes :<${range.min}-${range.max}>/TCP`,
       detail: hc.origin === 'kube-proxy'
         ? `the load balancer checks kube-proxy's health port ${hc.port}/TCP on every node`
         : hc.port !== null ? `the load balancer checks healthCheckNodePort ${hc.port}/TCP on every node` : `the load balancer checks a healthCheckNodePort picked at random from ${range.min}-${range.max}/TCP`,
     }, statuses.filter((s) => s.requirement.portKind === 'health'));
-    health = { portIndex: null, label: 'health check', hops: [hop], text: line([hop]), blocked: hop.blocked };
+    health = { portIndex: null, label: 'health check', hops: [hop], text: line([hop]), blocked: hop.blocked, unknown: hop.unknown, span: healthSpan(svc) };
   }
-  return { ...base, ports, health, blocked: ports.some((p) => p.blocked) || !!health?.blocked };
+  const blocked = ports.some((p) => p.blocked) || !!health?.blocked;
+  return { ...base, ports, health, blocked, unknown: !blocked && (ports.some((p) => p.unknown) || !!health?.unknown) };
+}
+
+/** Where the health check is written: `healthCheckNodePort`, else `externalTrafficPolicy`, else the Service. */
+function healthSpan(svc: ServiceModel): Span {
+  const pair = svc.healthCheckNodePortPair ?? svc.externalTrafficPolicyPair;
+  return pair ? { start: pair.span.start, end: pair.span.end } : svc.object.span;
 }
 
 /** The chains of every Service in one file, in document order. */
@@ -267,9 +301,17 @@ export function chainsInFile(analysis: Analysis, path: string): ServiceChain[] {
   return analysis.services.filter((s) => s.service.path === path).map((s) => chainOf(analysis, s)).sort((a, b) => a.span.start - b.span.start);
 }
 
-/** The inline chain lines of one Service: one per port, and the health check when it is blocked. */
+/** The inline chain lines of one Service: one per port, and the health check's. */
 export function chainLines(chain: ServiceChain): string[] {
-  const lines = chain.ports.map((p) => p.text);
-  if (chain.health?.blocked) lines.push(chain.health.text);
-  return lines;
+  return chainLenses(chain).map((l) => l.text);
+}
+
+/**
+ * The chain as CodeLens lines: one per port, on the port's item (a Service of several ports is not one long
+ * line that an editor cuts off), and the health check's, on its field.
+ */
+export function chainLenses(chain: ServiceChain): { span: Span; text: string }[] {
+  const out = chain.ports.map((p) => ({ span: p.span, text: p.text }));
+  if (chain.health) out.push({ span: chain.health.span, text: chain.health.text });
+  return out;
 }

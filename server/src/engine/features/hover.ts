@@ -12,10 +12,12 @@ import type { Span } from '../text/span';
 import { fromText } from '../exposure/requirements';
 import { countText } from '../findings/finding';
 import { nodeAtOffset, type PathStep } from './context';
-import { chainOf, BLOCKED_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
+import { blockedMark, chainOf, BLOCKED_MARK, UNKNOWN_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
 import { serviceAt } from './service-at';
+import { overlaysHover } from './overlay-hover';
 import { SERVICE_TYPE_DOCS } from './docs';
 import { mdCode, mdText } from './markdown';
+import { listText } from '../findings/finding';
 
 export interface HoverResult {
   /** markdown */
@@ -79,6 +81,10 @@ export function hoverAt(ws: Workspace, path: string, offset: number): HoverResul
       return { contents: parts.join('\n\n'), span: at.span };
     }
   }
+  // a base Service, analysed through the Kustomize overlays that build it: what each makes of it
+  const built = !sa && (p.length === 1 && p[0] === 'kind' || p.length === 2 && p[0] === 'metadata' && p[1] === 'name' || p[0] === 'spec')
+    ? overlaysHover(analysis, path, at.object.root.span.start) : undefined;
+  if (built) return { contents: fieldDoc && (at.onKey || isEnumValue(p)) ? `${built}\n\n---\n\n${fieldDoc}` : built, span: at.span };
   if (fieldDoc && (at.onKey || isEnumValue(p))) return { contents: fieldDoc, span: at.span };
   return undefined;
 }
@@ -99,7 +105,11 @@ class IndexCache {
 function serviceHeading(chain: ServiceChain): string {
   const s = chain.service;
   const name = s.name ? `${s.namespace && s.namespace !== 'default' ? `${s.namespace}/` : ''}${s.name}` : '(unnamed)';
-  return `**Service ${mdText(name)}** · ${mdText(s.type ?? 'type unknown')}${chain.blocked ? ` · ${BLOCKED_MARK} blocked` : ''}`;
+  const blockedHops = [...chain.ports, ...(chain.health ? [chain.health] : [])].flatMap((p) => p.hops).filter((h) => h.blocked);
+  const verdict = blockedHops.some((h) => h.severity !== 'warning') ? ` · ${BLOCKED_MARK} blocked`
+    : blockedHops.length ? ` · ${blockedMark({ blocked: true, severity: 'warning' })} may be blocked`
+    : chain.unknown ? ` · ${UNKNOWN_MARK} unknown: a rule could not be evaluated` : '';
+  return `**Service ${mdText(name)}** · ${mdText(s.type ?? 'type unknown')}${verdict}`;
 }
 
 function portSection(pc: PortChain, index: IndexCache, withLabel: boolean, chain: ServiceChain): string {
@@ -107,8 +117,8 @@ function portSection(pc: PortChain, index: IndexCache, withLabel: boolean, chain
   if (withLabel) out.push(`**${mdText(pc.label)}**`, '');
   out.push(mdCode(pc.text), '');
   pc.hops.forEach((h, i) => {
-    out.push(`${i + 1}. ${h.blocked ? `${BLOCKED_MARK} ` : ''}${mdText(h.detail)}${h.warning ? ` — ⚠ ${mdText(h.warning)}` : ''}${hopWhere(h, index)}`);
-    for (const l of statusLines(h.statuses, index, chain)) out.push(`   - ${l}`);
+    out.push(`${i + 1}. ${h.blocked ? `${blockedMark(h)} ` : h.unknown ? `${UNKNOWN_MARK} ` : ''}${mdText(h.detail)}${h.warning ? ` — ⚠ ${mdText(h.warning)}` : ''}${hopWhere(h, index)}`);
+    for (const l of statusLines(h.statuses, index, chain, blockedMark(h))) out.push(`   - ${l}`);
   });
   return out.join('\n');
 }
@@ -137,14 +147,15 @@ const TRAFFIC_TITLE: Record<string, string> = {
 /** At most this many requirement lines per hop (one per source range: a Service may list 100,000). */
 const MAX_STATUS_LINES = 20;
 
-function statusLines(all: HopStatus[], index: IndexCache, chain: ServiceChain): string[] {
+/** `mark`: the hop's own (⚠ when its block is a warning) */
+function statusLines(all: HopStatus[], index: IndexCache, chain: ServiceChain, mark = BLOCKED_MARK): string[] {
   // (no iptables or nftables files: nothing to say about them beside firewalld's line)
   const statuses = all.filter((s) => s.known || s.requirement.layer !== 'node-firewall');
   const out: string[] = [];
   if (statuses.length > MAX_STATUS_LINES) {
     const rest = statuses.length - MAX_STATUS_LINES;
     const blocked = statuses.slice(MAX_STATUS_LINES).filter((s) => s.applies && s.allowed === false).length;
-    return [...statusLines(statuses.slice(0, MAX_STATUS_LINES), index, chain),
+    return [...statusLines(statuses.slice(0, MAX_STATUS_LINES), index, chain, mark),
       `… ${countText(rest)} more (one per source)${blocked ? `, ${countText(blocked)} of them not allowed` : ''}`];
   }
   for (const s of statuses) {
@@ -156,12 +167,23 @@ function statusLines(all: HopStatus[], index: IndexCache, chain: ServiceChain): 
       out.push(`➖ ${what}: no rule source for this layer in the workspace, not checked · ${who}`);
       continue;
     }
-    const icon = s.allowed ? '✅' : s.applies ? BLOCKED_MARK : '☁';
+    // allowed only through rules that could not be evaluated: unknown, never shown as allowed
+    const unknown = s.allowed === true && s.unevaluated.length > 0;
+    const icon = unknown ? UNKNOWN_MARK : s.allowed ? '✅' : s.applies ? mark : '☁';
     const sources = s.verdicts.length
-      ? s.verdicts.map((v) => `${mdText(v.source.label)} (${mdCode(`${v.source.path}:${index.line(v.source.path, v.source.span.start)}`)}) ${v.allowed ? 'allows it' : 'does not allow it'}`).join('; ')
-      : s.allowed ? 'allowed' : 'not allowed';
+      ? s.verdicts.map((v) => `${mdText(v.source.label)} (${mdCode(`${v.source.path}:${index.line(v.source.path, v.source.span.start)}`)}) ${v.unknown ? 'may allow it' : v.allowed ? 'allows it' : 'does not allow it'}`).join('; ')
+      : unknown ? 'unknown' : s.allowed ? 'allowed' : 'not allowed';
     const note = !s.allowed && !s.applies ? ' (the controller writes this rule)' : '';
     out.push(`${icon} ${what}: ${sources} · ${who}${note}`);
+    if (unknown) out.push(`  ${unknownLine(s)}`);
   }
   return out;
+}
+
+/** Why a verdict is unknown: the rules it rests on and what in them could not be evaluated. */
+function unknownLine(s: HopStatus): string {
+  const reasons: string[] = [];
+  for (const u of s.unevaluated) for (const r of u.reasons) if (!reasons.includes(r)) reasons.push(r);
+  const rules = s.unevaluated.map((u) => mdText(u.origin));
+  return `unknown: it rests on ${s.unevaluated.length === 1 ? 'a rule' : `${s.unevaluated.length} rules`} that could not be evaluated (${listText(rules)}): ${listText(reasons.map(mdText))}`;
 }

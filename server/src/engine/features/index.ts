@@ -5,7 +5,7 @@
 export { completionsAt, snippetToPlain, type CompletionItem, type CompletionKind, type CompletionOptions } from './completion';
 export { hoverAt, type HoverResult } from './hover';
 export {
-  chainOf, chainsInFile, chainLines, sourceVerdicts, BLOCKED_MARK,
+  chainOf, chainsInFile, chainLines, chainLenses, blockedMark, sourceVerdicts, BLOCKED_MARK,
   type ServiceChain, type PortChain, type ChainHop, type HopStatus, type SourceVerdict,
 } from './chain';
 export { documentSymbols, type SymbolInfo } from './symbols';

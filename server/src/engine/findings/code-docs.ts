@@ -259,6 +259,11 @@ const docs = {
     example: { files: { 'etc/iptables/rules.v4': '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j "ACCEPT\nCOMMIT\n' } },
     fix: 'Correct the line given (`iptables-restore --test FILE` or `nft -c -f FILE` points at the same place).',
   },
+  'firewall-command-invalid': {
+    why: 'firewall-cmd refuses the command (`INVALID_PORT`, a rich rule it cannot parse) or the line cannot be read (an unclosed quote), so the port it was meant to open stays closed on the node; Service Reach does not count it either.',
+    example: { files: { 'node-setup.sh': '#!/bin/bash\nfirewall-cmd --permanent --zone=public --add-port=30080tcp\nfirewall-cmd --reload\n' } },
+    fix: 'Write the port as firewall-cmd expects it: `--add-port=N/tcp` or `--add-port=N-M/udp`; a rich rule in firewalld\'s rich language (`rule family="ipv4" source address="…" port port="N" protocol="tcp" accept`).',
+  },
   'config-invalid': {
     why: 'The setting falls back to its default, so the analysis may not describe your cluster (another node-port range, other load-balancer subnets).',
     example: { files: { '.service-reach.yaml': 'nodePortRange: 32767-30000\n' } },
@@ -279,10 +284,31 @@ const docs = {
     example: { files: { 'generated.yaml': svc('generated', '  selector: {app: generated}\n  ports:\n    - port: 80\n') }, args: ['--max-file-size', '64'] },
     fix: 'Raise the limit (`--max-file-size BYTES`, the `serviceReach.maxFileSize` setting), or split the file.',
   },
+  'rules-not-evaluated': {
+    why: 'Unknown is never wrong, but it is not an answer either: the rule counts as allowing what it might allow, so a port it does not in fact open is not reported as closed. The hop it guards is shown as unknown (amber), and the summary counts the rules not evaluated.',
+    example: { files: {
+      'web.yaml': svc('web', '  type: NodePort\n  selector: {app: web}\n  ports:\n    - port: 80\n      nodePort: 30080\n'),
+      'network.tf': 'data "oci_core_services" "all" {}\n\nresource "oci_core_security_list" "workers" {\n  display_name = "workers"\n  ingress_security_rules {\n    protocol = "6"\n    source   = data.oci_core_services.all.services[0].cidr_block\n    tcp_options {\n      min = 30000\n      max = 32767\n    }\n  }\n}\n',
+    } },
+    fix: 'Give the value a literal Service Reach can read (a variable default, a `locals` entry, a `terraform.tfvars` value), or check the rule in a Terraform plan or state (`terraform show -json > plan.json` in the workspace gives every value exactly). Where the value is truly only known at apply time, the finding is information: it says what the verdict rests on.',
+  },
+  'template-not-rendered': {
+    why: 'What the cluster receives from a kustomization is what `kustomize build` makes of it. When it cannot be built here, its Services are only read as they are written (patches are still never taken for objects), and when an overlay pulls in a remote resource, what that adds (a workload a selector looks for) is unknown, so nothing that depends on it is reported.',
+    example: { files: {
+      'overlays/prod/kustomization.yaml': 'resources:\n  - ../../base\npatches:\n  - path: service-type.yaml\n',
+      'overlays/prod/service-type.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n',
+    } },
+    fix: 'Make the kustomization build (`kustomize build overlays/prod` says the same): add the missing base or file, break the loop, correct the patch. A remote resource stays unknown; vendor it into the repository to have it checked.',
+  },
   'input-too-complex': {
     why: 'Reading stopped at a safety limit (nesting depth, size, alias expansion, time, a DOCTYPE with entities); what comes after that place is not checked. docs/robustness.md lists the limits.',
     example: { files: { 'etc/firewalld/zones/public.xml': '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE zone [<!ENTITY range "30000-32767">]>\n<zone>\n  <service name="ssh"/>\n</zone>\n' } },
     fix: 'Simplify the file: no DTD entities in firewalld files, no alias bombs, no generated nesting hundreds of levels deep.',
+  },
+  'unused-ignore': {
+    why: 'A suppression that no longer matches anything (the finding was fixed, the code is misspelt) would silently hide the next finding of that code on that line.',
+    example: { files: { 'web.yaml': svc('web', '  selector: {app: web}\n  ports:\n    - port: 80   # service-reach-ignore: nodeport-out-of-range \u2014 pinned by the platform team\n') } },
+    fix: 'Remove the comment (or the code from the `service-reach.io/ignore` annotation), or correct the code it names. docs/suppressions.md says where each kind of suppression applies.',
   },
 } satisfies Record<Code, CodeDoc>;
 

@@ -206,6 +206,11 @@ const table = {
     help: 'A line of an iptables-save file or nftables ruleset cannot be read (`iptables-restore` or `nft -f` would refuse the file). The rest of the file is still analysed.',
     fixes: [],
   },
+  'firewall-command-invalid': {
+    severity: 'warning', category: 'input', title: 'Firewall command not understood',
+    help: 'A firewall-cmd line (in a script, cloud-init or an Ansible task) that firewall-cmd would refuse, or that cannot be read (an unclosed quote): it changes no zone here.',
+    fixes: [],
+  },
   'config-invalid': {
     severity: 'error', category: 'input', title: 'Invalid .service-reach.yaml',
     help: 'A setting in `.service-reach.yaml` has a wrong name, type or value. Analysis goes on with the default for that setting.',
@@ -226,9 +231,24 @@ const table = {
     help: 'The file is larger than `serviceReach.maxFileSize` (CLI: `--max-file-size`) and was skipped.',
     fixes: [],
   },
+  'rules-not-evaluated': {
+    severity: 'info', category: 'input', title: 'Rule not evaluated',
+    help: 'A rule of a firewall, security list or NSG that guards the traffic has a protocol, ports, source or destination whose value could not be worked out: a Terraform expression without a value (a data source, a provider-computed attribute, a variable without a default), or a value a Terraform plan knows only after apply. Such a rule counts as allowing what it might allow, so it never causes a finding of its own; instead this finding says, at the rule (or at the `for_each`, `count` or `dynamic` line that generates several), what could not be evaluated, and hover, CodeLens and the exposure diagram show a verdict that depends on it as unknown, never as allowed.',
+    fixes: [],
+  },
+  'template-not-rendered': {
+    severity: 'info', category: 'input', title: 'Template not rendered',
+    help: 'A kustomization that could not be built as `kustomize build` builds it (a missing file, a loop, a patch that names no object, a failed JSON patch `test`), or an overlay built without what cannot be known here (a remote resource, a field such as `replacements` that is not evaluated). The finding names why; the Services of a kustomization that cannot be built are read as plain manifests, and nothing that depends on what could not be built is reported as wrong.',
+    fixes: [],
+  },
   'input-too-complex': {
     severity: 'warning', category: 'input', title: 'Input too complex',
     help: 'The file goes past a safety limit (nesting depth, node count, alias expansion or parse time) and was only partly analysed.',
+    fixes: [],
+  },
+  'unused-ignore': {
+    severity: 'info', category: 'input', title: 'Suppression that matches nothing',
+    help: 'A `# service-reach-ignore: CODE` comment or a `service-reach.io/ignore` annotation names a code that no finding has where it applies (the comment\'s line and the line below it; the annotation\'s Service), or a code that does not exist. Remove it, or correct the code.',
     fixes: [],
   },
 } satisfies Record<string, CodeInfo>;

@@ -20,7 +20,8 @@ import { portProto, rangeOf, ruleDescription, sourceCidr } from './describe';
 import { mergeableEdit, type Part, type PlannedEdit } from './edits';
 import type { Missing, ReachHint, TargetRef } from '../findings/fix-hint';
 import type { PlannedFix } from './plan';
-import { jsonLists, terraformFile } from './readings';
+import { jsonLists, terraformFile, terraformJsonLists } from './readings';
+import { sdkIngressRules } from './plan-lists';
 import { commandLine, shellQuote } from './shell';
 
 const NSG_RULE = 'oci_core_network_security_group_security_rule';
@@ -66,6 +67,8 @@ export function listFixes(ctx: FixContext, finding: Finding, h: ReachHint, missi
   const pp = portProto(h.port, h.protocol, nodeRange);
   const fromText = rangesText(rules.map((r) => r.source));
   if (target.kind === 'oci-nsg') return nsgFixes(ctx, finding, h, target, rules, pp, fromText, opts);
+  const planned = terraformJsonLists(ctx.ws, target.path).find((l) => listKey(l) === target.key);
+  if (planned) return opts.copy ? planListCopy(finding, planned, rules) : [];
   if (extName(target.path) === '.json') return jsonFixes(ctx, finding, target, rules, pp, fromText, opts);
   if (extName(target.path) === '.tf') return terraformListFixes(ctx, finding, target, rules, pp, fromText, opts);
   return [];
@@ -243,6 +246,19 @@ function jsonFixes(ctx: FixContext, finding: Finding, target: TargetRef, rules: 
     });
   }
   return out;
+}
+
+/** A list from a Terraform plan or state (generated: not edited): only the copyable update command, when exact. */
+function planListCopy(finding: Finding, list: OciSecurityList, rules: NewRule[]): PlannedFix[] {
+  const existing = sdkIngressRules(list);
+  if (!existing) return [];
+  const all = [...existing, ...rules.map((r) => jsonRule(r, 'camel', false))];
+  return [{
+    title: `Copy an "oci network security-list update" command for "${list.name}" (from ${list.path}, which is generated and not edited) — it replaces the whole ingress list, so it holds the ${existing.length} existing rule(s) plus the new one (shown, not run)`,
+    finding,
+    plans: [],
+    copyText: commandLine(['oci', 'network', 'security-list', 'update', '--security-list-id', shellQuote(list.id!), '--ingress-security-rules', shellQuote(JSON.stringify(all)), '--force']),
+  }];
 }
 
 // ------------------------------------------------------------------------------------------- Terraform

@@ -8,6 +8,7 @@ import { isAllowed } from '../checks/reachability';
 import type { Requirement } from '../exposure/requirements';
 import type { FixContext } from './context';
 import { firewalldFixes } from './firewalld';
+import { commandFixes, commandZone } from './firewall-commands';
 import { pinUnpinned, pinValueFix, portNameFix, replaceFix } from './manifest';
 import { listFixes } from './oci';
 import { netfilterFixes } from './netfilter';
@@ -78,12 +79,16 @@ function lowerFirst(s: string): string {
 
 /** Rules that open the port (or, unpinned, the whole node-port range) in each layer that lacks them. */
 function openFixes(ctx: FixContext, finding: Finding, h: ReachHint, opts: { preferred: boolean; copy: boolean }): PlannedFix[] {
-  const fw = h.missing.filter((m) => m.layer === 'firewalld');
+  // a zone that firewall commands set is fixed with a command in their file, a zone file's zone in the file
+  const byCommands = h.missing.filter((m) => m.layer === 'firewalld').map((m) => ({ m, zone: commandZone(ctx, m) }));
+  const cmds = byCommands.filter((x): x is { m: typeof x.m; zone: NonNullable<typeof x.zone> } => !!x.zone);
+  const fw = byCommands.filter((x) => !x.zone).map((x) => x.m);
   const nf = h.missing.filter((m) => m.layer === 'node-firewall');
   const lists = h.missing.filter((m) => m.layer === 'worker-lists' || m.layer === 'lb-lists');
   const edits: PlannedFix[] = [];
   const copies: PlannedFix[] = [];
   for (const fix of [
+    ...(cmds.length ? commandFixes(ctx, finding, h, cmds, opts) : []),
     ...(fw.length ? firewalldFixes(ctx, finding, h, fw, opts) : []),
     ...(nf.length ? netfilterFixes(ctx, finding, h, nf, opts) : []),
     ...(lists.length ? listFixes(ctx, finding, { ...h, targets: h.targets.filter((t) => t.kind === 'oci-security-list' || t.kind === 'oci-nsg') }, lists, opts) : []),

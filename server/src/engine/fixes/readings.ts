@@ -10,6 +10,7 @@ import type { ParsedManifest } from '../workspace/types';
 import type { ParseProblem } from '../parse/problem';
 import { firewalldXmlOf } from '../sources/modules/firewalld-zone';
 import { listsOf } from '../sources/modules/oci-json';
+import { terraformJsonOf } from '../sources/modules/terraform-json';
 import { terraformReadingOf, terraformSymbolsOf } from '../sources/modules/terraform';
 import { readFirewalldXml } from '../sources/firewalld-zone';
 import { readOciSecurityListsJson } from '../sources/oci-json';
@@ -21,6 +22,11 @@ import { readNftText } from '../sources/nft-text';
 import type { NfRuleset } from '../sources/netfilter-model';
 import type { FirewalldServiceFile, FirewalldZoneFile, OciSecurityList, ReadResult, TerraformFile, TerraformSymbols } from '../sources/model';
 import { dirName, extName } from '../util/paths';
+import type { FirewallCommandFile } from '../sources/firewall-cmd';
+import { scriptCommandsOf } from '../sources/modules/firewall-script';
+import { readCloudInit, isCloudConfig } from '../sources/cloud-init';
+import { readFirewallScript } from '../sources/firewall-script';
+import { ansibleCommands, readAnsibleYaml } from '../sources/ansible-firewalld';
 import type { FixContext } from './context';
 import { applyEdits, type RenderedEdit } from './edits';
 
@@ -52,6 +58,32 @@ function reading(ws: Workspace, path: string): Reading | undefined {
   }
 }
 
+/**
+ * The firewall commands of a script, cloud-init or Ansible file as the analysis read them (undefined: none read).
+ * The reading of the module that read the file (a script, a claimed YAML file).
+ */
+export function commandFileOf(ws: Workspace, path: string): FirewallCommandFile | undefined {
+  const f = ws.sourceFile(path);
+  if (!f) return undefined;
+  if (f.kind === 'script') return (f.peek<{ value: FirewallCommandFile | null }>('firewall-script-user-data') ?? scriptCommandsOf(f)).value ?? undefined;
+  for (const key of ['cloud-init', 'ansible']) {
+    const r = f.peek<{ value: FirewallCommandFile | null }>(key);
+    if (r?.value) return r.value;
+  }
+  return undefined;
+}
+
+/** A command file's problems, counted as its module reports them (YAML syntax and the commands'). */
+function commandProblems(path: string, text: string, kind: string): number {
+  if (kind === 'script' || isCloudConfig(text)) {
+    if (kind === 'script' && !isCloudConfig(text)) return readFirewallScript(path, text).problems.length;
+    const r = readCloudInit(path, text);
+    return r.problems.length + r.yamlProblems.length;
+  }
+  const reading = readAnsibleYaml(text);
+  return reading.problems.length + ansibleCommands(path, text, reading, new Map()).problems.length;
+}
+
 /** The zone a firewalld XML file holds (undefined: no such file, or not a zone). */
 export function zoneFile(ws: Workspace, path: string): FirewalldZoneFile | undefined {
   const v = reading(ws, path)?.xml?.value;
@@ -61,6 +93,12 @@ export function zoneFile(ws: Workspace, path: string): FirewalldZoneFile | undef
 /** The security lists of a JSON file (each with its parsed rule array). */
 export function jsonLists(ws: Workspace, path: string): readonly OciSecurityList[] {
   return reading(ws, path)?.json?.lists ?? [];
+}
+
+/** The security lists of a Terraform plan or state JSON (a generated file: read for commands, never edited). */
+export function terraformJsonLists(ws: Workspace, path: string): readonly OciSecurityList[] {
+  const f = ws.sourceFile(path);
+  return f?.kind === 'json' ? terraformJsonOf(f).value?.securityLists ?? [] : [];
 }
 
 /** A Terraform file as the analysis read it: with the variables and locals of its folder resolved. */
@@ -90,6 +128,10 @@ function problemCounts(ctx: FixContext, path: string, after: string): { before: 
   const ws = ctx.ws;
   const r = reading(ws, path);
   if (!r) return { before: 0, after: 0 };
+  const f = ws.sourceFile(path);
+  if (f && !r.manifest && commandFileOf(ws, path)) {
+    return { before: commandProblems(path, f.text, f.kind), after: commandProblems(path, after, f.kind) };
+  }
   if (r.manifest) {
     const yaml = ctx.yamlFile(path);
     if (!r.manifest.template) return { before: r.manifest.problems.length, after: yaml.parse(after, { template: false }).problems.length };

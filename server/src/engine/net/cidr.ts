@@ -269,3 +269,8 @@ function minusIv(a: readonly Interval[], b: readonly Interval[]): Interval[] {
   }
   return out;
 }
+
+/** An address (as a number of its family's width) in canonical text: `10.0.1.0`, `2001:db8::1`. */
+export function addressText(value: bigint, family: Family): string {
+  return fromBigInt(value, family);
+}

@@ -3,8 +3,9 @@
  *  - `tree.ts` — the tree handed out (maps, sequences, scalars with spans; documents) and the helpers that walk it;
  *  - `limits.ts` — parse options and the limits kept on hostile input;
  *  - `read.ts` — the only module that imports the `yaml` package: bounded reading into the tree, aliases and
- *    merge keys charged to the alias budget, Helm templates marked unknown;
- *  - `helm.ts` — template texts and the control lines the parser reads as blank lines;
+ *    merge keys charged to the alias budget, template constructs marked unknown;
+ *  - `template-text.ts` — the text the parser reads for a template (Go templates, Terraform `templatefile`
+ *    syntax; actions found by `template-actions.ts`): control lines blank, other actions `_`s, offsets kept;
  *  - `yaml-file.ts` — `YamlFile`, a file kept between edits and parsed document by document (with `split.ts`,
  *    `pieces.ts` and `move.ts`).
  */
@@ -12,6 +13,6 @@ export type { ScalarValue, YScalar, YPair, YMap, YSeq, YNode, YDocument, YamlPar
 export { get, getValue, asMap, asSeq, asScalar, scalarString, scalarText } from './yaml/tree';
 export { YAML_LIMITS, type YamlParseOptions } from './yaml/limits';
 export { parseYaml } from './yaml/read';
-export { isTemplateText, blankControlLines, type ControlLines } from './yaml/helm';
+export { isTemplateText, blankControlLines, type ControlLines } from './yaml/template-text';
 export { documentStarts } from './yaml/split';
 export { YamlFile, type DocumentMove, type YamlFileStats } from './yaml/yaml-file';

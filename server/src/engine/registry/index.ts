@@ -14,13 +14,17 @@ import { parseYaml } from '../parse/yaml';
 import { readFirewalldXml } from '../sources/firewalld-zone';
 import { readOciSecurityListsJson } from '../sources/oci-json';
 import { readTerraform } from '../sources/terraform';
+import { readFirewallScript } from '../sources/firewall-script';
 import { checkServiceApi } from '../checks/service-api';
 import { checkServiceValues } from '../checks/service-values';
 import { checkUnknownFields } from '../checks/unknown-fields';
 import { checkNodePortConflicts, checkSelectorAndTargetPorts } from '../checks/references';
 import { checkOci } from '../checks/oci';
 import { checkReachability } from '../checks/reachability';
+import { checkRulesNotEvaluated } from '../checks/not-evaluated';
 import { Workspace } from '../workspace';
+import { build as buildKustomization } from '../kustomize/build';
+import { applySuppressions } from '../findings/suppress';
 import { firewalldFixes } from '../fixes/firewalld';
 import { pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from '../fixes/manifest';
 import { listFixes } from '../fixes/oci';
@@ -31,6 +35,7 @@ import * as sourceRanges from '../rules/source-ranges';
 import * as nodeFirewall from '../rules/node-firewall';
 import { netfilterFixes } from '../fixes/netfilter';
 import { readIptablesSave } from '../sources/iptables-save';
+import * as notEvaluated from '../rules/not-evaluated';
 
 /** Any function (a function of any parameters is assignable to this). */
 type AnyFunction = (...args: never[]) => unknown;
@@ -108,9 +113,13 @@ export const RULES: Readonly<Record<Code, RuleUnit>> = {
   'json-syntax': { detect: readOciSecurityListsJson, words: null, fix: null, tests: [FIX_PROPERTIES], doc: 'docs/rules.md#json-syntax' },
   'hcl-syntax': { detect: readTerraform, words: null, fix: null, tests: [FIX_PROPERTIES], doc: 'docs/rules.md#hcl-syntax' },
   'netfilter-syntax': { detect: readIptablesSave, words: null, fix: null, tests: [NETFILTER_CHECKS], doc: 'docs/rules.md#netfilter-syntax' },
+  'firewall-command-invalid': { detect: readFirewallScript, words: null, fix: null, tests: ['test/engine/sources/firewalld-commands.test.ts'], doc: 'docs/rules.md#firewall-command-invalid' },
   'config-invalid': { detect: readConfig, words: null, fix: null, tests: ['test/lsp/protocol.test.ts'], doc: 'docs/rules.md#config-invalid' },
   'config-path-not-found': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: ['test/robustness/cli-files.test.ts', HOSTILE], doc: 'docs/rules.md#config-path-not-found' },
   'config-path-outside-workspace': { detect: readConfig, words: null, fix: null, tests: ['test/cli/read-workspace.test.ts', 'test/robustness/cli-files.test.ts'], doc: 'docs/rules.md#config-path-outside-workspace' },
   'file-too-large': { detect: Workspace.prototype.skipFile, words: null, fix: null, tests: ['test/cli/check.test.ts', 'test/cli/read-workspace.test.ts'], doc: 'docs/rules.md#file-too-large' },
+  'rules-not-evaluated': { detect: checkRulesNotEvaluated, words: notEvaluated, fix: null, tests: ['test/engine/checks/not-evaluated.test.ts', 'test/engine/sources/terraform-json.test.ts'], doc: 'docs/rules.md#rules-not-evaluated' },
+  'template-not-rendered': { detect: buildKustomization, words: null, fix: null, tests: ['test/engine/kustomize/workspace.test.ts'], doc: 'docs/rules.md#template-not-rendered' },
   'input-too-complex': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: [HOSTILE], doc: 'docs/rules.md#input-too-complex' },
+  'unused-ignore': { detect: applySuppressions, words: null, fix: null, tests: ['test/engine/suppressions.test.ts'], doc: 'docs/rules.md#unused-ignore' },
 };

@@ -49,7 +49,7 @@ export function firewalldPortClosed(f: ReachFacts, fw: FirewalldLayer, denies: r
       ? `StrictForwardPorts is on${fw.strictOrigin ? ` (${fw.strictOrigin})` : ''}, so firewalld blocks it`
       : "kube-proxy's DNAT usually gets node-port traffic past firewalld, but not with StrictForwardPorts=yes or IPVS";
   const what = `${f.first.port ?? 'the whole node-port range'}/${f.first.protocol.toLowerCase()}`;
-  const denyRelated = denies.map((d) => ({ path: d.zone.path, span: d.rule.span, message: `${d.rule.origin}: blocks ${what}` }));
+  const denyRelated = denies.map((d) => ({ path: d.rule.path ?? d.zone.path, span: d.rule.span, message: `${d.rule.origin}: blocks ${what}` }));
   return finding('firewalld-port-closed', f.svc.path, f.anchor,
     `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) is not allowed from ${f.fromList} by ${sourcesText(f.checked)}; ${why}.${deniedText(denies)}`,
     { severity: firewalldPortClosedSeverity(health, fw.strictForwardPorts), related: [...denyRelated, ...f.related], fix: reachHint(fixes['firewalld-port-closed'], f) });

@@ -41,6 +41,9 @@ interface RuleBase {
   source: RuleSourceAddr;
   family?: 'ipv4' | 'ipv6';
   span: Span;
+  /** an entry a firewall command added: its file, and how a person names it there */
+  path?: string;
+  origin?: string;
 }
 
 export function expandZone(zone: FirewalldZoneFile, lookupService: ServiceLookup): ZoneExpansion {
@@ -59,26 +62,42 @@ export function expandZone(zone: FirewalldZoneFile, lookupService: ServiceLookup
   }
 
   for (const entry of zone.entries) {
+    const written = entry.path !== undefined ? { path: entry.path, origin: entry.origin } : {};
     switch (entry.kind) {
       case 'port': {
         if (!entry.range) break; // not a valid port: firewalld would refuse the zone; reported by the reader
-        const base: RuleBase = { action: 'allow', source: { kind: 'any' }, span: entry.span };
+        const base: RuleBase = { action: 'allow', source: { kind: 'any' }, span: entry.span, ...written };
         rules.push(make(base, firewalldProtocol(entry.protocol), [entry.range], `<port port="${formatRange(entry.range)}" protocol="${entry.protocol}"/>`));
         break;
       }
       case 'protocol': {
-        const base: RuleBase = { action: 'allow', source: { kind: 'any' }, span: entry.span };
+        const base: RuleBase = { action: 'allow', source: { kind: 'any' }, span: entry.span, ...written };
         rules.push(make(base, firewalldProtocol(entry.value), null, `<protocol value="${entry.value}"/>`));
         break;
       }
       case 'service': {
-        const base: RuleBase = { action: 'allow', source: { kind: 'any' }, span: entry.span };
+        const base: RuleBase = { action: 'allow', source: { kind: 'any' }, span: entry.span, ...written };
         expandService(entry.name, base, (def, chain) => serviceOrigin(entry.name, def.name, chain), lookupService, rules, unknownServices);
         break;
       }
       case 'rich':
         expandRichRule(entry, lookupService, rules, unknownServices);
         break;
+      case 'unknown': {
+        // a command whose value could not be evaluated: unknown ports (and protocol, unless written), never a guess
+        const rule: Rule = {
+          action: 'allow',
+          protocol: entry.protocol !== undefined ? firewalldProtocol(entry.protocol) : { kind: 'unknown', text: entry.origin ?? '' },
+          ports: { kind: 'unknown', text: entry.origin ?? '' },
+          source: { kind: 'any' },
+          span: entry.span,
+          origin: entry.origin ?? 'a firewall command',
+          unevaluated: { reasons: entry.reasons, at: entry.at },
+        };
+        if (entry.path !== undefined) rule.path = entry.path;
+        rules.push(rule);
+        break;
+      }
     }
   }
   return { rules, unknownServices };
@@ -91,9 +110,10 @@ function make(base: RuleBase, protocol: RuleProtocol, ranges: PortRange[] | null
     ports: ranges ? { kind: 'ranges', ranges } : { kind: 'all' },
     source: base.source,
     span: base.span,
-    origin,
+    origin: base.origin ?? origin,
   };
   if (base.family) rule.family = base.family;
+  if (base.path !== undefined) rule.path = base.path;
   return rule;
 }
 
@@ -181,6 +201,7 @@ function expandRichRule(entry: ZoneRichRuleEntry, lookup: ServiceLookup, rules: 
 
   const base: RuleBase = { action, source: richSource(entry), span: entry.span };
   if (entry.family) base.family = entry.family;
+  if (entry.path !== undefined) { base.path = entry.path; base.origin = entry.origin; }
   const m = entry.match;
   switch (m.kind) {
     case 'none':

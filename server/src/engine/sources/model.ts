@@ -58,24 +58,38 @@ export interface Rule {
    * rule itself. The unknown values themselves stay `kind: 'unknown'` in the fields above.
    */
   unevaluated?: { reasons: string[]; at: Span };
+  /**
+   * The file that holds the rule when it is not its source's own file: a `firewall-cmd` line in a script, an
+   * Ansible task, that changed a zone (`span` and `unevaluated.at` are offsets into this file).
+   */
+  path?: string;
 }
 
 // ---------------------------------------------------------------------------------------------- firewalld
 
-export interface ZonePortEntry {
+/**
+ * Where an entry of a zone was written when it is not in the zone's file: a firewall command (script, cloud-init,
+ * Ansible task) that added it (`span` is then in that file), and how a person names it there.
+ */
+export interface CommandOrigin {
+  path?: string;
+  origin?: string;
+}
+
+export interface ZonePortEntry extends CommandOrigin {
   kind: 'port';
   protocol: string; // as written, lower-case expected: tcp | udp | sctp | dccp
   range: PortRange | null; // null when the port attribute is not a valid port or range
   span: Span;
 }
 
-export interface ZoneProtocolEntry {
+export interface ZoneProtocolEntry extends CommandOrigin {
   kind: 'protocol';
   value: string;
   span: Span;
 }
 
-export interface ZoneServiceEntry {
+export interface ZoneServiceEntry extends CommandOrigin {
   kind: 'service';
   name: string;
   span: Span;
@@ -95,7 +109,7 @@ export type RichRuleMatch =
   | { kind: 'protocol'; value: string }
   | { kind: 'other'; element: string }; // icmp-block, forward-port, masquerade, source-port...: not a port allow
 
-export interface ZoneRichRuleEntry {
+export interface ZoneRichRuleEntry extends CommandOrigin {
   kind: 'rich';
   action: 'accept' | 'drop' | 'reject' | 'mark' | 'none';
   family?: 'ipv4' | 'ipv6';
@@ -104,7 +118,22 @@ export interface ZoneRichRuleEntry {
   span: Span;
 }
 
-export type ZoneEntry = ZonePortEntry | ZoneProtocolEntry | ZoneServiceEntry | ZoneRichRuleEntry;
+/**
+ * A firewall command whose value could not be evaluated (`--add-port=$PORT/tcp`, `port: "{{ port }}"` with no
+ * definition): a rule with unknown ports (and protocol, unless it was written), never a guess.
+ */
+export interface ZoneUnknownEntry extends CommandOrigin {
+  kind: 'unknown';
+  /** the protocol, when it is written literally (`$PORT/tcp`) */
+  protocol?: string;
+  /** what could not be evaluated, in words */
+  reasons: string[];
+  /** where the unknown value is written */
+  at: Span;
+  span: Span;
+}
+
+export type ZoneEntry = ZonePortEntry | ZoneProtocolEntry | ZoneServiceEntry | ZoneRichRuleEntry | ZoneUnknownEntry;
 
 /** Where a fix inserts a new child element into an XML root element. */
 export interface XmlInsertPoint {
@@ -200,6 +229,8 @@ export interface OciSecurityList {
   egressRules?: Rule[];
   json?: OciJsonListInfo;
   terraform?: TerraformBlockInfo;
+  /** a list read from a Terraform plan or state (`terraform show -json`): its resource there (a generated file: no edits) */
+  terraformJson?: TerraformJsonResourceInfo;
 }
 
 /**
@@ -211,6 +242,8 @@ export interface OciNsgRuleResource {
   nsgExpr: string;
   /** the NSG's resource address when the expression refers to one: `oci_core_network_security_group.workers` */
   nsgAddress?: string;
+  /** the NSG's OCID, when the plan or state knows it */
+  nsgId?: string;
   rule: Rule;
   terraform: TerraformBlockInfo;
 }
@@ -219,7 +252,34 @@ export interface OciNsgRuleResource {
 export interface OciNsgResource {
   address: string;
   displayName?: string;
+  /** its OCID, when known (Terraform state, or a plan of a group that exists) */
+  id?: string;
   span: Span;
+}
+
+/** A resource as a Terraform plan or state JSON holds it. */
+export interface TerraformJsonResourceInfo {
+  /** the full address, `module.network.oci_core_security_list.workers["a"]` */
+  address: string;
+  /** `planned_values` of a plan (values known only after apply are unknown), or `values` of a state */
+  from: 'plan' | 'state';
+  /** a security list's `ingress_security_rules` array as parsed (read-only), when known: for the copyable command */
+  ingressNode?: JsonNode;
+}
+
+/**
+ * What a Terraform plan or state JSON (`terraform show -json`) holds that Service Reach reads: the same resource
+ * types as the `.tf` reader, every value exact, with their OCIDs where known. The NSG rules' `terraform` info
+ * points at the resource object in the JSON (its address and span; nothing there is edited).
+ */
+export interface TerraformJsonFile {
+  kind: 'terraform-json';
+  path: string;
+  from: 'plan' | 'state';
+  securityLists: OciSecurityList[];
+  nsgRules: OciNsgRuleResource[];
+  nsgEgressRules: OciNsgRuleResource[];
+  nsgs: OciNsgResource[];
 }
 
 /** Everything one Terraform file holds that Service Reach reads. */

@@ -158,3 +158,18 @@ export function indentBefore(text: string, offset: number): string | null {
   if (i === 0 || text.charCodeAt(i - 1) === 10 || text.charCodeAt(i - 1) === 13) return text.slice(i, offset);
   return null;
 }
+
+/** The start of the line after the one holding `offset` (the text's length on the last line). */
+export function nextLineStart(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+/** The white space at the start of the line that holds `offset`. */
+export function lineIndent(text: string, offset: number): string {
+  let start = offset;
+  while (start > 0 && text[start - 1] !== '\n') start--;
+  let end = start;
+  while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
+  return text.slice(start, end);
+}

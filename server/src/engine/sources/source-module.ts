@@ -7,6 +7,7 @@
 import type { Code } from '../findings/codes';
 import type { ParseProblem } from '../parse/problem';
 import type { FileKind } from '../util/file-kinds';
+import type { FirewallCommandFile } from './firewall-cmd';
 import type {
   FirewalldConf, FirewalldServiceFile, FirewalldZoneFile, OciNsgResource, OciNsgRuleResource, OciSecurityList,
 } from './model';
@@ -54,13 +55,25 @@ export interface SourceInputs {
   ociLists: OciSecurityList[];
   ociNsgRules: NsgRuleInput[];
   ociNsgs: NsgInput[];
+  /** firewall commands (scripts, cloud-init, Ansible): applied in workspace order onto the firewalld zones */
+  firewallCommands: FirewallCommandFile[];
+  /** files that Terraform `user_data` reads (`file`, `templatefile`): user data, whatever their extension */
+  userDataFiles: string[];
   /** iptables-save files and nftables rulesets (the node packet filter) */
   nodeRulesets: NfRuleset[];
 }
 
 export function emptyInputs(): SourceInputs {
-  return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [], nodeRulesets: [] };
+  return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [], firewallCommands: [], userDataFiles: [], nodeRulesets: [] };
 }
+
+/** What the config says about reading the sources (plain data: the config layer sits above this one). */
+export interface SourceOptions {
+  /** `terraform.varFiles`: variable files read after each root module's own, later ones winning */
+  terraformVarFiles: readonly string[];
+}
+
+export const DEFAULT_SOURCE_OPTIONS: SourceOptions = { terraformVarFiles: [] };
 
 export interface SourceModule {
   /** for messages and tests: what it reads, e.g. `firewalld-zone` */
@@ -77,5 +90,5 @@ export interface SourceModule {
    * it adds must be the same objects while the files (and what their reading depends on) are unchanged: the
    * layers, and every Service's checks, are kept while every input is the same object (`workspace/layers.ts`).
    */
-  contribute(files: readonly SourceFile[], into: SourceInputs, report: ReportProblems): void;
+  contribute(files: readonly SourceFile[], into: SourceInputs, report: ReportProblems, options: SourceOptions): void;
 }

@@ -8,29 +8,26 @@
  *  - `resource "oci_core_network_security_group_security_rule" "NAME"` with `direction = "INGRESS"` or
  *    `"EGRESS"` (`destination` in place of `source`) and ports NESTED: `tcp_options { destination_port_range { min max } }`;
  *  - `resource "oci_core_network_security_group" "NAME"`.
- * `var.x` and `local.x` resolve through TerraformSymbols (literal variable defaults and locals); any other value
- * that is not a literal is unknown. `count` / `for_each` on a resource are ignored: the resource is read once.
+ * The rules are read from the resources as Terraform evaluates them (`engine/terraform/`): one rule per instance
+ * of a resource (`count`, `for_each`) and per element of a `dynamic` block, every value evaluated; what cannot be
+ * evaluated is unknown, and the rule says why in `unevaluated` (`terraform-rules.ts`). `readTerraform` reads one
+ * file as a module of its own; the source module (`modules/terraform.ts`) evaluates whole modules and hands
+ * each file its resources' instances (`terraformFileOf`). `readTerraformSymbols` gives the literal variable
+ * defaults and locals of a file (what the fixes name).
  */
 import { hclAttribute, hclBlocks, isHclReady, parseHcl, type HclBlock, type HclBody, type HclExpression, type HclParseResult } from '../parse/hcl';
 import type { ParseProblem } from '../parse/problem';
-import type {
-  OciNsgResource,
-  OciNsgRuleResource,
-  OciSecurityList,
-  ReadResult,
-  Rule,
-  RulePorts,
-  RuleProtocol,
-  RuleSourceAddr,
-  TerraformBlockInfo,
-  TerraformFile,
-  TerraformSymbols,
-} from './model';
-import { cidrSource, describePorts, describeProtocol, describeSource, detectNewline, indentBefore, ociProtocol } from './source-common';
+import type { EvalBlock } from '../terraform/blocks';
+import { num, str, type Val } from '../terraform/values';
+import { rootModule, type ResourceInstances } from '../terraform/module';
+import type { TfFile } from '../terraform/world';
+import type { Span } from '../text/span';
+import type { OciNsgResource, OciNsgRuleResource, OciSecurityList, ReadResult, Rule, TerraformBlockInfo, TerraformFile, TerraformSymbols } from './model';
+import { detectNewline, indentBefore } from './source-common';
+import { attr, markUnevaluated, NSG, NSG_RULE, readRuleValues, SECURITY_LIST, stringOf, summary, type RuleReading } from './terraform-rules';
 
-const SECURITY_LIST = 'oci_core_security_list';
-const NSG_RULE = 'oci_core_network_security_group_security_rule';
-const NSG = 'oci_core_network_security_group';
+/** The resource types whose instances the reader needs. */
+export const OCI_TYPES: ReadonlySet<string> = new Set([SECURITY_LIST, NSG_RULE, NSG]);
 
 // ------------------------------------------------------------------------------------------ parse cache
 
@@ -38,7 +35,7 @@ const NSG = 'oci_core_network_security_group';
 const CACHE_SIZE = 32;
 const parseCache = new Map<string, HclParseResult>();
 
-function parseCached(text: string): HclParseResult {
+export function parseCached(text: string): HclParseResult {
   const hit = parseCache.get(text);
   if (hit) {
     parseCache.delete(text);
@@ -58,8 +55,6 @@ function parseCached(text: string): HclParseResult {
 
 // ---------------------------------------------------------------------------------------------- values
 
-type Value = { kind: 'string'; value: string } | { kind: 'number'; value: number } | { kind: 'bool'; value: boolean } | { kind: 'null' } | { kind: 'unknown'; text: string };
-
 function emptySymbols(): TerraformSymbols {
   return { variables: new Map(), locals: new Map() };
 }
@@ -76,46 +71,6 @@ function symbolOf(expr: HclExpression, symbols: TerraformSymbols): string | numb
   if (t[0] === 'var') return symbols.variables.get(t[1]);
   if (t[0] === 'local') return symbols.locals.get(t[1]);
   return undefined;
-}
-
-function resolve(expr: HclExpression | undefined, symbols: TerraformSymbols): Value | undefined {
-  if (!expr) return undefined;
-  switch (expr.kind) {
-    case 'string':
-      return { kind: 'string', value: String(expr.value) };
-    case 'number':
-      return { kind: 'number', value: Number(expr.value) };
-    case 'bool':
-      return { kind: 'bool', value: expr.value === true };
-    case 'null':
-      return { kind: 'null' };
-    case 'expr': {
-      const v = symbolOf(expr, symbols);
-      if (typeof v === 'string') return { kind: 'string', value: v };
-      if (typeof v === 'number') return { kind: 'number', value: v };
-      return { kind: 'unknown', text: expr.text };
-    }
-  }
-}
-
-/** An attribute's value; `null` literals count as absent, as in Terraform. */
-function attrValue(body: HclBody, name: string, symbols: TerraformSymbols): Value | undefined {
-  const v = resolve(hclAttribute(body, name)?.expr, symbols);
-  return v && v.kind === 'null' ? undefined : v;
-}
-
-function asString(v: Value | undefined): string | undefined {
-  if (!v) return undefined;
-  if (v.kind === 'string') return v.value;
-  if (v.kind === 'number') return String(v.value);
-  return undefined;
-}
-
-/** A port number from a number or a numeric string (Terraform converts), else undefined. */
-function asPort(v: Value | undefined): number | undefined {
-  if (!v) return undefined;
-  const n = v.kind === 'number' ? v.value : v.kind === 'string' && /^[0-9]{1,5}$/.test(v.value.trim()) ? Number(v.value) : NaN;
-  return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : undefined;
 }
 
 // --------------------------------------------------------------------------------------------- symbols
@@ -173,41 +128,86 @@ function resolveLocalReferences(body: HclBody, symbols: TerraformSymbols): void 
 // ------------------------------------------------------------------------------------------------ reader
 
 /**
- * Reads the OCI security lists, NSG rules and NSGs of a Terraform file. HCL syntax problems are reported when the
- * file has something for us: an OCI resource could be read, or the text mentions `oci_core_` (a broken file
- * about OCI networking). Other Terraform files stay silent. Value null only when the HCL parser is not ready.
+ * A resource's address as written in its file (`type.name`), from an instance's address in a module tree
+ * (`module.network.type.name["key"]`): what a person names in the config (`network.tf#type.name`).
+ */
+export function writtenAddress(address: string): string {
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of address) {
+    if (c === '[') depth++;
+    if (depth === 0 && c === '.') {
+      parts.push(cur);
+      cur = '';
+    } else if (depth === 0) cur += c;
+    if (c === ']') depth = Math.max(0, depth - 1);
+  }
+  parts.push(cur);
+  while (parts.length > 2 && parts[0] === 'module') parts.splice(0, 2);
+  return parts.join('.');
+}
+
+/** A parsed file as the evaluator reads it: resource blocks that a broken block swallowed are brought up a level. */
+export function worldFile(path: string, body: HclBody): TfFile {
+  const salvaged = resourceBlocks(body).filter((b) => !body.blocks.includes(b));
+  if (salvaged.length === 0) return { path, body };
+  const blocks = [...body.blocks, ...salvaged];
+  return { path, body: { ...body, blocks, items: [...body.attributes, ...blocks] } };
+}
+
+/**
+ * Reads the OCI security lists, NSG rules and NSGs of one Terraform file, evaluated as a module of its own (its
+ * folder's other files are not seen, but `symbols` may give its variables' literal defaults: the source module
+ * evaluates whole modules). Value null only when the HCL parser is not ready.
  */
 export function readTerraform(path: string, text: string, symbols?: TerraformSymbols): ReadResult<TerraformFile> {
   if (!isHclReady()) {
     const { problems } = parseHcl(text); // says why
     return { value: null, problems: text.includes('oci_core_') ? problems : [] };
   }
-  const { body, problems: syntax } = parseCached(text);
-  // this file's `local.a = var.b` now resolve through the whole module's values (e.g. variables.tf)
-  const syms: TerraformSymbols = { variables: new Map(symbols?.variables), locals: new Map(symbols?.locals) };
-  resolveLocalReferences(body, syms);
+  const parsed = parseCached(text);
+  const file = worldFile(path, parsed.body);
+  const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+  const world = { folders: new Map([[folder, { path: folder, files: [file], varFiles: [] }]]), configVarFiles: [], readFile: () => undefined };
+  // the folder's literal variable defaults, when the caller read them (the variables may be declared elsewhere)
+  const inputs = symbols ? new Map([...symbols.variables].map(([k, v]) => [k, typeof v === 'number' ? num(v) : str(v)])) : null;
+  const module = rootModule(world, folder, undefined, inputs);
+  return terraformFileOf(path, text, parsed, module ? module.collect(OCI_TYPES) : []);
+}
+
+/**
+ * The file's OCI resources from their evaluated instances (`resources`: every evaluation of a resource of this
+ * file, from each module instance that holds it). HCL syntax problems are reported when the file has something
+ * for us: an OCI resource could be read, or the text mentions `oci_core_`; other Terraform files stay silent.
+ */
+export function terraformFileOf(path: string, text: string, parsed: HclParseResult, resources: readonly ResourceInstances[]): ReadResult<TerraformFile> {
   const newline = detectNewline(text);
   const problems: ParseProblem[] = [];
   const file: TerraformFile = { kind: 'terraform', path, securityLists: [], nsgRules: [], nsgEgressRules: [], nsgs: [], resources: [], newline };
-
-  for (const block of resourceBlocks(body)) {
-    const type = block.labels[0].value;
-    const name = block.labels[1].value;
-    const info = blockInfo(text, block, `${type}.${name}`, newline);
-    file.resources.push(info.address);
-    if (type === SECURITY_LIST) file.securityLists.push(readSecurityList(path, block, info, syms, problems));
-    else if (type === NSG_RULE) {
-      const r = readNsgRule(block, info, syms, problems);
-      if (r) (r.egress ? file.nsgEgressRules : file.nsgRules).push(r.resource);
-    } else if (type === NSG) {
-      const nsg: OciNsgResource = { address: info.address, span: block.span };
-      const displayName = asString(attrValue(block.body, 'display_name', syms));
-      if (displayName !== undefined) nsg.displayName = displayName;
-      file.nsgs.push(nsg);
+  for (const block of resourceBlocks(parsed.body)) file.resources.push(`${block.labels[0].value}.${block.labels[1].value}`);
+  const mine = resources.filter((r) => r.path === path).sort((a, b) => a.block.span.start - b.block.span.start);
+  const reported = new Set<HclBlock>();
+  for (const res of mine) {
+    for (const inst of res.instances) {
+      // problems once per block as written, not once per instance
+      const found: ParseProblem[] = reported.has(res.block) ? [] : problems;
+      const info = blockInfo(text, res.block, inst.address, newline);
+      if (res.type === SECURITY_LIST) file.securityLists.push(readSecurityList(path, res, inst.block, info, found));
+      else if (res.type === NSG_RULE) {
+        const r = readNsgRule(res, inst.block, info, found);
+        if (r) (r.egress ? file.nsgEgressRules : file.nsgRules).push(r.resource);
+      } else if (res.type === NSG) {
+        const nsg: OciNsgResource = { address: inst.address, span: res.block.span };
+        const displayName = stringOf(attr(inst.block, 'display_name'));
+        if (displayName !== undefined) nsg.displayName = displayName;
+        file.nsgs.push(nsg);
+      }
     }
+    reported.add(res.block);
   }
   const ours = file.securityLists.length > 0 || file.nsgRules.length > 0 || file.nsgs.length > 0 || text.includes('oci_core_');
-  return { value: file, problems: ours ? [...syntax, ...problems] : [] };
+  return { value: file, problems: ours ? [...parsed.problems, ...problems] : [] };
 }
 
 /**
@@ -239,182 +239,103 @@ function blockInfo(text: string, block: HclBlock, address: string, newline: stri
   };
 }
 
-function readSecurityList(path: string, block: HclBlock, info: TerraformBlockInfo, syms: TerraformSymbols, problems: ParseProblem[]): OciSecurityList {
-  const displayName = asString(attrValue(block.body, 'display_name', syms));
+/** An element key as a label: `["ssh"]`, `[0]`. */
+function keyLabel(key: Val | undefined): string {
+  if (!key) return '';
+  return key.k === 'string' ? `[${JSON.stringify(key.v)}]` : key.k === 'number' ? `[${key.v}]` : '';
+}
+
+function readSecurityList(path: string, res: ResourceInstances, block: EvalBlock, info: TerraformBlockInfo, problems: ParseProblem[]): OciSecurityList {
+  const displayName = stringOf(attr(block, 'display_name'));
   const egressRules: Rule[] = [];
-  const list: OciSecurityList = {
-    kind: 'oci-security-list',
-    path,
-    name: displayName ?? info.address,
-    span: block.span,
-    rules: [],
-    egressRules,
-    terraform: info,
-  };
+  const list: OciSecurityList = { kind: 'oci-security-list', path, name: displayName ?? info.address, span: res.block.span, rules: [], egressRules, terraform: info };
   if (displayName !== undefined) list.displayName = displayName;
+  // rules are numbered by the block that is written (a dynamic block counts once)
+  const numbers = new Map<HclBlock, number>();
   const count = { ingress: 0, egress: 0 };
-  for (const b of block.body.blocks) {
-    const dynamic = b.type === 'dynamic';
-    const name = dynamic ? b.labels[0]?.value : b.type;
+  for (const b of res.block.body.blocks) {
+    const name = b.type === 'dynamic' ? b.labels[0]?.value : b.type;
     const direction = name === 'ingress_security_rules' ? 'ingress' : name === 'egress_security_rules' ? 'egress' : undefined;
-    if (!direction) continue;
-    const n = ++count[direction];
-    const into = direction === 'ingress' ? list.rules : egressRules;
-    // (what an egress rule lacks is not reported: egress only matters for a load balancer's way to the nodes)
-    const found = direction === 'ingress' ? problems : [];
-    if (!dynamic) {
-      into.push(readSecurityListRule(b.body, b.span, `${name} #${n}`, direction, syms, found));
-      continue;
+    if (direction) numbers.set(b, ++count[direction]);
+    if (b.type === 'dynamic' && direction && hclBlocks(b.body, 'content').length === 0) {
+      problems.push({ message: 'a dynamic block needs a content block', span: b.typeSpan });
     }
-    const content = hclBlocks(b.body, 'content')[0];
-    const forEach = shorten(hclAttribute(b.body, 'for_each')?.expr.text);
-    const label = `dynamic "${name}" #${n}${forEach ? ` (for_each = ${forEach})` : ''}`;
-    if (content) into.push(readSecurityListRule(content.body, b.span, label, direction, syms, found));
-    else found.push({ message: 'a dynamic block needs a content block', span: b.typeSpan });
+  }
+  for (const b of block.blocks) {
+    const direction = b.type === 'ingress_security_rules' ? 'ingress' : b.type === 'egress_security_rules' ? 'egress' : undefined;
+    if (!direction) continue;
+    const written = b.dynamic ? b.dynamic.block : b.source;
+    const n = numbers.get(written) ?? 0;
+    const span = written.span;
+    // (what an egress rule lacks is not reported: egress only matters for a load balancer's way to the nodes)
+    const reading: RuleReading = { problems: direction === 'ingress' && !reported(b) ? problems : [], reasons: new Set() };
+    const values = readRuleValues(b, span, direction, false, reading);
+    const description = stringOf(attr(b, 'description'));
+    const forEach = b.dynamic ? shortText(hclAttribute(b.dynamic.block.body, 'for_each')?.expr.text) : undefined;
+    const label = b.dynamic
+      ? `dynamic "${b.type}" #${n}${forEach ? ` (for_each = ${forEach})` : ''}${keyLabel(b.dynamic.key)}`
+      : `${b.type} #${n}`;
+    const what = summary(values, direction);
+    const origin = description ? `${direction}_security_rules "${description}" (${what})` : `${label} (${what})`;
+    const rule: Rule = { action: 'allow', ...values, span, origin };
+    markUnevaluated(rule, reading, b.dynamic?.forEach ?? res.generatedAt ?? span);
+    (direction === 'ingress' ? list.rules : egressRules).push(rule);
   }
   return list;
 }
 
-/** An expression's text on one line, cut to a length that fits in a message. */
-function shorten(text: string | undefined): string | undefined {
+/** A dynamic block's later elements report nothing its first one reported. */
+function reported(b: EvalBlock): boolean {
+  const d = b.dynamic;
+  if (!d) return false;
+  const seen = firstSeen.get(d.block);
+  if (seen === undefined) {
+    firstSeen.set(d.block, b);
+    return false;
+  }
+  return seen !== b;
+}
+const firstSeen = new WeakMap<HclBlock, EvalBlock>();
+
+function shortText(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   const one = text.split(/\s+/).join(' ').trim();
   return one.length > 60 ? `${one.slice(0, 57)}...` : one;
 }
 
-function readProtocol(body: HclBody, span: { start: number; end: number }, syms: TerraformSymbols, problems: ParseProblem[]): RuleProtocol {
-  const v = attrValue(body, 'protocol', syms);
-  if (!v) {
-    problems.push({ message: 'the rule has no protocol', span });
-    return { kind: 'other', text: '(none)' };
-  }
-  if (v.kind === 'unknown') return { kind: 'unknown', text: v.text };
-  const s = asString(v);
-  return s === undefined ? { kind: 'other', text: String(v.kind) } : ociProtocol(s);
-}
-
-/** Which options block applies: the protocol's own; for an unknown protocol, whichever is present. */
-function optionsBlockName(protocol: RuleProtocol, body: HclBody): 'tcp_options' | 'udp_options' | null {
-  if (protocol.kind === 'one') return protocol.protocol === 'TCP' ? 'tcp_options' : protocol.protocol === 'UDP' ? 'udp_options' : null;
-  if (protocol.kind === 'unknown') {
-    const has = (n: string) => hclBlocks(body, n).length > 0 || body.blocks.some((b) => b.type === 'dynamic' && b.labels[0]?.value === n);
-    return has('tcp_options') ? 'tcp_options' : has('udp_options') ? 'udp_options' : null;
-  }
-  return null;
-}
-
-/** The destination ports of a rule body; `nested` for NSG rules (`destination_port_range { min max }`). */
-function readPorts(body: HclBody, protocol: RuleProtocol, nested: boolean, syms: TerraformSymbols, problems: ParseProblem[]): RulePorts {
-  const name = optionsBlockName(protocol, body);
-  if (!name) return { kind: 'all' };
-  const dynamicOptions = body.blocks.find((b) => b.type === 'dynamic' && b.labels[0]?.value === name);
-  if (dynamicOptions) return { kind: 'unknown', text: `dynamic "${name}"` };
-  const options = hclBlocks(body, name)[0];
-  if (!options) return { kind: 'all' };
-  const range = hclBlocks(options.body, 'destination_port_range')[0];
-  let minMaxBody: HclBody | null;
-  if (nested) {
-    if (!range && (hclAttribute(options.body, 'min') || hclAttribute(options.body, 'max'))) {
-      problems.push({ message: `in ${NSG_RULE}, min and max belong in ${name} { destination_port_range { … } }`, span: options.span });
-      return { kind: 'unknown', text: `${name} without destination_port_range` };
-    }
-    minMaxBody = range ? range.body : null;
-  } else {
-    if (range) {
-      problems.push({ message: `in ${SECURITY_LIST}, min and max sit directly in ${name} { … } (there is no destination_port_range block)`, span: range.span });
-      return { kind: 'unknown', text: `${name} with destination_port_range` };
-    }
-    minMaxBody = hclAttribute(options.body, 'min') || hclAttribute(options.body, 'max') ? options.body : null;
-  }
-  if (!minMaxBody) {
-    // only the source port limited: the rule admits packets sent from those ports, which a client's connection (from
-    // an ephemeral port) is not — no destination port is opened for it; empty options: every port
-    const source = hclBlocks(options.body, 'source_port_range')[0];
-    if (!source) return { kind: 'all' };
-    const sMin = asPort(attrValue(source.body, 'min', syms));
-    const sMax = asPort(attrValue(source.body, 'max', syms));
-    if (sMin !== undefined && sMax !== undefined && sMin <= 1 && sMax >= 65535) return { kind: 'all' };
-    if (sMin === undefined || sMax === undefined) return { kind: 'unknown', text: `${name} with source_port_range only` };
-    return { kind: 'ranges', ranges: [] };
-  }
-  const minV = attrValue(minMaxBody, 'min', syms);
-  const maxV = attrValue(minMaxBody, 'max', syms);
-  const min = asPort(minV);
-  const max = asPort(maxV);
-  if (min !== undefined && max !== undefined && min <= max) return { kind: 'ranges', ranges: [{ min, max }] };
-  const text = (e: HclExpression | undefined) => e?.text ?? '?';
-  const rangeText = `${text(hclAttribute(minMaxBody, 'min')?.expr)}-${text(hclAttribute(minMaxBody, 'max')?.expr)}`;
-  const unresolved = minV?.kind === 'unknown' || maxV?.kind === 'unknown';
-  if (!unresolved) problems.push({ message: 'the port range needs min and max, 1–65535, with min ≤ max', span: minMaxBody.span });
-  return { kind: 'unknown', text: rangeText };
-}
-
-/** A rule's peer: `source` of an ingress rule, `destination` of an egress rule. */
-function readSource(body: HclBody, span: { start: number; end: number }, syms: TerraformSymbols, problems: ParseProblem[], allowNsg: boolean,
-  direction: 'ingress' | 'egress' = 'ingress'): RuleSourceAddr {
-  const peer = direction === 'ingress' ? 'source' : 'destination';
-  const typeV = attrValue(body, `${peer}_type`, syms);
-  const sourceAttr = hclAttribute(body, peer);
-  const sourceV = attrValue(body, peer, syms);
-  if (typeV && typeV.kind === 'unknown') return { kind: 'unknown', text: `${peer}_type = ${typeV.text}` };
-  const sourceType = asString(typeV) ?? 'CIDR_BLOCK';
-  if (sourceType === 'SERVICE_CIDR_BLOCK') {
-    const label = asString(sourceV);
-    return { kind: 'never', reason: `service CIDR label${label ? ` "${label}"` : ''} (SERVICE_CIDR_BLOCK)` };
-  }
-  if (sourceType === 'NETWORK_SECURITY_GROUP' && allowNsg) return { kind: 'load-balancer', text: sourceAttr?.expr.text ?? '(network security group)' };
-  if (!sourceV) {
-    problems.push({ message: `the ${direction} rule has no ${peer}`, span });
-    return { kind: 'never', reason: `no ${peer}` };
-  }
-  if (sourceV.kind === 'unknown') return { kind: 'unknown', text: sourceV.text };
-  const s = asString(sourceV);
-  if (s === undefined) return { kind: 'never', reason: `the ${peer} is not a CIDR block` };
-  const src = cidrSource(s);
-  if (src.kind === 'never' && sourceAttr) problems.push({ message: `"${s}" is not a CIDR block`, span: sourceAttr.expr.span });
-  return src;
-}
-
-function summary(rule: Pick<Rule, 'protocol' | 'ports' | 'source'>, direction: 'ingress' | 'egress' = 'ingress'): string {
-  return `${describeProtocol(rule.protocol)} ${describePorts(rule.ports)} ${direction === 'ingress' ? 'from' : 'to'} ${describeSource(rule.source)}`;
-}
-
-function readSecurityListRule(body: HclBody, span: { start: number; end: number }, label: string, direction: 'ingress' | 'egress',
-  syms: TerraformSymbols, problems: ParseProblem[]): Rule {
-  const protocol = readProtocol(body, span, syms, problems);
-  const ports = readPorts(body, protocol, false, syms, problems);
-  const source = readSource(body, span, syms, problems, false, direction);
-  const description = asString(attrValue(body, 'description', syms));
-  const what = summary({ protocol, ports, source }, direction);
-  const origin = description ? `${direction}_security_rules "${description}" (${what})` : `${label} (${what})`;
-  return { action: 'allow', protocol, ports, source, span, origin };
-}
-
-function readNsgRule(block: HclBlock, info: TerraformBlockInfo, syms: TerraformSymbols, problems: ParseProblem[]): { resource: OciNsgRuleResource; egress: boolean } | null {
-  const body = block.body;
-  const direction = attrValue(body, 'direction', syms);
-  const directionKnown = direction !== undefined && direction.kind !== 'unknown';
-  const egress = directionKnown && asString(direction) === 'EGRESS';
-  if (directionKnown && !egress && asString(direction) !== 'INGRESS') return null; // nonsense: no rule
+function readNsgRule(res: ResourceInstances, body: EvalBlock, info: TerraformBlockInfo, problems: ParseProblem[]): { resource: OciNsgRuleResource; egress: boolean } | null {
+  const span: Span = res.block.span;
+  const reading: RuleReading = { problems: [], reasons: new Set() };
+  const dirA = attr(body, 'direction');
+  const direction = dirA?.value;
+  const directionKnown = direction !== undefined && direction.k !== 'unknown';
+  const dirText = dirA ? stringOf(dirA) : undefined;
+  const egress = directionKnown && dirText === 'EGRESS';
+  if (directionKnown && !egress && dirText !== 'INGRESS') return null; // nonsense: no rule
   // (what an egress rule lacks is not reported: egress only matters for a load balancer's way to the nodes)
-  const found = egress ? [] : problems;
-  const protocol = readProtocol(body, block.span, syms, found);
-  const ports = readPorts(body, protocol, true, syms, found);
-  // a rule whose direction cannot be read might be an egress rule: it allows nothing we can rely on
-  const source: RuleSourceAddr = directionKnown
-    ? readSource(body, block.span, syms, found, true, egress ? 'egress' : 'ingress')
-    : { kind: 'unknown', text: direction?.kind === 'unknown' ? `direction = ${direction.text}` : 'no direction' };
-  const description = asString(attrValue(body, 'description', syms));
-  const what = summary({ protocol, ports, source }, egress ? 'egress' : 'ingress');
+  if (!egress) reading.problems = problems;
+  let values: Pick<Rule, 'protocol' | 'ports' | 'source'>;
+  if (directionKnown) values = readRuleValues(body, span, egress ? 'egress' : 'ingress', true, reading);
+  else {
+    // a rule whose direction cannot be read might be an egress rule: it allows nothing we can rely on
+    const v = readRuleValues(body, span, 'ingress', true, reading);
+    if (direction?.k === 'unknown') reading.reasons.add(direction.reason);
+    values = { ...v, source: { kind: 'unknown', text: direction?.k === 'unknown' ? `direction = ${dirA!.expr.text}` : 'no direction' } };
+  }
+  const description = stringOf(attr(body, 'description'));
+  const what = summary(values, egress ? 'egress' : 'ingress');
   const origin = description ? `${info.address} "${description}" (${what})` : `${info.address} (${what})`;
-  const nsgAttr = hclAttribute(body, 'network_security_group_id');
+  const nsgAttr = body.attrs.get('network_security_group_id');
   const rule: OciNsgRuleResource = {
     nsgExpr: nsgAttr?.expr.text ?? '',
-    rule: { action: 'allow', protocol, ports, source, span: block.span, origin },
+    rule: { action: 'allow', ...values, span, origin },
     terraform: info,
   };
+  markUnevaluated(rule.rule, reading, res.generatedAt ?? span);
+  const identity = nsgAttr?.value.k === 'unknown' ? nsgAttr.value.identity : undefined;
   const t = nsgAttr?.expr.traversal;
-  if (t && t.length >= 2 && t[0] === NSG && !t[1].startsWith('[')) rule.nsgAddress = `${NSG}.${t[1]}`;
-  if (!nsgAttr) found.push({ message: 'the rule has no network_security_group_id', span: block.typeSpan });
+  if (identity && identity.includes(NSG + '.')) rule.nsgAddress = identity.replace(/\.id$/, '');
+  else if (t && t.length >= 2 && t[0] === NSG && !t[1].startsWith('[')) rule.nsgAddress = `${NSG}.${t[1]}`;
+  if (!nsgAttr) reading.problems.push({ message: 'the rule has no network_security_group_id', span: res.block.typeSpan });
   return { resource: rule, egress };
 }

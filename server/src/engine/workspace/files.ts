@@ -6,7 +6,7 @@
 import { claimedBySource } from '../sources/registry';
 import type { SourceFile } from '../sources/source-module';
 import { LineIndex } from '../text/line-index';
-import { sharedWithManifests, type FileKind } from '../util/file-kinds';
+import { sharedWithManifests, yamlMayBeRuleSource, type FileKind } from '../util/file-kinds';
 import { changedRange } from './text-change';
 import type { ParsedManifest } from './types';
 
@@ -36,10 +36,21 @@ export class FileEntry implements SourceFile {
     return this.memos?.get(key)?.value as T | undefined;
   }
 
-  /** Read as a manifest: a YAML file, or a file of a kind manifests share (JSON) that no rule source claims. */
+  /**
+   * Read as a manifest: a YAML file that no rule source claims (cloud-init, Ansible), or a file of a kind
+   * manifests share (JSON) that no rule source claims.
+   */
   isManifest(): boolean {
-    return this.kind === 'manifest' || (sharedWithManifests(this.kind) && !claimedBySource(this));
+    if (this.kind === 'manifest') return !this.maySource() || !claimedBySource(this);
+    return sharedWithManifests(this.kind) && !claimedBySource(this);
   }
+
+  /** A YAML text that a rule source may read (`yamlMayBeRuleSource`): asked once per text. */
+  maySource(): boolean {
+    return this.kind === 'manifest' && (this.maybeSource ??= yamlMayBeRuleSource(this.path, this.text));
+  }
+
+  private maybeSource?: boolean;
 
   /**
    * Its line index, worked out when first asked for: from the index of an earlier text, moved past the range

@@ -37,6 +37,8 @@ export interface AnalysisInput {
   /** a file's place in the workspace order */
   pathRank: (path: string) => number;
   lineIndex: (path: string) => LineIndex;
+  /** the files analysed only through Kustomize overlays (patches, bases), and whether an overlay holds an OCI Service */
+  overlays: { excluded: ReadonlySet<string>; ociServices: boolean };
 }
 
 export class IncrementalAnalysis {
@@ -71,8 +73,9 @@ export class IncrementalAnalysis {
     const update = (f: FileEntry): FileState => {
       const m = this.manifests.parsed(f);
       const before = this.fileStates.get(f.path);
-      if (before?.manifest === m) return before;
-      const after = this.fileState(f, m);
+      const viaOverlays = input.overlays.excluded.has(f.path);
+      if (before?.manifest === m && before.viaOverlays === viaOverlays) return before;
+      const after = this.fileState(f, m, viaOverlays);
       this.account(before, after, changedWorkloads);
       this.fileStates.set(f.path, after);
       changed.add(after);
@@ -103,7 +106,7 @@ export class IncrementalAnalysis {
     // what moved since the last analysis (the parses above included)
     const moves = this.manifests.takeMoves();
     const relocate = relocator(moves);
-    const provider: Provider = config.provider ?? (src.hasSources || this.ociServices > 0 ? 'oci' : 'generic');
+    const provider: Provider = config.provider ?? (src.hasSources || this.ociServices > 0 || input.overlays.ociServices ? 'oci' : 'generic');
     const context = this.checkContext(config, provider, layers);
     const contextChanged = context !== this.lastContext;
     this.lastContext = context;
@@ -138,7 +141,7 @@ export class IncrementalAnalysis {
     const sharing = [...this.nodePorts.sharing()].sort((a, b) => rank(a) - rank(b));
     for (const x of checkNodePorts(sharing, config, this.counters)) findings.push(x);
 
-    return { findings: dedupe(findings), services, workloads, config, provider, layers };
+    return { findings: dedupe(findings), suppressed: [], services, workloads, config, provider, layers, overlays: [] };
   }
 
   private checkContext(config: ServiceReachConfig, provider: Provider, layers: Layers): CheckingContext {
@@ -148,16 +151,16 @@ export class IncrementalAnalysis {
   }
 
   /** A manifest parsed anew: its objects, Services and workloads (those of documents it kept are the same objects). */
-  private fileState(f: FileEntry, m: ParsedManifest): FileState {
+  private fileState(f: FileEntry, m: ParsedManifest, viaOverlays: boolean): FileState {
     const services: ServiceModel[] = [];
     const workloads: Workload[] = [];
-    for (const o of m.objects) {
+    for (const o of viaOverlays ? [] : m.objects) {
       const d = this.manifests.derived(o);
       if (d.service) { this.localIndex.set(d.service, services.length); services.push(d.service); }
       if (d.workload) { this.localIndex.set(d.workload, workloads.length); workloads.push(d.workload); }
     }
     const problems = f.kind === 'manifest' || m.objects.length > 0 ? this.manifests.findings(f, m) : [];
-    return { path: f.path, manifest: m, problems, services, workloads, results: [], findings: [], refs: new Set() };
+    return { path: f.path, manifest: m, viaOverlays, problems, services, workloads, results: [], findings: [], refs: new Set() };
   }
 
   /**

@@ -13,10 +13,12 @@ import { baseName } from '../util/paths';
 import type { Layers } from '../checks/reachability';
 import type { GuardSource } from '../exposure/matcher';
 import { expandZone } from '../sources/firewalld-expand';
+import { applyCommands, type AppliedZone } from '../sources/firewalld-apply';
 import { builtinService } from '../sources/firewalld-builtin';
 import type { FirewalldServiceDef, FirewalldServiceFile, FirewalldZoneFile, OciSecurityList } from '../sources/model';
 import type { NsgRuleInput, SourceInputs } from '../sources/source-module';
 import { parseCidr, type Cidr } from '../net/cidr';
+import { writtenAddress } from '../sources/terraform';
 
 /** A file the host did not read: why (the finding's code) and a message. */
 export interface SkippedFile {
@@ -55,28 +57,42 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
     configFinding('config-path-not-found', ref, `"${ref.text}" does not exist in the workspace.`);
   };
 
-  // firewalld layer
-  const zones = inputs.firewalldZones;
+  // firewalld layer: the zone files in effect, with the firewall commands (scripts, cloud-init, Ansible) applied
   const lookupService = serviceTable(inputs.firewalldServices);
-  const zoneSource = (z: FirewalldZoneFile): GuardSource => ({
-    kind: 'firewalld-zone', label: `firewalld zone "${z.name}"`, path: z.path, span: z.span, key: z.name,
-    rules: expandZone(z, lookupService).rules,
-    bindings: z.sourceBindings.map((b) => parseCidrOrAddress(b.address)).filter((c): c is Cidr => !!c),
-  });
-  const effectiveZones = effective(zones);
   const conf = preferEtc(inputs.firewalldConfs);
+  const commandFiles = [...inputs.firewallCommands].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const applied = applyCommands(effective(inputs.firewalldZones), commandFiles, conf?.defaultZone?.value ?? 'public');
+  const appliedOf = new Map<FirewalldZoneFile, AppliedZone>(applied.zones.map((a) => [a.zone, a]));
+  const zoneSource = (z: FirewalldZoneFile): GuardSource => {
+    const a = appliedOf.get(z);
+    // a zone only commands made is found where it was last changed; a zone file, where it is
+    const at = a && !a.fromFile && a.lastCommand ? a.lastCommand : { path: z.path, span: z.span };
+    const by = a?.commandFiles.length ? ` (after the firewall commands in ${a.commandFiles.join(', ')})` : '';
+    const source: GuardSource = {
+      kind: 'firewalld-zone', label: `firewalld zone "${z.name}"${by}`, path: at.path, span: at.span, key: z.name,
+      rules: expandZone(z, lookupService).rules,
+      bindings: z.sourceBindings.map((b) => parseCidrOrAddress(b.address)).filter((c): c is Cidr => !!c),
+    };
+    if (a?.addedIn ?? a?.commandFiles.length) source.commandFile = a.addedIn ?? a.commandFiles[a.commandFiles.length - 1];
+    return source;
+  };
+  const zones = applied.zones.map((a) => a.zone);
+  const effectiveZones = zones;
   let nodeZoneFiles: FirewalldZoneFile[] = [];
   if (config.firewalldZones) {
     for (const ref of config.firewalldZones) {
-      const z = zones.find((x) => x.path === ref.path);
+      const z = zones.find((x) => x.path === ref.path && appliedOf.get(x)?.fromFile);
       if (z) nodeZoneFiles.push(z);
       else if (!world.hasFile(ref.path)) missingRef(ref);
       else configFinding('config-path-not-found', ref, `"${ref.text}" is not a firewalld zone file (its root element is not <zone>).`);
     }
   } else {
-    const name = conf?.defaultZone?.value ?? 'public';
-    nodeZoneFiles = effectiveZones.filter((z) => z.name === name);
+    // commands that set the default zone run after firewalld.conf is in place
+    const name = applied.defaultZone?.value ?? conf?.defaultZone?.value ?? 'public';
+    nodeZoneFiles = effectiveZones.filter((z) => z.name === name && (appliedOf.get(z)?.fromFile || applied.touched.has(name)));
   }
+  // `systemctl disable --now firewalld`: the nodes run no firewalld, whatever its zones say
+  if (applied.disabled) nodeZoneFiles = [];
   const bindingZoneFiles = effectiveZones.filter((z) => z.sourceBindings.length > 0);
   const strictForwardPorts = config.strictForwardPorts ?? conf?.strictForwardPorts?.value ?? false;
   const wants = (k: NodeFirewallKind) => !config.nodeFirewalls || config.nodeFirewalls.includes(k);
@@ -109,10 +125,14 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
     };
   };
   const allSources: { source: GuardSource; files: string[]; names: string[] }[] = [
-    ...inputs.ociLists.map((l) => ({ source: listSource(l), files: [l.path], names: [l.terraform?.address, l.displayName, l.id, l.name].filter((x): x is string => !!x) })),
+    ...inputs.ociLists.map((l) => ({
+      source: listSource(l), files: [l.path],
+      // (a Terraform list also by its address as written, whichever module instance or `count`/`for_each` instance it is)
+      names: [l.terraform?.address, l.terraform && writtenAddress(l.terraform.address), l.displayName, l.id, l.name].filter((x): x is string => !!x),
+    })),
     ...[...nsgGroups].map(([k, rules]) => {
       const s = nsgSource(k, rules);
-      return { source: s, files: [s.path, ...rules.map((r) => r.path)], names: [k] };
+      return { source: s, files: [s.path, ...rules.map((r) => r.path)], names: [k, writtenAddress(k)] };
     }),
   ];
   const resolveRefs = (refs: ConfigRef[]): GuardSource[] => {

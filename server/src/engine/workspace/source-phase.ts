@@ -9,6 +9,7 @@ import type { Code } from '../findings/codes';
 import { DEFAULT_CONFIG, readConfig, type ServiceReachConfig } from '../config/config';
 import type { Layers } from '../checks/reachability';
 import { readSources } from '../sources/registry';
+import { checkRulesNotEvaluated } from '../checks/not-evaluated';
 import type { ParseProblem } from '../parse/problem';
 import type { FileEntry } from './files';
 import { buildLayers, layerInputsOf, type LayerWorld } from './layers';
@@ -55,7 +56,7 @@ export class SourcePhaseCache {
       if (first && syntax) findings.push(finding(code, path, first.span, first.message));
       for (const p of ps) if (p.limit) findings.push(finding('input-too-complex', path, p.span, p.message));
     };
-    const inputs = readSources(files, report);
+    const inputs = readSources(files, report, undefined, { terraformVarFiles: (config.terraformVarFiles ?? []).map((r) => r.path) });
     const built = buildLayers(inputs, config, world);
     for (const f of built.findings) findings.push(f);
     const layerInputs = layerInputsOf(inputs, config);
@@ -63,6 +64,8 @@ export class SourcePhaseCache {
     const same = memo && memo.inputs.length === layerInputs.length && memo.inputs.every((x, i) => x === layerInputs[i]);
     const layers = same ? memo.layers : built.layers;
     this.layersMemo = { inputs: layerInputs, layers };
+    // the rules of those layers that could not be evaluated: said once per place, not hidden
+    for (const f of checkRulesNotEvaluated(layers, inputs)) findings.push(f);
 
     const value: SourcePhase = { head: findings.slice(0, head), tail: findings.slice(head), config, layers, hasSources: built.hasSources };
     this.cached = { version, value };

@@ -10,6 +10,8 @@ import type { Layers } from '../checks/reachability';
 import type { Exposure, Provider } from '../exposure/requirements';
 import type { YDocument } from '../parse/yaml';
 import type { ParseProblem } from '../parse/problem';
+import type { BuildOutput } from '../kustomize/build';
+import type { Span } from '../text/span';
 
 export interface ServiceAnalysis {
   service: ServiceModel;
@@ -17,12 +19,17 @@ export interface ServiceAnalysis {
 }
 
 export interface Analysis {
+  /** what is reported: the findings no suppression covers (docs/suppressions.md), `unused-ignore` included */
   findings: Finding[];
+  /** the findings a `service-reach-ignore` comment or a `service-reach.io/ignore` annotation covers */
+  suppressed: Finding[];
   services: ServiceAnalysis[];
   workloads: Workload[];
   config: ServiceReachConfig;
   provider: Provider;
   layers: Layers;
+  /** the Kustomize overlays: each one's built Services and workloads (their findings are in `findings`) */
+  overlays: OverlayResult[];
 }
 
 export interface WorkspaceOptions {
@@ -45,6 +52,8 @@ export interface WorkspaceStats {
   nodePortServicesChecked: number;
   /** line indexes built from a whole text (after an edit a file's index is moved from the one before, not built) */
   lineIndexesBuilt: number;
+  /** Kustomize overlays built (an overlay is built again only when a file it read changed) */
+  overlaysBuilt: number;
   /** how long the last analysis took (milliseconds; a host may wait longer after a change when it is slow) */
   lastAnalysisMs: number;
 }
@@ -52,7 +61,7 @@ export interface WorkspaceStats {
 export function emptyStats(): WorkspaceStats {
   return {
     analyses: 0, yamlDocumentsParsed: 0, yamlWholeFileParses: 0, servicesChecked: 0, selectorsChecked: 0, nodePortServicesChecked: 0,
-    lineIndexesBuilt: 0, lastAnalysisMs: 0,
+    lineIndexesBuilt: 0, overlaysBuilt: 0, lastAnalysisMs: 0,
   };
 }
 
@@ -93,6 +102,8 @@ export interface ServiceResult {
 export interface FileState {
   path: string;
   manifest: ParsedManifest;
+  /** analysed only through the Kustomize overlays that use it (a patch, a base): no Service or workload of its own */
+  viaOverlays: boolean;
   /** its syntax problem and limits hit */
   problems: Finding[];
   services: ServiceModel[];
@@ -102,4 +113,19 @@ export interface FileState {
   findings: Finding[];
   /** the files those findings point into */
   refs: Set<string>;
+}
+
+/** One overlay as the last analysis built and checked it. */
+export interface OverlayResult {
+  /** the overlay's folder (`overlays/prod`; `.` at the root) */
+  overlay: string;
+  /** its kustomization file */
+  path: string;
+  build: BuildOutput;
+  /** the first line of its kustomization file (where `template-not-rendered` goes) */
+  firstLine: Span;
+  services: ServiceModel[];
+  workloads: Workload[];
+  analyses: ServiceAnalysis[];
+  findings: Finding[];
 }

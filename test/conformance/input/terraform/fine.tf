@@ -11,7 +11,7 @@ resource "oci_core_security_list" "domes" {
   vcn_id         = var.vcn_id
   display_name   = "domes-${terraform.workspace}" # near-miss: hcl-syntax
 
-  dynamic "ingress_security_rules" {
+  dynamic "ingress_security_rules" { # near-miss: rules-not-evaluated
     for_each = { for i, d in local.domes : d => 31200 + i }
     content {
       protocol = "6"

@@ -5,7 +5,7 @@
  * (its place and the requirements its fix hint says are missing), never worked out again here: the code a
  * closed port gets is decided by the check alone.
  */
-import { countText, MAX_LISTED, rangesText, type Finding } from '../../findings/finding';
+import { countText, listText, MAX_LISTED, rangesText, type Finding } from '../../findings/finding';
 import type { Missing } from '../../findings/fix-hint';
 import type { Span } from '../../text/span';
 import { fromText, type Layer, type Requirement } from '../../exposure/requirements';
@@ -47,9 +47,11 @@ export function guardsOf(group: readonly RequirementStatus[], provider: 'oci' | 
     let status: HopStatus;
     if (managedBy === 'oci-cloud-controller') status = 'managed-by-cloud-controller';
     else if (!known) status = 'unknown';
-    else status = rs.every((s) => s.allowed !== false) ? 'allowed' : 'blocked';
-    if (status === 'unknown' && layer !== 'firewalld' && provider !== 'oci') continue;
-    if (status === 'unknown' && layer === 'node-firewall') continue; // (no iptables or nftables files: nothing to say)
+    else if (rs.some((s) => s.allowed === false)) status = 'blocked';
+    // allowed only through rules that could not be evaluated: unknown, never allowed
+    else status = rs.some((s) => s.applies && s.unevaluated.length > 0) ? 'unknown' : 'allowed';
+    if (!known && status === 'unknown' && layer !== 'firewalld' && provider !== 'oci') continue;
+    if (status === 'unknown' && !known && layer === 'node-firewall') continue; // (no iptables or nftables files: nothing to say)
     const sources: CheckedSource[] = [];
     for (const s of rs) {
       for (const c of s.checked) {
@@ -70,20 +72,32 @@ export function guardsOf(group: readonly RequirementStatus[], provider: 'oci' | 
         }
       }
     }
-    guards.push({ layer, title: LAYER_TITLES[layer], status, managedBy, sources, blockedFrom: [...blocked], findings: keys });
+    const unevaluated: string[] = [];
+    if (status === 'unknown') {
+      for (const s of rs) for (const u of s.unevaluated) for (const r of u.reasons) if (!unevaluated.includes(r) && unevaluated.length < MAX_LISTED) unevaluated.push(r);
+    }
+    guards.push({ layer, title: LAYER_TITLES[layer], status, managedBy, sources, blockedFrom: [...blocked], unevaluated, findings: keys });
   }
   return guards;
 }
 
-/** A hop is blocked when one of its guards is, else allowed when one lets it in. */
+/**
+ * A hop is blocked when one of its guards is; else unknown when one lets it in only through rules that could not
+ * be evaluated; else allowed when one lets it in.
+ */
 export function hopStatus(guards: readonly DiagramGuard[]): HopStatus {
   if (guards.some((g) => g.status === 'blocked')) return 'blocked';
+  if (guards.some((g) => g.unevaluated.length > 0)) return 'unknown';
   if (guards.some((g) => g.status === 'allowed')) return 'allowed';
   if (guards.some((g) => g.status === 'managed-by-cloud-controller')) return 'managed-by-cloud-controller';
   return 'unknown';
 }
 
 export function hopReason(guards: readonly DiagramGuard[]): string | null {
+  if (!guards.some((g) => g.status === 'blocked')) {
+    const reasons = guards.flatMap((g) => g.unevaluated);
+    if (reasons.length) return `a rule it rests on could not be evaluated: ${listText([...new Set(reasons)])}`;
+  }
   if (guards.length === 0 || guards.every((g) => g.status === 'unknown')) return 'no rule source for this hop in the workspace';
   return null;
 }

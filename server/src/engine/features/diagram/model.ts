@@ -62,6 +62,11 @@ export interface DiagramGuard {
   sources: CheckedSource[];
   /** the sources (`any source` or a CIDR) this layer does not let in; empty unless blocked */
   blockedFrom: string[];
+  /**
+   * What could not be evaluated in the rules this layer allows the hop through (the guard is then `unknown`, never
+   * `allowed`); empty when its verdict is certain
+   */
+  unevaluated: string[];
   /** keys of the findings this guard caused */
   findings: string[];
 }

@@ -6,22 +6,11 @@
  */
 import type { Span } from '../../text/span';
 import type { ParseProblem } from '../problem';
-import { emptyBody, type HclAttribute, type HclBlock, type HclBody, type HclExpression, type HclItem, type HclLabel } from './tree';
+import { ExprConverter } from './expr-convert';
+import type { TsNode } from './ts-node';
 
-/** The part of a tree-sitter node the conversion reads (web-tree-sitter's `Node` has it). */
-export interface TsNode {
-  readonly type: string;
-  readonly text: string;
-  readonly startIndex: number;
-  readonly endIndex: number;
-  readonly isMissing: boolean;
-  readonly isError: boolean;
-  readonly hasError: boolean;
-  readonly childCount: number;
-  readonly children: (TsNode | null)[];
-  readonly namedChildren: (TsNode | null)[];
-  child(index: number): TsNode | null;
-}
+export type { TsNode } from './ts-node';
+import { emptyBody, type HclAttribute, type HclBlock, type HclBody, type HclExpression, type HclItem, type HclLabel } from './tree';
 
 /** problems kept per file */
 export const MAX_PROBLEMS = 50;
@@ -103,11 +92,15 @@ function collectErrors(root: TsNode, text: string, base: number, problems: Parse
 }
 
 class Converter {
+  private readonly exprs: ExprConverter;
+
   constructor(
     private readonly text: string,
     private readonly base: number,
     private readonly problems: ParseProblem[],
-  ) {}
+  ) {
+    this.exprs = new ExprConverter(text, base, decodeHclString);
+  }
 
   private span(n: TsNode): Span {
     return { start: this.base + n.startIndex, end: this.base + n.endIndex };
@@ -146,7 +139,7 @@ class Converter {
     const span = this.span(node);
     const expr: HclExpression = exprNode
       ? this.expression(exprNode)
-      : { kind: 'expr', text: '', span: { start: span.end, end: span.end } };
+      : { kind: 'expr', text: '', span: { start: span.end, end: span.end }, ast: { t: 'invalid', text: '', span: { start: span.end, end: span.end } } };
     return { kind: 'attribute', name: id.text, nameSpan: this.span(id), expr, span };
   }
 
@@ -209,7 +202,7 @@ class Converter {
     const span = this.span(node);
     const text = node.text;
     const parts = node.namedChildren.filter((c): c is TsNode => !!c && c.type !== 'comment');
-    const expr: HclExpression = { kind: 'expr', text, span };
+    const expr: HclExpression = { kind: 'expr', text, span, ast: this.exprs.expression(node) };
     if (parts.length === 1) {
       const only = parts[0];
       if (only.type === 'literal_value') {

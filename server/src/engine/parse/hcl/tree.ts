@@ -4,6 +4,7 @@
  */
 import type { Span } from '../../text/span';
 import type { ParseProblem } from '../problem';
+import type { HclExpr } from './expr-tree';
 
 export interface HclExpression {
   /** `string` only for a quoted string without interpolation; anything not a plain literal is `expr` */
@@ -18,6 +19,8 @@ export interface HclExpression {
    * (`['var', 'x']`; index steps as written, e.g. `'[0]'`). Absent otherwise.
    */
   traversal?: string[];
+  /** the whole expression as a tree (for the Terraform evaluator) */
+  ast: HclExpr;
 }
 
 export interface HclAttribute {

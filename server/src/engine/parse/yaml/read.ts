@@ -2,7 +2,7 @@
  * The only module that imports `yaml`. It turns a file's text into our tree (`tree.ts`) plus the problems the
  * parser found. Aliases point at the node they name (shared, never expanded), merge keys (`<<`) are folded into
  * their map as YAML 1.1 does, and nothing here throws. In templates the parser reads a copy of the text with the
- * Helm control lines blanked (`helm.ts`), and what they may change is marked unknown here.
+ * template constructs read as blanks or `_`s (`template-text.ts`), and what they may produce is marked unknown here.
  *
  * Limits (hostile input; each one hit is a problem with `limit: true`, see docs/robustness.md):
  *  - nesting: the concrete syntax tree is built token by token and reading stops where it gets deeper than
@@ -18,7 +18,7 @@ import type { Node as YamlLibNode, Document, ParseOptions, DocumentOptions, Sche
 import type { Span } from '../../text/span';
 import type { ParseProblem } from '../problem';
 import { COLON, HASH, isBlankCode, isSpaceCode, lineEnd } from './chars';
-import { blankControlLines, controlLineFrom, controlLineIn, isTemplateText, type ControlLines } from './helm';
+import { actionIn, blankControlLines, controlLineFrom, controlLineIn, isTemplateText, type ControlLines } from './template-text';
 import { YAML_LIMITS, type Limits, type YamlParseOptions } from './limits';
 import { SHARED, type ScalarValue, type YDocument, type YMap, type YNode, type YPair, type YamlParseResult, type YScalar, type YSeq } from './tree';
 
@@ -44,6 +44,8 @@ export interface CountedParse {
   errors: boolean;
   /** a limit was hit, or the composer failed */
   limited: boolean;
+  /** a template action opens and runs unclosed to the end: the text may not be read apart from what follows */
+  openTemplate?: boolean;
 }
 
 export function parseCounted(original: string, options: YamlParseOptions): CountedParse {
@@ -109,6 +111,7 @@ export function parseCounted(original: string, options: YamlParseOptions): Count
     aliasNodes: limits.maxAliasExpansion - budget.aliasLeft,
     errors,
     limited: !!stopped.problem || budget.reported.size > 0 || problems.some((p) => p.limit),
+    openTemplate: control?.openToEnd,
   };
 }
 
@@ -354,7 +357,8 @@ class Converter {
       : n.type === Scalar.BLOCK_FOLDED || n.type === Scalar.BLOCK_LITERAL ? 'block'
       : 'plain';
     const source = typeof n.source === 'string' ? n.source : typeof value === 'string' ? value : '';
-    return { kind: 'scalar', value, span: this.span(range[0], range[1]), style, template: source.includes('{{') };
+    const template = source.includes('{{') || actionIn(this.control, range[0], range[1]);
+    return { kind: 'scalar', value, span: this.span(range[0], range[1]), style, template };
   }
 
   private map(n: import('yaml').YAMLMap, depth: number): YMap {
@@ -364,6 +368,9 @@ class Converter {
     /** the merge sources in full, once per time they are named: what a YAML 1.1 loader copies (the size charged) */
     let mergedSize = 0;
     const keys = new Set<string>();
+    /** keys written twice in a template: branches (`if`/`else`) that each set it; its value is unknown */
+    const repeated = new Set<string>();
+    const ids: string[] = [];
     let last = -1; // where the last entry ended: a control line between it and the next sits among the pairs
     let before: YamlLibNode | null = null;
     for (const item of n.items) {
@@ -383,6 +390,7 @@ class Converter {
         const at = keyNode.range?.[0] ?? 0;
         this.syntax.push({ message: 'Map keys must be unique', span: this.span(at, at + 1) });
       }
+      if (keys.has(id) && !this.syntax) repeated.add(id);
       keys.add(id);
       const read = this.node(valueNode, depth + 1);
       if (typeof raw === 'symbol') {
@@ -405,6 +413,15 @@ class Converter {
       if (value && value !== read) last = Math.max(last, value.span.end); // its control line is its own
       const end = value ? Math.max(value.span.end, key.span.end) : key.span.end;
       out.pairs.push({ key, name: String(key.value), value, span: { start: key.span.start, end } });
+      ids.push(id);
+    }
+    if (repeated.size > 0) {
+      out.pairs.forEach((p, k) => {
+        if (!repeated.has(ids[k])) return;
+        if (!p.value) p.value = { kind: 'scalar', value: null, span: this.span(p.key.span.end, p.key.span.end), style: 'plain', template: true };
+        else if (p.value.kind === 'scalar') p.value.template = true;
+        else p.value.templated = true;
+      });
     }
     let height = 1;
     let size = 1 + mergedSize;
@@ -435,15 +452,24 @@ class Converter {
     const out: YSeq = { kind: 'seq', items, span: this.span(range[0], range[1]), flow: !!n.flow, templated: false };
     if (this.control && this.control.lines.length > 0) {
       // a control line between two items (`{{- if … }}`, `{{- range … }}`) sits among them
+      // and an item followed by a branch line (`- name: a-ssl`, `{{- else }}`, `- name: a`, `{{- end }}`, then the
+      // item's other keys) may go on after it: what it lacks is unknown
       let last = -1;
       let before: YamlLibNode | null = null;
-      for (const i of n.items) {
+      let k = -1;
+      const branched = (to: number) => {
+        const item = items[k];
+        if (item && item.kind === 'map' && controlLineIn(this.control, last, to)) item.templated = true;
+      };
+      n.items.forEach((i, at) => {
         const r = (i as YamlLibNode | null)?.range;
-        if (!r) continue;
-        if (last >= 0) this.among(out, before, last, r[0]);
+        if (!r) return;
+        if (last >= 0) { this.among(out, before, last, r[0]); branched(r[0]); }
         last = r[1];
         before = i as YamlLibNode;
-      }
+        k = at;
+      });
+      if (last >= 0) branched(range[1]);
     }
     this.measure.set(out, { height, size });
     return out;

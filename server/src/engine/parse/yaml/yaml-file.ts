@@ -3,7 +3,7 @@
  * changed are parsed again), always with the result `parseYaml` gives for the whole text.
  */
 import { lineEnd } from './chars';
-import { isTemplateText } from './helm';
+import { isTemplateText } from './template-text';
 import { YAML_LIMITS, type YamlParseOptions } from './limits';
 import { copyPiece, movePiece, optionsKey, parsePiece, sameAsPieces, type Piece } from './pieces';
 import { parseCounted, parseYaml } from './read';
@@ -192,7 +192,8 @@ export class YamlFile {
     let nodes = 0;
     let aliasNodes = 0;
     for (const p of pieces) {
-      if (p.stats.limited) return whole();
+      // a limit hit; a template action that may close in the next piece (a comment over a `---` line)
+      if (p.stats.limited || p.stats.openTemplate) return whole();
       nodes += p.stats.nodes;
       aliasNodes += p.stats.aliasNodes;
     }

@@ -1,0 +1,96 @@
+/**
+ * A set of templates parsed together as Helm parses a chart's (in the order given, later definitions of a name
+ * replacing earlier ones unless empty) and rendered one by one, with Helm's removal of `<no value>`. Errors are
+ * data: a parse error names the file and offset, an execution error the action.
+ */
+import type { Tree } from './ast';
+import { EXEC_LIMITS, ExecError, Executor, type ExecLimits, type TemplateSet } from './exec';
+import { HELM_FUNCS } from './helm-funcs';
+import { removeNoValue, type SourcePiece } from './output';
+import { parseTemplate } from './parse';
+import type { Value } from './value';
+
+export interface TemplateFailure {
+  message: string;
+  /** the template file and the span of the failing action (or the parse error's offset) */
+  file: string;
+  start: number;
+  end: number;
+  /** a limit was hit (time, steps, output, nesting) */
+  limit: boolean;
+}
+
+export type Rendered = { text: string; pieces: SourcePiece[]; error?: undefined } | { error: TemplateFailure; text?: undefined };
+
+/**
+ * Parsed templates by name and text: trees are never changed once parsed, so a chart rendered again after an
+ * edit parses only the template that changed. Bounded: cleared when it holds too many.
+ */
+const PARSED = new Map<string, ReturnType<typeof parseTemplate>>();
+const PARSED_MAX = 4000;
+
+function parseCached(name: string, text: string): ReturnType<typeof parseTemplate> {
+  const key = `${name}\0${text}`;
+  const hit = PARSED.get(key);
+  if (hit) return hit;
+  const r = parseTemplate(name, text, (n) => HELM_FUNCS.has(n));
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(key, r);
+  return r;
+}
+
+function isEmptyTree(t: Tree): boolean {
+  return t.root.nodes.every((n) => n.type === 'text' && n.text.trim() === '');
+}
+
+export class TemplateEngine {
+  private readonly trees = new Map<string, Tree>();
+  readonly parseError?: TemplateFailure;
+
+  /** `files` in the order Helm parses them. */
+  constructor(files: readonly { name: string; text: string }[], private readonly limits: ExecLimits = EXEC_LIMITS) {
+    for (const f of files) {
+      const r = parseCached(f.name, f.text);
+      if (r.error) {
+        this.parseError = { message: r.error.message, file: f.name, start: r.error.offset, end: r.error.offset, limit: false };
+        return;
+      }
+      for (const t of r.trees) this.add(t);
+    }
+  }
+
+  private add(t: Tree): void {
+    const old = this.trees.get(t.name);
+    if (old && isEmptyTree(t)) return;
+    this.trees.set(t.name, t);
+  }
+
+  has(name: string): boolean {
+    return this.trees.has(name);
+  }
+
+  /** Renders one template with `data` as dot; `track`: keep the source map. */
+  render(name: string, data: Value, track = true): Rendered {
+    if (this.parseError) return { error: this.parseError };
+    const local: TemplateSet = { trees: new Map(this.trees), funcs: HELM_FUNCS };
+    local.parseMore = (n, text) => {
+      const r = parseCached(n, text);
+      if (r.error) return r.error.message;
+      for (const t of r.trees.slice(1)) if (!(local.trees.has(t.name) && isEmptyTree(t))) local.trees.set(t.name, t);
+      return r.trees[0]!;
+    };
+    const limits = this.limits.deadline === undefined && this.limitsMillis ? { ...this.limits, deadline: Date.now() + this.limitsMillis } : this.limits;
+    try {
+      const out = new Executor(local, limits, track).execute(name, data);
+      const cleaned = removeNoValue(out.text(), out.pieces);
+      return { text: cleaned.text, pieces: cleaned.pieces };
+    } catch (e) {
+      if (e instanceof ExecError) return { error: { message: e.message, file: e.file, start: e.start, end: e.end, limit: e.limit } };
+      if (e instanceof RangeError) return { error: { message: `rendering failed: ${e.message}`, file: name, start: 0, end: 0, limit: true } };
+      throw e;
+    }
+  }
+
+  /** a time budget per render, in milliseconds (unset: none but the step limit) */
+  limitsMillis?: number;
+}
