@@ -59,6 +59,8 @@ suite('Workspace parts: classification, rule-source registry, layer builder', ()
       ['user-data', 'script'], ['constructor', 'script'], ['.gitignore', 'other'],
       // a templatefile input that is YAML is a manifest (read as a template); a Helm partial is a script candidate, read only with a shebang
       ['infra/k8s/service.yaml.tftpl', 'manifest'], ['infra/k8s/svc.YML.TPL', 'manifest'], ['charts/x/templates/_helpers.tpl', 'script'], ['.yaml.tftpl', 'script'], ['a.tftpl', 'script'],
+      ['etc/iptables/rules.v4', 'iptables'], ['etc/iptables/rules.v6', 'iptables'], ['roles/node/files/node.iptables', 'iptables'],
+      ['etc/sysconfig/iptables', 'iptables'], ['etc/nftables.conf', 'nft'], ['nft/ruleset.nft', 'nft'], ['rules.v5', 'other'],
     ];
     for (const [p, kind, configPath] of cases) {
       assert.equal(classify(p, configPath), kind, `${p} (config ${configPath ?? 'default'})`);
@@ -88,9 +90,9 @@ suite('Workspace parts: classification, rule-source registry, layer builder', ()
 
   test('every registered source module has a name of its own and reads a kind of rule-source file', () => {
     const names = SOURCE_MODULES.map((m) => m.name);
-    assert.deepEqual(names, ['firewalld-zone', 'firewalld-service', 'firewalld-conf', 'oci-json', 'terraform', 'terraform-json', 'firewall-script', 'cloud-init', 'ansible-firewalld']);
+    assert.deepEqual(names, ['firewalld-zone', 'firewalld-service', 'firewalld-conf', 'oci-json', 'terraform', 'terraform-json', 'firewall-script', 'cloud-init', 'ansible-firewalld', 'iptables', 'nftables', 'nftables-json']);
     assert.equal(new Set(names).size, names.length);
-    const sourceKinds = new Set(['zones/public.xml', 'firewalld.conf', 'a.json', 'a.tf', 'node.sh', 'cloud-init.yaml'].map((p) => classify(p)));
+    const sourceKinds = new Set(['zones/public.xml', 'firewalld.conf', 'a.json', 'a.tf', 'node.sh', 'cloud-init.yaml', 'rules.v4', 'a.nft'].map((p) => classify(p)));
     for (const m of SOURCE_MODULES) assert.ok(sourceKinds.has(m.reads), `${m.name} reads ${m.reads}`);
   });
 

@@ -50,7 +50,7 @@ function rule(over: Partial<Rule> = {}): Rule {
 
 function listLayers(rules: Rule[], egress: Rule[] = []): Layers {
   const source: GuardSource = { kind: 'oci-security-list', label: 'security list "workers"', path: 'net.tf', span: { start: 0, end: 100 }, rules, egress, key: 'w' };
-  return { firewalld: null, workerLists: { sources: [source] }, lbLists: null };
+  return { firewalld: null, nodeFirewall: null, workerLists: { sources: [source] }, lbLists: null };
 }
 
 suite('rules-not-evaluated', () => {

@@ -18,9 +18,12 @@ function lb(spec: string, annotations: Record<string, string> = {}): string {
 
 const PORT80 = '  ports:\n    - name: http\n      port: 80\n      nodePort: 30080\n';
 
-/** `traffic layer protocol/port from manager` lines, for readable assertions. */
+/**
+ * `traffic layer protocol/port from manager` lines, for readable assertions. The node iptables/nftables layer
+ * mirrors the firewalld layer requirement for requirement (its own test below); it is left out here.
+ */
 function rows(reqs: Requirement[]): string[] {
-  return reqs.map((r) => `${r.traffic} ${r.layer} ${r.protocol}/${r.port ?? '*'} ${r.from.kind === 'any' ? 'any' : r.from.cidr} ${r.managedBy}`);
+  return reqs.filter((r) => r.layer !== 'node-firewall').map((r) => `${r.traffic} ${r.layer} ${r.protocol}/${r.port ?? '*'} ${r.from.kind === 'any' ? 'any' : r.from.cidr} ${r.managedBy}`);
 }
 
 suite('Exposure model', () => {
@@ -31,6 +34,21 @@ suite('Exposure model', () => {
       'clients-to-nodes firewalld UDP/* any user', 'clients-to-nodes worker-lists UDP/* any user',
     ]);
     assert.equal(e.healthCheck, undefined);
+  });
+
+  test('the node iptables/nftables layer is asked exactly what the firewalld layer is: the same traffic, ports and sources', () => {
+    const nodeLayers = (e: ReturnType<typeof exposure>) => {
+      const of = (layer: string) => e.requirements.filter((r) => r.layer === layer).map((r) => `${r.traffic} ${r.protocol}/${r.port ?? '*'} ${r.from.kind === 'any' ? 'any' : r.from.cidr} ${r.managedBy} ${r.anchor.start}`);
+      return { fw: of('firewalld'), nf: of('node-firewall') };
+    };
+    for (const e of [
+      exposure('apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  type: NodePort\n  ports:\n    - {port: 80, nodePort: 30080}\n    - {port: 53, protocol: UDP}\n'),
+      exposure(lb(`  externalTrafficPolicy: Local\n  loadBalancerSourceRanges: [192.0.2.0/24]\n${PORT80}`, { 'oci.oraclecloud.com/load-balancer-type': 'nlb' }), { lbSubnetCidrs: [parseCidr('10.0.20.0/24')!] }),
+    ]) {
+      const { fw, nf } = nodeLayers(e);
+      assert.ok(fw.length > 0);
+      assert.deepEqual(nf, fw);
+    }
   });
 
   test('NodePort clients come from nodes.clientCidrs when set', () => {

@@ -14,18 +14,27 @@ import {
 } from '../exposure/matcher';
 import { firewalldPortClosed, lbEgressClosed, lbListenerClosed, securityListPortClosed, type BlockingDeny } from '../rules/firewall-closed';
 import { nodeportUnpinned } from '../rules/node-ports';
+import { nodeFirewallPortClosed } from '../rules/node-firewall';
+import { nodeFirewallAllows, nodeFirewallAllowsSome, type NodeFirewallBlock, type NodeFirewallLayer } from '../exposure/node-firewall';
 import { reachFacts } from '../rules/reach-facts';
 import { sourceRangesBypassed } from '../rules/source-ranges';
 import type { CheckContext } from './context';
 
 export interface Layers {
   firewalld: FirewalldLayer | null;
+  /** the nodes' iptables-save files and nftables rulesets */
+  nodeFirewall: NodeFirewallLayer | null;
   workerLists: ListLayer | null;
   lbLists: ListLayer | null;
 }
 
 export function layerKnown(layers: Layers, layer: Layer): boolean {
-  return layer === 'firewalld' ? !!layers.firewalld : layer === 'worker-lists' ? !!layers.workerLists : !!layers.lbLists;
+  switch (layer) {
+    case 'firewalld': return !!layers.firewalld;
+    case 'node-firewall': return !!layers.nodeFirewall;
+    case 'worker-lists': return !!layers.workerLists;
+    case 'lb-lists': return !!layers.lbLists;
+  }
 }
 
 /** A layer applies to a requirement when it is known and the requirement is the user's job there (`managedBy`). */
@@ -34,20 +43,29 @@ export function applies(layers: Layers, req: Requirement): boolean {
 }
 
 /** Is the requirement allowed by its layer? Undefined when the layer is not known. */
-export function isAllowed(layers: Layers, req: Requirement, config: ServiceReachConfig): { allowed: boolean; checked: GuardSource[] } | undefined {
+export function isAllowed(layers: Layers, req: Requirement, config: ServiceReachConfig): { allowed: boolean; checked: GuardSource[]; blocks?: NodeFirewallBlock[] } | undefined {
   const range = config.nodePortRange;
   if (req.layer === 'firewalld') return layers.firewalld ? firewalldAllows(layers.firewalld, req, range) : undefined;
+  if (req.layer === 'node-firewall') return layers.nodeFirewall ? nodeFirewallAllows(layers.nodeFirewall, req, range) : undefined;
   const layer = req.layer === 'worker-lists' ? layers.workerLists : layers.lbLists;
   return layer ? { allowed: listsAllow(layer, req, range), checked: layer.sources } : undefined;
 }
 
 /** Is a closed port of this requirement an error (a list, the health-check port, StrictForwardPorts)? */
 export function closedIsError(layers: Layers, req: Requirement): boolean {
+  if (req.layer === 'node-firewall') return req.portKind === 'health';
   return req.layer !== 'firewalld' || req.portKind === 'health' || !!layers.firewalld?.strictForwardPorts;
 }
 
+/** Does the requirement's layer allow it on at least one port of the node-port range? */
+function allowsSome(layers: Layers, req: Requirement, config: ServiceReachConfig): boolean {
+  if (req.layer === 'node-firewall') return !layers.nodeFirewall || nodeFirewallAllowsSome(layers.nodeFirewall, req, config.nodePortRange);
+  const layer = req.layer === 'firewalld' ? layers.firewalld : req.layer === 'worker-lists' ? layers.workerLists : layers.lbLists;
+  return !layer || layerAllowsSome(layer, req, config.nodePortRange);
+}
+
 /** The codes this check reports per group of requirements (the rule units in rules/ word them). */
-type ReachCode = 'firewalld-port-closed' | 'security-list-port-closed' | 'lb-listener-closed' | 'lb-egress-closed' | 'nodeport-unpinned';
+type ReachCode = 'firewalld-port-closed' | 'node-firewall-port-closed' | 'security-list-port-closed' | 'lb-listener-closed' | 'lb-egress-closed' | 'nodeport-unpinned';
 
 interface Group {
   code: ReachCode;
@@ -58,6 +76,8 @@ interface Group {
   certain: Requirement[];
   /** firewalld-port-closed: the deny rules (rich rules that drop or reject) that block the port */
   denies: BlockingDeny[];
+  /** node-firewall-port-closed: the rules or policies that block it, per ruleset */
+  blocks: NodeFirewallBlock[];
 }
 
 export function checkReachability(svc: ServiceModel, exposure: Exposure, layers: Layers, ctx: CheckContext): void {
@@ -66,7 +86,7 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
   const seen = new Map<Group, Set<GuardSource>>(); // g.checked as a set (thousands of lists: no quadratic includes)
   const group = (code: ReachCode, req: Requirement, checked: GuardSource[]) => {
     const key = `${code}|${req.anchor.start}`;
-    const g = groups.get(key) ?? { code, anchor: req.anchor, reqs: [], checked: [], certain: [], denies: [] };
+    const g = groups.get(key) ?? { code, anchor: req.anchor, reqs: [], checked: [], certain: [], denies: [], blocks: [] };
     g.reqs.push(req);
     const set = seen.get(g) ?? new Set<GuardSource>();
     for (const c of checked) if (!set.has(c)) { set.add(c); g.checked.push(c); }
@@ -82,8 +102,7 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
     const answer = isAllowed(layers, req, config);
     if (answer && !answer.allowed) {
       const g = group('nodeport-unpinned', req, answer.checked);
-      const layer = req.layer === 'firewalld' ? layers.firewalld : req.layer === 'worker-lists' ? layers.workerLists : layers.lbLists;
-      if (layer && closedIsError(layers, req) && !layerAllowsSome(layer, req, config.nodePortRange)) g.certain.push(req);
+      if (closedIsError(layers, req) && !allowsSome(layers, req, config)) g.certain.push(req);
     }
   }
 
@@ -91,9 +110,13 @@ export function checkReachability(svc: ServiceModel, exposure: Exposure, layers:
     if (req.port === null || !applies(layers, req)) continue;
     const answer = isAllowed(layers, req, config);
     if (!answer || answer.allowed) continue;
-    const code: ReachCode = req.layer === 'firewalld' ? 'firewalld-port-closed' : req.layer === 'worker-lists' ? 'security-list-port-closed'
+    const code: ReachCode = req.layer === 'firewalld' ? 'firewalld-port-closed' : req.layer === 'node-firewall' ? 'node-firewall-port-closed'
+      : req.layer === 'worker-lists' ? 'security-list-port-closed'
       : req.traffic === 'lb-egress-to-nodes' ? 'lb-egress-closed' : 'lb-listener-closed';
     const g = group(code, req, answer.checked);
+    if (answer.blocks) {
+      for (const b of answer.blocks) if (!g.blocks.some((x) => x.deny.rule === b.deny.rule && x.deny.chain === b.deny.chain)) g.blocks.push(b);
+    }
     if (req.layer === 'firewalld' && layers.firewalld) {
       for (const zone of decidingZones(layers.firewalld, req.from)) {
         for (const rule of blockingDenies(zone, req.protocol, requirementRange(req, config.nodePortRange), req.from, req.traffic)) {
@@ -112,6 +135,7 @@ function makeFinding(svc: ServiceModel, exposure: Exposure, g: Group, layers: La
   const facts = reachFacts(svc, exposure, config, g.anchor, g.reqs, g.checked);
   switch (g.code) {
     case 'firewalld-port-closed': return firewalldPortClosed(facts, layers.firewalld!, g.denies);
+    case 'node-firewall-port-closed': return nodeFirewallPortClosed(facts, g.blocks);
     case 'security-list-port-closed': return securityListPortClosed(facts);
     case 'lb-listener-closed': return lbListenerClosed(facts);
     case 'lb-egress-closed': return lbEgressClosed(facts);

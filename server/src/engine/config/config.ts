@@ -37,6 +37,11 @@ export interface ServiceReachConfig {
   clientCidrs?: Cidr[];
   firewalldZones?: ConfigRef[];
   strictForwardPorts?: boolean;
+  /** `nodes.firewall`: which node firewalls apply (undefined: every kind found in the workspace) */
+  nodeFirewalls?: NodeFirewallKind[];
+  /** `nodes.iptables.files` / `nodes.nftables.files` (undefined: every file of that kind found) */
+  iptablesFiles?: ConfigRef[];
+  nftablesFiles?: ConfigRef[];
   workerLists?: ConfigRef[];
   /** undefined: any source */
   lbSubnetCidrs?: Cidr[];
@@ -47,12 +52,15 @@ export interface ServiceReachConfig {
   exclude?: string[];
 }
 
+export type NodeFirewallKind = 'firewalld' | 'iptables' | 'nftables';
+const NODE_FIREWALL_KINDS: readonly NodeFirewallKind[] = ['firewalld', 'iptables', 'nftables'];
+
 export const DEFAULT_CONFIG: ServiceReachConfig = {
   nodePortRange: { min: 30000, max: 32767 },
   kubeProxyHealthPort: 10256,
 };
 
-type Shape = { [key: string]: Shape | 'portRange' | 'port' | 'provider' | 'cidrs' | 'paths' | 'bool' | 'globs' };
+type Shape = { [key: string]: Shape | 'portRange' | 'port' | 'provider' | 'cidrs' | 'paths' | 'bool' | 'globs' | 'firewalls' };
 
 const SHAPE: Shape = {
   nodePortRange: 'portRange',
@@ -61,6 +69,9 @@ const SHAPE: Shape = {
   nodes: {
     clientCidrs: 'cidrs',
     firewalld: { zones: 'paths', strictForwardPorts: 'bool' },
+    firewall: 'firewalls',
+    iptables: { files: 'paths' },
+    nftables: { files: 'paths' },
     securityLists: 'paths',
   },
   loadBalancers: { subnetCidrs: 'cidrs', securityLists: 'paths' },
@@ -134,6 +145,19 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
         else config.strictForwardPorts = s.value;
         return;
       }
+      case 'firewalls': {
+        const list = listOf(v);
+        if (!list) { bad(valueSpan(pair), `"${where}" must be a list of node firewalls (${NODE_FIREWALL_KINDS.join(', ')}).`); return; }
+        const kinds: NodeFirewallKind[] = [];
+        for (const item of list) {
+          const s = asScalar(item);
+          const k = NODE_FIREWALL_KINDS.find((x) => x === s?.value);
+          if (!k) bad(item?.span ?? valueSpan(pair), `"${where}" entries must be one of ${NODE_FIREWALL_KINDS.join(', ')}.`);
+          else if (!kinds.includes(k)) kinds.push(k);
+        }
+        config.nodeFirewalls = kinds;
+        return;
+      }
       case 'cidrs': {
         const list = listOf(v);
         if (!list) { bad(valueSpan(pair), `"${where}" must be a list of CIDRs.`); return; }
@@ -183,6 +207,8 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
         }
         if (where === 'nodes.firewalld.zones') config.firewalldZones = refs;
         else if (where === 'nodes.securityLists') config.workerLists = refs;
+        else if (where === 'nodes.iptables.files') config.iptablesFiles = refs;
+        else if (where === 'nodes.nftables.files') config.nftablesFiles = refs;
         else if (where === 'terraform.varFiles') config.terraformVarFiles = refs;
         else config.lbLists = refs;
         return;

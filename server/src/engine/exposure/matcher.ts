@@ -6,11 +6,12 @@
 import type { Protocol, PortRange, Rule } from '../sources/model';
 import { AddressSet, parseCidr, type Cidr } from '../net/cidr';
 import type { Span } from '../text/span';
+import type { NfRuleset } from '../sources/netfilter-model';
 import { fromCidr, type From, type Requirement, type Traffic } from './requirements';
 
 /** A rule source as the matcher sees it: a zone, a security list, or the rules of one NSG. */
 export interface GuardSource {
-  kind: 'firewalld-zone' | 'oci-security-list' | 'oci-nsg';
+  kind: 'firewalld-zone' | 'oci-security-list' | 'oci-nsg' | 'iptables' | 'nftables';
   /** how a message names it: `firewalld zone "public"`, `security list "workers"` */
   label: string;
   path: string;
@@ -25,6 +26,8 @@ export interface GuardSource {
   bindings?: Cidr[];
   /** identity for fixes: zone name, Terraform address, JSON list name */
   key: string;
+  /** an iptables-save file or nftables ruleset (its `rules` are empty: `exposure/netfilter.ts` judges it) */
+  netfilter?: NfRuleset;
   /**
    * firewalld: the file whose firewall commands (a script, cloud-init, an Ansible playbook) last added to this
    * zone — where a fix adds the command that opens a port, since it runs after the zone file is in place.

@@ -13,7 +13,8 @@ import { portItemHead, valueSpan } from '../k8s/spans';
 import { ociSettingsOf, workerRulesAreUsers, type OciSettings } from './oci-settings';
 
 export type Provider = 'oci' | 'generic';
-export type Layer = 'firewalld' | 'worker-lists' | 'lb-lists';
+/** `node-firewall`: the nodes' iptables or nftables rules (the node firewall besides firewalld) */
+export type Layer = 'firewalld' | 'node-firewall' | 'worker-lists' | 'lb-lists';
 /** `lb-egress-to-nodes`: the load balancer's way out of its subnet, to a node port or the health-check port */
 export type Traffic = 'clients-to-nodes' | 'lb-to-nodes' | 'lb-health-check' | 'clients-to-nodes-preserved' | 'clients-to-lb' | 'lb-egress-to-nodes';
 export type PortKind = 'node' | 'health' | 'listener';
@@ -147,7 +148,7 @@ export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure |
   if (type === 'NodePort') {
     const clients = froms(config.clientCidrs);
     for (const np of nodePorts) {
-      for (const layer of ['firewalld', 'worker-lists'] as const) {
+      for (const layer of ['firewalld', 'node-firewall', 'worker-lists'] as const) {
         add({ traffic: 'clients-to-nodes', layer, protocol: np.protocol, port: np.port, portKind: 'node', managedBy: 'user', servicePortIndex: np.servicePortIndex, anchor: np.anchor }, clients);
       }
     }
@@ -163,9 +164,11 @@ export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure |
     for (const np of nodePorts) {
       const base = { protocol: np.protocol, port: np.port, portKind: 'node' as const, servicePortIndex: np.servicePortIndex, anchor: np.anchor };
       add({ ...base, traffic: 'lb-to-nodes', layer: 'firewalld', managedBy: 'user' }, lbSubnet);
+      add({ ...base, traffic: 'lb-to-nodes', layer: 'node-firewall', managedBy: 'user' }, lbSubnet);
       add({ ...base, traffic: 'lb-to-nodes', layer: 'worker-lists', managedBy: workerManager(np.protocol) }, lbSubnet);
       if (oci?.flavour === 'nlb' && oci.preserveSource) {
         add({ ...base, traffic: 'clients-to-nodes-preserved', layer: 'firewalld', managedBy: 'user' }, clientRanges);
+        add({ ...base, traffic: 'clients-to-nodes-preserved', layer: 'node-firewall', managedBy: 'user' }, clientRanges);
         add({ ...base, traffic: 'clients-to-nodes-preserved', layer: 'worker-lists', managedBy: workerManager(np.protocol) }, clientRanges);
       }
       add({ ...base, traffic: 'lb-egress-to-nodes', layer: 'lb-lists', managedBy: workerManager(np.protocol) }, workers);
@@ -173,6 +176,7 @@ export function exposureOf(svc: ServiceModel, opts: ExposureOptions): Exposure |
     if (healthCheck) {
       const base = { protocol: 'TCP' as const, port: healthCheck.port, portKind: 'health' as const, servicePortIndex: null, anchor: healthCheck.anchor };
       add({ ...base, traffic: 'lb-health-check', layer: 'firewalld', managedBy: 'user' }, lbSubnet);
+      add({ ...base, traffic: 'lb-health-check', layer: 'node-firewall', managedBy: 'user' }, lbSubnet);
       add({ ...base, traffic: 'lb-health-check', layer: 'worker-lists', managedBy: workerManager('TCP') }, lbSubnet);
       add({ ...base, traffic: 'lb-egress-to-nodes', layer: 'lb-lists', managedBy: workerManager('TCP') }, workers);
     }

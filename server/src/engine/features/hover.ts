@@ -130,6 +130,7 @@ function hopWhere(h: ChainHop, index: IndexCache): string {
 
 const LAYER_TITLE: Record<string, string> = {
   firewalld: 'node firewall (firewalld)',
+  'node-firewall': 'node firewall (iptables / nftables)',
   'worker-lists': 'worker security lists / NSGs',
   'lb-lists': 'load-balancer subnet security lists',
 };
@@ -147,7 +148,9 @@ const TRAFFIC_TITLE: Record<string, string> = {
 const MAX_STATUS_LINES = 20;
 
 /** `mark`: the hop's own (⚠ when its block is a warning) */
-function statusLines(statuses: HopStatus[], index: IndexCache, chain: ServiceChain, mark = BLOCKED_MARK): string[] {
+function statusLines(all: HopStatus[], index: IndexCache, chain: ServiceChain, mark = BLOCKED_MARK): string[] {
+  // (no iptables or nftables files: nothing to say about them beside firewalld's line)
+  const statuses = all.filter((s) => s.known || s.requirement.layer !== 'node-firewall');
   const out: string[] = [];
   if (statuses.length > MAX_STATUS_LINES) {
     const rest = statuses.length - MAX_STATUS_LINES;

@@ -12,7 +12,7 @@ import type { PortRange, Rule } from '../sources/model';
 import type { Span } from '../text/span';
 
 export interface CheckedSource {
-  kind: 'firewalld-zone' | 'oci-security-list' | 'oci-nsg';
+  kind: 'firewalld-zone' | 'oci-security-list' | 'oci-nsg' | 'iptables' | 'nftables';
   label: string;
   path: string;
   span: Span;

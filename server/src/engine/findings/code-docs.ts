@@ -150,6 +150,16 @@ const docs = {
     },
     fix: 'Add `<port port="30080" protocol="tcp"/>` to the zone file (or a rich rule from the sources that need it), or run `firewall-cmd --permanent --zone=public --add-port=30080/tcp` and `firewall-cmd --reload` on the nodes. When the message names a rich rule of yours that drops or rejects the port, that rule says the port is meant to be closed: remove it yourself if it is not.',
   },
+  'node-firewall-port-closed': {
+    why: 'Oracle\'s Ubuntu images ship `/etc/iptables/rules.v4` ending in `-A INPUT -j REJECT --reject-with icmp-host-prohibited`: a port open in every security list is still refused by the node itself. The health-check port is served by kube-proxy on the host, so when it is closed the load balancer marks every node unhealthy; node-port traffic is DNATed by kube-proxy before `INPUT`, which usually gets it through, but not for a port served on the host.',
+    example: {
+      files: {
+        'web.yaml': svc('web', '  type: NodePort\n  selector: {app: web}\n  ports:\n    - port: 80\n      nodePort: 30080\n'),
+        'etc/iptables/rules.v4': '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m state --state RELATED,ESTABLISHED -j ACCEPT\n-A INPUT -p tcp -m state --state NEW -m tcp --dport 22 -j ACCEPT\n-A INPUT -j REJECT --reject-with icmp-host-prohibited\nCOMMIT\n',
+      },
+    },
+    fix: 'Insert `-A INPUT -p tcp -m state --state NEW -m tcp --dport 30080 -j ACCEPT` just before the `REJECT` line (or, in an nftables ruleset, `tcp dport 30080 accept` before the rule that drops it), or run `iptables -I INPUT -p tcp -m state --state NEW -m tcp --dport 30080 -j ACCEPT` and `netfilter-persistent save` on the nodes. When the message names a rule of yours written for this port that drops or rejects it, that rule says the port is meant to be closed: remove it yourself if it is not.',
+  },
   'security-list-port-closed': {
     why: 'OCI security lists and NSGs filter traffic before it reaches the worker nodes: without a rule the packets are dropped, and a load balancer marks its backends unhealthy.',
     example: {
@@ -243,6 +253,11 @@ const docs = {
     why: '`terraform plan` fails on the file; the resources Service Reach can still read are used, the broken one may not be.',
     example: { files: { 'network.tf': 'resource "oci_core_security_list" "workers" {\n  ingress_security_rules {\n    protocol = = "6"\n    source   = "0.0.0.0/0"\n  }\n}\n' } },
     fix: 'Correct the HCL at the position given (`terraform fmt` points at the same place).',
+  },
+  'netfilter-syntax': {
+    why: '`iptables-restore` or `nft -f` refuses the file, so the node keeps whatever rules it had; the lines that can be read are still checked.',
+    example: { files: { 'etc/iptables/rules.v4': '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 22 -j "ACCEPT\nCOMMIT\n' } },
+    fix: 'Correct the line given (`iptables-restore --test FILE` or `nft -c -f FILE` points at the same place).',
   },
   'firewall-command-invalid': {
     why: 'firewall-cmd refuses the command (`INVALID_PORT`, a rich rule it cannot parse) or the line cannot be read (an unclosed quote), so the port it was meant to open stays closed on the node; Service Reach does not count it either.',

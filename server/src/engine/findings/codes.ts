@@ -130,6 +130,11 @@ const table = {
     help: 'The firewalld zone that guards the nodes does not allow a node port or health-check port this Service needs. kube-proxy DNATs node-port traffic before firewalld\'s filter, so this is a warning, unless `StrictForwardPorts=yes`; the health-check port is served by kube-proxy on the host itself, so a closed health-check port is always an error.',
     fixes: ['Add `<port port="N" protocol="tcp"/>` (or `<service name="kube-nodeport-services"/>` for an unpinned port) to the zone file.', 'Copy the equivalent `firewall-cmd` commands.', 'When a rich rule you wrote drops or rejects the port, no fix is applied (fixes only add); the editor offers, as a separate action that is not preferred, to remove that rule.'],
   },
+  'node-firewall-port-closed': {
+    severity: 'warning', category: 'reachability', title: 'Node iptables or nftables rules block the port',
+    help: 'The iptables-save file or nftables ruleset of the nodes drops or rejects a node port or health-check port this Service needs: the filter `INPUT` chain (iptables: first match wins, jumps and returns, the chain policy last) or the `input` hook chains (nftables: by priority, each must accept). The message names the rule that blocks. kube-proxy DNATs node-port traffic before the `INPUT` path, so for a node port this is a warning; the health-check port is served by kube-proxy on the host itself, so a closed health-check port is an error.',
+    fixes: ['Insert an `ACCEPT` rule for exactly that port and source, in the file\'s own style, just before the catch-all rule that blocks it (nftables text: an `accept` rule).', 'Copy the equivalent `iptables -I INPUT …` / `nft insert rule …` command and the one that persists it.', 'When a rule you wrote for this port drops or rejects it, no fix is applied: remove that rule yourself if the port is meant to be open.'],
+  },
   'security-list-port-closed': {
     severity: 'error', category: 'reachability', title: 'Worker security lists do not allow the port',
     help: 'No worker security list or network security group rule allows a node port or health-check port from the source that must reach it. In OCI mode `All` the cloud controller writes these rules; in `Frontend`, `None` or `NSG` without a backend NSG, they are yours to write.',
@@ -194,6 +199,11 @@ const table = {
   'hcl-syntax': {
     severity: 'error', category: 'input', title: 'HCL syntax error',
     help: 'The Terraform file is not valid HCL at this position; the resources that can be read are still used.',
+    fixes: [],
+  },
+  'netfilter-syntax': {
+    severity: 'error', category: 'input', title: 'iptables or nftables syntax error',
+    help: 'A line of an iptables-save file or nftables ruleset cannot be read (`iptables-restore` or `nft -f` would refuse the file). The rest of the file is still analysed.',
     fixes: [],
   },
   'firewall-command-invalid': {

@@ -11,7 +11,7 @@
  */
 import type { Span } from '../text/span';
 
-export type HintLayer = 'firewalld' | 'worker-lists' | 'lb-lists';
+export type HintLayer = 'firewalld' | 'node-firewall' | 'worker-lists' | 'lb-lists';
 export type HintTraffic = 'clients-to-nodes' | 'lb-to-nodes' | 'lb-health-check' | 'clients-to-nodes-preserved' | 'clients-to-lb' | 'lb-egress-to-nodes';
 export type HintPortKind = 'node' | 'health' | 'listener';
 export type HintFrom = { kind: 'any' } | { kind: 'cidr'; cidr: string };
@@ -39,7 +39,7 @@ export interface PinValueHint {
 
 /** A rule source the reachability check read for the finding. */
 export interface TargetRef {
-  kind: 'firewalld-zone' | 'oci-security-list' | 'oci-nsg';
+  kind: 'firewalld-zone' | 'oci-security-list' | 'oci-nsg' | 'iptables' | 'nftables';
   path: string;
   key: string;
 }

@@ -1,6 +1,6 @@
 /**
  * The fixes of one finding, planned (edits not yet rendered): its fix hint (a `FixHint`, findings/fix-hint.ts)
- * handed, by kind, to the module that knows the file it edits — manifest.ts, firewalld.ts, oci.ts.
+ * handed, by kind, to the module that knows the file it edits — manifest.ts, firewalld.ts, netfilter.ts, oci.ts.
  */
 import type { Finding } from '../findings/finding';
 import type { ReachHint } from '../findings/fix-hint';
@@ -11,6 +11,7 @@ import { firewalldFixes } from './firewalld';
 import { commandFixes, commandZone } from './firewall-commands';
 import { pinUnpinned, pinValueFix, portNameFix, replaceFix } from './manifest';
 import { listFixes } from './oci';
+import { netfilterFixes } from './netfilter';
 import type { PlannedFix } from './plan';
 import { SHARED_REFUSAL } from './shared';
 
@@ -82,13 +83,15 @@ function openFixes(ctx: FixContext, finding: Finding, h: ReachHint, opts: { pref
   const byCommands = h.missing.filter((m) => m.layer === 'firewalld').map((m) => ({ m, zone: commandZone(ctx, m) }));
   const cmds = byCommands.filter((x): x is { m: typeof x.m; zone: NonNullable<typeof x.zone> } => !!x.zone);
   const fw = byCommands.filter((x) => !x.zone).map((x) => x.m);
-  const lists = h.missing.filter((m) => m.layer !== 'firewalld');
+  const nf = h.missing.filter((m) => m.layer === 'node-firewall');
+  const lists = h.missing.filter((m) => m.layer === 'worker-lists' || m.layer === 'lb-lists');
   const edits: PlannedFix[] = [];
   const copies: PlannedFix[] = [];
   for (const fix of [
     ...(cmds.length ? commandFixes(ctx, finding, h, cmds, opts) : []),
     ...(fw.length ? firewalldFixes(ctx, finding, h, fw, opts) : []),
-    ...(lists.length ? listFixes(ctx, finding, { ...h, targets: h.targets.filter((t) => t.kind !== 'firewalld-zone') }, lists, opts) : []),
+    ...(nf.length ? netfilterFixes(ctx, finding, h, nf, opts) : []),
+    ...(lists.length ? listFixes(ctx, finding, { ...h, targets: h.targets.filter((t) => t.kind === 'oci-security-list' || t.kind === 'oci-nsg') }, lists, opts) : []),
   ]) (fix.plans.length ? edits : copies).push(fix);
   // one finding may need rules in two layers (an unpinned port): one action that opens both comes first
   if (edits.length > 1) {

@@ -15,6 +15,11 @@ import { terraformReadingOf, terraformSymbolsOf } from '../sources/modules/terra
 import { readFirewalldXml } from '../sources/firewalld-zone';
 import { readOciSecurityListsJson } from '../sources/oci-json';
 import { readTerraform } from '../sources/terraform';
+import { iptablesOf } from '../sources/modules/iptables';
+import { nftTextOf } from '../sources/modules/nftables';
+import { readIptablesSave } from '../sources/iptables-save';
+import { readNftText } from '../sources/nft-text';
+import type { NfRuleset } from '../sources/netfilter-model';
 import type { FirewalldServiceFile, FirewalldZoneFile, OciSecurityList, ReadResult, TerraformFile, TerraformSymbols } from '../sources/model';
 import { dirName, extName } from '../util/paths';
 import type { FirewallCommandFile } from '../sources/firewall-cmd';
@@ -32,6 +37,7 @@ interface Reading {
   json?: { lists: readonly OciSecurityList[]; problems: readonly ParseProblem[] };
   terraform?: { value: TerraformFile | null; problems: readonly ParseProblem[] };
   symbols?: TerraformSymbols;
+  netfilter?: { read: (path: string, text: string) => ReadResult<NfRuleset>; problems: number };
 }
 
 function reading(ws: Workspace, path: string): Reading | undefined {
@@ -46,6 +52,8 @@ function reading(ws: Workspace, path: string): Reading | undefined {
       return { json: { lists: r.value ?? [], problems: r.problems } };
     }
     case 'terraform': return { terraform: terraformReadingOf(f), symbols: terraformSymbolsOf(f) };
+    case 'iptables': return { netfilter: { read: readIptablesSave, problems: iptablesOf(f).problems.length } };
+    case 'nft': return { netfilter: { read: readNftText, problems: nftTextOf(f).problems.length } };
     default: return {};
   }
 }
@@ -132,6 +140,7 @@ function problemCounts(ctx: FixContext, path: string, after: string): { before: 
   }
   if (r.xml) return { before: r.xml.problems.length, after: readFirewalldXml(path, after).problems.length };
   if (r.json) return { before: r.json.problems.length, after: readOciSecurityListsJson(path, after).problems.length };
+  if (r.netfilter) return { before: r.netfilter.problems, after: r.netfilter.read(path, after).problems.length };
   if (r.terraform) return { before: r.terraform.problems.length, after: readTerraform(path, after, folderSymbols(ws, dirName(path))).problems.length };
   return { before: 0, after: 0 };
 }

@@ -32,6 +32,9 @@ import * as firewallClosed from '../rules/firewall-closed';
 import * as nodePorts from '../rules/node-ports';
 import * as ociController from '../rules/oci-controller';
 import * as sourceRanges from '../rules/source-ranges';
+import * as nodeFirewall from '../rules/node-firewall';
+import { netfilterFixes } from '../fixes/netfilter';
+import { readIptablesSave } from '../sources/iptables-save';
 import * as notEvaluated from '../rules/not-evaluated';
 
 /** Any function (a function of any parameters is assignable to this). */
@@ -67,6 +70,7 @@ const DIAGRAM_FINDINGS = 'test/engine/diagram/findings.test.ts';
 const HOSTILE = 'test/robustness/hostile-inputs.test.ts';
 const UPSTREAM_KUBERNETES = 'test/engine/upstream/kubernetes-validation.test.ts';
 const UPSTREAM_OCI_RULES = 'test/engine/upstream/oci-security-rules.test.ts';
+const NETFILTER_CHECKS = 'test/engine/checks/node-firewall.test.ts';
 
 export const RULES: Readonly<Record<Code, RuleUnit>> = {
   // ------------------------------------------------------------------ what the API server would reject
@@ -93,6 +97,7 @@ export const RULES: Readonly<Record<Code, RuleUnit>> = {
   'target-port-not-declared': { detect: checkSelectorAndTargetPorts, words: null, fix: null, tests: [REFERENCES], doc: 'docs/rules.md#target-port-not-declared' },
   // ------------------------------------------------------------------ reachability
   'firewalld-port-closed': { detect: checkReachability, words: firewallClosed, fix: firewalldFixes, tests: [REACHABILITY, 'test/engine/fixes/firewalld.test.ts'], doc: 'docs/rules.md#firewalld-port-closed' },
+  'node-firewall-port-closed': { detect: checkReachability, words: nodeFirewall, fix: netfilterFixes, tests: [NETFILTER_CHECKS, 'test/engine/fixes/netfilter.test.ts'], doc: 'docs/rules.md#node-firewall-port-closed' },
   'security-list-port-closed': { detect: checkReachability, words: firewallClosed, fix: listFixes, tests: [REACHABILITY, 'test/engine/fixes/shell.test.ts'], doc: 'docs/rules.md#security-list-port-closed' },
   'lb-listener-closed': { detect: checkReachability, words: firewallClosed, fix: listFixes, tests: [DIAGRAM_FINDINGS, FIX_PROPERTIES], doc: 'docs/rules.md#lb-listener-closed' },
   'lb-egress-closed': { detect: checkReachability, words: firewallClosed, fix: null, tests: [UPSTREAM_OCI_RULES], doc: 'docs/rules.md#lb-egress-closed' },
@@ -107,6 +112,7 @@ export const RULES: Readonly<Record<Code, RuleUnit>> = {
   'xml-syntax': { detect: readFirewalldXml, words: null, fix: null, tests: [FIX_PROPERTIES], doc: 'docs/rules.md#xml-syntax' },
   'json-syntax': { detect: readOciSecurityListsJson, words: null, fix: null, tests: [FIX_PROPERTIES], doc: 'docs/rules.md#json-syntax' },
   'hcl-syntax': { detect: readTerraform, words: null, fix: null, tests: [FIX_PROPERTIES], doc: 'docs/rules.md#hcl-syntax' },
+  'netfilter-syntax': { detect: readIptablesSave, words: null, fix: null, tests: [NETFILTER_CHECKS], doc: 'docs/rules.md#netfilter-syntax' },
   'firewall-command-invalid': { detect: readFirewallScript, words: null, fix: null, tests: ['test/engine/sources/firewalld-commands.test.ts'], doc: 'docs/rules.md#firewall-command-invalid' },
   'config-invalid': { detect: readConfig, words: null, fix: null, tests: ['test/lsp/protocol.test.ts'], doc: 'docs/rules.md#config-invalid' },
   'config-path-not-found': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: ['test/robustness/cli-files.test.ts', HOSTILE], doc: 'docs/rules.md#config-path-not-found' },

@@ -31,7 +31,7 @@ function pinValue(span: Span): PinValueHint {
  */
 export function nodeportUnpinned(f: ReachFacts, certain: readonly Requirement[] = []): Finding {
   const range = `${f.config.nodePortRange.min}-${f.config.nodePortRange.max}`;
-  const name = (r: Requirement) => (isEgress(r) ? 'the load-balancer subnet egress rules' : r.layer === 'firewalld' ? 'the node firewalld zone'
+  const name = (r: Requirement) => (isEgress(r) ? 'the load-balancer subnet egress rules' : r.layer === 'firewalld' ? 'the node firewalld zone' : r.layer === 'node-firewall' ? 'the node iptables / nftables rules'
     : r.layer === 'worker-lists' ? 'the worker security lists' : 'the load-balancer lists');
   const head = `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) is picked at random from ${range}`;
   const fix = reachHint(fixes['nodeport-unpinned'], f);

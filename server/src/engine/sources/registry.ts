@@ -14,6 +14,8 @@ import { terraformJsonSource } from './modules/terraform-json';
 import { firewallScriptSource } from './modules/firewall-script';
 import { cloudInitSource } from './modules/cloud-init';
 import { ansibleFirewalldSource } from './modules/ansible-firewalld';
+import { iptablesSource } from './modules/iptables';
+import { nftTextSource, nftJsonSource } from './modules/nftables';
 
 export const SOURCE_MODULES: readonly SourceModule[] = [
   firewalldZoneSource,
@@ -26,6 +28,9 @@ export const SOURCE_MODULES: readonly SourceModule[] = [
   firewallScriptSource,
   cloudInitSource,
   ansibleFirewalldSource,
+  iptablesSource,
+  nftTextSource,
+  nftJsonSource,
 ];
 
 /** Every source module's contribution from `files` (in workspace order; files of other kinds are ignored). */

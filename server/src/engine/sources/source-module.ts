@@ -11,6 +11,7 @@ import type { FirewallCommandFile } from './firewall-cmd';
 import type {
   FirewalldConf, FirewalldServiceFile, FirewalldZoneFile, OciNsgResource, OciNsgRuleResource, OciSecurityList,
 } from './model';
+import type { NfRuleset } from './netfilter-model';
 
 /** A file handed to a source module: its text, and a cache that lives as long as that text. */
 export interface SourceFile {
@@ -58,10 +59,12 @@ export interface SourceInputs {
   firewallCommands: FirewallCommandFile[];
   /** files that Terraform `user_data` reads (`file`, `templatefile`): user data, whatever their extension */
   userDataFiles: string[];
+  /** iptables-save files and nftables rulesets (the node packet filter) */
+  nodeRulesets: NfRuleset[];
 }
 
 export function emptyInputs(): SourceInputs {
-  return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [], firewallCommands: [], userDataFiles: [] };
+  return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [], firewallCommands: [], userDataFiles: [], nodeRulesets: [] };
 }
 
 /** What the config says about reading the sources (plain data: the config layer sits above this one). */

@@ -10,13 +10,26 @@
  */
 import { baseName, extName } from './paths';
 
-export type FileKind = 'manifest' | 'config' | 'xml' | 'json' | 'terraform' | 'firewalld-conf' | 'script' | 'other';
+/** `iptables`: iptables-save files; `nft`: `nft list ruleset` text (`*.nft`, `nftables.conf`) */
+export type FileKind = 'manifest' | 'config' | 'xml' | 'json' | 'terraform' | 'firewalld-conf' | 'script' | 'iptables' | 'nft' | 'other';
 
 /** The config file's names at the workspace root, when the host names no other path. */
 export const CONFIG_FILE_NAMES = ['.service-reach.yaml', '.service-reach.yml'];
 
 /** Kinds by exact file name (checked before the extension). */
-const BY_NAME: ReadonlyMap<string, FileKind> = new Map([['firewalld.conf', 'firewalld-conf'], ['Kustomization', 'manifest']]);
+const BY_NAME: ReadonlyMap<string, FileKind> = new Map([
+  ['firewalld.conf', 'firewalld-conf'],
+  // iptables-save files as Debian's iptables-persistent, RHEL's iptables-services and Arch keep them (a file of
+  // these names whose first line that is not a comment is no table header, such as `*filter`, is not read as one)
+  ['rules.v4', 'iptables'],
+  ['rules.v6', 'iptables'],
+  ['iptables', 'iptables'],
+  ['ip6tables', 'iptables'],
+  ['iptables.rules', 'iptables'],
+  ['ip6tables.rules', 'iptables'],
+  ['nftables.conf', 'nft'],
+  ['Kustomization', 'manifest'],
+]);
 
 /** Kinds by extension (lower case). */
 const BY_EXTENSION: ReadonlyMap<string, FileKind> = new Map([
@@ -33,6 +46,9 @@ const BY_EXTENSION: ReadonlyMap<string, FileKind> = new Map([
   ['.tftpl', 'script'],
   ['.tmpl', 'script'],
   ['.cfg', 'script'],
+  ['.iptables', 'iptables'],
+  ['.ip6tables', 'iptables'],
+  ['.nft', 'nft'],
 ]);
 
 /**

@@ -7,7 +7,9 @@
  */
 import { finding, type Finding } from '../findings/finding';
 import { CODES, type Code } from '../findings/codes';
-import type { ConfigRef, ServiceReachConfig } from '../config/config';
+import type { ConfigRef, NodeFirewallKind, ServiceReachConfig } from '../config/config';
+import type { NfRuleset } from '../sources/netfilter-model';
+import { baseName } from '../util/paths';
 import type { Layers } from '../checks/reachability';
 import type { GuardSource } from '../exposure/matcher';
 import { expandZone } from '../sources/firewalld-expand';
@@ -93,7 +95,8 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
   if (applied.disabled) nodeZoneFiles = [];
   const bindingZoneFiles = effectiveZones.filter((z) => z.sourceBindings.length > 0);
   const strictForwardPorts = config.strictForwardPorts ?? conf?.strictForwardPorts?.value ?? false;
-  const firewalld = nodeZoneFiles.length > 0 ? {
+  const wants = (k: NodeFirewallKind) => !config.nodeFirewalls || config.nodeFirewalls.includes(k);
+  const firewalld = nodeZoneFiles.length > 0 && wants('firewalld') ? {
     nodeZones: nodeZoneFiles.map(zoneSource),
     bindingZones: bindingZoneFiles.map(zoneSource).filter((z) => z.bindings!.length > 0),
     strictForwardPorts,
@@ -149,8 +152,32 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
   // (an NSG of egress rules only guards no worker unless the config says so)
   const workerSources = config.workerLists ? resolveRefs(config.workerLists)
     : allSources.map((s) => s.source).filter((s) => !lbSources.includes(s) && !(s.kind === 'oci-nsg' && s.rules.length === 0));
+  // the node packet filter: iptables-save files and nftables rulesets (each file a source; traffic passes them all)
+  const pickRulesets = (kind: 'iptables' | 'nftables', refs: ConfigRef[] | undefined): GuardSource[] => {
+    if (!wants(kind)) return [];
+    const all = inputs.nodeRulesets.filter((r) => (r.format === 'iptables') === (kind === 'iptables'));
+    let chosen = all;
+    if (refs) {
+      chosen = [];
+      for (const ref of refs) {
+        const hits = all.filter((r) => r.path === ref.path || r.path.startsWith(ref.path + '/'));
+        if (hits.length === 0) {
+          if (!world.hasFile(ref.path)) missingRef(ref);
+          else configFinding('config-path-not-found', ref, `"${ref.text}" is not ${kind === 'iptables' ? 'an iptables-save file' : 'an nftables ruleset'}.`);
+        }
+        for (const h of hits) if (!chosen.includes(h)) chosen.push(h);
+      }
+    }
+    return chosen.map((rs) => ({
+      kind, label: kind === 'iptables' ? `iptables rules "${baseName(rs.path)}"` : `nftables ruleset "${baseName(rs.path)}"`,
+      path: rs.path, span: rulesetSpan(rs), rules: [], key: rs.path, netfilter: rs,
+    }));
+  };
+  const nodeRulesets = [...pickRulesets('iptables', config.iptablesFiles), ...pickRulesets('nftables', config.nftablesFiles)];
+
   const layers: Layers = {
     firewalld,
+    nodeFirewall: nodeRulesets.length ? { sources: nodeRulesets } : null,
     workerLists: workerSources.length ? { sources: workerSources } : null,
     lbLists: lbSources.length ? { sources: lbSources } : null,
   };
@@ -169,6 +196,13 @@ export function layerInputsOf(inputs: SourceInputs, config: ServiceReachConfig):
     for (const x of list) out.push(x);
   }
   return out;
+}
+
+/** Where a ruleset is named: its first input chain (iptables: `:INPUT …`), else its first table. */
+function rulesetSpan(rs: NfRuleset): { start: number; end: number } {
+  for (const t of rs.tables) for (const c of t.chains.values()) if (c.input) return { start: c.policySpan.start, end: c.policySpan.end };
+  const t = rs.tables[0];
+  return t ? { start: t.span.start, end: t.span.start } : { start: 0, end: 0 };
 }
 
 function parseCidrOrAddress(text: string): Cidr | null {

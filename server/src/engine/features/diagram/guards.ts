@@ -14,11 +14,12 @@ import { findingKey, type DiagramGuard, type HopStatus } from './model';
 
 const LAYER_TITLES: Record<Layer, string> = {
   firewalld: 'node firewalld zone',
+  'node-firewall': 'node iptables / nftables rules',
   'worker-lists': 'worker security lists and NSGs',
   'lb-lists': 'load-balancer subnet lists',
 };
 
-const LAYER_ORDER: Layer[] = ['firewalld', 'worker-lists', 'lb-lists'];
+const LAYER_ORDER: Layer[] = ['firewalld', 'node-firewall', 'worker-lists', 'lb-lists'];
 
 /** The requirements a finding's fix hint names as missing (a reachability hint names every one of its group). */
 function missingOf(f: Finding): readonly Missing[] {
@@ -50,6 +51,7 @@ export function guardsOf(group: readonly RequirementStatus[], provider: 'oci' | 
     // allowed only through rules that could not be evaluated: unknown, never allowed
     else status = rs.some((s) => s.applies && s.unevaluated.length > 0) ? 'unknown' : 'allowed';
     if (!known && status === 'unknown' && layer !== 'firewalld' && provider !== 'oci') continue;
+    if (status === 'unknown' && !known && layer === 'node-firewall') continue; // (no iptables or nftables files: nothing to say)
     const sources: CheckedSource[] = [];
     for (const s of rs) {
       for (const c of s.checked) {
