@@ -11,7 +11,7 @@ import { globFilter, NO_EXCLUDE, type PathFilter } from '../engine/util/glob';
 import {
   DEFAULT_MAX_FILE_SIZE, looksBinary, relativeStaysInside, skipsDirectory, tooLarge,
 } from '../engine/util/load-policy';
-import { readIdentified, type FileIdentity } from './safe-write';
+import { exists, readIdentified, type FileIdentity } from './safe-write';
 
 export { DEFAULT_MAX_FILE_SIZE };
 
@@ -58,15 +58,6 @@ export function markedRoot(dir: string): string | undefined {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
     if (ROOT_MARKERS.some((m) => exists(path.join(d, m)))) return d;
     if (path.dirname(d) === d) return undefined;
-  }
-}
-
-function exists(p: string): boolean {
-  try {
-    fs.lstatSync(p);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -305,7 +305,8 @@ function replace(folder: OpenFolder, name: string, readFd: number, id: FileIdent
   }
 }
 
-function exists(p: string): boolean {
+/** Is there anything at `p` (a file, a folder, a link — followed or not)? */
+export function exists(p: string): boolean {
   try {
     fs.lstatSync(p);
     return true;
