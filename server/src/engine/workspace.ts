@@ -196,7 +196,7 @@ export class Workspace {
     const merged = built.overlays.length === 0 ? analysis : { ...analysis, findings: dedupe([...analysis.findings, ...built.findings]), overlays: built.overlays };
     // the one place suppressions are applied, after every finding was made
     const manifests = [...this.files.values()].filter((f) => f.isManifest())
-      .map((f) => ({ path: f.path, text: f.text, parsed: () => this.manifests.parsed(f) }));
+      .map((f) => ({ path: f.path, text: f.text, holds: (w: string) => f.words.has(w), parsed: () => this.manifests.parsed(f) }));
     return withSuppressions(merged, manifests);
   }
 }

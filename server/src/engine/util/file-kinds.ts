@@ -83,11 +83,12 @@ export function sharedWithManifests(kind: FileKind): boolean {
 /**
  * A YAML text that a rule source may claim instead of the manifest reader: cloud-init user data (`#cloud-config`)
  * or Ansible that may hold firewalld tasks or the variables they use. A cheap test on the text and path only (it
- * is asked on every YAML edit): the modules decide, from the parse, whether they claim the file.
+ * is asked on every YAML edit): the modules decide, from the parse, whether they claim the file. `holds`: whether
+ * the text holds a word (the workspace carries the answer from the file's earlier text, `workspace/word-search.ts`).
  */
-export function yamlMayBeRuleSource(path: string, text: string): boolean {
+export function yamlMayBeRuleSource(path: string, text: string, holds = (word: string) => text.includes(word)): boolean {
   if (text.startsWith('#cloud-config')) return true;
-  if (text.includes('firewall')) return true;
+  if (holds('firewall')) return true;
   const p = '/' + path;
   return /\/(defaults|vars)\/main\.ya?ml$/.test(p) || p.includes('/group_vars/') || p.includes('/host_vars/');
 }

@@ -8,6 +8,7 @@ import type { SourceFile } from '../sources/source-module';
 import { LineIndex } from '../text/line-index';
 import { sharedWithManifests, yamlMayBeRuleSource, type FileKind } from '../util/file-kinds';
 import { changedRange } from './text-change';
+import { WordSearch } from './word-search';
 import type { ParsedManifest } from './types';
 
 export class FileEntry implements SourceFile {
@@ -17,10 +18,13 @@ export class FileEntry implements SourceFile {
   /** an earlier text of the file and its line index, to make this text's index from (only the text, no chain of entries) */
   private before?: { text: string; lines: LineIndex };
   private memos?: Map<string, { depends: string | undefined; value: unknown }>;
+  /** the words its text holds, carried from the file's earlier text past the range that changed */
+  readonly words: WordSearch;
 
   /** `previous`: the entry of the file's text before this one, if any. */
   constructor(readonly path: string, readonly text: string, readonly kind: FileKind, previous?: FileEntry) {
     this.before = previous?.lines ? { text: previous.text, lines: previous.lines } : previous?.before;
+    this.words = new WordSearch(text, previous?.words, (before) => changedRange(before, text));
   }
 
   memo<T>(key: string, compute: () => T, depends?: string): T {
@@ -47,7 +51,7 @@ export class FileEntry implements SourceFile {
 
   /** A YAML text that a rule source may read (`yamlMayBeRuleSource`): asked once per text. */
   maySource(): boolean {
-    return this.kind === 'manifest' && (this.maybeSource ??= yamlMayBeRuleSource(this.path, this.text));
+    return this.kind === 'manifest' && (this.maybeSource ??= yamlMayBeRuleSource(this.path, this.text, (w) => this.words.has(w)));
   }
 
   private maybeSource?: boolean;

@@ -25,7 +25,7 @@ export class ManifestReader {
   /** The documents and objects of a manifest's text (parsed once per text; kept on the entry). */
   parsed(f: FileEntry): ParsedManifest {
     if (!f.manifest) {
-      const template = isTemplateText(f.text);
+      const template = isTemplateText(f.text, (w) => f.words.has(w));
       let yaml = this.yamlFiles.get(f.path);
       if (!yaml) this.yamlFiles.set(f.path, (yaml = new YamlFile()));
       const before = { ...yaml.stats };

@@ -79,10 +79,10 @@ export function annotationSuppression(svc: ServiceModel): Suppression | undefine
  * (`suppressed` holds those set apart, `findings` gains the `unused-ignore` ones).
  */
 export function withSuppressions(
-  analysis: Analysis, manifests: Iterable<{ path: string; text: string; parsed: () => ParsedManifest }>,
+  analysis: Analysis, manifests: Iterable<{ path: string; text: string; holds: (word: string) => boolean; parsed: () => ParsedManifest }>,
 ): Analysis {
   const all: Suppression[] = [];
-  for (const m of manifests) if (m.text.includes(IGNORE_MARKER)) for (const s of commentSuppressions(m.path, m.text, m.parsed())) all.push(s);
+  for (const m of manifests) if (m.holds(IGNORE_MARKER)) for (const s of commentSuppressions(m.path, m.text, m.parsed())) all.push(s);
   for (const s of analysis.services) {
     const a = annotationSuppression(s.service);
     if (a) all.push(a);

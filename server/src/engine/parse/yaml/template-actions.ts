@@ -22,8 +22,8 @@ const GO_CONTROL = new Set(['if', 'else', 'range', 'with', 'define', 'block', 'b
 const TF_CONTROL = new Set(['if', 'else', 'for']);
 const TF_QUIET = new Set(['endif', 'endfor']);
 
-export function hasTemplateSyntax(text: string): boolean {
-  return text.includes('{{') || text.includes('${') || text.includes('%{');
+export function hasTemplateSyntax(text: string, holds = (word: string) => text.includes(word)): boolean {
+  return holds('{{') || holds('${') || holds('%{');
 }
 
 /** Every action of the text, in order, none overlapping. */

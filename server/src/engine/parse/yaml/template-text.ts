@@ -15,8 +15,9 @@
 import { BOM, CR, isBlankCode } from './chars';
 import { hasTemplateSyntax, scanTemplate, type TemplateAction } from './template-actions';
 
-export function isTemplateText(text: string): boolean {
-  return hasTemplateSyntax(text);
+/** Whether the text holds template syntax; `holds`: whether it holds a word, when the caller knows it cheaper. */
+export function isTemplateText(text: string, holds?: (word: string) => boolean): boolean {
+  return hasTemplateSyntax(text, holds);
 }
 
 /** A template's reading: the text the parser reads and where the template constructs are. */
