@@ -116,7 +116,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const servicesFromTemplates = analysis.services.filter((s) => ws.manifest(s.service.path)?.template).length;
   const summary = summarize(placed, {
     files: loaded.files.length, services: analysis.services.length + built, servicesFromTemplates, suppressed: suppressed.length,
-    rules: ruleCounts(analysis.layers),
+    rules: ruleCounts(analysis.layers, analysis.config),
   });
   if (format === 'json') io.stdout(formatJson(placed, summary));
   else if (format === 'sarif') io.stdout(formatSarif(placed, version(), summary, place(suppressed, (p) => ws.getText(p), display)));

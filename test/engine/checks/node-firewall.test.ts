@@ -48,9 +48,20 @@ suite('Node firewall: iptables and nftables rules', () => {
     }
   });
 
-  test('what cannot be known for a node (an interface, a rate, a mark) is not a confident answer either way', () => {
+  test('what cannot be known for a node (an interface, a rate, a mark) is not a confident answer either way — and is said', () => {
     for (const rule of ['-A INPUT -i eth0 -j ACCEPT', '-A INPUT -m limit --limit 5/min -j ACCEPT', '-A INPUT -m mark --mark 0x1 -j ACCEPT', '-A INPUT -j NFQUEUE']) {
-      assert.deepEqual(closed({ 'web.yaml': nodePortService(), [V4]: rules([rule, '-A INPUT -j DROP']) }), [], rule);
+      const files = { 'web.yaml': nodePortService(), [V4]: rules([rule, '-A INPUT -j DROP']) };
+      assert.deepEqual(closed(files), [], rule);
+      // never hidden: one information finding at that rule's line, naming it
+      const notes = findingsOf(files).filter((f) => f.code === 'rules-not-evaluated');
+      assert.equal(notes.length, 1, rule);
+      assert.equal(notes[0].path, V4);
+      assert.equal(files[V4].slice(0, notes[0].span.start).split('\n').length, 5, rule);
+      assert.ok(notes[0].message.includes(rule), notes[0].message);
+    }
+    // a rule for another port, or one never reached (after the catch-all), is not reported
+    for (const lines of [['-A INPUT -i eth0 -p tcp --dport 22 -j ACCEPT', '-A INPUT -j DROP'], ['-A INPUT -j DROP', '-A INPUT -i eth0 -j ACCEPT']]) {
+      assert.deepEqual(findingsOf({ 'web.yaml': nodePortService(), [V4]: rules(lines) }).filter((f) => f.code === 'rules-not-evaluated'), [], lines.join(' / '));
     }
   });
 

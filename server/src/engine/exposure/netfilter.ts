@@ -37,6 +37,8 @@ export interface NfAnswer {
   denies: NfDeny[];
   /** why some traffic is unknown (`-i eth0`, `-m limit`) */
   reasons: string[];
+  /** the rules that decided some traffic on something that cannot be known for a node, each with why */
+  unknownRules: { rule: NfRule; why: string }[];
 }
 
 /** Rule visits one evaluation may make; a chain nested deeper than `maxDepth` is unknown. */
@@ -97,17 +99,30 @@ interface Run {
   accepted: AddressSet;
   unknown: AddressSet;
   reasons: string[];
+  unknownRules: { rule: NfRule; why: string }[];
 }
 
 function addReason(run: Run, why: string): void {
   if (!run.reasons.includes(why) && run.reasons.length < 10) run.reasons.push(why);
 }
 
+/** At most this many rules are named as the ones an answer could not evaluate. */
+const MAX_UNKNOWN_RULES = 20;
+
+function addUnknownRule(run: Run, rule: NfRule, why: string): void {
+  if (run.unknownRules.length < MAX_UNKNOWN_RULES && !run.unknownRules.some((u) => u.rule === rule)) run.unknownRules.push({ rule, why });
+}
+
 /** Follows `set` through a chain; what falls off its end or returns comes back as `returned`. */
 function evalChain(run: Run, table: NfTable, chain: NfChain, set: AddressSet, depth: number): AddressSet {
   let cur = set;
   let returned = AddressSet.EMPTY;
-  const unknownPart = (m: AddressSet, why: string) => { run.unknown = run.unknown.union(m); addReason(run, why); cur = cur.minus(m); };
+  const unknownPart = (m: AddressSet, why: string, rule?: NfRule, what?: string) => {
+    run.unknown = run.unknown.union(m);
+    addReason(run, why);
+    if (rule) addUnknownRule(run, rule, what ?? why);
+    cur = cur.minus(m);
+  };
   for (const rule of chain.rules) {
     if (cur.isEmpty()) break;
     if (++run.visits > NETFILTER_LIMITS.maxVisits) { unknownPart(cur, 'the rules are too many to follow'); break; }
@@ -137,15 +152,15 @@ function evalChain(run: Run, table: NfTable, chain: NfChain, set: AddressSet, de
     if (m.isEmpty()) continue;
     const v = rule.verdict;
     if (v.kind === 'continue') continue;
-    if (why.length) { unknownPart(m, `${why.join(', ')} (${rule.text})`); continue; }
+    if (why.length) { unknownPart(m, `${why.join(', ')} (${rule.text})`, rule, `it matches on ${why.join(', ')}, which is not known for traffic from outside`); continue; }
     switch (v.kind) {
       case 'accept': run.accepted = run.accepted.union(m); cur = cur.minus(m); break;
       case 'drop': case 'reject': run.denies.push({ set: m, rule, chain, table }); cur = cur.minus(m); break;
       case 'return': returned = returned.union(m); cur = cur.minus(m); break;
-      case 'unknown': unknownPart(m, `${v.text} (${rule.text})`); break;
+      case 'unknown': unknownPart(m, `${v.text} (${rule.text})`, rule, `its target ${v.text} is not modelled`); break;
       case 'jump': case 'goto': {
         const sub = table.chains.get(v.chain);
-        if (!sub || depth >= NETFILTER_LIMITS.maxDepth) { unknownPart(m, `chain ${v.chain} cannot be followed`); break; }
+        if (!sub || depth >= NETFILTER_LIMITS.maxDepth) { unknownPart(m, `chain ${v.chain} cannot be followed`, rule, `chain ${v.chain} cannot be followed`); break; }
         const back = evalChain(run, table, sub, m, depth + 1);
         cur = cur.minus(m);
         if (v.kind === 'jump') cur = cur.union(back); else returned = returned.union(back);
@@ -206,9 +221,10 @@ function evaluate(rs: NfRuleset, start: AddressSet, packet: NfPacket): NfAnswer 
   let unknown = AddressSet.EMPTY;
   const denies: NfDeny[] = [];
   const reasons: string[] = [];
+  const unknownRules: { rule: NfRule; why: string }[] = [];
   for (const { table, chain } of inputChains(rs)) {
     const seen = pass.intersect(familySet(table.family));
-    const run: Run = { packet, visits: 0, denies: [], accepted: AddressSet.EMPTY, unknown: AddressSet.EMPTY, reasons };
+    const run: Run = { packet, visits: 0, denies: [], accepted: AddressSet.EMPTY, unknown: AddressSet.EMPTY, reasons, unknownRules };
     evalChain(run, table, chain, seen, 0);
     denies.push(...run.denies);
     const through = run.accepted.union(run.unknown);
@@ -222,7 +238,7 @@ function evaluate(rs: NfRuleset, start: AddressSet, packet: NfPacket): NfAnswer 
     for (const u of rs.unresolved) if (!reasons.includes(u)) reasons.push(u);
     pass = pass.union(unknown);
   }
-  return { accepted: pass.minus(unknown), unknown, denies, reasons };
+  return { accepted: pass.minus(unknown), unknown, denies, reasons, unknownRules };
 }
 
 /** Every destination-port bound the rulesets' rules use: the range cut where some rule's answer may change. */

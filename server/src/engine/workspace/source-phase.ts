@@ -65,7 +65,7 @@ export class SourcePhaseCache {
     const layers = same ? memo.layers : built.layers;
     this.layersMemo = { inputs: layerInputs, layers };
     // the rules of those layers that could not be evaluated: said once per place, not hidden
-    for (const f of checkRulesNotEvaluated(layers, inputs)) findings.push(f);
+    for (const f of checkRulesNotEvaluated(layers, inputs, config)) findings.push(f);
 
     const value: SourcePhase = { head: findings.slice(0, head), tail: findings.slice(head), config, layers, hasSources: built.hasSources };
     this.cached = { version, value };
