@@ -7,7 +7,7 @@ import { claimedBySource } from '../sources/registry';
 import type { SourceFile } from '../sources/source-module';
 import { LineIndex } from '../text/line-index';
 import { sharedWithManifests, yamlMayBeRuleSource, type FileKind } from '../util/file-kinds';
-import { changedRange } from './text-change';
+import { changedRange, type ChangedRange } from './text-change';
 import { WordSearch } from './word-search';
 import type { ParsedManifest } from './types';
 
@@ -24,7 +24,7 @@ export class FileEntry implements SourceFile {
   /** `previous`: the entry of the file's text before this one, if any. */
   constructor(readonly path: string, readonly text: string, readonly kind: FileKind, previous?: FileEntry) {
     this.before = previous?.lines ? { text: previous.text, lines: previous.lines } : previous?.before;
-    this.words = new WordSearch(text, previous?.words, (before) => changedRange(before, text));
+    this.words = new WordSearch(text, previous?.words, (before) => this.changedSince(before));
   }
 
   memo<T>(key: string, compute: () => T, depends?: string): T {
@@ -56,6 +56,14 @@ export class FileEntry implements SourceFile {
 
   private maybeSource?: boolean;
 
+  /** the range changed since an earlier text, kept for the last one asked (the line index and the word search ask for the same one) */
+  private change?: { before: string; range: ChangedRange | undefined };
+
+  private changedSince(before: string): ChangedRange | undefined {
+    if (this.change?.before !== before) this.change = { before, range: changedRange(before, this.text) };
+    return this.change.range;
+  }
+
   /**
    * Its line index, worked out when first asked for: from the index of an earlier text, moved past the range
    * that changed (`changedRange`), else built from the whole text (`onBuild` is told).
@@ -64,7 +72,7 @@ export class FileEntry implements SourceFile {
     if (!this.lines) {
       const before = this.before;
       this.before = undefined;
-      const change = before && changedRange(before.text, this.text);
+      const change = before && this.changedSince(before.text);
       if (before && change) this.lines = before.lines.edited(this.text, change.start, change.oldEnd, change.newEnd);
       else {
         onBuild?.();
