@@ -53,7 +53,7 @@ export interface Counts {
   servicesFromTemplates: number;
   suppressed: number;
   /** the rules of the rule sources in use, and how many could not be evaluated */
-  rules?: { read: number; notEvaluated: number };
+  rules: { read: number; notEvaluated: number };
 }
 
 /** Turn findings into file/line/column, with `file` as the caller wants it shown (relative to the cwd). */
@@ -84,7 +84,7 @@ export function place(findings: readonly Finding[], textOf: (path: string) => st
 export function summarize(findings: readonly PlacedFinding[], counts: Counts): Summary {
   return {
     files: counts.files, services: counts.services, servicesFromTemplates: counts.servicesFromTemplates,
-    rules: counts.rules?.read ?? 0, rulesNotEvaluated: counts.rules?.notEvaluated ?? 0,
+    rules: counts.rules.read, rulesNotEvaluated: counts.rules.notEvaluated,
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     infos: findings.filter((f) => f.severity === 'info').length,

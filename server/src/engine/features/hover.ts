@@ -12,7 +12,7 @@ import type { Span } from '../text/span';
 import { fromText } from '../exposure/requirements';
 import { countText } from '../findings/finding';
 import { nodeAtOffset, type PathStep } from './context';
-import { blockedMark, chainOf, BLOCKED_MARK, UNKNOWN_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
+import { blockedMark, chainOf, BLOCKED_MARK, UNKNOWN_MARK, WARNING_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
 import { serviceAt } from './service-at';
 import { overlaysHover } from './overlay-hover';
 import { SERVICE_TYPE_DOCS } from './docs';
@@ -107,7 +107,7 @@ function serviceHeading(chain: ServiceChain): string {
   const name = s.name ? `${s.namespace && s.namespace !== 'default' ? `${s.namespace}/` : ''}${s.name}` : '(unnamed)';
   const blockedHops = [...chain.ports, ...(chain.health ? [chain.health] : [])].flatMap((p) => p.hops).filter((h) => h.blocked);
   const verdict = blockedHops.some((h) => h.severity !== 'warning') ? ` · ${BLOCKED_MARK} blocked`
-    : blockedHops.length ? ` · ${blockedMark({ blocked: true, severity: 'warning' })} may be blocked`
+    : blockedHops.length ? ` · ${WARNING_MARK} may be blocked`
     : chain.unknown ? ` · ${UNKNOWN_MARK} unknown: a rule could not be evaluated` : '';
   return `**Service ${mdText(name)}** · ${mdText(s.type ?? 'type unknown')}${verdict}`;
 }

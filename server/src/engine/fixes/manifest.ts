@@ -208,16 +208,22 @@ export function pinValueFix(ctx: FixContext, finding: Finding, hint: PinValueHin
 }
 
 /** nodeport-unpinned: write `nodePort: N` into the ports[] item, or `healthCheckNodePort: N` under spec. */
-export function pinUnpinnedFix(ctx: FixContext, finding: Finding, h: ReachHint): PlannedFix[] {
-  const pinned = pinUnpinned(ctx, finding, h);
+export function pinUnpinnedFix(ctx: FixContext, finding: Finding, h: ReachHint, pick: PinPick = {}): PlannedFix[] {
+  const pinned = pinUnpinned(ctx, finding, h, pick);
   return pinned ? [pinned.fix] : [];
+}
+
+/** Which free port a pin may take (`accept`), and why that one (`why`, for the title). */
+export interface PinPick {
+  accept?: (port: number) => boolean;
+  why?: string;
 }
 
 /**
  * The pin of an unpinned port to the lowest free port that `pick.accept` accepts (`pick.why` says why that port
  * in the title), and that port.
  */
-export function pinUnpinned(ctx: FixContext, finding: Finding, h: ReachHint, pick: { accept?: (port: number) => boolean; why?: string } = {}): { fix: PlannedFix; port: number } | undefined {
+export function pinUnpinned(ctx: FixContext, finding: Finding, h: ReachHint, pick: PinPick = {}): { fix: PlannedFix; port: number } | undefined {
   const text = ctx.ws.getText(finding.path);
   const svc = ctx.serviceAt(finding.path, h.anchor)?.service;
   if (text === undefined || !svc) return undefined;

@@ -9,7 +9,7 @@ import type { Requirement } from '../exposure/requirements';
 import type { FixContext } from './context';
 import { firewalldFixes } from './firewalld';
 import { commandFixes, commandZone } from './firewall-commands';
-import { pinUnpinned, pinValueFix, portNameFix, replaceFix } from './manifest';
+import { pinUnpinned, pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from './manifest';
 import { listFixes } from './oci';
 import { netfilterFixes } from './netfilter';
 import type { PlannedFix } from './plan';
@@ -57,7 +57,7 @@ function unpinnedFixes(ctx: FixContext, finding: Finding, h: ReachHint, firstOnl
     const req: Requirement = { ...m, protocol: h.protocol, port, portKind: h.portKind, managedBy: 'user', servicePortIndex: h.servicePortIndex, anchor: h.anchor };
     return isAllowed(ctx.analysis.layers, req, ctx.analysis.config)?.allowed !== false;
   });
-  let first = unshared(ctx, finding, pinUnpinnedFixOf(pinUnpinned(ctx, finding, h, { accept: opens, why: 'a free port the rules already allow' })));
+  let first = unshared(ctx, finding, pinUnpinnedFix(ctx, finding, h, { accept: opens, why: 'a free port the rules already allow' }));
   if (first.length === 0) {
     const pin = pinUnpinned(ctx, finding, h);
     const open = pin && unshared(ctx, finding, [pin.fix]).length
@@ -67,10 +67,6 @@ function unpinnedFixes(ctx: FixContext, finding: Finding, h: ReachHint, firstOnl
   }
   if (firstOnly && first.length) return first;
   return [...first, ...openFixes(ctx, finding, h, { preferred: first.length === 0, copy: !firstOnly })];
-}
-
-function pinUnpinnedFixOf(pinned: { fix: PlannedFix } | undefined): PlannedFix[] {
-  return pinned ? [pinned.fix] : [];
 }
 
 function lowerFirst(s: string): string {
