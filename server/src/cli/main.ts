@@ -114,8 +114,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const built = analysis.overlays.reduce((n, o) => n + o.services.length, 0);
   const suppressed = analysis.suppressed.filter((f) => reported(f.path));
   const servicesFromTemplates = analysis.services.filter((s) => ws.manifest(s.service.path)?.template).length;
+  const servicesFromCharts = analysis.charts.reduce((n, c) => n + c.services.length, 0);
   const summary = summarize(placed, {
-    files: loaded.files.length, services: analysis.services.length + built, servicesFromTemplates, suppressed: suppressed.length,
+    files: loaded.files.length, services: analysis.services.length + built + servicesFromCharts, servicesFromTemplates, servicesFromCharts, suppressed: suppressed.length,
     rules: ruleCounts(analysis.layers, analysis.config),
   });
   if (format === 'json') io.stdout(formatJson(placed, summary));
