@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Workspace } from '../../../server/src/engine';
+import { chainsInFile, hoverAt } from '../../../server/src/engine/features';
 import { lineOf, ready, workspace } from '../../support/workspace';
 
 const COMMON = {
@@ -252,5 +253,29 @@ suite('Helm charts in the workspace', () => {
       '.service-reach.yaml:4 config-invalid',
       '.service-reach.yaml:6 config-invalid',
     ]);
+  });
+
+  test('hover on an action shows what it renders as, and on the Service the rendered Service\'s chain', () => {
+    const ws = workspace(shop());
+    const path = 'charts/shop/templates/service.yaml';
+    const text = ws.getText(path)!;
+    const onNodePort = hoverAt(ws, path, text.indexOf('.Values.service.nodePorts.http'))!;
+    assert.ok(onNodePort, 'a hover on the action');
+    assert.match(onNodePort.contents, /\*\*Renders as\*\* `30081` with the values of chart `charts\/shop`/);
+    assert.match(onNodePort.contents, /\*\*Service shop\*\* · NodePort · ⚠ may be blocked/);
+    assert.equal(text.slice(onNodePort.span.start, onNodePort.span.end), '{{ .Values.service.nodePorts.http }}');
+    // an action that prints a name
+    assert.match(hoverAt(ws, path, text.indexOf('include "common.names.fullname"'))!.contents, /Renders as\*\* `shop`/);
+    // literal text of the Service: the rendered Service's chain (the workload found in the chart, named at its template line)
+    const onType = hoverAt(ws, path, text.indexOf('type:') + 1)!;
+    assert.match(onType.contents, /\*\*Service shop\*\* · NodePort/);
+    assert.match(onType.contents, /charts\/shop\/templates\/deployment\.yaml:\d+/);
+    assert.doesNotMatch(onType.contents, /#rendered/);
+    // the chains above the template's lines
+    const chains = chainsInFile(ws.analyze(), path);
+    assert.equal(chains.length, 1);
+    assert.equal(chains[0].ports.length, 1);
+    assert.equal(ws.lineIndex(path).positionAt(chains[0].ports[0].span.start).line + 1, 9);
+    assert.match(chains[0].ports[0].text, /:30081/);
   });
 });

@@ -13,6 +13,7 @@ import { requirementRange, rulesAllow, rulesFor, type GuardSource } from '../exp
 import type { Rule } from '../sources/model';
 import type { Span } from '../text/span';
 import { rangesText } from '../findings/finding';
+import { chartAnalysis, renderedServicesIn, spanBack } from './chart-features';
 
 export interface SourceVerdict {
   source: CheckedSource;
@@ -296,9 +297,19 @@ function healthSpan(svc: ServiceModel): Span {
   return pair ? { start: pair.span.start, end: pair.span.end } : svc.object.span;
 }
 
-/** The chains of every Service in one file, in document order. */
+/**
+ * The chains of every Service in one file, in document order; in a Helm chart's template, those of the Services
+ * rendered from it, moved back onto the template's lines.
+ */
 export function chainsInFile(analysis: Analysis, path: string): ServiceChain[] {
-  return analysis.services.filter((s) => s.service.path === path).map((s) => chainOf(analysis, s)).sort((a, b) => a.span.start - b.span.start);
+  const own = analysis.services.filter((s) => s.service.path === path).map((s) => chainOf(analysis, s));
+  const rendered = renderedServicesIn(analysis, path).map(({ chart, file, sa }) => {
+    const c = chainOf(chartAnalysis(analysis, chart), sa);
+    const back = (span: Span) => spanBack(chart, file, span).span;
+    const port = (p: PortChain): PortChain => ({ ...p, span: back(p.span) });
+    return { ...c, path, span: back(c.span), ports: c.ports.map(port), ...(c.health ? { health: port(c.health) } : {}) };
+  });
+  return [...own, ...rendered].sort((a, b) => a.span.start - b.span.start);
 }
 
 /** The inline chain lines of one Service: one per port, and the health check's. */
