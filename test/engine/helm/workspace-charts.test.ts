@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import type { Workspace } from '../../../server/src/engine';
 import { chainsInFile, hoverAt } from '../../../server/src/engine/features';
+import { applyEdits, fixesFor } from '../../../server/src/engine/fixes';
 import { lineOf, ready, workspace } from '../../support/workspace';
 
 const COMMON = {
@@ -277,5 +278,20 @@ suite('Helm charts in the workspace', () => {
     assert.equal(chains[0].ports.length, 1);
     assert.equal(ws.lineIndex(path).positionAt(chains[0].ports[0].span.start).line + 1, 9);
     assert.match(chains[0].ports[0].text, /:30081/);
+  });
+
+  test('a rendered finding offers the fixes that open the port in the rule sources, never an edit of the template', () => {
+    const ws = workspace(shop());
+    const [f] = ws.analyze().findings;
+    const fixes = fixesFor(ws, f);
+    assert.ok(fixes.length > 0);
+    assert.ok(fixes.every((x) => x.edits.every((e) => e.path === 'etc/firewalld/zones/public.xml')));
+    const edits = fixes[0].edits;
+    ws.setFile(edits[0].path, applyEdits(ws.getText(edits[0].path)!, edits));
+    assert.deepEqual(at(ws), []);
+    // an out-of-range node port from the values: no fix (it would edit the rendered text)
+    ws.setFile('charts/shop/values.yaml', values(40000));
+    const out = ws.analyze().findings.find((x) => x.code === 'nodeport-out-of-range')!;
+    assert.deepEqual(fixesFor(ws, out), []);
   });
 });

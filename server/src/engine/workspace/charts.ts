@@ -207,8 +207,10 @@ function carryBack(f: Finding, files: ReadonlyMap<string, RenderedFile>, r: Char
   });
   const file = files.get(f.path);
   const note = file && to.action ? renderedNote(file, f.span, to.action) : '';
-  // a fix edits the text it was made for: the rendered text is no file (fixes for rendered values are not offered)
-  return { code: f.code, severity: f.severity, message: note ? `${f.message} ${note}` : f.message, path: to.path, span: to.span, related };
+  // a fix that edits the Service would edit the rendered text, which is no file: only those that open a port in
+  // the rule sources are kept (the values file is not edited)
+  const fix = f.fix?.kind === 'open-port' ? { fix: f.fix } : {};
+  return { code: f.code, severity: f.severity, message: note ? `${f.message} ${note}` : f.message, path: to.path, span: to.span, related, ...fix };
 }
 
 /** `template-not-rendered` for a chart that cannot be rendered: at the failing action in the chart's own templates, else Chart.yaml. */
