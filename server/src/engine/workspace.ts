@@ -203,8 +203,9 @@ export class Workspace {
     });
     const built = this.overlays.check(analysis);
     const rendered = this.charts.check(analysis);
+    const own = rendered.plain.drop.size ? analysis.findings.filter((f) => !rendered.plain.drop.has(f)) : analysis.findings;
     const merged = built.overlays.length === 0 && rendered.charts.length === 0 ? analysis : {
-      ...analysis, findings: dedupe([...analysis.findings, ...built.findings, ...rendered.findings]), overlays: built.overlays, charts: rendered.charts,
+      ...analysis, findings: dedupe([...rendered.plain.add, ...rendered.findings, ...own, ...built.findings]), overlays: built.overlays, charts: rendered.charts,
     };
     // the one place suppressions are applied, after every finding was made
     const manifests = [...this.files.values()].filter((f) => f.isManifest())

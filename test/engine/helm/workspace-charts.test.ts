@@ -294,4 +294,60 @@ suite('Helm charts in the workspace', () => {
     const out = ws.analyze().findings.find((x) => x.code === 'nodeport-out-of-range')!;
     assert.deepEqual(fixesFor(ws, out), []);
   });
+
+  test('rendered Services and workloads meet the workspace\'s: selectors across, node ports shared', () => {
+    const plainWeb = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: shop-metrics
+spec:
+  selector:
+    app.kubernetes.io/name: shop
+  ports:
+    - port: 9090
+      targetPort: http
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: other
+spec:
+  type: NodePort
+  selector:
+    app: web
+  ports:
+    - port: 80
+      nodePort: 30081
+`;
+    const ws = workspace(shop({ 'k8s/web.yaml': plainWeb }));
+    const keys = at(ws);
+    // the plain Service selects the chart's pods (and their port named http): nothing to say about its selector;
+    // the node port both use is reported on each, the chart's at the action that printed it
+    assert.deepEqual(keys.filter((k) => !k.includes('firewalld-port-closed')), [
+      'charts/shop/templates/service.yaml:13 nodeport-conflict',
+      'k8s/web.yaml:39 nodeport-conflict',
+    ]);
+    const conflict = ws.analyze().findings.find((f) => f.path === 'k8s/web.yaml' && f.code === 'nodeport-conflict')!;
+    assert.ok(conflict.related.every((r) => !r.path.includes('#')), 'related places name the template, never the rendered text');
+    // the chart's pods gone: the plain Service's selector matches nothing
+    ws.setFile('charts/shop/values.yaml', values(30081).replace('service:', 'nameOverride: store\nservice:'));
+    assert.ok(at(ws).includes('k8s/web.yaml:23 selector-matches-nothing'), at(ws).join(' '));
+  });
 });

@@ -13,14 +13,15 @@ import { finding, type Finding, type RelatedInfo } from '../findings/finding';
 import { findCharts, type ChartWorkspace } from '../helm/chart-load';
 import { renderChart, type ChartRender } from '../helm/chart-render';
 import { readYaml } from '../helm/yaml-values';
-import { objectsOf, isService, workloadOf } from '../k8s/manifests';
-import { serviceOf } from '../k8s/service';
+import { objectsOf, isService, selectorMatches, workloadOf, type Workload } from '../k8s/manifests';
+import { serviceOf, type ServiceModel } from '../k8s/service';
+import { nodePortUses } from '../checks/references';
 import { asMap, asScalar, getValue, parseYaml, type YDocument, type YMap } from '../parse/yaml';
 import type { Span } from '../text/span';
 import { findingAt, renderedNote, type RenderedFile } from './chart-map';
 import type { FileEntry } from './files';
 import { checkNodePorts, checkOwn, checkSelector, ociAnnotated } from './service-checks';
-import type { ChartResult, CheckingContext, WorkspaceStats } from './types';
+import type { Analysis, ChartResult, CheckingContext, WorkspaceStats } from './types';
 
 export type { RenderedFile } from './chart-map';
 
@@ -95,8 +96,14 @@ export class ChartPhase {
     return { excluded, flipped, ociServices: oci };
   }
 
-  /** Checks the charts (again where the render or the checking context changed): their findings, in chart order. */
-  check(analysed: Pick<CheckingContext, 'config' | 'provider' | 'layers'>): { findings: Finding[]; charts: ChartResult[] } {
+  /**
+   * Checks the charts: each Service's own checks again where the render or the checking context changed; its
+   * selector and target ports (against the chart's workloads and the workspace's) and node ports (against every
+   * other Service) on every analysis, as they read what other files hold. Also the plain Services whose selector
+   * picks a chart's pods: their selector findings, worked out again with those pods (`plain`).
+   */
+  check(analysed: Pick<Analysis, 'config' | 'provider' | 'layers' | 'services' | 'workloads' | 'findings'>):
+    { findings: Finding[]; charts: ChartResult[]; plain: { drop: Set<Finding>; add: Finding[] } } {
     const c = this.context;
     const context = c && c.config === analysed.config && c.provider === analysed.provider && c.layers === analysed.layers
       ? c : (this.context = { config: analysed.config, provider: analysed.provider, layers: analysed.layers });
@@ -110,7 +117,48 @@ export class ChartPhase {
       }
       charts.push(k.result);
     }
-    return { findings: charts.flatMap((r) => r.findings), charts };
+    const findings: Finding[] = charts.flatMap((r) => r.findings);
+    const plain = { drop: new Set<Finding>(), add: [] as Finding[] };
+    const rendered = charts.filter((r) => !r.render.failure);
+    if (rendered.length === 0) return { findings, charts, plain };
+    const config = analysed.config;
+    const chartWorkloads = rendered.flatMap((r) => r.workloads);
+    const files = new Map(rendered.flatMap((r) => r.files.map((f) => [f.virtual, { file: f, chart: r }] as const)));
+    const back = (f: Finding): Finding => {
+      const at = files.get(f.path);
+      if (at) return carryBack(f, new Map([[f.path, at.file]]), at.chart, files);
+      // a plain Service's finding: its related places in rendered files moved back
+      if (!f.related.some((x) => files.has(x.path))) return f;
+      return { ...f, related: f.related.map((x) => {
+        const o = files.get(x.path);
+        return o ? { ...x, ...spanOf(findingAt(o.file, x.span, o.chart.firstLine, o.chart.path)) } : x;
+      }) };
+    };
+    // a chart's Services: selector and target ports against its own workloads and the workspace's
+    for (const r of rendered) {
+      const workloads = analysed.workloads.length ? [...r.workloads, ...analysed.workloads] : r.workloads;
+      for (const svc of r.services) for (const f of checkSelector(svc, workloads, () => workloads, config, this.counters)) findings.push(back(f));
+    }
+    // node ports: the charts' Services and every Service that shares a number with one of them
+    const numbers = new Set(rendered.flatMap((r) => r.services.flatMap((svc) => nodePortUses(svc).map((u) => u.number))));
+    if (numbers.size > 0) {
+      const sharing = [...analysed.services.map((sa) => sa.service).filter((svc) => nodePortUses(svc).some((u) => numbers.has(u.number))), ...rendered.flatMap((r) => r.services)];
+      for (const f of checkNodePorts(sharing, config, this.counters)) findings.push(back(f));
+    }
+    // plain Services that select a chart's pods: their selector checked again with them
+    if (chartWorkloads.length > 0) {
+      for (const sa of analysed.services) {
+        const svc = sa.service;
+        if (!svc.selector || svc.selector.size === 0 || !chartWorkloads.some((w) => selects(svc, w))) continue;
+        const o = svc.object.span;
+        for (const f of analysed.findings) {
+          if (f.path === svc.path && SELECTOR_CODES.has(f.code) && f.span.start >= o.start && f.span.start <= o.end) plain.drop.add(f);
+        }
+        const workloads = [...analysed.workloads, ...chartWorkloads];
+        for (const f of checkSelector(svc, workloads, () => workloads, config, this.counters)) plain.add.push(back(f));
+      }
+    }
+    return { findings, charts, plain };
   }
 
   private resultOf(dir: string, render: ChartRender, release: { namespace: string }, get: (path: string) => FileEntry | undefined): ChartResult {
@@ -169,14 +217,16 @@ export class ChartPhase {
     for (const svc of r.services) {
       const { own, exposure } = checkOwn(svc, context, this.counters);
       raw.push(...own.api, ...own.unknown, ...own.oci, ...own.reach);
-      raw.push(...checkSelector(svc, r.workloads, () => r.workloads, context.config, this.counters));
       r.analyses.push({ service: svc, exposure });
     }
-    raw.push(...checkNodePorts(r.services, context.config, this.counters));
     const byVirtual = new Map(r.files.map((f) => [f.virtual, f]));
     const kept = r.findings.filter((f) => f.code === 'template-not-rendered');
     r.findings = [...notRendered(r), ...kept, ...raw.map((f) => carryBack(f, byVirtual, r))];
   }
+}
+
+function spanOf(at: { path: string; span: Span }): { path: string; span: Span } {
+  return { path: at.path, span: at.span };
 }
 
 function settingsKey(c: HelmChartConfig | undefined): string {
@@ -194,11 +244,24 @@ function readChartName(text: string | undefined): string | undefined {
   return typeof name === 'string' && name !== '' ? name : undefined;
 }
 
-/** A finding on a rendered object, moved to the template text or action that produced the value. */
-function carryBack(f: Finding, files: ReadonlyMap<string, RenderedFile>, r: ChartResult): Finding {
+const SELECTOR_CODES = new Set(['selector-matches-nothing', 'target-port-name-unknown', 'target-port-not-declared']);
+
+/** Does the Service select the workload's pods (same namespace, every selector label)? */
+function selects(svc: ServiceModel, w: Workload): boolean {
+  return !!w.labels && svc.namespace !== undefined && w.namespace === svc.namespace && selectorMatches(svc.selector!, w.labels);
+}
+
+/**
+ * A finding on a rendered object, moved to the template text or action that produced the value. `others`: the
+ * rendered files of every chart, for related places in another chart's file.
+ */
+function carryBack(f: Finding, files: ReadonlyMap<string, RenderedFile>, r: ChartResult,
+  others?: ReadonlyMap<string, { file: RenderedFile; chart: ChartResult }>): Finding {
   const at = (path: string, span: Span) => {
     const file = files.get(path);
-    return file ? findingAt(file, span, r.firstLine, r.path) : { path, span, action: undefined };
+    if (file) return findingAt(file, span, r.firstLine, r.path);
+    const other = others?.get(path);
+    return other ? findingAt(other.file, span, other.chart.firstLine, other.chart.path) : { path, span, action: undefined };
   };
   const to = at(f.path, f.span);
   const related: RelatedInfo[] = f.related.map((x) => {
