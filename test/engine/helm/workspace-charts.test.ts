@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Workspace } from '../../../server/src/engine';
-import { chainsInFile, hoverAt } from '../../../server/src/engine/features';
+import { chainsInFile, hoverAt, pickService } from '../../../server/src/engine/features';
 import { applyEdits, fixesFor } from '../../../server/src/engine/fixes';
 import { lineOf, ready, workspace } from '../../support/workspace';
 
@@ -278,6 +278,9 @@ suite('Helm charts in the workspace', () => {
     assert.equal(chains[0].ports.length, 1);
     assert.equal(ws.lineIndex(path).positionAt(chains[0].ports[0].span.start).line + 1, 9);
     assert.match(chains[0].ports[0].text, /:30081/);
+    // the exposure view and `graph` pick it by name in its template
+    const pick = pickService(ws.analyze(), path, { name: 'shop', namespace: 'default' });
+    assert.ok(pick.ok && pick.service.service.name === 'shop');
   });
 
   test('a rendered finding offers the fixes that open the port in the rule sources, never an edit of the template', () => {
