@@ -283,7 +283,7 @@ suite('Helm charts in the workspace', () => {
     assert.ok(pick.ok && pick.service.service.name === 'shop');
   });
 
-  test('a rendered finding offers the fixes that open the port in the rule sources, never an edit of the template', () => {
+  test('a rendered finding offers the fixes that open the port in the rule sources or set the value in values.yaml, never an edit of the template', () => {
     const ws = workspace(shop());
     const [f] = ws.analyze().findings;
     const fixes = fixesFor(ws, f);
@@ -292,10 +292,20 @@ suite('Helm charts in the workspace', () => {
     const edits = fixes[0].edits;
     ws.setFile(edits[0].path, applyEdits(ws.getText(edits[0].path)!, edits));
     assert.deepEqual(at(ws), []);
-    // an out-of-range node port from the values: no fix (it would edit the rendered text)
+    // an out-of-range node port that one field of .Values printed: set where values.yaml holds it
     ws.setFile('charts/shop/values.yaml', values(40000));
     const out = ws.analyze().findings.find((x) => x.code === 'nodeport-out-of-range')!;
-    assert.deepEqual(fixesFor(ws, out), []);
+    const [pin] = fixesFor(ws, out);
+    assert.match(pin.title, /^Set `service\.nodePorts\.http` to 30000 in charts\/shop\/values\.yaml/);
+    assert.deepEqual(pin.edits.map((e) => [e.path, ws.getText(e.path)!.slice(e.span.start, e.span.end), e.newText]), [['charts/shop/values.yaml', '40000', '30000']]);
+    ws.setFile('charts/shop/values.yaml', applyEdits(ws.getText('charts/shop/values.yaml')!, pin.edits));
+    assert.ok(!at(ws).some((k) => k.endsWith('nodeport-out-of-range')));
+    // printed through a pipeline: no fix (neither the template nor a guess at the values is edited)
+    ws.setFile('charts/shop/values.yaml', values(40000));
+    ws.setFile('charts/shop/templates/service.yaml', SHOP_SERVICE.replace('{{ .Values.service.nodePorts.http }}', '{{ .Values.service.nodePorts.http | int }}'));
+    const piped = ws.analyze().findings.find((x) => x.code === 'nodeport-out-of-range')!;
+    assert.ok(piped);
+    assert.deepEqual(fixesFor(ws, piped), []);
   });
 
   test('rendered Services and workloads meet the workspace\'s: selectors across, node ports shared', () => {

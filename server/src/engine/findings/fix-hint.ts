@@ -35,6 +35,8 @@ export interface PortNameHint {
 export interface PinValueHint {
   kind: 'pin-node-port-value';
   span: Span;
+  /** the file the value is written in when it is not the finding's (a Helm chart's values file), and its key there */
+  values?: { path: string; key: string };
 }
 
 /** A rule source the reachability check read for the finding. */

@@ -9,7 +9,8 @@
  * `template-not-rendered`, and its templates are read as templates.
  */
 import type { HelmChartConfig, ServiceReachConfig } from '../config/config';
-import { finding, type Finding, type RelatedInfo } from '../findings/finding';
+import { finding, type Finding, type FixHint, type RelatedInfo } from '../findings/finding';
+import { valuesPinHint } from './chart-values-fix';
 import { findCharts, type ChartWorkspace } from '../helm/chart-load';
 import { renderChart, type ChartRender } from '../helm/chart-render';
 import { readYaml } from '../helm/yaml-values';
@@ -42,6 +43,8 @@ export class ChartPhase {
   private readonly parsed = new Map<string, { text: string; documents: YDocument[]; problems: string | undefined }>();
   private excluded = new Set<string>();
   private context: CheckingContext | undefined;
+  /** the text of a workspace file, as of the last `prepare` (for fixes that set a value in a values file) */
+  private textOf: (path: string) => string | undefined = () => undefined;
 
   constructor(private readonly counters: WorkspaceStats) {}
 
@@ -51,6 +54,7 @@ export class ChartPhase {
    */
   prepare(paths: readonly string[], get: (path: string) => FileEntry | undefined, walk: boolean, edited: readonly string[],
     config: ServiceReachConfig): { excluded: ReadonlySet<string>; flipped: string[]; ociServices: boolean } {
+    this.textOf = (p) => get(p)?.text;
     if (walk || edited.some((p) => p === 'Chart.yaml' || p.endsWith('/Chart.yaml'))) {
       this.charts = findCharts(paths).filter((dir) => {
         const meta = readYaml(get(chartYamlOf(dir))?.text ?? '').value;
@@ -80,7 +84,7 @@ export class ChartPhase {
         ? { dir, name, templates: [], paths: new Map(), failure: { message: `the values file ${missing.path} is not in the workspace`, file: chartYamlOf(dir), start: 0, end: 0, limit: false } }
         : renderChart(ws, dir, { valuesFiles, release });
       inputs.set(chartYamlOf(dir), get(chartYamlOf(dir)));
-      this.kept.set(dir, { inputs, settings: key, result: this.resultOf(dir, render, release, get) });
+      this.kept.set(dir, { inputs, settings: key, result: this.resultOf(dir, render, release, valuesFiles.map((v) => v.path), get) });
     }
     const excluded = new Set<string>();
     let oci = false;
@@ -126,7 +130,7 @@ export class ChartPhase {
     const files = new Map(rendered.flatMap((r) => r.files.map((f) => [f.virtual, { file: f, chart: r }] as const)));
     const back = (f: Finding): Finding => {
       const at = files.get(f.path);
-      if (at) return carryBack(f, new Map([[f.path, at.file]]), at.chart, files);
+      if (at) return carryBack(f, new Map([[f.path, at.file]]), at.chart, files, this.textOf);
       // a plain Service's finding: its related places in rendered files moved back
       if (!f.related.some((x) => files.has(x.path))) return f;
       return { ...f, related: f.related.map((x) => {
@@ -161,12 +165,12 @@ export class ChartPhase {
     return { findings, charts, plain };
   }
 
-  private resultOf(dir: string, render: ChartRender, release: { namespace: string }, get: (path: string) => FileEntry | undefined): ChartResult {
+  private resultOf(dir: string, render: ChartRender, release: { namespace: string }, valuesFiles: string[], get: (path: string) => FileEntry | undefined): ChartResult {
     const chartYaml = chartYamlOf(dir);
     const firstLine = (path: string): Span => ({ start: 0, end: (get(path)?.text ?? '').split('\n', 1)[0].replace(/\r$/, '').length });
     const result: ChartResult = {
       chart: dir === '' ? '.' : dir, name: render.name, path: chartYaml, render, firstLine: firstLine(chartYaml),
-      files: [], services: [], workloads: [], analyses: [], findings: [],
+      valuesFiles: [dir ? `${dir}/values.yaml` : 'values.yaml', ...valuesFiles], files: [], services: [], workloads: [], analyses: [], findings: [],
     };
     if (render.failure) return result;
     const seen = new Set<string>();
@@ -221,7 +225,7 @@ export class ChartPhase {
     }
     const byVirtual = new Map(r.files.map((f) => [f.virtual, f]));
     const kept = r.findings.filter((f) => f.code === 'template-not-rendered');
-    r.findings = [...notRendered(r), ...kept, ...raw.map((f) => carryBack(f, byVirtual, r))];
+    r.findings = [...notRendered(r), ...kept, ...raw.map((f) => carryBack(f, byVirtual, r, undefined, this.textOf))];
   }
 }
 
@@ -256,7 +260,7 @@ function selects(svc: ServiceModel, w: Workload): boolean {
  * rendered files of every chart, for related places in another chart's file.
  */
 function carryBack(f: Finding, files: ReadonlyMap<string, RenderedFile>, r: ChartResult,
-  others?: ReadonlyMap<string, { file: RenderedFile; chart: ChartResult }>): Finding {
+  others: ReadonlyMap<string, { file: RenderedFile; chart: ChartResult }> | undefined, textOf: (path: string) => string | undefined): Finding {
   const at = (path: string, span: Span) => {
     const file = files.get(path);
     if (file) return findingAt(file, span, r.firstLine, r.path);
@@ -270,9 +274,14 @@ function carryBack(f: Finding, files: ReadonlyMap<string, RenderedFile>, r: Char
   });
   const file = files.get(f.path);
   const note = file && to.action ? renderedNote(file, f.span, to.action) : '';
-  // a fix that edits the Service would edit the rendered text, which is no file: only those that open a port in
-  // the rule sources are kept (the values file is not edited)
-  const fix = f.fix?.kind === 'open-port' ? { fix: f.fix } : {};
+  // a fix that edits the Service would edit the rendered text, which is no file: those that open a port in the
+  // rule sources are kept, and a node port that one field of `.Values` printed is set in the values file
+  let fix: { fix?: FixHint } = {};
+  if (f.fix?.kind === 'open-port') fix = { fix: f.fix };
+  else if (f.fix?.kind === 'pin-node-port-value' && file && to.action) {
+    const moved = valuesPinHint(f.fix, to.action, file, r, textOf);
+    if (moved) fix = { fix: moved };
+  }
   return { code: f.code, severity: f.severity, message: note ? `${f.message} ${note}` : f.message, path: to.path, span: to.span, related, ...fix };
 }
 

@@ -147,6 +147,8 @@ export interface ChartResult {
   render: ChartRender;
   /** the first line of its Chart.yaml (where `template-not-rendered` goes when no template failed) */
   firstLine: Span;
+  /** its values files, in the order they are merged (`values.yaml`, then those the config names) */
+  valuesFiles: string[];
   /** its rendered templates, with their documents */
   files: RenderedFile[];
   services: ServiceModel[];
