@@ -363,4 +363,30 @@ spec:
     ws.setFile('charts/shop/values.yaml', values(30081).replace('service:', 'nameOverride: store\nservice:'));
     assert.ok(at(ws).includes('k8s/web.yaml:23 selector-matches-nothing'), at(ws).join(' '));
   });
+
+  test('after every edit the analysis is the one a fresh workspace makes of the same files', () => {
+    const files = shop({ 'k8s/other.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 30080\n' });
+    const ws = workspace(files);
+    const view = (w: Workspace) => w.analyze().findings.map((f) => `${f.path}:${f.span.start}-${f.span.end} ${f.code} ${f.message}`);
+    const fresh = () => {
+      const w = workspace({});
+      for (const p of ws.paths()) w.setFile(p, ws.getText(p)!);
+      return w;
+    };
+    const edits: [string, string | undefined][] = [
+      ['charts/shop/values.yaml', values(30080)],
+      ['charts/shop/templates/service.yaml', SHOP_SERVICE.replace('targetPort: http', 'targetPort: web')],
+      ['charts/shop/values.yaml', values(30080, 'null')],
+      ['k8s/other.yaml', undefined],
+      ['charts/shop/values.yaml', values(30081)],
+      ['charts/shop/templates/_helpers.tpl', SHOP_HELPERS.replace('{{ include', 'app: shop\n{{ include')],
+      ['charts/common/Chart.yaml', undefined],
+      ['charts/common/Chart.yaml', COMMON['charts/common/Chart.yaml']],
+      ['charts/shop/templates/service.yaml', SHOP_SERVICE],
+    ];
+    for (const [path, text] of edits) {
+      if (text === undefined) ws.removeFile(path); else ws.setFile(path, text);
+      assert.deepEqual(view(ws), view(fresh()), `after editing ${path}`);
+    }
+  });
 });
