@@ -62,7 +62,11 @@ export class ChartPhase {
       });
     }
     const live = new Set(this.charts);
-    for (const k of [...this.kept.keys()]) if (!live.has(k)) this.kept.delete(k);
+    for (const [k, gone] of [...this.kept]) {
+      if (live.has(k)) continue;
+      this.kept.delete(k);
+      for (const f of gone.result.files) if (!this.ownedByOther(f.virtual, k)) this.parsed.delete(f.virtual);
+    }
     for (const dir of this.charts) {
       const settings = config.helmCharts?.find((c) => c.path === dir);
       const key = settingsKey(settings);
