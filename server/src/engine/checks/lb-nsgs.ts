@@ -5,7 +5,8 @@
  * the load balancer's egress) of *that* Service is guarded by the load-balancer subnet's lists and these NSGs —
  * never another Service's —, and an NSG attached to a load balancer guards no worker. An OCID that matches no
  * resource is an NSG whose rules are unknown: the hop is unknown, never allowed, and one `rules-not-evaluated`
- * per Service names it.
+ * per Service names it (where the hop is checked: the load-balancer subnet's lists are known and some of its
+ * rules are the user's).
  */
 import { finding } from '../findings/finding';
 import type { ServiceModel } from '../k8s/service';
@@ -95,6 +96,8 @@ export function checkLbNsgs(svc: ServiceModel, exposure: Exposure | undefined, l
   const nsgs = serviceNsgs(layers, svc, exposure);
   const unmatched = nsgs.attached.filter((x) => x.via === 'unmatched');
   if (unmatched.length === 0 || !nsgs.anchor) return;
+  // said where it matters: the load-balancer subnet's lists are known, and some of its rules are the user's to write
+  if (!layers.lbLists || !exposure?.requirements.some((r) => r.layer === 'lb-lists' && r.managedBy === 'user')) return;
   const ids = unmatched.map((x) => `"${x.ocid}"`).join(', ');
   ctx.report(finding('rules-not-evaluated', svc.path, nsgs.anchor,
     `The rules of ${unmatched.length === 1 ? 'NSG' : 'NSGs'} ${ids}, attached to this load balancer, could not be evaluated: no Terraform plan or state holds ${unmatched.length === 1 ? 'its OCID' : 'their OCIDs'} and the config's "oci.nsgs" does not name ${unmatched.length === 1 ? 'it' : 'them'}. Its listener is unknown, never taken as allowed.`));
