@@ -10,6 +10,7 @@ import { ready, workspace, lineOf } from '../../support/workspace';
 import { requirementStatuses } from '../../../server/src/engine/features/status';
 import { topologyLines } from '../../../server/src/engine/features/topology';
 import { hoverAt } from '../../../server/src/engine/features/hover';
+import { diagramOf } from '../../../server/src/engine/features/diagram';
 import type { Analysis } from '../../../server/src/engine';
 
 const rule = (source: string, min: number, max = min) => `
@@ -298,6 +299,19 @@ resource "oci_core_network_security_group_security_rule" "lb_shop_443" {
     assert.match(hover.contents, /NSG "lb-shop" \(ocid1\.networksecuritygroup\.oc1\.phx\.aaaashop, matched by the config/);
     assert.match(hover.contents, /worker subnet "workers" \(node pool "pool1"\): security list "workers-sl"/);
     assert.match(hover.contents, /infra\/oke\.tf:\d+/);
+    // the diagram's guards name the same
+    const guards = diagramOf(a, shop).edges.flatMap((e) => e.guards);
+    const lbGuard = guards.find((g) => g.layer === 'lb-lists' && g.topology)!;
+    assert.deepEqual(lbGuard.topology!.map((t) => t.text), [
+      'load-balancer subnet "lb" (cluster "oke"), from the OKE topology in the Terraform',
+      'NSG "lb-shop", attached to this load balancer by its annotation (matched by the config\'s "oci.nsgs")',
+    ]);
+    assert.ok(lbGuard.topology![0].where.every((w) => w.path === 'infra/oke.tf'));
+    const workerGuard = guards.find((g) => g.layer === 'worker-lists' && g.topology)!;
+    assert.deepEqual(workerGuard.topology!.map((t) => t.text), [
+      'worker subnet "workers" (node pool "pool1"), from the OKE topology in the Terraform',
+      'worker NSG (node pool "pool1"), from the OKE topology in the Terraform',
+    ]);
   });
 
   test('an NSG OCID that matches nothing: one rules-not-evaluated per Service, and the listener is unknown, never allowed', () => {

@@ -69,3 +69,17 @@ export function serviceNsgLine(nsgs: ServiceNsgs): string | undefined {
     : `${a.source.label} (${a.ocid}, matched ${a.via === 'config' ? 'by the config\'s "oci.nsgs"' : 'by its OCID in a plan or state'})`);
   return `NSGs attached to this load balancer (guard its listeners and egress, no worker): ${parts.join(', ')}`;
 }
+
+/** The groups that made a list layer what it is for a Service (the diagram's guards name them). */
+export function layerTopology(report: TopologyReport | undefined, layer: string, nsgs: ServiceNsgs): { text: string; where: TopologyPlace[] }[] {
+  if (!report || (layer !== 'worker-lists' && layer !== 'lb-lists')) return [];
+  const side = layer === 'worker-lists' ? report.workers : report.loadBalancers;
+  const out = side.groups.map((g) => ({ text: `${g.title}, ${ORIGIN[side.origin]}`, where: g.where.map((w) => ({ path: w.path, span: { start: w.span.start, end: w.span.end } })) }));
+  if (layer === 'lb-lists') {
+    for (const a of nsgs.attached) {
+      out.push({ text: `${a.source.label}, attached to this load balancer by its annotation (${a.via === 'unmatched' ? 'matches no NSG resource' : a.via === 'config' ? 'matched by the config\'s "oci.nsgs"' : 'matched by its OCID in a plan or state'})`,
+        where: nsgs.anchor ? [{ path: a.source.path, span: { start: a.source.span.start, end: a.source.span.end } }] : [] });
+    }
+  }
+  return out;
+}
