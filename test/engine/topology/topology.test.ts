@@ -332,6 +332,33 @@ resource "oci_core_network_security_group_security_rule" "lb_shop_443" {
     assert.ok(listener.unevaluated.length > 0, 'unknown: it rests on the NSG nothing is known of');
   });
 
+  test('a node pool whose subnet is a variable without a value attributes nothing, and says why', () => {
+    const pool = `
+variable "worker_subnet_id" {
+  type = string
+}
+
+resource "oci_containerengine_node_pool" "pool2" {
+  cluster_id     = "ocid1.cluster.oc1..c"
+  compartment_id = var.compartment_id
+  name           = "pool2"
+  node_config_details {
+    size = 1
+    placement_configs {
+      availability_domain = "AD-1"
+      subnet_id           = var.worker_subnet_id
+    }
+  }
+}
+`;
+    const a = workspace({ 'infra/oke.tf': network({ withCluster: false, extra: pool }) }).analyze();
+    const t = a.layers.topology!;
+    assert.equal(t.fallback, false, 'a node pool is a topology, even one whose subnet cannot be read');
+    assert.equal(a.layers.workerLists, null);
+    assert.deepEqual(t.unresolved, ['node pool "pool2": `var.worker_subnet_id` has no value: no default, and no variable file sets it']);
+    assert.ok(topologyLines(t, () => 1).some((l) => l.includes('could not be read') && l.includes('var.worker_subnet_id')));
+  });
+
   test('a state JSON: subnets, lists and node pools matched by OCID', () => {
     const res = (type: string, name: string, values: object) => ({ address: `${type}.${name}`, mode: 'managed', type, name, values });
     const list = (name: string, id: string, source: string, min: number, max: number) => res('oci_core_security_list', name, {

@@ -41,6 +41,8 @@ export interface TopologyReport {
   unattributed: GuardSource[];
   /** no config and no topology: every list and NSG is taken to guard the workers */
   fallback: boolean;
+  /** references of node pools and clusters that could not be read: `node pool "pool1": why` (a few) */
+  unresolved: string[];
 }
 
 /** An NSG a Service's annotation may name by OCID, and how the OCID was matched. */

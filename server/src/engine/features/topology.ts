@@ -56,6 +56,9 @@ export function topologyLines(report: TopologyReport | undefined, lineOf: LineOf
   if (report.lbSubnetCidrs) {
     out.push(`load-balancer subnet addresses (${report.lbSubnetCidrs.origin === 'config' ? 'from the config' : 'from the OKE topology in the Terraform'}): ${report.lbSubnetCidrs.cidrs.join(', ')}${placesText(report.lbSubnetCidrs.where, lineOf)}`);
   }
+  if (report.unresolved.length && !report.fallback) {
+    out.push(`topology references that could not be read (the subnets or NSGs they name are not attributed): ${report.unresolved.join('; ')}`);
+  }
   if (report.unattributed.length) {
     out.push(`unattributed (guard nothing: neither the config nor the topology says what they guard): ${sourcesText(report.unattributed)}`);
   }

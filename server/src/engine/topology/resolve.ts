@@ -2,7 +2,7 @@
  * The topology of the whole workspace from what each file declares: the worker subnets (the node pools'
  * placement) and NSGs (the node pools' `nsg_ids`), the load-balancer subnets (the clusters'
  * `service_lb_subnet_ids`), each with the subnet resource a reference names, when the workspace declares it.
- * Subnets, lists and NSGs that no cluster or node pool names are no topology: `topologyOf` is then null. Pure.
+ * Subnets, lists and NSGs without a cluster or node pool are no topology: `topologyOf` is then null. Pure.
  */
 import type { TopoCluster, TopologyFacts, TopoNodePool, TopoSubnet } from './model';
 
@@ -33,7 +33,7 @@ export interface Topology {
   clusters: TopoCluster[];
 }
 
-/** The workspace's topology, or null when no cluster or node pool attributes a subnet or an NSG. */
+/** The workspace's topology, or null when it declares no cluster and no node pool. */
 export function topologyOf(all: readonly TopologyFacts[]): Topology | null {
   const subnets = all.flatMap((f) => f.subnets);
   const subnetOf = (key: string) => subnets.find((s) => s.address === key || s.id === key);
@@ -59,8 +59,9 @@ export function topologyOf(all: readonly TopologyFacts[]): Topology | null {
       if (hit) { if (!hit.clusters.includes(cluster)) hit.clusters.push(cluster); } else topo.lbSubnets.push({ key, ...(subnet ? { subnet } : {}), clusters: [cluster] });
     }
   }
-  const attributes = topo.workerSubnets.length + topo.workerNsgs.length + topo.lbSubnets.length > 0;
-  return attributes ? topo : null;
+  // (a node pool or cluster whose references cannot be read is still a topology: what guards its nodes is unknown,
+  // not every list)
+  return topo.nodePools.length + topo.clusters.length > 0 ? topo : null;
 }
 
 /** A subnet as a person names it: its display name, else its address, else the key a reference gave. */

@@ -51,7 +51,15 @@ export function attribute(candidates: readonly Candidate[], config: ServiceReach
     title: `"${setting}" in the config`, sources: resolveRefs(refs),
     where: config.path ? refs.map((r) => ({ path: config.path!, span: r.span })) : [], notes: [],
   });
-  const report: TopologyReport = { workers: { origin: 'none', groups: [] }, loadBalancers: { origin: 'none', groups: [] }, unattributed: [], fallback: false };
+  const report: TopologyReport = { workers: { origin: 'none', groups: [] }, loadBalancers: { origin: 'none', groups: [] }, unattributed: [], fallback: false, unresolved: [] };
+  for (const f of facts) {
+    for (const x of [...f.nodePools.map((p) => ({ what: `node pool "${p.name ?? p.address}"`, u: p.unresolved })), ...f.clusters.map((c) => ({ what: `cluster "${c.name ?? c.address}"`, u: c.unresolved }))]) {
+      for (const u of x.u) {
+        const line = `${x.what}: ${u.reason}`;
+        if (report.unresolved.length < MAX_UNRESOLVED && !report.unresolved.includes(line)) report.unresolved.push(line);
+      }
+    }
+  }
   if (config.workerLists) report.workers = { origin: 'config', groups: [configGroup('nodes.securityLists', config.workerLists)] };
   else if (topo && (topo.workerSubnets.length || topo.workerNsgs.length)) report.workers = { origin: 'terraform', groups: workerGroups(topo, byKey) };
   if (config.lbLists) report.loadBalancers = { origin: 'config', groups: [configGroup('loadBalancers.securityLists', config.lbLists)] };
@@ -81,6 +89,9 @@ export function attribute(candidates: readonly Candidate[], config: ServiceReach
   }
   return { workers, loadBalancers, report, ...(lbSubnetCidrs ? { lbSubnetCidrs } : {}), nsgsByOcid };
 }
+
+/** At most this many unreadable references are named. */
+const MAX_UNRESOLVED = 5;
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
