@@ -77,7 +77,8 @@ export function serviceNsgLine(nsgs: ServiceNsgs): string | undefined {
 export function layerTopology(report: TopologyReport | undefined, layer: string, nsgs: ServiceNsgs): { text: string; where: TopologyPlace[] }[] {
   if (!report || (layer !== 'worker-lists' && layer !== 'lb-lists')) return [];
   const side = layer === 'worker-lists' ? report.workers : report.loadBalancers;
-  const out = side.groups.map((g) => ({ text: `${g.title}, ${ORIGIN[side.origin]}`, where: g.where.map((w) => ({ path: w.path, span: { start: w.span.start, end: w.span.end } })) }));
+  // (a config group and the fallback say where they come from in their title)
+  const out = side.groups.map((g) => ({ text: side.origin === 'terraform' ? `${g.title}, ${ORIGIN[side.origin]}` : g.title, where: g.where.map((w) => ({ path: w.path, span: { start: w.span.start, end: w.span.end } })) }));
   if (layer === 'lb-lists') {
     for (const a of nsgs.attached) {
       out.push({ text: `${a.source.label}, attached to this load balancer by its annotation (${a.via === 'unmatched' ? 'matches no NSG resource' : a.via === 'config' ? 'matched by the config\'s "oci.nsgs"' : 'matched by its OCID in a plan or state'})`,

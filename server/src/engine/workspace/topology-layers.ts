@@ -71,7 +71,7 @@ export function attribute(candidates: readonly Candidate[], config: ServiceReach
     // the fallback: (an NSG of egress rules only guards no worker, nor does a load balancer's NSG)
     report.fallback = true;
     workers = candidates.map((c) => c.source).filter((s) => !lbNsgs.has(s) && !(s.kind === 'oci-nsg' && s.rules.length === 0));
-    report.workers = { origin: 'fallback', groups: [{ title: 'every list and NSG (no cluster or node pool in the Terraform, no list setting in the config)', sources: workers, where: [], notes: [] }] };
+    report.workers = { origin: 'fallback', groups: [{ title: 'every list and NSG: the fallback (no cluster or node pool in the Terraform, no list setting in the config)', sources: workers, where: [], notes: [] }] };
   }
   const attributed = new Set([...workers, ...loadBalancers, ...lbNsgs]);
   report.unattributed = candidates.map((c) => c.source).filter((s) => !attributed.has(s));
