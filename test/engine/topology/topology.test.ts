@@ -359,6 +359,42 @@ resource "oci_containerengine_node_pool" "pool2" {
     assert.ok(topologyLines(t, () => 1).some((l) => l.includes('could not be read') && l.includes('var.worker_subnet_id')));
   });
 
+  test('a plan JSON: what is known only after apply is matched through the configuration\'s references', () => {
+    const res = (type: string, name: string, values: object) => ({ address: `${type}.${name}`, mode: 'managed', type, name, values });
+    const ref = (to: string) => ({ references: [`${to}.id`, to] });
+    const ingress = (source: string, min: number, max: number) => [{ protocol: '6', source, source_type: 'CIDR_BLOCK', stateless: false, description: null, icmp_options: [], udp_options: [], tcp_options: [{ min, max, source_port_range: [] }] }];
+    const plan = JSON.stringify({
+      format_version: '1.2', terraform_version: '1.7.5',
+      planned_values: { root_module: { resources: [
+        res('oci_core_security_list', 'workers', { display_name: 'workers-sl', egress_security_rules: [], ingress_security_rules: ingress('10.0.20.0/24', 30000, 32767) }),
+        res('oci_core_security_list', 'bastion', { display_name: 'bastion-sl', egress_security_rules: [], ingress_security_rules: ingress('0.0.0.0/0', 1, 65535) }),
+        res('oci_core_subnet', 'workers', { display_name: 'workers', cidr_block: '10.0.10.0/24' }),
+        res('oci_containerengine_node_pool', 'pool1', { name: 'pool1', node_config_details: [{ size: 3, placement_configs: [{ availability_domain: 'AD-1' }] }] }),
+      ] } },
+      resource_changes: [
+        { address: 'oci_core_subnet.workers', change: { actions: ['create'], after_unknown: { id: true, security_list_ids: true } } },
+        { address: 'oci_containerengine_node_pool.pool1', change: { actions: ['create'], after_unknown: { id: true, node_config_details: [{ placement_configs: [{ subnet_id: true }] }] } } },
+      ],
+      configuration: { root_module: { resources: [
+        { address: 'oci_core_subnet.workers', mode: 'managed', type: 'oci_core_subnet', name: 'workers', expressions: { security_list_ids: ref('oci_core_security_list.workers') } },
+        { address: 'oci_containerengine_node_pool.pool1', mode: 'managed', type: 'oci_containerengine_node_pool', name: 'pool1',
+          expressions: { node_config_details: [{ placement_configs: [{ subnet_id: ref('oci_core_subnet.workers') }] }] } },
+      ] } },
+    }, null, 2);
+    const a = workspace({ 'plan.json': plan, 'svc.yaml': service('web', { type: 'NodePort', nodePort: 30080 }), '.service-reach.yaml': CLIENTS }).analyze();
+    assert.deepEqual(labels(a.layers.workerLists), ['security list "workers-sl"']);
+    assert.deepEqual(a.layers.topology!.unattributed.map((s) => s.label), ['security list "bastion-sl"']);
+    assert.deepEqual(codesOf(a, 'svc.yaml'), ['security-list-port-closed']);
+  });
+
+  test('the config\'s oci.nsgs: OCIDs as keys, NSG resources as values', () => {
+    const bad = workspace({ 'infra/oke.tf': network(), '.service-reach.yaml': 'oci:\n  nsgs:\n    not-an-ocid: infra/oke.tf#oci_core_network_security_group.workers\n    ocid1.networksecuritygroup.oc1..x: infra/oke.tf#oci_core_network_security_group.nothing\n' }).analyze();
+    assert.deepEqual(bad.findings.filter((f) => f.path === '.service-reach.yaml').map((f) => f.code).sort(), ['config-invalid', 'config-path-not-found']);
+    assert.equal(bad.layers.nsgsByOcid, undefined);
+    const good = workspace({ 'infra/oke.tf': network(), '.service-reach.yaml': 'oci:\n  nsgs:\n    ocid1.networksecuritygroup.oc1..w: infra/oke.tf#oci_core_network_security_group.workers\n' }).analyze();
+    assert.equal(good.layers.nsgsByOcid?.get('ocid1.networksecuritygroup.oc1..w')?.source.label, 'NSG "workers"');
+  });
+
   test('a state JSON: subnets, lists and node pools matched by OCID', () => {
     const res = (type: string, name: string, values: object) => ({ address: `${type}.${name}`, mode: 'managed', type, name, values });
     const list = (name: string, id: string, source: string, min: number, max: number) => res('oci_core_security_list', name, {
