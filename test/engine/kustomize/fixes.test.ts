@@ -97,7 +97,10 @@ suite('Kustomize overlays: quick fixes on built Services', () => {
     assert.doesNotMatch(fixes[0].title, /changes overlay/, 'only the overlay the finding names reads the patch');
     assert.deepEqual([...new Set(fixes[0].edits.map((e) => e.path))].sort(), ['etc/firewalld/zones/public.xml', 'overlays/prod/service-type.yaml']);
     const before = texts(ws);
+    const builds = ws.stats.overlaysBuilt;
     applyTo(ws, fixes[0].edits);
+    ws.analyze();
+    assert.equal(ws.stats.overlaysBuilt - builds, 1, 'the edited patch builds again only the overlay that uses it');
     assert.equal(ws.getText('overlays/prod/service-type.yaml'), NODEPORT_PATCH + '  ports:\n    - port: 80\n      nodePort: 30000\n');
     assert.deepEqual(built(ws), ['overlays/dev web ClusterIP 80/-(http)', 'overlays/prod web NodePort 80/30000(http)']);
     assert.deepEqual(ws.analyze().findings, []);
