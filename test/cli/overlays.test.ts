@@ -74,4 +74,22 @@ suite('CLI: check an overlay folder', () => {
     const after = JSON.parse((await run(root, 'check', '--format', 'json', 'overlays/prod')).out) as Json;
     assert.deepEqual(after.findings, []);
   });
+
+  test('graph on the base draws the Service an overlay builds from it, picked by the overlay or by the name it gets there', async () => {
+    for (const target of ['base/service.yaml#overlays/prod', 'base/service.yaml#prod/web', 'base/service.yaml']) {
+      const r = await run(root, 'graph', '--format', 'json', target);
+      assert.equal(r.code, 0, r.err);
+      const m = JSON.parse(r.out) as { title: string; service: { path: string }; findings: { path: string; code: string }[] };
+      const expected = target.endsWith('.yaml') ? 'Service dev/web (type unknown) in overlay overlays/dev' : 'Service prod/web (NodePort) in overlay overlays/prod';
+      assert.equal(m.title, expected, target);
+      assert.equal(m.service.path, 'base/service.yaml');
+      assert.ok(!JSON.stringify(m, (k, v) => (k === 'objectId' ? undefined : v)).includes('#overlay'), 'every place is in the workspace\'s files');
+    }
+    const svg = await run(root, 'graph', 'base/service.yaml#overlays/prod');
+    assert.equal(svg.code, 0, svg.err);
+    assert.match(svg.out, /^<svg/);
+    const none = await run(root, 'graph', 'base/service.yaml#overlays/qa');
+    assert.equal(none.code, 2);
+    assert.match(none.err, /builds no Service "overlays\/qa" in its overlays \(dev\/web in overlay overlays\/dev, prod\/web in overlay overlays\/prod\)/);
+  });
 });

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { chainLenses, chainsInFile, documentSymbols } from '../../../server/src/engine/features';
+import { diagramsOf } from '../../../server/src/engine/features/diagram';
 import { ready, workspace } from '../../support/workspace';
 
 const BASE_SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n';
@@ -56,5 +57,29 @@ suite('Kustomize overlays in the editor', () => {
       for (const c of s.children) assert.ok(c.span.start >= s.span.start && c.span.end <= s.span.end && c.selectionSpan.start >= c.span.start && c.selectionSpan.end <= c.span.end);
     }
     assert.deepEqual(documentSymbols(ws, 'overlays/prod/service-type.yaml'), []);
+  });
+
+  test('the exposure diagrams include each overlay\'s Service, named by the overlay, every place in the workspace\'s files', () => {
+    const ws = workspace(repo());
+    const a = ws.analyze();
+    const models = diagramsOf(a);
+    assert.deepEqual(models.map((m) => m.title), [
+      'Service dev/web (ClusterIP) in overlay overlays/dev',
+      'Service prod/prod-web (NodePort) in overlay overlays/prod',
+    ]);
+    const prod = models[1];
+    assert.equal(prod.service.path, 'base/service.yaml');
+    // (the object's id, an identity and no place, stays the build's)
+    assert.ok(!JSON.stringify(models, (k, v) => (k === 'objectId' ? undefined : v)).includes('#overlay'), 'no place is left in the build\'s own offsets');
+    // its findings are the analysis's own (same keys, messages naming the overlay), on the hops they concern
+    const reported = new Set(a.findings.map((f) => `${f.path}|${f.span.start}|${f.code}`));
+    assert.deepEqual(prod.findings.map((f) => f.code).sort(), ['nodeport-unpinned', 'nodeport-unpinned']);
+    for (const f of prod.findings) {
+      assert.ok(reported.has(f.key), f.key);
+      assert.match(f.message, /^In overlay `overlays\/prod`: /);
+      assert.equal(f.fixable, true);
+    }
+    const onHops = new Set(prod.edges.flatMap((e) => e.findings));
+    for (const f of prod.findings) assert.ok(onHops.has(f.key), `${f.key} is drawn on a hop`);
   });
 });

@@ -105,7 +105,7 @@ export class OverlayPhase {
         if (w) workloads.push(w);
       }
     }
-    return { overlay, path, build: out, firstLine, services, workloads, analyses: [], findings: [] };
+    return { overlay, path, build: out, firstLine, services, workloads, analyses: [], findings: [], builtFindings: [] };
   }
 
   private checkOverlay(r: OverlayResult, context: CheckingContext): void {
@@ -120,6 +120,7 @@ export class OverlayPhase {
       r.analyses.push({ service: svc, exposure });
     }
     raw.push(...checkNodePorts(r.services, context.config, this.counters));
+    r.builtFindings = raw;
     r.findings = [...notRendered(r), ...raw.map((f) => carryBack(f, r))];
   }
 }
