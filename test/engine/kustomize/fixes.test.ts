@@ -206,4 +206,16 @@ suite('Kustomize overlays: quick fixes on built Services', () => {
     assert.equal(ws.getText('overlays/prod/service-type.yaml'), NODEPORT_PATCH.replace('  type: NodePort\n', '  ports:\n    - name: https\n      port: 443\n      targetPort: 8443\n'));
     assert.deepEqual(ws.analyze().findings.filter((x) => x.code === 'port-name-required'), []);
   });
+
+  test('a patch that sets the type and writes another port: the pin is a new item of its ports, merged with the base\'s', () => {
+    const patch = NODEPORT_PATCH + '  ports:\n    - name: https\n      port: 443\n      targetPort: http\n      nodePort: 30443\n';
+    const ws = workspace(repo({ 'overlays/prod/service-type.yaml': patch }));
+    const f = ws.analyze().findings.find((x) => x.code === 'nodeport-unpinned')!;
+    assert.equal(f.path, 'base/service.yaml');
+    const r = fixAndKeep(ws);
+    assert.deepEqual(r.files.map((x) => x.path).sort(), ['etc/firewalld/zones/public.xml', 'overlays/prod/service-type.yaml']);
+    assert.equal(ws.getText('overlays/prod/service-type.yaml'), patch + '    - port: 80\n      nodePort: 30000\n');
+    assert.deepEqual(built(ws), ['overlays/dev web ClusterIP 80/-(http)', 'overlays/prod web NodePort 443/30443(https),80/30000(http)']);
+    assert.deepEqual(ws.analyze().findings, []);
+  });
 });

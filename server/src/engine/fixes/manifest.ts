@@ -4,7 +4,7 @@
  * the indentation, newline and style (block or flow, quoted keys or not) of the map they go into.
  */
 import type { Finding } from '../findings/finding';
-import type { YMap, YPair } from '../parse/yaml';
+import type { YMap, YPair, YSeq } from '../parse/yaml';
 import type { ServiceModel, ServicePort } from '../k8s/service';
 import { isValidPortName } from '../checks/service-api';
 import { detectNewline } from '../sources/source-common';
@@ -159,6 +159,29 @@ export function insertSeqAfter(text: string, map: YMap, after: YPair, key: strin
   if (rest !== '' && !rest.startsWith('#')) return undefined;
   const lines = item.map(([k, v], i) => `${indent}${i === 0 ? '  - ' : '    '}${k}: ${v}`);
   return { span: { start: at, end: at }, newText: `${nl}${indent}${key}:${nl}${lines.join(nl)}` };
+}
+
+/**
+ * Appends a map item (`item`: its pairs, in order) to a block sequence of maps, after its last item, with the
+ * first item's dash and indentation. Undefined in a flow sequence, or when the last item ends beside other text.
+ */
+export function appendSeqItem(text: string, seq: YSeq, item: readonly [string, string][]): { span: Span; newText: string } | undefined {
+  const first = seq.items[0];
+  const last = seq.items[seq.items.length - 1];
+  if (seq.flow || !first || !last || first.kind !== 'map' || last.kind !== 'map' || last.flow || item.length === 0) return undefined;
+  const head = text.slice(lineStartOf(text, first.span.start), first.span.start);
+  const dash = /^( *)- +$/.exec(head);
+  if (!dash) return undefined;
+  let end = last.span.end;
+  while (end > last.span.start && /\s/.test(text[end - 1])) end--;
+  let at = text.indexOf('\n', end);
+  if (at < 0) at = text.length;
+  else if (text[at - 1] === '\r') at--;
+  const rest = text.slice(end, at).trim();
+  if (rest !== '' && !rest.startsWith('#')) return undefined;
+  const nl = detectNewline(text);
+  const lines = item.map(([k, v], i) => `${i === 0 ? head : ' '.repeat(head.length)}${k}: ${v}`);
+  return { span: { start: at, end: at }, newText: nl + lines.join(nl) };
 }
 
 /** Sets a pair's (empty, null or 0) value. */

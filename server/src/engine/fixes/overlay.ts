@@ -15,7 +15,7 @@ import type { Span } from '../text/span';
 import type { OverlayResult } from '../workspace/types';
 import type { FixContext } from './context';
 import { plainEdit, type PlannedEdit } from './edits';
-import { insertPairAfter, insertSeqAfter, namePort, rangeText, setPairValue, type PinPick } from './manifest';
+import { appendSeqItem, insertPairAfter, insertSeqAfter, namePort, rangeText, setPairValue, type PinPick } from './manifest';
 import type { PlannedFix } from './plan';
 
 /** The overlays a finding's hint names, as the analysis built them. */
@@ -155,13 +155,19 @@ function portPin(ctx: FixContext, r: OverlayResult, svc: ServiceModel, path: str
     const pair = np ? pairAt(item, np.span.start) : undefined;
     return { path: file.path, edit: (n) => (pair ? setPairValue(text, pair, String(n)) : insertPairAfter(text, item, undefined, 'nodePort', String(n))) };
   }
-  // a patch that sets the type and names no port: the item is added to its spec, merged on the port (and protocol)
+  // a patch that sets the type and does not write this port: an item is added to its `ports` (or a `ports` to its
+  // spec), merged with the base's item on the port (and protocol)
   if (file.keyStart === undefined || port.port === null) return undefined;
   const spec = mapIn(ctx, file.path, holdingKey(file.keyStart));
   const typePair = spec && pairAt(spec, file.keyStart);
-  if (!spec || !typePair || spec.pairs.some((p) => p.name === 'ports')) return undefined;
+  if (!spec || !typePair) return undefined;
   const item: [string, string][] = [['port', String(port.port)]];
   if (port.protocolPair && port.protocol) item.push(['protocol', port.protocol]);
+  const ports = spec.pairs.find((p) => p.name === 'ports');
+  if (ports) {
+    const seq = ports.value?.kind === 'seq' ? ports.value : undefined;
+    return seq && { path: file.path, edit: (n) => appendSeqItem(text, seq, [...item, ['nodePort', String(n)]]) };
+  }
   return { path: file.path, edit: (n) => insertSeqAfter(text, spec, typePair, 'ports', [...item, ['nodePort', String(n)]]) };
 }
 
