@@ -134,6 +134,8 @@ export interface OverlayResult {
   workloads: Workload[];
   analyses: ServiceAnalysis[];
   findings: Finding[];
+  /** the same findings as made on the built objects (spans in the build's segments: `build.segments.origin`) */
+  builtFindings: Finding[];
 }
 
 /** One Helm chart as the last analysis rendered and checked it. */
