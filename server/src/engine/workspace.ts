@@ -200,6 +200,7 @@ export class Workspace {
         excluded: charts.excluded.size === 0 ? overlays.excluded : new Set([...overlays.excluded, ...charts.excluded]),
         ociServices: overlays.ociServices || charts.ociServices,
       },
+      rendered: charts.excluded,
     });
     const built = this.overlays.check(analysis);
     const rendered = this.charts.check(analysis);

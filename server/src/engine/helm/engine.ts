@@ -8,6 +8,7 @@ import { EXEC_LIMITS, ExecError, Executor, type ExecLimits, type TemplateSet } f
 import { HELM_FUNCS } from './helm-funcs';
 import { removeNoValue, type SourcePiece } from './output';
 import { parseTemplate } from './parse';
+import { TextCache } from './text-cache';
 import type { Value } from './value';
 
 export interface TemplateFailure {
@@ -27,20 +28,14 @@ export type Rendered = { text: string; pieces: SourcePiece[]; error?: undefined 
  * only the template that changed, and a dependency's templates (Bitnami's `common` under every chart) are parsed
  * once for all the charts that hold them. A tree names its file only at its top (`Tree.file`, the top tree's
  * `name`); what is kept is parsed under a name no template has and named on the way out. Bounded: cleared when it
- * holds too many.
+ * holds too much.
  */
-const PARSED = new Map<string, ReturnType<typeof parseTemplate>>();
-const PARSED_MAX = 4000;
+const PARSED = new TextCache<ReturnType<typeof parseTemplate>>(4_000_000);
 /** the file name the kept trees are parsed under (no template path holds a NUL) */
 const UNNAMED = '\0';
 
 function parseCached(name: string, text: string): ReturnType<typeof parseTemplate> {
-  let r = PARSED.get(text);
-  if (!r) {
-    r = parseTemplate(UNNAMED, text, (n) => HELM_FUNCS.has(n));
-    if (PARSED.size >= PARSED_MAX) PARSED.clear();
-    PARSED.set(text, r);
-  }
+  const r = PARSED.get(text, (t) => parseTemplate(UNNAMED, t, (n) => HELM_FUNCS.has(n)));
   if (r.error) {
     const message = r.error.message.startsWith(`template: ${UNNAMED}:`) ? `template: ${name}:${r.error.message.slice(`template: ${UNNAMED}:`.length)}` : r.error.message;
     return { error: { ...r.error, message, file: name } };

@@ -5,6 +5,7 @@
  */
 import { parseYaml, type YNode } from '../parse/yaml';
 import { deepCopy, type GoMap, type Value } from './value';
+import { TextCache } from './text-cache';
 import { resolvePlain } from './yaml11';
 
 export interface YamlRead { value: Value; error?: string }
@@ -41,8 +42,8 @@ function convert(text: string, n: YNode | null, depth: number, budget: { left: n
   return m;
 }
 
-const READ = new Map<string, YamlRead>();
-const READ_MAX = 2000;
+
+const READ = new TextCache<YamlRead>(4_000_000);
 
 /**
  * Reads the first document of a YAML text; `error` when it is not valid YAML (the value is then null). Results
@@ -50,12 +51,7 @@ const READ_MAX = 2000;
  * since templates may change what they read (`set`).
  */
 export function readYaml(text: string, maxNodes = 1_000_000): YamlRead {
-  let r = READ.get(text);
-  if (!r) {
-    r = readYamlUncached(text, maxNodes);
-    if (READ.size >= READ_MAX) READ.clear();
-    READ.set(text, r);
-  }
+  const r = READ.get(text, (t) => readYamlUncached(t, maxNodes));
   return r.error ? r : { value: deepCopy(r.value) };
 }
 

@@ -92,9 +92,12 @@ export class ChartPhase {
     }
     const excluded = new Set<string>();
     let oci = false;
-    for (const { result } of this.kept.values()) {
+    for (const [dir, { result, inputs }] of this.kept) {
       if (result.render.failure) continue;
       for (const p of result.render.paths.values()) excluded.add(p);
+      // the values files it read (its own, its dependencies', the configured ones) are values, not manifests
+      const configured = new Set((config.helmCharts?.find((c) => c.path === dir)?.values ?? []).map((v) => v.path));
+      for (const p of inputs.keys()) if (p === 'values.yaml' || p.endsWith('/values.yaml') || configured.has(p)) excluded.add(p);
       if (result.services.some(ociAnnotated)) oci = true;
     }
     const flipped: string[] = [];

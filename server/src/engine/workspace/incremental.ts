@@ -39,7 +39,12 @@ export interface AnalysisInput {
   lineIndex: (path: string) => LineIndex;
   /** the files analysed only through Kustomize overlays (patches, bases) or Helm charts (their templates), and whether an overlay or chart holds an OCI Service */
   overlays: { excluded: ReadonlySet<string>; ociServices: boolean };
+  /** the templates of the Helm charts that rendered: analysed through the render only, so not even read here */
+  rendered?: ReadonlySet<string>;
 }
+
+/** What a template analysed through its chart's render holds on its own: nothing (it is not read). */
+const THROUGH_RENDER: ParsedManifest = { documents: [], objects: [], problems: [], template: true };
 
 export class IncrementalAnalysis {
   /** per manifest: what the last analysis worked out (objects, Services, workloads, results) */
@@ -71,7 +76,7 @@ export class IncrementalAnalysis {
     const changed = new Set<FileState>();
     const changedWorkloads: Workload[] = [];
     const update = (f: FileEntry): FileState => {
-      const m = this.manifests.parsed(f);
+      const m = input.rendered?.has(f.path) ? THROUGH_RENDER : this.manifests.parsed(f);
       const before = this.fileStates.get(f.path);
       const viaOverlays = input.overlays.excluded.has(f.path);
       if (before?.manifest === m && before.viaOverlays === viaOverlays) return before;
