@@ -24,6 +24,8 @@ interface Decl<T> {
 /** One instance of a resource (or module call): its key (`count.index` or `each.key`), address and body. */
 export interface Instance {
   key?: Val;
+  /** the element it was made from (`each.value`), with its provenance */
+  value?: Val;
   address: string;
   block: EvalBlock;
 }
@@ -44,7 +46,7 @@ export interface ResourceInstances {
 
 /** The instances a `count`/`for_each` makes: the bindings of each, where it is, why it is unknown (if it is). */
 interface Repetition {
-  each: { key?: Val; bindings: Map<string, Val>; suffix: string }[];
+  each: { key?: Val; value?: Val; bindings: Map<string, Val>; suffix: string }[];
   at?: Span;
   reason?: string;
 }
@@ -225,7 +227,7 @@ export class ModuleInstance {
         throw e;
       }
       return {
-        each: pairs.map(([k, x]) => ({ key: k, bindings: new Map([['each', map(new Map([['key', k], ['value', x]]))]]), suffix: `[${JSON.stringify(k.k === 'string' ? k.v : '?')}]` })),
+        each: pairs.map(([k, x]) => ({ key: k, value: x, bindings: new Map([['each', map(new Map([['key', k], ['value', x]]))]]), suffix: `[${JSON.stringify(k.k === 'string' ? k.v : '?')}]` })),
         at: forEach.span,
       };
     }
@@ -260,7 +262,7 @@ export class ModuleInstance {
     this.resourceCache.set(addr, out);
     for (const r of rep.each) {
       const block = evalBody(decl.node, decl.node.body, this.context(decl.path, r.bindings), RESOURCE_META);
-      out.instances.push({ ...(r.key ? { key: r.key } : {}), address: this.prefix + addr + r.suffix, block });
+      out.instances.push({ ...(r.key ? { key: r.key } : {}), ...(r.value ? { value: r.value } : {}), address: this.prefix + addr + r.suffix, block });
     }
     return out;
   }

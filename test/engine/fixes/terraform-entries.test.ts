@@ -1,0 +1,153 @@
+import * as assert from 'node:assert/strict';
+import { ready, workspace } from '../../support/workspace';
+import { fixesFor } from '../../../server/src/engine/fixes';
+import { evaluateAround } from '../../../server/src/engine/sources/modules/terraform';
+import { parseCached, terraformFileOf } from '../../../server/src/engine/sources/terraform';
+import type { Rule, TerraformFile } from '../../../server/src/engine/sources/model';
+import type { Workspace } from '../../../server/src/engine';
+import { applyTo, codesOf, findingOf, fixAndKeep, only } from './helpers';
+
+function service(nodePort: number | null, protocol = 'TCP', name = 'web'): string {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+  namespace: shop
+  annotations:
+    oci.oraclecloud.com/load-balancer-type: nlb
+    oci-network-load-balancer.oraclecloud.com/security-list-management-mode: None
+spec:
+  type: LoadBalancer
+  ports:
+    - name: http
+      port: 80
+      protocol: ${protocol}${nodePort === null ? '' : `\n      nodePort: ${nodePort}`}
+`;
+}
+
+const CONFIG = 'loadBalancers:\n  subnetCidrs: [10.0.20.0/24]\n';
+
+const LOCALS = `locals {
+  tcp_protocol      = 6
+  udp_protocol      = 17
+  all_ports         = -1
+  rule_type_cidr    = "CIDR_BLOCK"
+  node_port_min     = 30000
+  node_port_max     = 32767
+  health_check_port = 10256
+  anywhere          = "0.0.0.0/0"
+  lb_cidr           = "10.0.20.0/24"
+
+  workers_egress = {
+    "Allow ALL egress from workers to internet" : {
+      protocol = "all", port = local.all_ports, destination = local.anywhere, destination_type = local.rule_type_cidr,
+    },
+  }
+
+  workers_ingress = {
+    "Allow TCP ingress to workers for health check from load balancers" : {
+      protocol = local.tcp_protocol, port = local.health_check_port, source = local.lb_cidr, source_type = local.rule_type_cidr,
+    },
+    "Allow UDP ingress to workers from load balancers" : {
+      protocol = local.udp_protocol, port_min = local.node_port_min, port_max = local.node_port_max, source = local.lb_cidr, source_type = local.rule_type_cidr,
+    },
+  }
+}
+`;
+
+const RULES = `resource "oci_core_network_security_group" "workers" {
+  compartment_id = var.compartment_id
+  vcn_id         = var.vcn_id
+}
+
+resource "oci_core_network_security_group_security_rule" "workers" {
+  for_each                  = merge(local.workers_egress, local.workers_ingress)
+  network_security_group_id = oci_core_network_security_group.workers.id
+  description               = each.key
+  direction                 = contains(keys(each.value), "source") ? "INGRESS" : "EGRESS"
+  protocol                  = each.value.protocol
+  source                    = lookup(each.value, "source", null)
+  source_type               = lookup(each.value, "source_type", null)
+  destination               = lookup(each.value, "destination", null)
+  destination_type          = lookup(each.value, "destination_type", null)
+
+  dynamic "tcp_options" {
+    for_each = tostring(each.value.protocol) == tostring(local.tcp_protocol) && tonumber(lookup(each.value, "port", 0)) != local.all_ports ? [each.value] : []
+    content {
+      destination_port_range {
+        min = lookup(tcp_options.value, "port_min", lookup(tcp_options.value, "port", 0))
+        max = lookup(tcp_options.value, "port_max", lookup(tcp_options.value, "port", 0))
+      }
+    }
+  }
+
+  dynamic "udp_options" {
+    for_each = tostring(each.value.protocol) == tostring(local.udp_protocol) && tonumber(lookup(each.value, "port", 0)) != local.all_ports ? [each.value] : []
+    content {
+      destination_port_range {
+        min = lookup(udp_options.value, "port_min", lookup(udp_options.value, "port", 0))
+        max = lookup(udp_options.value, "port_max", lookup(udp_options.value, "port", 0))
+      }
+    }
+  }
+}
+`;
+
+const NSG_CODE = 'security-list-port-closed';
+
+/** The one fix of the only finding: one insertion, its text, and the file's text before and after. */
+function insertion(ws: Workspace, path: string, code = NSG_CODE, title?: RegExp): { title: string; at: number; text: string; before: string; after: string } {
+  const actions = fixesFor(ws, findingOf(ws, code));
+  const a = title ? actions.find((x) => title.test(x.title))! : actions[0];
+  assert.ok(a, `a fix titled ${title}`);
+  const e = only(a.edits, 'edit');
+  assert.equal(e.path, path);
+  assert.equal(e.span.start, e.span.end, 'an insertion: nothing the user wrote is replaced');
+  const before = ws.getText(path)!;
+  applyTo(ws, a.edits);
+  const after = ws.getText(path)!;
+  assert.equal(after, before.slice(0, e.span.start) + e.newText + before.slice(e.span.start), 'nothing else in the file changed');
+  return { title: a.title, at: e.span.start, text: e.newText, before, after };
+}
+
+/** The rules of a file's module, evaluated again from the workspace's texts. */
+function evaluated(ws: Workspace, path: string): TerraformFile {
+  const files = ws.paths().filter((p) => p.endsWith('.tf')).map((p) => ({ path: p, text: ws.getText(p)! }));
+  const text = ws.getText(path)!;
+  return terraformFileOf(path, text, parseCached(text), evaluateAround(files, [], path.slice(0, path.lastIndexOf('/')))).value!;
+}
+
+function values(r: Rule) {
+  return { protocol: r.protocol, ports: r.ports, source: r.source, unevaluated: r.unevaluated };
+}
+
+suite('Fixes: Terraform rules made from locals entries', () => {
+  suiteSetup(ready);
+
+  test('an NSG rule resource whose for_each merges locals maps: an entry in the ingress map, written as its neighbours are', () => {
+    const ws = workspace({ 'svc.yaml': service(30080), 'net/locals.tf': LOCALS, 'net/rules.tf': RULES, '.service-reach.yaml': CONFIG });
+    const fix = insertion(ws, 'net/locals.tf');
+    assert.match(fix.title, /^Add an entry for 30080\/tcp from 10\.0\.20\.0\/24 to local\.workers_ingress \(net\/locals\.tf\), which oci_core_network_security_group_security_rule\.workers iterates/);
+    assert.equal(fix.text, `
+    "service-reach: shop/web http nodePort 30080 from load balancer" : {
+      protocol = local.tcp_protocol, port = 30080, source = local.lb_cidr, source_type = local.rule_type_cidr,
+    },`);
+    assert.equal(fix.before.lastIndexOf('},', fix.at) + 2, fix.at, 'after the map\'s last entry');
+    assert.ok(fix.at > fix.before.indexOf('workers_ingress') && fix.at < fix.before.lastIndexOf('}'), 'in the ingress map, not the egress one');
+    assert.deepEqual(codesOf(ws), [], 'the finding is gone');
+    const made = evaluated(ws, 'net/rules.tf').nsgRules.filter((r) => r.element?.key === 'service-reach: shop/web http nodePort 30080 from load balancer');
+    assert.deepEqual(only(made, 'new rule').rule && values(made[0].rule), {
+      protocol: { kind: 'one', protocol: 'TCP' }, ports: { kind: 'ranges', ranges: [{ min: 30080, max: 30080 }] }, source: { kind: 'cidr', cidr: '10.0.20.0/24' }, unevaluated: undefined,
+    });
+  });
+
+  test('a port range is written with the range\'s keys and the names its neighbours use for the same ports', () => {
+    const ws = workspace({ 'svc.yaml': service(null), 'net/locals.tf': LOCALS, 'net/rules.tf': RULES, '.service-reach.yaml': CONFIG });
+    const fix = insertion(ws, 'net/locals.tf', 'nodeport-unpinned', /^Add an entry for 30000-32767\/tcp/);
+    assert.equal(fix.text, `
+    "service-reach: shop/web http nodePort range 30000-32767 from load balancer" : {
+      protocol = local.tcp_protocol, port_min = local.node_port_min, port_max = local.node_port_max, source = local.lb_cidr, source_type = local.rule_type_cidr,
+    },`);
+    assert.deepEqual(codesOf(ws), []);
+  });
+});
