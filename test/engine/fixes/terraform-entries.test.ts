@@ -150,4 +150,175 @@ suite('Fixes: Terraform rules made from locals entries', () => {
     },`);
     assert.deepEqual(codesOf(ws), []);
   });
+
+  test('a security list whose dynamic "ingress_security_rules" iterates a local list: a list item after the last one', () => {
+    const list = `locals {
+  worker_ingress = [
+    { description = "kube-proxy health check", protocol = "6", min = 10256, max = 10256, source = "10.0.20.0/24" },
+    { description = "ssh from the bastion", protocol = "6", min = 22, max = 22, source = "10.0.0.0/29" }
+  ]
+}
+
+resource "oci_core_security_list" "workers" {
+  compartment_id = var.compartment_id
+  vcn_id         = var.vcn_id
+
+  dynamic "ingress_security_rules" {
+    for_each = local.worker_ingress
+    content {
+      description = ingress_security_rules.value.description
+      protocol    = ingress_security_rules.value.protocol
+      source      = ingress_security_rules.value.source
+      tcp_options {
+        min = ingress_security_rules.value.min
+        max = ingress_security_rules.value.max
+      }
+    }
+  }
+}
+`;
+    const ws = workspace({ 'svc.yaml': service(30080), 'net/network.tf': list, '.service-reach.yaml': CONFIG });
+    const fix = insertion(ws, 'net/network.tf');
+    assert.match(fix.title, /^Add an entry for 30080\/tcp from 10\.0\.20\.0\/24 to local\.worker_ingress \(net\/network\.tf\), which the dynamic "ingress_security_rules" of oci_core_security_list\.workers iterates/);
+    assert.equal(fix.text, `,
+    { description = "service-reach: shop/web http nodePort 30080 from load balancer", protocol = "6", min = 30080, max = 30080, source = "10.0.20.0/24" }`);
+    assert.equal(fix.at, fix.before.indexOf('"10.0.0.0/29" }') + '"10.0.0.0/29" }'.length);
+    assert.deepEqual(codesOf(ws), []);
+    const rules = evaluated(ws, 'net/network.tf').securityLists[0].rules;
+    assert.equal(rules.length, 3);
+    assert.deepEqual(values(rules[2]), {
+      protocol: { kind: 'one', protocol: 'TCP' }, ports: { kind: 'ranges', ranges: [{ min: 30080, max: 30080 }] }, source: { kind: 'cidr', cidr: '10.0.20.0/24' }, unevaluated: undefined,
+    });
+  });
+
+  test('a map keyed by names gets a name in its style; two findings fixed at once make two entries in one insertion', () => {
+    const tf = `locals {
+  tcp = "6"
+
+  ingress = {
+    health_check = {
+      protocol = local.tcp
+      port     = 10256
+      cidr     = "10.0.20.0/24"
+    }
+  }
+}
+
+resource "oci_core_network_security_group" "workers" {
+  compartment_id = var.compartment_id
+  vcn_id         = var.vcn_id
+}
+
+resource "oci_core_network_security_group_security_rule" "ingress" {
+  for_each                  = local.ingress
+  network_security_group_id = oci_core_network_security_group.workers.id
+  direction                 = "INGRESS"
+  protocol                  = each.value.protocol
+  source                    = each.value.cidr
+  source_type               = "CIDR_BLOCK"
+  description               = each.key
+
+  tcp_options {
+    destination_port_range {
+      min = each.value.port
+      max = each.value.port
+    }
+  }
+}
+`;
+    const ws = workspace({ 'a.yaml': service(30080), 'b.yaml': service(30081, 'TCP', 'api'), 'net/nsg.tf': tf, '.service-reach.yaml': CONFIG });
+    const result = fixAndKeep(ws);
+    const after = ws.getText('net/nsg.tf')!;
+    const at = tf.indexOf('    }\n  }\n}') + '    }'.length;
+    assert.equal(after, tf.slice(0, at) + `
+    web_http_30080 = {
+      protocol = local.tcp
+      port     = 30080
+      cidr     = "10.0.20.0/24"
+    }
+    api_http_30081 = {
+      protocol = local.tcp
+      port     = 30081
+      cidr     = "10.0.20.0/24"
+    }` + tf.slice(at));
+    assert.deepEqual(result.files.map((f) => f.path), ['net/nsg.tf']);
+    assert.deepEqual(codesOf(ws), []);
+    const keys = evaluated(ws, 'net/nsg.tf').nsgRules.map((r) => r.element?.key).sort();
+    assert.deepEqual(keys, ['api_http_30081', 'health_check', 'web_http_30080']);
+  });
+
+  test('entries that cannot say the rule: a new resource beside them, and the title says why', () => {
+    const tf = `locals {
+  ingress = {
+    health = { spec = "6:10256" }
+  }
+}
+
+resource "oci_core_network_security_group" "workers" {
+  compartment_id = var.compartment_id
+  vcn_id         = var.vcn_id
+}
+
+resource "oci_core_network_security_group_security_rule" "ingress" {
+  for_each                  = local.ingress
+  network_security_group_id = oci_core_network_security_group.workers.id
+  direction                 = "INGRESS"
+  protocol                  = split(":", each.value.spec)[0]
+  source                    = "10.0.20.0/24"
+  source_type               = "CIDR_BLOCK"
+
+  tcp_options {
+    destination_port_range {
+      min = split(":", each.value.spec)[1]
+      max = split(":", each.value.spec)[1]
+    }
+  }
+}
+`;
+    const ws = workspace({ 'svc.yaml': service(30080), 'net/nsg.tf': tf, '.service-reach.yaml': CONFIG });
+    const a = fixesFor(ws, findingOf(ws, NSG_CODE))[0];
+    assert.match(a.title, /^Add oci_core_network_security_group_security_rule web_http_30080 for 30080\/tcp .* — a new one beside the rules made from locals entries, since an entry written as those of local\.ingress \(net\/nsg\.tf\) would not make exactly this rule$/);
+    const e = only(a.edits, 'edit');
+    assert.equal(e.span.start, tf.length - 1, 'after the last rule resource');
+    assert.match(e.newText, /resource "oci_core_network_security_group_security_rule" "web_http_30080" \{\n  network_security_group_id = oci_core_network_security_group\.workers\.id\n/);
+    applyTo(ws, a.edits);
+    assert.deepEqual(codesOf(ws), []);
+  });
+
+  test('a rule resource that names its NSG through each: the fallback names the NSG by its address', () => {
+    const tf = `locals {
+  rules = {
+    health = { nsg = oci_core_network_security_group.workers.id, spec = "6:10256" }
+  }
+}
+
+resource "oci_core_network_security_group" "workers" {
+  compartment_id = var.compartment_id
+  vcn_id         = var.vcn_id
+}
+
+resource "oci_core_network_security_group_security_rule" "all" {
+  for_each                  = local.rules
+  network_security_group_id = each.value.nsg
+  direction                 = "INGRESS"
+  protocol                  = split(":", each.value.spec)[0]
+  source                    = "10.0.20.0/24"
+  source_type               = "CIDR_BLOCK"
+
+  tcp_options {
+    destination_port_range {
+      min = split(":", each.value.spec)[1]
+      max = split(":", each.value.spec)[1]
+    }
+  }
+}
+`;
+    const ws = workspace({ 'svc.yaml': service(30080), 'net/nsg.tf': tf, '.service-reach.yaml': CONFIG });
+    const a = fixesFor(ws, findingOf(ws, NSG_CODE))[0];
+    const e = only(a.edits, 'edit');
+    assert.match(e.newText, /network_security_group_id = oci_core_network_security_group\.workers\.id\n/);
+    assert.doesNotMatch(e.newText, /each\./);
+    applyTo(ws, a.edits);
+    assert.deepEqual(codesOf(ws), []);
+  });
 });
