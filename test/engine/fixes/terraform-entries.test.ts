@@ -277,7 +277,7 @@ resource "oci_core_network_security_group_security_rule" "ingress" {
 `;
     const ws = workspace({ 'svc.yaml': service(30080), 'net/nsg.tf': tf, '.service-reach.yaml': CONFIG });
     const a = fixesFor(ws, findingOf(ws, NSG_CODE))[0];
-    assert.match(a.title, /^Add oci_core_network_security_group_security_rule web_http_30080 for 30080\/tcp .* — a new one beside the rules made from locals entries, since an entry written as those of local\.ingress \(net\/nsg\.tf\) would not make exactly this rule$/);
+    assert.match(a.title, /^Add oci_core_network_security_group_security_rule web_http_30080 for 30080\/tcp .* — a new one beside the rules made from locals entries, since in local\.ingress \(net\/nsg\.tf\), an entry written as its neighbours are would not make exactly this rule$/);
     const e = only(a.edits, 'edit');
     assert.equal(e.span.start, tf.length - 1, 'after the last rule resource');
     assert.match(e.newText, /resource "oci_core_network_security_group_security_rule" "web_http_30080" \{\n  network_security_group_id = oci_core_network_security_group\.workers\.id\n/);
@@ -319,6 +319,89 @@ resource "oci_core_network_security_group_security_rule" "all" {
     assert.match(e.newText, /network_security_group_id = oci_core_network_security_group\.workers\.id\n/);
     assert.doesNotMatch(e.newText, /each\./);
     applyTo(ws, a.edits);
+    assert.deepEqual(codesOf(ws), []);
+  });
+
+  test('an entry that would fail a precondition of the resource that iterates it is not written: a new resource instead', () => {
+    const tf = `locals {
+  ingress = {
+    "health check" = { protocol = "6", port = 10256, source = "10.0.20.0/24" }
+  }
+}
+
+resource "oci_core_network_security_group" "workers" {
+  compartment_id = var.compartment_id
+  vcn_id         = var.vcn_id
+}
+
+resource "oci_core_network_security_group_security_rule" "ingress" {
+  for_each                  = local.ingress
+  network_security_group_id = oci_core_network_security_group.workers.id
+  direction                 = "INGRESS"
+  protocol                  = each.value.protocol
+  source                    = each.value.source
+  source_type               = "CIDR_BLOCK"
+
+  tcp_options {
+    destination_port_range {
+      min = each.value.port
+      max = each.value.port
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = each.value.source != "0.0.0.0/0"
+      error_message = "Unexpected open ingress rule: \${each.key}"
+    }
+  }
+}
+`;
+    const nodePort = service(30080).replace(/ {4}oci[^\n]*\n/g, '').replace('  annotations:\n', '').replace('type: LoadBalancer', 'type: NodePort');
+    const ws = workspace({ 'svc.yaml': nodePort, 'net/nsg.tf': tf });
+    const a = fixesFor(ws, findingOf(ws, NSG_CODE))[0];
+    assert.match(a.title, /^Add oci_core_network_security_group_security_rule web_http_30080 for 30080\/tcp from 0\.0\.0\.0\/0 .*since in local\.ingress \(net\/nsg\.tf\), the new entry would fail a precondition of oci_core_network_security_group_security_rule\.ingress \("Unexpected open ingress rule: service-reach: shop\/web http nodePort 30080 from clients"\)$/);
+    applyTo(ws, a.edits);
+    assert.deepEqual(codesOf(ws), []);
+
+    // from a CIDR the precondition holds: the entry is written
+    const lb = workspace({ 'svc.yaml': service(30080), 'net/nsg.tf': tf, '.service-reach.yaml': CONFIG });
+    const fix = insertion(lb, 'net/nsg.tf');
+    assert.equal(fix.text, `
+    "service-reach: shop/web http nodePort 30080 from load balancer" = { protocol = "6", port = 30080, source = "10.0.20.0/24" }`);
+  });
+
+  test('among merged maps, one that is always there is preferred to a branch of a conditional', () => {
+    const locals = `locals {
+  tcp_protocol   = 6
+  icmp_protocol  = 1
+  anywhere       = "0.0.0.0/0"
+  rule_type_cidr = "CIDR_BLOCK"
+  lb_enabled     = true
+
+  workers_rules = merge(
+    {
+      "Allow ICMP ingress to workers for path discovery" : {
+        protocol = local.icmp_protocol, port = -1, source = local.anywhere, source_type = local.rule_type_cidr,
+      },
+    },
+    local.lb_enabled ? {
+      "Allow TCP ingress to workers for health check from load balancers" : {
+        protocol = local.tcp_protocol, port = 10256, source = "10.0.20.0/24", source_type = local.rule_type_cidr,
+      },
+    } : {},
+  )
+}
+`;
+    const rules = RULES.replace('merge(local.workers_egress, local.workers_ingress)', 'local.workers_rules').replace(/local\.all_ports/g, '-1');
+    const nodePort = service(30080).replace(/ {4}oci[^\n]*\n/g, '').replace('  annotations:\n', '').replace('type: LoadBalancer', 'type: NodePort');
+    const ws = workspace({ 'svc.yaml': nodePort, 'net/locals.tf': locals, 'net/rules.tf': rules });
+    const fix = insertion(ws, 'net/locals.tf');
+    assert.equal(fix.at, locals.indexOf('rule_type_cidr,\n      },\n') + 'rule_type_cidr,\n      },'.length, 'after the ICMP entry, in the map that is always merged');
+    assert.equal(fix.text, `
+      "service-reach: shop/web http nodePort 30080 from clients" : {
+        protocol = local.tcp_protocol, port = 30080, source = local.anywhere, source_type = local.rule_type_cidr,
+      },`);
     assert.deepEqual(codesOf(ws), []);
   });
 });

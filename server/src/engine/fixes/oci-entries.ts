@@ -10,7 +10,7 @@ import type { Finding } from '../findings/finding';
 import { evaluateAround } from '../sources/modules/terraform';
 import type { Rule, TerraformElement, TerraformFile } from '../sources/model';
 import { cidrSource, detectNewline, indentBefore } from '../sources/source-common';
-import { parseCached, terraformFileOf } from '../sources/terraform';
+import { parseCached, terraformFileOf, writtenAddress } from '../sources/terraform';
 import { dirName, extName } from '../util/paths';
 import type { FixContext } from './context';
 import { mergeableEdit } from './edits';
@@ -57,21 +57,24 @@ export function entryFix(ctx: FixContext, req: EntryRequest): EntryPlan {
     .sort((a, b) => b.score - a.score);
   const where = (e: Entry) => `local.${e.collection.local} (${e.collection.path})`;
   if (ranked.length === 0) return { fallback: `no entry of ${where(entries[0])} can say ${first.range.min === first.range.max ? 'one port' : 'a port range'}` };
+  let why: string | undefined;
   for (const { e: model } of ranked.slice(0, MODELS_TRIED)) {
     const fix = tryModel(ctx, req, model, entries);
-    if (fix) return { fix };
+    if (typeof fix !== 'string') return { fix };
+    why ??= fix;
   }
-  return { fallback: `an entry written as those of ${where(ranked[0].e)} would not make exactly this rule` };
+  return { fallback: `in ${where(ranked[0].e)}, ${why}` };
 }
 
-/** The new entries modelled on `model`, if the module evaluated with them makes exactly the rules required. */
-function tryModel(ctx: FixContext, req: EntryRequest, model: Entry, entries: readonly Entry[]): PlannedFix | undefined {
+/** The new entries modelled on `model`, if the module evaluated with them makes exactly the rules required; else why not. */
+function tryModel(ctx: FixContext, req: EntryRequest, model: Entry, entries: readonly Entry[]): PlannedFix | string {
   const c = model.collection;
   const text = ctx.ws.getText(c.path);
-  if (text === undefined) return undefined;
+  if (text === undefined) return 'the file is not in the workspace';
   const nl = detectNewline(text);
   const literals = folderSymbols(ctx.ws, dirName(c.path)).locals;
   const meanings = new Meanings(entries, literals);
+  const others = [...new Set(entries.map((e) => e.collection))].filter((x) => x !== c);
   const node = c.node;
   const lastStart = node.t === 'object' ? node.items[node.items.length - 1].span.start : node.items[node.items.length - 1].span.start;
   const lastEnd = node.t === 'object' ? node.items[node.items.length - 1].value.span.end : node.items[node.items.length - 1].span.end;
@@ -100,7 +103,7 @@ function tryModel(ctx: FixContext, req: EntryRequest, model: Entry, entries: rea
     keyPrefix = (k: string) => (bare && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : hclString(k)) + sep;
   }
   const itemIndent = multiLine ? indent! : '';
-  const items = req.rules.map((r, i) => (node.t === 'object' ? keyPrefix(keys[i]) : '') + entryValueText(text, model, r, meanings, itemIndent, hclString));
+  const items = req.rules.map((r, i) => (node.t === 'object' ? keyPrefix(keys[i]) : '') + entryValueText(text, model, r, meanings, itemIndent, hclString, others));
 
   // where: after the last entry (and its comma and comment, on its line)
   let j = lastEnd;
@@ -128,7 +131,8 @@ function tryModel(ctx: FixContext, req: EntryRequest, model: Entry, entries: rea
     render = (values) => values.map((v) => `, ${v}`).join('');
   }
   const inserted = render(items);
-  if (!verify(ctx, req, c.path, text, at, inserted, keys)) return undefined;
+  const why = verify(ctx, req, c.path, text, at, inserted, keys);
+  if (why !== undefined) return why;
   const plan = mergeableEdit(c.path, { start: at, end: at }, `tf-entry:${at}`, items.map((v, i) => ({ id: `${c.path}:${node.span.start}|${keys[i] ?? ''}|${v}`, value: v })), render);
   return {
     title: req.title(`local.${c.local} (${c.path})`),
@@ -139,9 +143,11 @@ function tryModel(ctx: FixContext, req: EntryRequest, model: Entry, entries: rea
 }
 
 /** Does the edited text parse as well as before, and does evaluating it again make exactly the required rules? */
-function verify(ctx: FixContext, req: EntryRequest, path: string, text: string, at: number, inserted: string, keys: readonly string[]): boolean {
+/** Why the edited text will not do (undefined: it will). */
+function verify(ctx: FixContext, req: EntryRequest, path: string, text: string, at: number, inserted: string, keys: readonly string[]): string | undefined {
+  const wrong = 'an entry written as its neighbours are would not make exactly this rule';
   const after = text.slice(0, at) + inserted + text.slice(at);
-  if (parseCached(after).problems.length > parseCached(text).problems.length) return false;
+  if (parseCached(after).problems.length > parseCached(text).problems.length) return 'the edited file would not parse';
   const textOf = (p: string) => (p === path ? after : ctx.ws.getText(p) ?? '');
   const files = ctx.ws.paths().filter(isTerraformPath).map((p) => ({ path: p, text: textOf(p) }));
   const varFiles = (ctx.analysis.config.terraformVarFiles ?? []).map((r) => r.path);
@@ -149,15 +155,25 @@ function verify(ctx: FixContext, req: EntryRequest, path: string, text: string, 
   const isNew = (el: TerraformElement | undefined) =>
     !!el && ((el.from !== undefined && el.from.path === path && el.from.span.start >= at && el.from.span.end <= at + inserted.length)
       || (typeof el.key === 'string' && keys.includes(el.key)));
+  // a new instance whose precondition fails would stop `terraform plan`
+  for (const res of resources) {
+    for (const inst of res.instances) {
+      const key = inst.key?.k === 'string' ? inst.key.v : undefined;
+      const mine = (inst.value?.from && inst.value.from.path === path && inst.value.from.span.start >= at && inst.value.from.span.end <= at + inserted.length) || (key !== undefined && keys.includes(key));
+      if (!mine || !inst.preconditions) continue;
+      const failed = inst.preconditions().find((p) => p.holds === false);
+      if (failed) return `the new entry would fail a precondition of ${writtenAddress(res.address)} ("${failed.message}")`;
+    }
+  }
   const made: Rule[] = [];
   for (const rp of new Set(req.sites.map((s) => s.resourcePath))) {
     const t = textOf(rp);
     const tf = terraformFileOf(rp, t, parseCached(t), resources).value;
-    if (!tf) return false;
+    if (!tf) return wrong;
     for (const x of req.targetRules(tf)) if (isNew(x.element)) made.push(x.rule);
   }
-  if (made.length !== req.rules.length) return false;
-  return req.rules.every((r) => made.some((m) => exactly(m, r)));
+  if (made.length !== req.rules.length) return wrong;
+  return req.rules.every((r) => made.some((m) => exactly(m, r))) ? undefined : wrong;
 }
 
 function exactly(m: Rule, r: NewEntryRule): boolean {

@@ -404,6 +404,17 @@ function ruleName(ctx: FixContext, finding: Finding, h: ReachHint): string {
   return identifier(`${h.service}_${p?.name ?? (h.portKind === 'health' ? 'health' : 'port')}_${h.port ?? 'nodeports'}`);
 }
 
+/**
+ * How a resource of the module that holds `beside` (an instance address) names the NSG `address`
+ * (`module.network.oci_core_network_security_group.workers[0]` → `oci_core_network_security_group.workers[0]`);
+ * undefined when the NSG is in another module.
+ */
+function writtenReference(address: string, beside: string): string | undefined {
+  const m = /^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)(oci_core_network_security_group\.[A-Za-z0-9_-]+(?:\[\d+\])?)$/.exec(address);
+  if (!m) return undefined;
+  return beside.startsWith(m[1]) && !beside.slice(m[1].length).startsWith('module.') ? m[2] : undefined;
+}
+
 /** An expression naming `each` or `count`: it means something only inside the resource that iterates. */
 function iterating(expr: string): boolean {
   return /\b(each|count)\./.test(expr);
@@ -432,9 +443,9 @@ function nsgFixes(ctx: FixContext, finding: Finding, h: ReachHint, target: Targe
   if (entries && 'fix' in entries) return [entries.fix];
   // a new resource names the NSG as its neighbours do, unless they name it through `each` (then by its address)
   const plainNamed = found.filter((f) => !iterating(f.res.nsgExpr));
-  const nsgAddress = /^oci_core_network_security_group\.[A-Za-z0-9_-]+$/.test(target.key) ? target.key : undefined;
-  if (plainNamed.length === 0 && !nsgAddress) return [];
   const candidates = plainNamed.length ? plainNamed : found;
+  const nsgRef = plainNamed.length ? undefined : writtenReference(target.key, candidates[candidates.length - 1].res.terraform.address);
+  if (plainNamed.length === 0 && !nsgRef) return [];
   const inTarget = candidates.filter((f) => f.path === target.path);
   const pool = inTarget.length ? inTarget : candidates.filter((f) => f.path === candidates[candidates.length - 1].path);
   const last = pool.reduce((a, b) => (b.res.terraform.blockSpan.end > a.res.terraform.blockSpan.end ? b : a));
@@ -462,7 +473,7 @@ function nsgFixes(ctx: FixContext, finding: Finding, h: ReachHint, target: Targe
     ctx.takeName(scope, name);
     return { name, rule: r };
   });
-  const nsgExpr = plainNamed.length ? last.res.nsgExpr : `${nsgAddress}.id`;
+  const nsgExpr = nsgRef ? `${nsgRef}.id` : last.res.nsgExpr;
   const plan = mergeableEdit(path, { start: at, end: at }, `tf-nsg:${at}`, named.map((n) => ({ id: `${target.key}|${ruleId(n.rule)}`, value: n })), (values: { name: string; rule: NewRule }[]) =>
     values.map((v) => nl + nl + nsgRuleResource(v.name, nsgExpr, v.rule, outer, unit).join(nl)).join(''));
   return [{

@@ -17,6 +17,8 @@ export interface Collection {
   /** the local whose value holds it */
   local: string;
   node: Extract<HclExpr, { t: 'object' } | { t: 'tuple' }>;
+  /** it is a branch of a conditional: what is added to it is there only when the condition says so */
+  conditional: boolean;
 }
 
 /** An entry of a collection that an evaluated rule came from. */
@@ -45,22 +47,22 @@ export function literalKey(e: HclExpr): string | undefined {
 }
 
 /** Every object constructor and tuple in an expression, with the expression tree walked to a bounded depth. */
-function collections(e: HclExpr, visit: (c: Collection['node']) => void, depth = 0): void {
+function collections(e: HclExpr, visit: (c: Collection['node'], conditional: boolean) => void, cond = false, depth = 0): void {
   if (depth > 40) return;
   const d = depth + 1;
   switch (e.t) {
     case 'object':
-      visit(e);
-      for (const i of e.items) { collections(i.key, visit, d); collections(i.value, visit, d); }
+      visit(e, cond);
+      for (const i of e.items) { collections(i.key, visit, cond, d); collections(i.value, visit, cond, d); }
       return;
     case 'tuple':
-      visit(e);
-      for (const i of e.items) collections(i, visit, d);
+      visit(e, cond);
+      for (const i of e.items) collections(i, visit, cond, d);
       return;
-    case 'call': for (const a of e.args) collections(a, visit, d); return;
-    case 'conditional': collections(e.then, visit, d); collections(e.else, visit, d); return;
-    case 'for': collections(e.collection, visit, d); return;
-    case 'binary': collections(e.left, visit, d); collections(e.right, visit, d); return;
+    case 'call': for (const a of e.args) collections(a, visit, cond, d); return;
+    case 'conditional': collections(e.then, visit, true, d); collections(e.else, visit, true, d); return;
+    case 'for': collections(e.collection, visit, cond, d); return;
+    case 'binary': collections(e.left, visit, cond, d); collections(e.right, visit, cond, d); return;
     default: return;
   }
 }
@@ -70,7 +72,7 @@ function localsCollections(path: string, text: string): Collection[] {
   const out: Collection[] = [];
   for (const b of parseCached(text).body.blocks) {
     if (b.type !== 'locals') continue;
-    for (const a of b.body.attributes) collections(a.expr.ast, (node) => out.push({ path, local: a.name, node }));
+    for (const a of b.body.attributes) collections(a.expr.ast, (node, conditional) => out.push({ path, local: a.name, node, conditional }));
   }
   return out;
 }
@@ -162,7 +164,8 @@ export const PROTOCOL_NUMBER: Record<Protocol, string> = { TCP: '6', UDP: '17', 
 
 /**
  * How like the new rule an entry is (higher: more), or null when its keys cannot say the new rule (a range with
- * only a `port` key, an egress entry).
+ * only a `port` key, an egress entry): keys that say its ports, a CIDR source, a collection that is always there
+ * (not a branch of a conditional, whose entries exist only while its condition holds), the same protocol.
  */
 export function likeness(e: Entry, r: NewEntryRule): number | null {
   const keys = keysOf(e.value);
@@ -173,8 +176,9 @@ export function likeness(e: Entry, r: NewEntryRule): number | null {
   if (!single && !hasRange) return null;
   let score = 0;
   if (single ? roles.has('port') : hasRange) score += 4;
+  if (e.rule.source.kind === 'cidr' || e.rule.source.kind === 'any') score += 3;
+  if (!e.collection.conditional) score += 3;
   if (e.rule.protocol.kind === 'one' && e.rule.protocol.protocol === r.protocol) score += 2;
-  if (e.rule.source.kind === 'cidr' || e.rule.source.kind === 'any') score += 2;
   if (e.rule.ports.kind === 'ranges' && e.rule.ports.ranges.length === 1 && (e.rule.ports.ranges[0].min === e.rule.ports.ranges[0].max) === single) score += 1;
   return score;
 }
@@ -250,11 +254,12 @@ function wanted(role: Role, r: NewEntryRule, model: HclExpr, quote: (s: string) 
 
 /**
  * The value of a new entry, written as `model` is (its text, with the value of every key that says part of the
- * rule replaced; other keys kept as the model writes them): a name another entry of the collection uses for the
- * same key where it means the value the new rule needs, else a literal. Continuation lines move from the model's
+ * rule replaced; other keys kept as the model writes them): a name another entry (of the collection, else of the
+ * collections the same rules come from) uses for the same key where it means the value the new rule needs, else a
+ * literal. Continuation lines move from the model's
  * indentation to `indent`.
  */
-export function entryValueText(text: string, model: Entry, r: NewEntryRule, meanings: Meanings, indent: string, quote: (s: string) => string): string {
+export function entryValueText(text: string, model: Entry, r: NewEntryRule, meanings: Meanings, indent: string, quote: (s: string) => string, others: readonly Collection[]): string {
   const value = model.value;
   const replacements: { span: Span; text: string }[] = [];
   for (const item of value.items) {
@@ -266,8 +271,8 @@ export function entryValueText(text: string, model: Entry, r: NewEntryRule, mean
     let chosen: string | undefined;
     if (family) {
       const key = literalKey(item.key);
-      // names the collection's entries write for this key (the model's first)
-      const names = [referenceName(item.value), ...objectValues(model.collection).flatMap((v) => v.items.filter((i) => literalKey(i.key) === key).map((i) => referenceName(i.value)))];
+      // names the entries write for this key: the model's, its collection's, then those of the collections merged with it
+      const names = [referenceName(item.value), ...[model.collection, ...others].flatMap(objectValues).flatMap((v) => v.items.filter((i) => literalKey(i.key) === key).map((i) => referenceName(i.value)))];
       chosen = names.find((n): n is string => n !== undefined && meanings.means(family, n, w.value));
     }
     replacements.push({ span: item.value.span, text: chosen ?? w.literal });

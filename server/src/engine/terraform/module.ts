@@ -7,7 +7,7 @@
  * `module.x` (a local module is evaluated with its inputs and gives its outputs), `data.x.y` (unknown: a data
  * source), `each`, `count`, `path`, `terraform.workspace`. One budget bounds the whole evaluation.
  */
-import { hclAttribute, type HclAttribute, type HclBlock } from '../parse/hcl';
+import { hclAttribute, hclBlocks, type HclAttribute, type HclBlock } from '../parse/hcl';
 import type { Span } from '../text/span';
 import { blockValue, evalBody, MODULE_META, RESOURCE_META, safeEvaluate, short, type EvalBlock } from './blocks';
 import { Budget, type EvalContext } from './context';
@@ -26,8 +26,16 @@ export interface Instance {
   key?: Val;
   /** the element it was made from (`each.value`), with its provenance */
   value?: Val;
+  /** its `lifecycle { precondition { … } }` blocks evaluated (on demand: only a fix checking its edit asks) */
+  preconditions?: () => Precondition[];
   address: string;
   block: EvalBlock;
+}
+
+/** A precondition of an instance: does its condition hold (undefined: unknown), and its error message. */
+export interface Precondition {
+  holds: boolean | undefined;
+  message: string;
 }
 
 /** A resource block evaluated: its instances; `generatedAt`: the `for_each`/`count` that made them; why unknown. */
@@ -261,10 +269,22 @@ export class ModuleInstance {
     if (rep.reason) out.reason = rep.reason;
     this.resourceCache.set(addr, out);
     for (const r of rep.each) {
-      const block = evalBody(decl.node, decl.node.body, this.context(decl.path, r.bindings), RESOURCE_META);
-      out.instances.push({ ...(r.key ? { key: r.key } : {}), ...(r.value ? { value: r.value } : {}), address: this.prefix + addr + r.suffix, block });
+      const ctx = this.context(decl.path, r.bindings);
+      const block = evalBody(decl.node, decl.node.body, ctx, RESOURCE_META);
+      const checks = hclBlocks(decl.node.body, 'lifecycle').flatMap((l) => hclBlocks(l.body, 'precondition'));
+      const preconditions = checks.length === 0 ? undefined : () => checks.map((c) => this.precondition(c, ctx));
+      out.instances.push({ ...(r.key ? { key: r.key } : {}), ...(r.value ? { value: r.value } : {}), ...(preconditions ? { preconditions } : {}), address: this.prefix + addr + r.suffix, block });
     }
     return out;
+  }
+
+  private precondition(block: HclBlock, ctx: EvalContext): Precondition {
+    const condition = hclAttribute(block.body, 'condition');
+    const message = hclAttribute(block.body, 'error_message');
+    // (safeEvaluate turns Terraform's errors and a spent budget into unknowns)
+    const c = condition ? safeEvaluate(condition.expr, ctx) : undefined;
+    const m = message ? safeEvaluate(message.expr, ctx) : undefined;
+    return { holds: c?.k === 'bool' ? c.v : undefined, message: m?.k === 'string' ? m.v : message?.expr.text ?? '' };
   }
 
   private resourceValue(addr: string): Val {
