@@ -14,6 +14,7 @@ import { Budget, type EvalContext } from './context';
 import { iterate } from './expressions';
 import { joinPath } from './paths';
 import { BudgetError, EvalError, NULL, list, map, num, str, unknown, type Val } from './values';
+import { convert } from './types';
 import { localSource, sourceKind, type TfFolder, type TfWorld } from './world';
 
 interface Decl<T> {
@@ -168,27 +169,34 @@ export class ModuleInstance {
   variable(name: string): Val {
     return this.named(`var.${name}`, () => {
       const decl = this.variables.get(name);
-      if (!decl) {
-        const given = this.inputs?.get(name);
-        if (given) return given;
-        throw new EvalError(`no variable "${name}" is declared`);
-      }
-      if (this.inputs) {
-        const v = this.inputs.get(name);
-        if (v) return v;
-      } else {
-        const files = [...this.folder.varFiles, ...this.world.configVarFiles];
-        for (let i = files.length - 1; i >= 0; i--) {
-          const v = files[i].values.get(name);
-          if (v) return v;
-        }
-      }
-      const def = hclAttribute(decl.node.body, 'default');
-      if (def) return safeEvaluate(def.expr, this.context(decl.path));
-      return unknown(this.inputs
-        ? `\`var.${name}\` has no value: the module call sets no \`${name}\` and the variable has no default`
-        : `\`var.${name}\` has no value: no default, and no variable file sets it`);
+      const v = this.variableValue(name, decl);
+      const type = decl && hclAttribute(decl.node.body, 'type');
+      return type ? convert(v, { expr: type.expr.ast, ctx: this.context(decl.path) }, '') : v;
     });
+  }
+
+  /** A variable's value as given (an input, a variable file, its default), before its type converts it. */
+  private variableValue(name: string, decl: Decl<HclBlock> | undefined): Val {
+    if (!decl) {
+      const given = this.inputs?.get(name);
+      if (given) return given;
+      throw new EvalError(`no variable "${name}" is declared`);
+    }
+    if (this.inputs) {
+      const v = this.inputs.get(name);
+      if (v) return v;
+    } else {
+      const files = [...this.folder.varFiles, ...this.world.configVarFiles];
+      for (let i = files.length - 1; i >= 0; i--) {
+        const v = files[i].values.get(name);
+        if (v) return v;
+      }
+    }
+    const def = hclAttribute(decl.node.body, 'default');
+    if (def) return safeEvaluate(def.expr, this.context(decl.path));
+    return unknown(this.inputs
+      ? `\`var.${name}\` has no value: the module call sets no \`${name}\` and the variable has no default`
+      : `\`var.${name}\` has no value: no default, and no variable file sets it`);
   }
 
   local(name: string): Val {
