@@ -83,10 +83,11 @@ function tryModel(ctx: FixContext, req: EntryRequest, model: Entry, entries: rea
 
   // keys: the collection's key style, unique in it
   const keys: string[] = [];
+  let scope: string | undefined;
   let keyPrefix = (_k: string) => '';
   if (node.t === 'object') {
     const existing = node.items.map((i) => literalKey(i.key)).filter((k): k is string => k !== undefined);
-    const scope = `tf-entry:${c.path}:${node.span.start}`;
+    scope = `tf-entry:${c.path}:${node.span.start}`;
     ctx.seedNames(scope, () => existing);
     const sentences = existing.some((k) => /\s/.test(k));
     const kebab = !sentences && existing.length > 0 && existing.every((k) => !k.includes('_')) && existing.some((k) => k.includes('-'));
@@ -96,8 +97,8 @@ function tryModel(ctx: FixContext, req: EntryRequest, model: Entry, entries: rea
     for (const r of req.rules) {
       const base = sentences ? (req.rules.length > 1 ? `${r.description} (${r.source})` : r.description) : kebab ? req.name.replace(/_/g, '-') : req.name;
       let key = base;
-      for (let n = 2; ctx.nameTaken(scope, key); n++) key = sentences ? `${base} (${n})` : `${base}${kebab ? '-' : '_'}${n}`;
-      ctx.takeName(scope, key);
+      // (taken only once the entries are checked: a model that will not do leaves the names free)
+      for (let n = 2; ctx.nameTaken(scope, key) || keys.includes(key); n++) key = sentences ? `${base} (${n})` : `${base}${kebab ? '-' : '_'}${n}`;
       keys.push(key);
     }
     keyPrefix = (k: string) => (bare && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : hclString(k)) + sep;
@@ -133,6 +134,7 @@ function tryModel(ctx: FixContext, req: EntryRequest, model: Entry, entries: rea
   const inserted = render(items);
   const why = verify(ctx, req, c.path, text, at, inserted, keys);
   if (why !== undefined) return why;
+  if (scope !== undefined) for (const k of keys) ctx.takeName(scope, k);
   const plan = mergeableEdit(c.path, { start: at, end: at }, `tf-entry:${at}`, items.map((v, i) => ({ id: `${c.path}:${node.span.start}|${keys[i] ?? ''}|${v}`, value: v })), render);
   return {
     title: req.title(`local.${c.local} (${c.path})`),
