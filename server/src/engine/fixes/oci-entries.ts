@@ -19,6 +19,8 @@ import type { PlannedFix } from './plan';
 import { folderSymbols } from './readings';
 import { entriesOf, entryValueText, likeness, literalKey, Meanings, type Entry, type NewEntryRule, type Site } from './tf-entries';
 
+const PRECONDITION = 'a precondition';
+
 /** How many of the most similar entries are tried as the model of the new one. */
 const MODELS_TRIED = 4;
 
@@ -62,6 +64,8 @@ export function entryFix(ctx: FixContext, req: EntryRequest): EntryPlan {
     const fix = tryModel(ctx, req, model, entries);
     if (typeof fix !== 'string') return { fix };
     why ??= fix;
+    // a precondition judges the rule, not how its entry is written: another model would fail it too
+    if (fix.includes(PRECONDITION)) break;
   }
   return { fallback: `in ${where(ranked[0].e)}, ${why}` };
 }
@@ -164,7 +168,7 @@ function verify(ctx: FixContext, req: EntryRequest, path: string, text: string, 
       const mine = (inst.value?.from && inst.value.from.path === path && inst.value.from.span.start >= at && inst.value.from.span.end <= at + inserted.length) || (key !== undefined && keys.includes(key));
       if (!mine || !inst.preconditions) continue;
       const failed = inst.preconditions().find((p) => p.holds === false);
-      if (failed) return `the new entry would fail a precondition of ${writtenAddress(res.address)} ("${failed.message}")`;
+      if (failed) return `the new entry would fail ${PRECONDITION} of ${writtenAddress(res.address)} ("${failed.message}")`;
     }
   }
   const made: Rule[] = [];
