@@ -9,8 +9,11 @@ import { main } from '../../server/src/cli/main';
 import { CONFORMANCE_DIR } from '../conformance/cases';
 
 const ROOT = path.resolve(__dirname, '../../..');
-/** a conformance case (test/conformance/<family>/<case>) */
-const CASE = (name: string) => path.join(CONFORMANCE_DIR, name);
+/**
+ * A scratch copy of a conformance case (test/conformance/<family>/<case>): a case is a repository of its own, and
+ * inside this checkout the CLI would take the checkout (the closest folder with `.git`) as its workspace.
+ */
+const CASE = (name: string) => tempCopy(path.join(CONFORMANCE_DIR, name));
 const EXAMPLES = path.join(ROOT, 'examples');
 
 async function run(args: string[], cwd = ROOT): Promise<{ code: number; out: string; err: string }> {
@@ -28,10 +31,11 @@ function tempCopy(dir: string): string {
 
 suite('CLI: service-reach check', () => {
   test('text output reads like a compiler: path:line:col severity code message', async () => {
-    const r = await run(['check', CASE('api/ports')]);
+    const dir = CASE('api/ports');
+    const r = await run(['check', path.basename(dir)], path.dirname(dir));
     assert.equal(r.code, 1);
     const lines = r.out.trim().split('\n');
-    assert.match(lines[0], /^test\/conformance\/api\/ports\/radio\.yaml:\d+:\d+ error [a-z-]+ .+/);
+    assert.match(lines[0], new RegExp(`^${path.basename(dir)}/radio\\.yaml:\\d+:\\d+ error [a-z-]+ .+`));
     assert.match(lines[lines.length - 1], /^\d+ errors?, \d+ warnings?, \d+ notes? in \d+ Services? \(\d+ files? read, \d+ rules? read, \d+ not evaluated\)$/);
   });
 

@@ -40,6 +40,11 @@ function version(): string {
   }
 }
 
+/** A finding's place and code: an overlay's finding keeps them when findings of several overlays are merged. */
+function placeKey(f: { path: string; span: { start: number }; code: string }): string {
+  return `${f.path}|${f.span.start}|${f.code}`;
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   if (argv[0] === 'graph') return graphMain(argv.slice(1), io);
   let parsed;
@@ -104,18 +109,22 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const reported = (p: string) => !scope || isUnder(p, scope) || p === configRel;
   if (values.fix) runFixes(ws, root, io, new Map(loaded.files.flatMap((f) => (f.identity ? [[f.path, f.identity] as const] : []))), scope);
   const analysis = ws.analyze();
-  const findings = analysis.findings.filter((f) => reported(f.path));
+  // the overlays in scope: their findings are reported wherever they sit (a base, a patch beside another overlay)
+  const overlays = analysis.overlays.filter((o) => !scope || isUnder(o.path, scope));
+  const fromOverlays = new Set(overlays.flatMap((o) => o.findings.map(placeKey)));
+  const findings = analysis.findings.filter((f) => reported(f.path) || fromOverlays.has(placeKey(f)));
 
   const display = (p: string) => {
     const rel = path.relative(io.cwd, path.resolve(root, p));
     return rel.split(path.sep).join('/');
   };
   const placed = place(findings, (p) => ws.getText(p), display);
-  const built = analysis.overlays.reduce((n, o) => n + o.services.length, 0);
-  const suppressed = analysis.suppressed.filter((f) => reported(f.path));
-  const servicesFromTemplates = analysis.services.filter((s) => ws.manifest(s.service.path)?.template).length;
+  const built = overlays.reduce((n, o) => n + o.services.length, 0);
+  const suppressed = analysis.suppressed.filter((f) => reported(f.path) || fromOverlays.has(placeKey(f)));
+  const services = analysis.services.filter((s) => reported(s.service.path));
+  const servicesFromTemplates = services.filter((s) => ws.manifest(s.service.path)?.template).length;
   const summary = summarize(placed, {
-    files: loaded.files.length, services: analysis.services.length + built, servicesFromTemplates, suppressed: suppressed.length,
+    files: loaded.files.length, services: services.length + built, servicesFromTemplates, suppressed: suppressed.length,
     rules: ruleCounts(analysis.layers, analysis.config),
   });
   if (format === 'json') io.stdout(formatJson(placed, summary));

@@ -72,6 +72,8 @@ export interface ServiceChain {
   unknown: boolean;
   /** OCI load balancers: the security-rule management mode in effect and where it came from */
   oci?: { flavour: 'lb' | 'nlb'; mode: string; modeOrigin: string };
+  /** a Service a Kustomize overlay builds: the overlay's folder (its spans are those of the base or patch file) */
+  overlay?: string;
 }
 
 export const BLOCKED_MARK = '⛔';
@@ -296,9 +298,41 @@ function healthSpan(svc: ServiceModel): Span {
   return pair ? { start: pair.span.start, end: pair.span.end } : svc.object.span;
 }
 
-/** The chains of every Service in one file, in document order. */
+/**
+ * The chains of every Service in one file, in document order: those analysed on their own, and for a base file
+ * each Kustomize overlay's chain of the Service it builds from it (one per overlay, in overlay order).
+ */
 export function chainsInFile(analysis: Analysis, path: string): ServiceChain[] {
-  return analysis.services.filter((s) => s.service.path === path).map((s) => chainOf(analysis, s)).sort((a, b) => a.span.start - b.span.start);
+  const own = analysis.services.filter((s) => s.service.path === path).map((s) => chainOf(analysis, s));
+  return [...own, ...overlayChains(analysis, path)].sort((a, b) => a.span.start - b.span.start);
+}
+
+/**
+ * The chain of each Service an overlay builds from the Service written in `path`: worked out in the overlay (its
+ * own workloads), its places moved to the file (a port item a patch added sits at the Service's head), and its
+ * lines naming the overlay.
+ */
+export function overlayChains(analysis: Analysis, path: string): ServiceChain[] {
+  const out: ServiceChain[] = [];
+  for (const o of analysis.overlays) {
+    const view: Analysis = { ...analysis, workloads: o.workloads };
+    for (const sa of o.analyses) {
+      const from = o.build.segments.origin(sa.service.object.span);
+      if (!from || from.path !== path) continue;
+      const head: Span = { start: from.span.start, end: from.span.start };
+      const place = (span: Span): Span => {
+        const x = o.build.segments.origin(span);
+        return x && x.path === path ? x.span : head;
+      };
+      const named = (c: PortChain): PortChain => ({
+        ...c, span: place(c.span), text: `${o.overlay}: ${c.text}`,
+        hops: c.hops.map((h) => (h.where ? { ...h, where: h.where.flatMap((w) => o.build.segments.origin(w.span) ?? []) } : h)),
+      });
+      const c = chainOf(view, sa);
+      out.push({ ...c, path, span: from.span, ports: c.ports.map(named), ...(c.health ? { health: named(c.health) } : {}), overlay: o.overlay });
+    }
+  }
+  return out;
 }
 
 /** The inline chain lines of one Service: one per port, and the health check's. */

@@ -128,4 +128,6 @@ export interface OverlayResult {
   workloads: Workload[];
   analyses: ServiceAnalysis[];
   findings: Finding[];
+  /** the same findings as made on the built objects (spans in the build's segments: `build.segments.origin`) */
+  builtFindings: Finding[];
 }
