@@ -46,7 +46,10 @@ suite('CLI: service-reach check', () => {
     assert.equal(text.code, 0);
     assert.match(text.out, /\n0 errors, 0 warnings, 2 notes in 1 Service \(3 files read, 4 rules read, 2 not evaluated\)\n$/);
     const j = JSON.parse((await run(['check', '--format', 'json', '.'], dir)).out);
-    assert.deepEqual(j.summary, { files: 3, services: 1, servicesFromTemplates: 0, rules: 4, rulesNotEvaluated: 2, errors: 0, warnings: 0, infos: 2, suppressed: 0 });
+    // (no cluster or node pool in the Terraform, no list setting in the config: the fallback, said so)
+    const fallback = 'OCI lists and NSGs: no cluster or node pool in the Terraform and no list setting in the config: every list and NSG (2) is taken to guard the worker nodes; no list is the load-balancer subnet\'s';
+    assert.ok(text.out.includes(`\ntopology: ${fallback}\n`), text.out);
+    assert.deepEqual(j.summary, { files: 3, services: 1, servicesFromTemplates: 0, rules: 4, rulesNotEvaluated: 2, errors: 0, warnings: 0, infos: 2, suppressed: 0, topology: [fallback] });
     assert.deepEqual(j.findings.map((f: { code: string }) => f.code), ['rules-not-evaluated', 'rules-not-evaluated']);
     const sarif = JSON.parse((await run(['check', '--format', 'sarif', '.'], dir)).out);
     assert.equal(sarif.runs[0].properties.summary.rules, 4);

@@ -45,6 +45,8 @@ export interface Summary {
   infos: number;
   /** findings a suppression covers (docs/suppressions.md): not in `findings`, in SARIF as suppressed */
   suppressed: number;
+  /** who guards what: where the OCI lists and NSGs the checks used came from (docs/topology.md); absent: none */
+  topology?: string[];
 }
 
 export interface Counts {
@@ -54,6 +56,8 @@ export interface Counts {
   suppressed: number;
   /** the rules of the rule sources in use, and how many could not be evaluated */
   rules: { read: number; notEvaluated: number };
+  /** the lines about who guards what (`features/topology.ts`) */
+  topology?: string[];
 }
 
 /** Turn findings into file/line/column, with `file` as the caller wants it shown (relative to the cwd). */
@@ -89,6 +93,7 @@ export function summarize(findings: readonly PlacedFinding[], counts: Counts): S
     warnings: findings.filter((f) => f.severity === 'warning').length,
     infos: findings.filter((f) => f.severity === 'info').length,
     suppressed: counts.suppressed,
+    ...(counts.topology?.length ? { topology: counts.topology } : {}),
   };
 }
 
@@ -105,6 +110,7 @@ export function formatText(findings: readonly PlacedFinding[], summary: Summary)
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   const templates = summary.servicesFromTemplates > 0 ? `, ${summary.servicesFromTemplates} from templates` : '';
   const suppressed = summary.suppressed > 0 ? `; ${plural(summary.suppressed, 'finding')} suppressed` : '';
+  for (const t of summary.topology ?? []) lines.push(`topology: ${t}`);
   const read = `${plural(summary.files, 'file')} read, ${plural(summary.rules, 'rule')} read, ${summary.rulesNotEvaluated} not evaluated`;
   lines.push(`${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.infos, 'note')} in ${plural(summary.services, 'Service')}${templates} (${read})${suppressed}`);
   return lines.map(textLine).join('');

@@ -11,6 +11,7 @@ import { UsageError, DEFAULT_MAX_FILE_SIZE, ROOT_MARKERS, toWorkspacePath } from
 import { readWorkspace, scopeIn, workspaceFor } from './read-workspace';
 import { formatJson, formatSarif, formatText, place, summarize, textLine } from './format';
 import { ruleCounts } from '../engine/checks/not-evaluated';
+import { topologyLines } from '../engine/features/topology';
 import { runFixes } from './fix';
 import { graphMain } from './graph';
 import type { CliIo } from './io';
@@ -126,6 +127,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const summary = summarize(placed, {
     files: loaded.files.length, services: services.length + built, servicesFromTemplates, suppressed: suppressed.length,
     rules: ruleCounts(analysis.layers, analysis.config),
+    topology: topologyLines(analysis.layers.topology, (p, offset) => ws.lineIndex(p).positionAt(offset).line + 1),
   });
   if (format === 'json') io.stdout(formatJson(placed, summary));
   else if (format === 'sarif') io.stdout(formatSarif(placed, version(), summary, place(suppressed, (p) => ws.getText(p), display)));

@@ -46,6 +46,8 @@ export interface ServiceReachConfig {
   /** undefined: any source */
   lbSubnetCidrs?: Cidr[];
   lbLists?: ConfigRef[];
+  /** `oci.nsgs`: the NSG resources that OCIDs in Service annotations name */
+  ociNsgs?: { ocid: string; ref: ConfigRef }[];
   /** `terraform.varFiles`: variable files read after each root module's own (`terraform.tfvars`, `*.auto.tfvars`) */
   terraformVarFiles?: ConfigRef[];
   /** globs of files kept out of the workspace (`util/glob.ts`); the hosts do not read them */
@@ -60,7 +62,7 @@ export const DEFAULT_CONFIG: ServiceReachConfig = {
   kubeProxyHealthPort: 10256,
 };
 
-type Shape = { [key: string]: Shape | 'portRange' | 'port' | 'provider' | 'cidrs' | 'paths' | 'bool' | 'globs' | 'firewalls' };
+type Shape = { [key: string]: Shape | 'portRange' | 'port' | 'provider' | 'cidrs' | 'paths' | 'bool' | 'globs' | 'firewalls' | 'nsgMap' };
 
 const SHAPE: Shape = {
   nodePortRange: 'portRange',
@@ -75,6 +77,7 @@ const SHAPE: Shape = {
     securityLists: 'paths',
   },
   loadBalancers: { subnetCidrs: 'cidrs', securityLists: 'paths' },
+  oci: { nsgs: 'nsgMap' },
   terraform: { varFiles: 'paths' },
   exclude: 'globs',
 };
@@ -116,6 +119,21 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
       }
       apply(where, kind, pair);
     }
+  };
+
+  /** A path (`path` or `path#fragment`) inside the workspace, or undefined (said why). */
+  const refOf = (item: YNode | null, where: string, pair?: YPair): ConfigRef | undefined => {
+    const s = asScalar(item);
+    if (!s || typeof s.value !== 'string' || s.value.trim() === '') { bad(item?.span ?? (pair ? valueSpan(pair) : { start: 0, end: 0 }), `"${where}" entries must be paths.`); return undefined; }
+    const raw = s.value.trim();
+    const hash = raw.indexOf('#');
+    const filePart = hash < 0 ? raw : raw.slice(0, hash);
+    const norm = normaliseWorkspacePath(filePart);
+    if (!norm) {
+      report(finding('config-path-outside-workspace', path, s.span, `"${raw}" leaves the workspace (absolute path or "..") and is ignored.`));
+      return undefined;
+    }
+    return { text: raw, path: norm, fragment: hash < 0 ? undefined : raw.slice(hash + 1), span: s.span };
   };
 
   const apply = (where: string, kind: string, pair: YPair) => {
@@ -188,22 +206,25 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
         config.exclude = globs;
         return;
       }
+      case 'nsgMap': {
+        const m = asMap(v);
+        if (!m) { bad(valueSpan(pair), `"${where}" must be a mapping of NSG OCIDs to NSG resources (path#address).`); return; }
+        const out: { ocid: string; ref: ConfigRef }[] = [];
+        for (const p of m.pairs) {
+          const ref = refOf(p.value, `${where}.${p.name}`, p);
+          if (!p.name.startsWith('ocid1.')) bad(p.key.span, `"${where}" keys must be NSG OCIDs (ocid1.networksecuritygroup…).`);
+          else if (ref) out.push({ ocid: p.name, ref });
+        }
+        config.ociNsgs = out;
+        return;
+      }
       case 'paths': {
         const list = listOf(v);
         if (!list) { bad(valueSpan(pair), `"${where}" must be a list of paths.`); return; }
         const refs: ConfigRef[] = [];
         for (const item of list) {
-          const s = asScalar(item);
-          if (!s || typeof s.value !== 'string' || s.value.trim() === '') { bad(item?.span ?? valueSpan(pair), `"${where}" entries must be paths.`); continue; }
-          const raw = s.value.trim();
-          const hash = raw.indexOf('#');
-          const filePart = hash < 0 ? raw : raw.slice(0, hash);
-          const norm = normaliseWorkspacePath(filePart);
-          if (!norm) {
-            report(finding('config-path-outside-workspace', path, s.span, `"${raw}" leaves the workspace (absolute path or "..") and is ignored.`));
-            continue;
-          }
-          refs.push({ text: raw, path: norm, fragment: hash < 0 ? undefined : raw.slice(hash + 1), span: s.span });
+          const ref = refOf(item, where, pair);
+          if (ref) refs.push(ref);
         }
         if (where === 'nodes.firewalld.zones') config.firewalldZones = refs;
         else if (where === 'nodes.securityLists') config.workerLists = refs;

@@ -3,7 +3,8 @@
  * 3 pods :8443` — with, for each hop, the requirement statuses of its layers (features/status.ts) and each
  * rule source's own verdict. The inline chain (CodeLens), the hovers and the document symbols read this.
  */
-import { closedIsError } from '../checks/reachability';
+import { closedIsError, type Layers } from '../checks/reachability';
+import { serviceLayers } from '../checks/lb-nsgs';
 import type { Analysis, ServiceAnalysis } from '../workspace';
 import type { ServiceModel, ServicePort } from '../k8s/service';
 import { selectorMatches, type Workload } from '../k8s/manifests';
@@ -83,14 +84,13 @@ export const UNKNOWN_MARK = '❔';
 
 // ------------------------------------------------------------------------------------------ rule sources
 
-function guardSources(analysis: Analysis): GuardSource[] {
-  const l = analysis.layers;
+function guardSources(l: Layers): GuardSource[] {
   return [...(l.firewalld?.nodeZones ?? []), ...(l.firewalld?.bindingZones ?? []), ...(l.workerLists?.sources ?? []), ...(l.lbLists?.sources ?? [])];
 }
 
 /** Each checked source's own answer for a requirement. */
-export function sourceVerdicts(analysis: Analysis, status: RequirementStatus): SourceVerdict[] {
-  const all = guardSources(analysis);
+export function sourceVerdicts(analysis: Analysis, status: RequirementStatus, layers: Layers = analysis.layers): SourceVerdict[] {
+  const all = guardSources(layers);
   const range = analysis.config.nodePortRange;
   return status.checked.map((source) => {
     const g = all.find((s) => s.path === source.path && s.label === source.label && s.span.start === source.span.start);
@@ -255,7 +255,8 @@ function portChain(svc: ServiceModel, sa: ServiceAnalysis, analysis: Analysis, p
 /** The chain of one analysed Service. */
 export function chainOf(analysis: Analysis, sa: ServiceAnalysis): ServiceChain {
   const svc = sa.service;
-  const statuses: HopStatus[] = requirementStatuses(analysis, sa).map((s) => ({ ...s, verdicts: sourceVerdicts(analysis, s) }));
+  const layers = serviceLayers(analysis.layers, svc, sa.exposure);
+  const statuses: HopStatus[] = requirementStatuses(analysis, sa).map((s) => ({ ...s, verdicts: sourceVerdicts(analysis, s, layers) }));
   const target = podTarget(svc, analysis.workloads);
   const oci = sa.exposure?.oci;
   const base = { service: svc, path: svc.path, span: svc.object.span, ...(oci ? { oci: { flavour: oci.flavour, mode: oci.mode, modeOrigin: oci.modeOrigin } } : {}) };

@@ -5,7 +5,9 @@
  * means. Pure: markdown out, with the span it is about. Every string from the workspace in it (names, labels,
  * port names, paths, rule-source names) goes through `mdText` or `mdCode` (markdown.ts): text, never markup.
  */
-import type { Workspace } from '../workspace';
+import type { Analysis, ServiceAnalysis, Workspace } from '../workspace';
+import { serviceNsgs } from '../checks/lb-nsgs';
+import { serviceNsgLine, topologyLines } from './topology';
 import { describeField } from '../k8s/schema';
 import { ociAnnotation, ruleModeOf } from '../oci/annotations';
 import type { Span } from '../text/span';
@@ -63,6 +65,8 @@ export function hoverAt(ws: Workspace, path: string, offset: number): HoverResul
       if (!at.onKey && sa.service.type && SERVICE_TYPE_DOCS[sa.service.type]) parts.push(SERVICE_TYPE_DOCS[sa.service.type]);
       for (const pc of chain.ports) parts.push(portSection(pc, index, chain.ports.length > 1, chain));
       if (chain.health) parts.push(portSection(chain.health, index, true, chain));
+      const who = guardsSection(analysis, sa, index);
+      if (who) parts.push(who);
       return { contents: parts.join('\n\n'), span: at.span };
     }
     // a port
@@ -70,6 +74,8 @@ export function hoverAt(ws: Workspace, path: string, offset: number): HoverResul
       const pc = chain.ports.find((c) => c.portIndex === p[2]);
       if (pc) {
         const parts = [serviceHeading(chain), portSection(pc, index, true, chain)];
+        const who = guardsSection(analysis, sa, index);
+        if (who) parts.push(who);
         if (fieldDoc) parts.push('---', fieldDoc);
         return { contents: parts.join('\n\n'), span: at.span };
       }
@@ -121,6 +127,16 @@ function portSection(pc: PortChain, index: IndexCache, withLabel: boolean, chain
     for (const l of statusLines(h.statuses, index, chain, blockedMark(h))) out.push(`   - ${l}`);
   });
   return out.join('\n');
+}
+
+/** Who guards what: where the OCI lists and NSGs came from, and this Service's load-balancer NSGs (OCI only). */
+function guardsSection(analysis: Analysis, sa: ServiceAnalysis, index: IndexCache): string | undefined {
+  if (analysis.provider !== 'oci') return undefined;
+  const lines = topologyLines(analysis.layers.topology, (p, o) => index.line(p, o));
+  const nsgs = serviceNsgLine(serviceNsgs(analysis.layers, sa.service, sa.exposure));
+  if (nsgs) lines.push(nsgs);
+  if (lines.length === 0) return undefined;
+  return ['**Who guards what**', '', ...lines.map((l) => `- ${mdText(l)}`)].join('\n');
 }
 
 function hopWhere(h: ChainHop, index: IndexCache): string {
