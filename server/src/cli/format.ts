@@ -40,6 +40,8 @@ export interface Summary {
   /** of those, the rules whose protocol, ports, source or destination could not be evaluated (`rules-not-evaluated`) */
   rulesNotEvaluated: number;
   servicesFromTemplates: number;
+  /** Services rendered from Helm charts (docs/helm.md) */
+  servicesFromCharts: number;
   errors: number;
   warnings: number;
   infos: number;
@@ -53,6 +55,7 @@ export interface Counts {
   files: number;
   services: number;
   servicesFromTemplates: number;
+  servicesFromCharts: number;
   suppressed: number;
   /** the rules of the rule sources in use, and how many could not be evaluated */
   rules: { read: number; notEvaluated: number };
@@ -88,6 +91,7 @@ export function place(findings: readonly Finding[], textOf: (path: string) => st
 export function summarize(findings: readonly PlacedFinding[], counts: Counts): Summary {
   return {
     files: counts.files, services: counts.services, servicesFromTemplates: counts.servicesFromTemplates,
+    servicesFromCharts: counts.servicesFromCharts,
     rules: counts.rules.read, rulesNotEvaluated: counts.rules.notEvaluated,
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
@@ -108,7 +112,8 @@ export function textLine(line: string): string {
 export function formatText(findings: readonly PlacedFinding[], summary: Summary): string {
   const lines = findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`);
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  const templates = summary.servicesFromTemplates > 0 ? `, ${summary.servicesFromTemplates} from templates` : '';
+  const charts = summary.servicesFromCharts > 0 ? `, ${summary.servicesFromCharts} rendered from charts` : '';
+  const templates = charts + (summary.servicesFromTemplates > 0 ? `, ${summary.servicesFromTemplates} from templates` : '');
   const suppressed = summary.suppressed > 0 ? `; ${plural(summary.suppressed, 'finding')} suppressed` : '';
   for (const t of summary.topology ?? []) lines.push(`topology: ${t}`);
   const read = `${plural(summary.files, 'file')} read, ${plural(summary.rules, 'rule')} read, ${summary.rulesNotEvaluated} not evaluated`;

@@ -124,8 +124,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const suppressed = analysis.suppressed.filter((f) => reported(f.path) || fromOverlays.has(placeKey(f)));
   const services = analysis.services.filter((s) => reported(s.service.path));
   const servicesFromTemplates = services.filter((s) => ws.manifest(s.service.path)?.template).length;
+  const servicesFromCharts = analysis.charts.filter((c) => reported(c.path)).reduce((n, c) => n + c.services.length, 0);
   const summary = summarize(placed, {
-    files: loaded.files.length, services: services.length + built, servicesFromTemplates, suppressed: suppressed.length,
+    files: loaded.files.length, services: services.length + built + servicesFromCharts, servicesFromTemplates, servicesFromCharts, suppressed: suppressed.length,
     rules: ruleCounts(analysis.layers, analysis.config),
     topology: topologyLines(analysis.layers.topology, (p, offset) => ws.lineIndex(p).positionAt(offset).line + 1),
   });

@@ -14,6 +14,7 @@ import { requirementRange, rulesAllow, rulesFor, type GuardSource } from '../exp
 import type { Rule } from '../sources/model';
 import type { Span } from '../text/span';
 import { rangesText } from '../findings/finding';
+import { chartAnalysis, renderedServicesIn, spanBack } from './chart-features';
 
 export interface SourceVerdict {
   source: CheckedSource;
@@ -300,12 +301,29 @@ function healthSpan(svc: ServiceModel): Span {
 }
 
 /**
- * The chains of every Service in one file, in document order: those analysed on their own, and for a base file
- * each Kustomize overlay's chain of the Service it builds from it (one per overlay, in overlay order).
+ * The chains of every Service in one file, in document order: those analysed on their own, for a base file each
+ * Kustomize overlay's chain of the Service it builds from it (one per overlay, in overlay order), and in a Helm
+ * chart's template those of the Services rendered from it.
  */
 export function chainsInFile(analysis: Analysis, path: string): ServiceChain[] {
   const own = analysis.services.filter((s) => s.service.path === path).map((s) => chainOf(analysis, s));
-  return [...own, ...overlayChains(analysis, path)].sort((a, b) => a.span.start - b.span.start);
+  return [...own, ...overlayChains(analysis, path), ...renderedChains(analysis, path)].sort((a, b) => a.span.start - b.span.start);
+}
+
+/** The chain of each Service a Helm chart renders from the template `path`, its places moved back onto the templates. */
+export function renderedChains(analysis: Analysis, path: string): ServiceChain[] {
+  return renderedServicesIn(analysis, path).map(({ chart, file, sa }) => {
+    const c = chainOf(chartAnalysis(analysis, chart), sa);
+    const back = (span: Span) => spanBack(chart, file, span).span;
+    const where = (w: { path: string; span: Span }) => {
+      const f = chart.files.find((x) => x.virtual === w.path);
+      return f ? spanBack(chart, f, w.span) : w;
+    };
+    const port = (p: PortChain): PortChain => ({
+      ...p, span: back(p.span), hops: p.hops.map((h) => (h.where ? { ...h, where: h.where.map(where) } : h)),
+    });
+    return { ...c, path, span: back(c.span), ports: c.ports.map(port), ...(c.health ? { health: port(c.health) } : {}) };
+  });
 }
 
 /**

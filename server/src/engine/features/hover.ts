@@ -17,6 +17,7 @@ import { nodeAtOffset, type PathStep } from './context';
 import { blockedMark, chainOf, BLOCKED_MARK, UNKNOWN_MARK, WARNING_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
 import { serviceAt } from './service-at';
 import { overlaysHover } from './overlay-hover';
+import { actionHover, chartAnalysis, renderedPlace, spanBack } from './chart-features';
 import { SERVICE_TYPE_DOCS } from './docs';
 import { mdCode, mdText } from './markdown';
 import { listText } from '../findings/finding';
@@ -31,6 +32,12 @@ const PORT_KEYS = new Set(['port', 'targetPort', 'nodePort']);
 const HEALTH_KEYS = new Set(['healthCheckNodePort', 'externalTrafficPolicy']);
 
 export function hoverAt(ws: Workspace, path: string, offset: number): HoverResult | undefined {
+  // a Helm chart's template, analysed through the render: what an action renders as, and the rendered Service
+  const analysed = ws.analyze();
+  if (analysed.charts.length > 0) {
+    const rendered = renderedHover(ws, analysed, path, offset);
+    if (rendered) return rendered;
+  }
   const m = ws.manifest(path);
   if (!m) return undefined;
   const at = nodeAtOffset(m.documents, offset);
@@ -57,35 +64,8 @@ export function hoverAt(ws: Workspace, path: string, offset: number): HoverResul
   const sa = serviceAt(analysis, path, offset);
   const fieldDoc = describeField('Service', p.filter((s) => typeof s === 'string' || typeof s === 'number'));
   if (sa) {
-    const chain = chainOf(analysis, sa);
-    const index = new IndexCache(ws);
-    // spec.type: the chain of every port
-    if (p.length === 2 && p[0] === 'spec' && p[1] === 'type') {
-      const parts = [serviceHeading(chain)];
-      if (!at.onKey && sa.service.type && SERVICE_TYPE_DOCS[sa.service.type]) parts.push(SERVICE_TYPE_DOCS[sa.service.type]);
-      for (const pc of chain.ports) parts.push(portSection(pc, index, chain.ports.length > 1, chain));
-      if (chain.health) parts.push(portSection(chain.health, index, true, chain));
-      const who = guardsSection(analysis, sa, index);
-      if (who) parts.push(who);
-      return { contents: parts.join('\n\n'), span: at.span };
-    }
-    // a port
-    if (p.length === 4 && p[0] === 'spec' && p[1] === 'ports' && typeof p[2] === 'number' && PORT_KEYS.has(String(p[3]))) {
-      const pc = chain.ports.find((c) => c.portIndex === p[2]);
-      if (pc) {
-        const parts = [serviceHeading(chain), portSection(pc, index, true, chain)];
-        const who = guardsSection(analysis, sa, index);
-        if (who) parts.push(who);
-        if (fieldDoc) parts.push('---', fieldDoc);
-        return { contents: parts.join('\n\n'), span: at.span };
-      }
-    }
-    // the health check
-    if (p.length === 2 && p[0] === 'spec' && HEALTH_KEYS.has(String(p[1])) && chain.health) {
-      const parts = [serviceHeading(chain), portSection(chain.health, index, true, chain)];
-      if (fieldDoc) parts.push('---', fieldDoc);
-      return { contents: parts.join('\n\n'), span: at.span };
-    }
+    const parts = serviceParts(analysis, sa, p, at.onKey, fieldDoc, new IndexCache(ws));
+    if (parts) return { contents: parts.join('\n\n'), span: at.span };
   }
   // a base Service, analysed through the Kustomize overlays that build it: what each makes of it
   const built = !sa && (p.length === 1 && p[0] === 'kind' || p.length === 2 && p[0] === 'metadata' && p[1] === 'name' || p[0] === 'spec')
@@ -95,6 +75,65 @@ export function hoverAt(ws: Workspace, path: string, offset: number): HoverResul
   return undefined;
 }
 
+/** The chain part of a hover on a Service's `type`, a port or the health check (undefined elsewhere). */
+function serviceParts(analysis: Analysis, sa: ServiceAnalysis, p: PathStep[], onKey: boolean, fieldDoc: string | undefined, index: IndexCache): string[] | undefined {
+  const chain = chainOf(analysis, sa);
+  // spec.type: the chain of every port
+  if (p.length === 2 && p[0] === 'spec' && p[1] === 'type') {
+    const parts = [serviceHeading(chain)];
+    if (!onKey && sa.service.type && SERVICE_TYPE_DOCS[sa.service.type]) parts.push(SERVICE_TYPE_DOCS[sa.service.type]);
+    for (const pc of chain.ports) parts.push(portSection(pc, index, chain.ports.length > 1, chain));
+    if (chain.health) parts.push(portSection(chain.health, index, true, chain));
+    const who = guardsSection(analysis, sa, index);
+    if (who) parts.push(who);
+    return parts;
+  }
+  // a port
+  if (p.length === 4 && p[0] === 'spec' && p[1] === 'ports' && typeof p[2] === 'number' && PORT_KEYS.has(String(p[3]))) {
+    const pc = chain.ports.find((c) => c.portIndex === p[2]);
+    if (pc) {
+      const parts = [serviceHeading(chain), portSection(pc, index, true, chain)];
+      const who = guardsSection(analysis, sa, index);
+      if (who) parts.push(who);
+      if (fieldDoc) parts.push('---', fieldDoc);
+      return parts;
+    }
+  }
+  // the health check
+  if (p.length === 2 && p[0] === 'spec' && HEALTH_KEYS.has(String(p[1])) && chain.health) {
+    const parts = [serviceHeading(chain), portSection(chain.health, index, true, chain)];
+    if (fieldDoc) parts.push('---', fieldDoc);
+    return parts;
+  }
+  return undefined;
+}
+
+/**
+ * In a Helm chart's template: on an action, what it renders as; on a rendered Service's `type`, port or health
+ * check (on an action or on literal text), the rendered Service's chain. undefined where neither applies.
+ */
+function renderedHover(ws: Workspace, analysis: Analysis, path: string, offset: number): HoverResult | undefined {
+  const value = actionHover(analysis, path, offset);
+  const place = renderedPlace(analysis, path, offset);
+  let parts: string[] | undefined;
+  let span = value?.span;
+  if (place) {
+    const at = nodeAtOffset(place.file.documents, place.out);
+    const sa = at?.object && place.chart.analyses.find((x) => x.service.object.root === at.object!.root);
+    if (at && sa) {
+      const fieldDoc = describeField('Service', at.path.filter((s) => typeof s === 'string' || typeof s === 'number'));
+      const index = new IndexCache(ws, (p, o) => {
+        const file = place.chart.files.find((f) => f.virtual === p);
+        return file ? spanBack(place.chart, file, { start: o, end: o }) : undefined;
+      });
+      parts = serviceParts(chartAnalysis(analysis, place.chart), sa, at.path, at.onKey, fieldDoc, index);
+      span ??= place.action ? { start: place.action.start, end: place.action.end } : spanBack(place.chart, place.file, at.span).span;
+    }
+  }
+  if (!value && !parts) return undefined;
+  return { contents: [...(value ? [value.contents] : []), ...(value && parts ? ['---'] : []), ...(parts ?? [])].join('\n\n'), span: span! };
+}
+
 function isEnumValue(p: PathStep[]): boolean {
   const last = p[p.length - 1];
   return typeof last === 'string' && ['protocol', 'sessionAffinity', 'externalTrafficPolicy', 'internalTrafficPolicy', 'ipFamilyPolicy', 'trafficDistribution', 'type'].includes(last);
@@ -102,7 +141,13 @@ function isEnumValue(p: PathStep[]): boolean {
 
 /** Line numbers for the places a hover names (the workspace keeps one line index per file text). */
 class IndexCache {
-  constructor(private readonly ws: Workspace) {}
+  /** `back`: a place in a rendered chart file moved onto its template (undefined: not rendered) */
+  constructor(private readonly ws: Workspace, private readonly back?: (path: string, offset: number) => { path: string; span: Span } | undefined) {}
+  /** `path:line` of a place */
+  where(path: string, offset: number): string {
+    const b = this.back?.(path, offset);
+    return b ? `${b.path}:${this.line(b.path, b.span.start)}` : `${path}:${this.line(path, offset)}`;
+  }
   line(path: string, offset: number): number {
     return this.ws.lineIndex(path).positionAt(offset).line + 1;
   }
@@ -141,7 +186,7 @@ function guardsSection(analysis: Analysis, sa: ServiceAnalysis, index: IndexCach
 
 function hopWhere(h: ChainHop, index: IndexCache): string {
   if (!h.where?.length) return '';
-  return ` (${h.where.map((w) => mdCode(`${w.path}:${index.line(w.path, w.span.start)}`)).join(', ')})`;
+  return ` (${h.where.map((w) => mdCode(index.where(w.path, w.span.start))).join(', ')})`;
 }
 
 const LAYER_TITLE: Record<string, string> = {

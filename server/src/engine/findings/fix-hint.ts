@@ -44,6 +44,8 @@ export interface PortNameHint extends BuiltHint {
 export interface PinValueHint extends BuiltHint {
   kind: 'pin-node-port-value';
   span: Span;
+  /** the file the value is written in when it is not the finding's (a Helm chart's values file), and its key there */
+  values?: { path: string; key: string };
 }
 
 /** A rule source the reachability check read for the finding. */

@@ -240,17 +240,21 @@ export function rangeText(ctx: FixContext): string {
 
 /** nodeport-out-of-range, nodeport-conflict: the written nodePort gets the lowest free port. */
 export function pinValueFix(ctx: FixContext, finding: Finding, hint: PinValueHint): PlannedFix[] {
-  const text = ctx.ws.getText(finding.path);
+  // a value a Helm chart printed is set where it is written: its values file
+  const path = hint.values?.path ?? finding.path;
+  const text = ctx.ws.getText(path);
   if (text === undefined || hint.span.end > text.length || hint.span.end === hint.span.start) return [];
   const written = text.slice(hint.span.start, hint.span.end);
   if (/[\r\n{}[\],]/.test(written)) return [];
   const n = ctx.takeNodePort();
   if (n === undefined) return [];
   return [{
-    title: `Set the node port to ${n} (the lowest free port in ${rangeText(ctx)})`,
+    title: hint.values
+      ? `Set \`${hint.values.key}\` to ${n} in ${hint.values.path} (the lowest free port in ${rangeText(ctx)})`
+      : `Set the node port to ${n} (the lowest free port in ${rangeText(ctx)})`,
     finding,
     isPreferred: true,
-    plans: [plainEdit(finding.path, hint.span, String(n))],
+    plans: [plainEdit(path, hint.span, String(n))],
   }];
 }
 
