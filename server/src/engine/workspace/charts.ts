@@ -179,7 +179,11 @@ export class ChartPhase {
     if (render.failure) return result;
     const seen = new Set<string>();
     for (const t of render.templates) {
-      const virtual = `${t.path ?? `${dir ? `${dir}/` : ''}${t.name}`}#rendered`;
+      // a dependency's template found in the workspace (Bitnami's zookeeper beside dremio) is rendered by each chart
+      // that holds it: one virtual path per chart, so that no chart's findings are read in another's rendering
+      const base = t.path ?? `${dir ? `${dir}/` : ''}${t.name}`;
+      const own = t.path === undefined || dir === '' || t.path.startsWith(`${dir}/`);
+      const virtual = own ? `${base}#rendered` : `${base}#rendered-by-${dir}`;
       seen.add(virtual);
       let p = this.parsed.get(virtual);
       if (!p || p.text !== t.text) {
