@@ -138,12 +138,12 @@ const table = {
   'security-list-port-closed': {
     severity: 'error', category: 'reachability', title: 'Worker security lists do not allow the port',
     help: 'No worker security list or network security group rule allows a node port or health-check port from the source that must reach it. In OCI mode `All` the cloud controller writes these rules; in `Frontend`, `None` or `NSG` without a backend NSG, they are yours to write.',
-    fixes: ['Append an ingress rule to the security list (JSON or Terraform) or a new NSG rule resource.', 'Copy an `oci network security-list update` command.'],
+    fixes: ['Append an ingress rule to the security list (JSON or Terraform) or a new NSG rule resource; where Terraform makes the rules from the entries of a `locals` map or list (`for_each`, `dynamic`), an entry there, written as its neighbours are.', 'Copy an `oci network security-list update` command.'],
   },
   'lb-listener-closed': {
     severity: 'error', category: 'reachability', title: 'Load-balancer subnet lists do not allow the listener',
     help: 'In management mode `None` (and for UDP in every mode: the cloud controller writes TCP rules only), the security lists of the load balancer\'s subnet must allow each listener port from each source range.',
-    fixes: ['Append an ingress rule to the load-balancer subnet\'s list.', 'Copy an `oci network security-list update` command.'],
+    fixes: ['Append an ingress rule to the load-balancer subnet\'s list (in Terraform, an entry of the `locals` map or list its rules are made from, where they are).', 'Copy an `oci network security-list update` command.'],
   },
   'lb-egress-closed': {
     severity: 'error', category: 'reachability', title: 'Load-balancer subnet lists do not allow egress to the nodes',

@@ -21,8 +21,14 @@ import { mergeableEdit, type Part, type PlannedEdit } from './edits';
 import type { Missing, ReachHint, TargetRef } from '../findings/fix-hint';
 import type { PlannedFix } from './plan';
 import { jsonLists, terraformFile, terraformJsonLists } from './readings';
+import { writtenAddress } from '../sources/terraform';
 import { sdkIngressRules } from './plan-lists';
 import { commandLine, shellQuote } from './shell';
+import { hclString } from './hcl-text';
+import { entryFix, type EntryPlan } from './oci-entries';
+import type { Site } from './tf-entries';
+
+export { hclString } from './hcl-text';
 
 const NSG_RULE = 'oci_core_network_security_group_security_rule';
 const UNDERSCORE = 95;
@@ -70,7 +76,7 @@ export function listFixes(ctx: FixContext, finding: Finding, h: ReachHint, missi
   const planned = terraformJsonLists(ctx.ws, target.path).find((l) => listKey(l) === target.key);
   if (planned) return opts.copy ? planListCopy(finding, planned, rules) : [];
   if (extName(target.path) === '.json') return jsonFixes(ctx, finding, target, rules, pp, fromText, opts);
-  if (extName(target.path) === '.tf') return terraformListFixes(ctx, finding, target, rules, pp, fromText, opts);
+  if (extName(target.path) === '.tf') return terraformListFixes(ctx, finding, h, target, rules, pp, fromText, opts);
   return [];
 }
 
@@ -263,24 +269,6 @@ function planListCopy(finding: Finding, list: OciSecurityList, rules: NewRule[])
 
 // ------------------------------------------------------------------------------------------- Terraform
 
-/** An HCL quoted string: escapes, and `${` / `%{` doubled so that nothing is interpolated. */
-export function hclString(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    const code = s.charCodeAt(i);
-    if (c === '\\') out += '\\\\';
-    else if (c === '"') out += '\\"';
-    else if (c === '\n') out += '\\n';
-    else if (c === '\r') out += '\\r';
-    else if (c === '\t') out += '\\t';
-    else if ((c === '$' || c === '%') && s[i + 1] === '{') out += c + c;
-    else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += c;
-  }
-  return out + '"';
-}
-
 /** Attribute lines with `=` aligned as `terraform fmt` aligns a run of attributes. */
 function attributes(pairs: [string, string][], indent: string): string[] {
   const width = Math.max(...pairs.map(([k]) => k.length));
@@ -336,12 +324,21 @@ function unitOf(indent: string, outer: string): string {
   return indent.startsWith(outer) && indent.length > outer.length ? indent.slice(outer.length) : indent.includes('\t') ? '\t' : '  ';
 }
 
-function terraformListFixes(ctx: FixContext, finding: Finding, target: TargetRef, rules: NewRule[], pp: string, fromText: string, opts: { preferred: boolean }): PlannedFix[] {
+function terraformListFixes(ctx: FixContext, finding: Finding, h: ReachHint, target: TargetRef, rules: NewRule[], pp: string, fromText: string, opts: { preferred: boolean }): PlannedFix[] {
   const text = ctx.ws.getText(target.path);
   if (text === undefined) return [];
   const list = terraformFile(ctx.ws, target.path)?.securityLists.find((l) => listKey(l) === target.key);
   const info = list?.terraform;
   if (!list || !info) return [];
+  const name = list.terraform!.address + (list.displayName ? ` ("${list.displayName}")` : '');
+  const entries = entryFix(ctx, {
+    finding, rules, preferred: opts.preferred,
+    sites: (list.generated ?? []).map((g) => ({ resourcePath: target.path, element: g.element, rule: g.rule })),
+    name: ruleName(ctx, finding, h),
+    targetRules: (tf) => tf.securityLists.filter((l) => listKey(l) === target.key).flatMap((l) => l.generated ?? []),
+    title: (where) => `Add an entry for ${pp} from ${fromText} to ${where}, which the dynamic "ingress_security_rules" of ${name} iterates`,
+  });
+  if (entries && 'fix' in entries) return [entries.fix];
   const nl = info.newline;
   const outer = indentBefore(text, info.blockSpan.start) ?? '';
   const unit = unitOf(info.indent, outer);
@@ -360,7 +357,7 @@ function terraformListFixes(ctx: FixContext, finding: Finding, target: TargetRef
     return lineIndent !== null ? (blankBefore ? nl : '') + blocks : nl + blocks + outer;
   });
   return [{
-    title: `Add an ingress_security_rules block for ${pp} from ${fromText} to ${list.terraform!.address}${list.displayName ? ` ("${list.displayName}")` : ''} (${target.path})`,
+    title: `Add an ingress_security_rules block for ${pp} from ${fromText} to ${name} (${target.path})${fallbackNote(entries)}`,
     finding,
     isPreferred: opts.preferred || undefined,
     plans: [plan],
@@ -395,18 +392,62 @@ function identifier(s: string): string {
   return /^[a-z_]/.test(id) ? id : `_${id}`;
 }
 
+/** Why the rule is a new block or resource when its neighbours are made from entries (empty: they are not). */
+function fallbackNote(plan: EntryPlan): string {
+  return plan && 'fallback' in plan ? ` — a new one beside the rules made from locals entries, since ${plan.fallback}` : '';
+}
+
+/** A Terraform name for the rule of a Service's port: `grafana_http_31300`. */
+function ruleName(ctx: FixContext, finding: Finding, h: ReachHint): string {
+  const svc = ctx.serviceOf(finding);
+  const p = h.servicePortIndex !== null ? svc?.ports.find((x) => x.index === h.servicePortIndex) : undefined;
+  return identifier(`${h.service}_${p?.name ?? (h.portKind === 'health' ? 'health' : 'port')}_${h.port ?? 'nodeports'}`);
+}
+
+/**
+ * How a resource of the module that holds `beside` (an instance address) names the NSG `address`
+ * (`module.network.oci_core_network_security_group.workers[0]` → `oci_core_network_security_group.workers[0]`);
+ * undefined when the NSG is in another module.
+ */
+function writtenReference(address: string, beside: string): string | undefined {
+  const m = /^((?:module\.[A-Za-z0-9_-]+(?:\[[^\]]*\])?\.)*)(oci_core_network_security_group\.[A-Za-z0-9_-]+(?:\[\d+\])?)$/.exec(address);
+  if (!m) return undefined;
+  return beside.startsWith(m[1]) && !beside.slice(m[1].length).startsWith('module.') ? m[2] : undefined;
+}
+
+/** An expression naming `each` or `count`: it means something only inside the resource that iterates. */
+function iterating(expr: string): boolean {
+  return /\b(each|count)\./.test(expr);
+}
+
 function nsgFixes(ctx: FixContext, finding: Finding, h: ReachHint, target: TargetRef, rules: NewRule[], pp: string, fromText: string, opts: { preferred: boolean }): PlannedFix[] {
   const found: { path: string; text: string; res: OciNsgRuleResource }[] = [];
+  const sites: Site[] = [];
   for (const p of ctx.ws.paths()) {
     if (extName(p) !== '.tf') continue;
     const text = ctx.ws.getText(p) ?? '';
     for (const res of terraformFile(ctx.ws, p)?.nsgRules ?? []) {
-      if ((res.nsgAddress ?? res.nsgExpr) === target.key && res.nsgExpr !== '') found.push({ path: p, text, res });
+      if ((res.nsgAddress ?? res.nsgExpr) !== target.key || res.nsgExpr === '') continue;
+      found.push({ path: p, text, res });
+      if (res.element) sites.push({ resourcePath: p, element: res.element, rule: res.rule });
     }
   }
   if (found.length === 0) return [];
-  const inTarget = found.filter((f) => f.path === target.path);
-  const pool = inTarget.length ? inTarget : found.filter((f) => f.path === found[found.length - 1].path);
+  const iterators = [...new Set(found.filter((f) => f.res.element).map((f) => writtenAddress(f.res.terraform.address)))];
+  const entries = entryFix(ctx, {
+    finding, rules, preferred: opts.preferred, sites,
+    name: ruleName(ctx, finding, h),
+    targetRules: (tf) => tf.nsgRules.filter((r) => (r.nsgAddress ?? r.nsgExpr) === target.key).map((r) => ({ rule: r.rule, element: r.element })),
+    title: (where) => `Add an entry for ${pp} from ${fromText} to ${where}, which ${listText(iterators)} iterates for NSG ${target.key}`,
+  });
+  if (entries && 'fix' in entries) return [entries.fix];
+  // a new resource names the NSG as its neighbours do, unless they name it through `each` (then by its address)
+  const plainNamed = found.filter((f) => !iterating(f.res.nsgExpr));
+  const candidates = plainNamed.length ? plainNamed : found;
+  const nsgRef = plainNamed.length ? undefined : writtenReference(target.key, candidates[candidates.length - 1].res.terraform.address);
+  if (plainNamed.length === 0 && !nsgRef) return [];
+  const inTarget = candidates.filter((f) => f.path === target.path);
+  const pool = inTarget.length ? inTarget : candidates.filter((f) => f.path === candidates[candidates.length - 1].path);
   const last = pool.reduce((a, b) => (b.res.terraform.blockSpan.end > a.res.terraform.blockSpan.end ? b : a));
   const { text, path } = last;
   const info = last.res.terraform;
@@ -422,9 +463,7 @@ function nsgFixes(ctx: FixContext, finding: Finding, h: ReachHint, target: Targe
 
   const scope = `tf-resource:${dirName(path)}:${NSG_RULE}`;
   ctx.seedNames(scope, () => resourceNames(ctx, dirName(path), NSG_RULE));
-  const svc = ctx.serviceOf(finding);
-  const p = h.servicePortIndex !== null ? svc?.ports.find((x) => x.index === h.servicePortIndex) : undefined;
-  const base = identifier(`${h.service}_${p?.name ?? (h.portKind === 'health' ? 'health' : 'port')}_${h.port ?? 'nodeports'}`);
+  const base = ruleName(ctx, finding, h);
   // the names are taken in order: each search goes on from the suffix the last one took (starting over at _2 for
   // every rule was quadratic in the rules of one fix — one per source range)
   let suffix = 1;
@@ -434,11 +473,11 @@ function nsgFixes(ctx: FixContext, finding: Finding, h: ReachHint, target: Targe
     ctx.takeName(scope, name);
     return { name, rule: r };
   });
-  const nsgExpr = last.res.nsgExpr;
+  const nsgExpr = nsgRef ? `${nsgRef}.id` : last.res.nsgExpr;
   const plan = mergeableEdit(path, { start: at, end: at }, `tf-nsg:${at}`, named.map((n) => ({ id: `${target.key}|${ruleId(n.rule)}`, value: n })), (values: { name: string; rule: NewRule }[]) =>
     values.map((v) => nl + nl + nsgRuleResource(v.name, nsgExpr, v.rule, outer, unit).join(nl)).join(''));
   return [{
-    title: `Add ${NSG_RULE} ${listText(named.map((n) => n.name))} for ${pp} from ${fromText} to NSG ${target.key} (${path})`,
+    title: `Add ${NSG_RULE} ${listText(named.map((n) => n.name))} for ${pp} from ${fromText} to NSG ${target.key} (${path})${fallbackNote(entries)}`,
     finding,
     isPreferred: opts.preferred || undefined,
     plans: [plan],

@@ -215,6 +215,20 @@ export interface TerraformBlockInfo {
   newline: string;
 }
 
+/**
+ * A rule that a `for_each` or a `dynamic` block made from one element of a collection: the element's key and
+ * where its value was written (a `locals` entry, when the value is one that was written as such). A fix adds a
+ * rule by adding an element beside it.
+ */
+export interface TerraformElement {
+  /** `each.key`, or the dynamic block's key (a list's index) */
+  key?: string | number;
+  /** the file and span of the element's value as written */
+  from?: { path: string; span: Span };
+  /** the span of the `for_each` that iterates it */
+  forEach: Span;
+}
+
 export interface OciSecurityList {
   kind: 'oci-security-list';
   path: string;
@@ -230,6 +244,8 @@ export interface OciSecurityList {
   egressRules?: Rule[];
   json?: OciJsonListInfo;
   terraform?: TerraformBlockInfo;
+  /** the ingress rules a `dynamic "ingress_security_rules"` block made, each with its element */
+  generated?: { rule: Rule; element: TerraformElement }[];
   /** a list read from a Terraform plan or state (`terraform show -json`): its resource there (a generated file: no edits) */
   terraformJson?: TerraformJsonResourceInfo;
 }
@@ -247,6 +263,8 @@ export interface OciNsgRuleResource {
   nsgId?: string;
   rule: Rule;
   terraform: TerraformBlockInfo;
+  /** the resource's `for_each` made it: from this element */
+  element?: TerraformElement;
 }
 
 /** An `oci_core_network_security_group` resource (the group itself; its rules are separate resources). */

@@ -22,7 +22,7 @@ import { num, str, type Val } from '../terraform/values';
 import { rootModule, type ResourceInstances } from '../terraform/module';
 import type { TfFile } from '../terraform/world';
 import type { Span } from '../text/span';
-import type { OciNsgResource, OciNsgRuleResource, OciSecurityList, ReadResult, Rule, TerraformBlockInfo, TerraformFile, TerraformSymbols } from './model';
+import type { OciNsgResource, OciNsgRuleResource, OciSecurityList, ReadResult, Rule, TerraformBlockInfo, TerraformElement, TerraformFile, TerraformSymbols } from './model';
 import { detectNewline, indentBefore } from './source-common';
 import { TOPOLOGY_TYPES } from '../topology/model';
 import { attr, markUnevaluated, NSG, NSG_RULE, readRuleValues, SECURITY_LIST, stringOf, summary, type RuleReading } from './terraform-rules';
@@ -198,6 +198,7 @@ export function terraformFileOf(path: string, text: string, parsed: HclParseResu
       if (res.type === SECURITY_LIST) file.securityLists.push(readSecurityList(path, res, inst.block, info, found, firstSeen));
       else if (res.type === NSG_RULE) {
         const r = readNsgRule(res, inst.block, info, found);
+        if (r && res.generatedAt && !res.reason && inst.key) r.resource.element = element(inst.key, inst.value, res.generatedAt);
         if (r) (r.egress ? file.nsgEgressRules : file.nsgRules).push(r.resource);
       } else if (res.type === NSG) {
         const nsg: OciNsgResource = { address: inst.address, span: res.block.span };
@@ -241,6 +242,14 @@ function blockInfo(text: string, block: HclBlock, address: string, newline: stri
   };
 }
 
+/** The element a `for_each` made a rule from. */
+function element(key: Val, value: Val | undefined, forEach: Span): TerraformElement {
+  const out: TerraformElement = { forEach };
+  if (key.k === 'string' || key.k === 'number') out.key = key.v;
+  if (value?.from) out.from = value.from;
+  return out;
+}
+
 /** An element key as a label: `["ssh"]`, `[0]`. */
 function keyLabel(key: Val | undefined): string {
   if (!key) return '';
@@ -282,6 +291,7 @@ function readSecurityList(path: string, res: ResourceInstances, block: EvalBlock
     const rule: Rule = { action: 'allow', ...values, span, origin };
     markUnevaluated(rule, reading, b.dynamic?.forEach ?? res.generatedAt ?? span);
     (direction === 'ingress' ? list.rules : egressRules).push(rule);
+    if (direction === 'ingress' && b.dynamic?.key && !b.dynamic.reason) (list.generated ??= []).push({ rule, element: element(b.dynamic.key, b.dynamic.value, b.dynamic.forEach) });
   }
   return list;
 }

@@ -7,13 +7,14 @@
  * `module.x` (a local module is evaluated with its inputs and gives its outputs), `data.x.y` (unknown: a data
  * source), `each`, `count`, `path`, `terraform.workspace`. One budget bounds the whole evaluation.
  */
-import { hclAttribute, type HclAttribute, type HclBlock } from '../parse/hcl';
+import { hclAttribute, hclBlocks, type HclAttribute, type HclBlock } from '../parse/hcl';
 import type { Span } from '../text/span';
 import { blockValue, evalBody, MODULE_META, RESOURCE_META, safeEvaluate, short, type EvalBlock } from './blocks';
 import { Budget, type EvalContext } from './context';
 import { iterate } from './expressions';
 import { joinPath } from './paths';
 import { BudgetError, EvalError, NULL, list, map, num, str, unknown, type Val } from './values';
+import { convert } from './types';
 import { localSource, sourceKind, type TfFolder, type TfWorld } from './world';
 
 interface Decl<T> {
@@ -24,8 +25,18 @@ interface Decl<T> {
 /** One instance of a resource (or module call): its key (`count.index` or `each.key`), address and body. */
 export interface Instance {
   key?: Val;
+  /** the element it was made from (`each.value`), with its provenance */
+  value?: Val;
+  /** its `lifecycle { precondition { … } }` blocks evaluated (on demand: only a fix checking its edit asks) */
+  preconditions?: () => Precondition[];
   address: string;
   block: EvalBlock;
+}
+
+/** A precondition of an instance: does its condition hold (undefined: unknown), and its error message. */
+export interface Precondition {
+  holds: boolean | undefined;
+  message: string;
 }
 
 /** A resource block evaluated: its instances; `generatedAt`: the `for_each`/`count` that made them; why unknown. */
@@ -44,7 +55,7 @@ export interface ResourceInstances {
 
 /** The instances a `count`/`for_each` makes: the bindings of each, where it is, why it is unknown (if it is). */
 interface Repetition {
-  each: { key?: Val; bindings: Map<string, Val>; suffix: string }[];
+  each: { key?: Val; value?: Val; bindings: Map<string, Val>; suffix: string }[];
   at?: Span;
   reason?: string;
 }
@@ -158,27 +169,34 @@ export class ModuleInstance {
   variable(name: string): Val {
     return this.named(`var.${name}`, () => {
       const decl = this.variables.get(name);
-      if (!decl) {
-        const given = this.inputs?.get(name);
-        if (given) return given;
-        throw new EvalError(`no variable "${name}" is declared`);
-      }
-      if (this.inputs) {
-        const v = this.inputs.get(name);
-        if (v) return v;
-      } else {
-        const files = [...this.folder.varFiles, ...this.world.configVarFiles];
-        for (let i = files.length - 1; i >= 0; i--) {
-          const v = files[i].values.get(name);
-          if (v) return v;
-        }
-      }
-      const def = hclAttribute(decl.node.body, 'default');
-      if (def) return safeEvaluate(def.expr, this.context(decl.path));
-      return unknown(this.inputs
-        ? `\`var.${name}\` has no value: the module call sets no \`${name}\` and the variable has no default`
-        : `\`var.${name}\` has no value: no default, and no variable file sets it`);
+      const v = this.variableValue(name, decl);
+      const type = decl && hclAttribute(decl.node.body, 'type');
+      return type ? convert(v, { expr: type.expr.ast, ctx: this.context(decl.path) }, '') : v;
     });
+  }
+
+  /** A variable's value as given (an input, a variable file, its default), before its type converts it. */
+  private variableValue(name: string, decl: Decl<HclBlock> | undefined): Val {
+    if (!decl) {
+      const given = this.inputs?.get(name);
+      if (given) return given;
+      throw new EvalError(`no variable "${name}" is declared`);
+    }
+    if (this.inputs) {
+      const v = this.inputs.get(name);
+      if (v) return v;
+    } else {
+      const files = [...this.folder.varFiles, ...this.world.configVarFiles];
+      for (let i = files.length - 1; i >= 0; i--) {
+        const v = files[i].values.get(name);
+        if (v) return v;
+      }
+    }
+    const def = hclAttribute(decl.node.body, 'default');
+    if (def) return safeEvaluate(def.expr, this.context(decl.path));
+    return unknown(this.inputs
+      ? `\`var.${name}\` has no value: the module call sets no \`${name}\` and the variable has no default`
+      : `\`var.${name}\` has no value: no default, and no variable file sets it`);
   }
 
   local(name: string): Val {
@@ -225,7 +243,7 @@ export class ModuleInstance {
         throw e;
       }
       return {
-        each: pairs.map(([k, x]) => ({ key: k, bindings: new Map([['each', map(new Map([['key', k], ['value', x]]))]]), suffix: `[${JSON.stringify(k.k === 'string' ? k.v : '?')}]` })),
+        each: pairs.map(([k, x]) => ({ key: k, value: x, bindings: new Map([['each', map(new Map([['key', k], ['value', x]]))]]), suffix: `[${JSON.stringify(k.k === 'string' ? k.v : '?')}]` })),
         at: forEach.span,
       };
     }
@@ -259,10 +277,22 @@ export class ModuleInstance {
     if (rep.reason) out.reason = rep.reason;
     this.resourceCache.set(addr, out);
     for (const r of rep.each) {
-      const block = evalBody(decl.node, decl.node.body, this.context(decl.path, r.bindings), RESOURCE_META);
-      out.instances.push({ ...(r.key ? { key: r.key } : {}), address: this.prefix + addr + r.suffix, block });
+      const ctx = this.context(decl.path, r.bindings);
+      const block = evalBody(decl.node, decl.node.body, ctx, RESOURCE_META);
+      const checks = hclBlocks(decl.node.body, 'lifecycle').flatMap((l) => hclBlocks(l.body, 'precondition'));
+      const preconditions = checks.length === 0 ? undefined : () => checks.map((c) => this.precondition(c, ctx));
+      out.instances.push({ ...(r.key ? { key: r.key } : {}), ...(r.value ? { value: r.value } : {}), ...(preconditions ? { preconditions } : {}), address: this.prefix + addr + r.suffix, block });
     }
     return out;
+  }
+
+  private precondition(block: HclBlock, ctx: EvalContext): Precondition {
+    const condition = hclAttribute(block.body, 'condition');
+    const message = hclAttribute(block.body, 'error_message');
+    // (safeEvaluate turns Terraform's errors and a spent budget into unknowns)
+    const c = condition ? safeEvaluate(condition.expr, ctx) : undefined;
+    const m = message ? safeEvaluate(message.expr, ctx) : undefined;
+    return { holds: c?.k === 'bool' ? c.v : undefined, message: m?.k === 'string' ? m.v : message?.expr.text ?? '' };
   }
 
   private resourceValue(addr: string): Val {

@@ -5,7 +5,7 @@
  * folders (and of the folders it calls) are the same: editing a file evaluates again only the root modules
  * whose tree holds its folder; every other file keeps its reading, the same objects.
  */
-import { isHclReady } from '../../parse/hcl';
+import { isHclReady, type HclBody } from '../../parse/hcl';
 import type { ParseProblem } from '../../parse/problem';
 import { rootModule, type ResourceInstances } from '../../terraform/module';
 import { isAutoVarFile, readTfvars, varFileOrder } from '../../terraform/tfvars';
@@ -38,32 +38,15 @@ export const terraformSource: SourceModule = {
     }
     const configuredVarFiles = options.terraformVarFiles;
     const version = (f: SourceFile) => f.memo('terraform-version', () => ++versions);
-    const folders = new Map<string, TfFolder>();
-    const folderOf = (path: string): TfFolder => {
-      let folder = folders.get(path);
-      if (!folder) folders.set(path, (folder = { path, files: [], varFiles: [] }));
-      return folder;
-    };
-    const byPath = new Map<string, SourceFile>();
-    const varFiles = new Map<string, TfVarsFile>();
-    for (const f of files) {
-      byPath.set(f.path, f);
-      if (isVarFile(f.path)) {
+    const byPath = new Map<string, SourceFile>(files.map((f) => [f.path, f]));
+    const { world, folders, configVarFiles } = buildWorld(files, configuredVarFiles, {
+      vars: (f) => {
         const r = f.memo('terraform-vars', () => readTfvars(f.path, f.text));
-        varFiles.set(f.path, r.file);
         report('hcl-syntax', f.path, r.problems);
-        continue;
-      }
-      const parsed = f.memo('terraform-parse', () => parseCached(f.text));
-      folderOf(dirName(f.path)).files.push(worldFile(f.path, parsed.body));
-    }
-    for (const [path, file] of varFiles) {
-      const folder = folders.get(dirName(path));
-      if (folder && isAutoVarFile(baseName(path))) folder.varFiles.push(file);
-    }
-    for (const folder of folders.values()) folder.varFiles.sort((a, b) => varFileOrder(baseName(a.path), baseName(b.path)));
-    const configVarFiles = configuredVarFiles.flatMap((p) => varFiles.get(p) ?? []);
-    const world: TfWorld = { folders, configVarFiles, readFile: (p) => byPath.get(p)?.text };
+        return r.file;
+      },
+      parse: (f) => f.memo('terraform-parse', () => parseCached(f.text)).body,
+    });
 
     // each root module with the folders it reaches, evaluated once per version of their texts
     const perFile = new Map<string, { keys: string[]; resources: ResourceInstances[] }>();
@@ -97,6 +80,47 @@ export const terraformSource: SourceModule = {
     }
   },
 };
+
+/**
+ * The Terraform world of a set of files: a folder per module, its `.tf` files parsed, its automatic variable files
+ * in Terraform's order, and the variable files the config names.
+ */
+function buildWorld<F extends { path: string; text: string }>(files: readonly F[], configuredVarFiles: readonly string[], read: { vars: (f: F) => TfVarsFile; parse: (f: F) => HclBody }): { world: TfWorld; folders: Map<string, TfFolder>; configVarFiles: TfVarsFile[] } {
+  const folders = new Map<string, TfFolder>();
+  const folderOf = (path: string): TfFolder => {
+    let folder = folders.get(path);
+    if (!folder) folders.set(path, (folder = { path, files: [], varFiles: [] }));
+    return folder;
+  };
+  const byPath = new Map<string, F>();
+  const varFiles = new Map<string, TfVarsFile>();
+  for (const f of files) {
+    byPath.set(f.path, f);
+    if (isVarFile(f.path)) varFiles.set(f.path, read.vars(f));
+    else folderOf(dirName(f.path)).files.push(worldFile(f.path, read.parse(f)));
+  }
+  for (const [path, file] of varFiles) {
+    const folder = folders.get(dirName(path));
+    if (folder && isAutoVarFile(baseName(path))) folder.varFiles.push(file);
+  }
+  for (const folder of folders.values()) folder.varFiles.sort((a, b) => varFileOrder(baseName(a.path), baseName(b.path)));
+  const configVarFiles = configuredVarFiles.flatMap((p) => varFiles.get(p) ?? []);
+  return { world: { folders, configVarFiles, readFile: (p) => byPath.get(p)?.text }, folders, configVarFiles };
+}
+
+/**
+ * The OCI resources of the root modules whose tree holds `folder`, evaluated afresh from `files` (the Terraform
+ * files and variable files of a workspace, one of them as a fix would leave it): what a fix checks its edit with.
+ */
+export function evaluateAround(files: readonly { path: string; text: string }[], configuredVarFiles: readonly string[], folder: string): ResourceInstances[] {
+  if (!isHclReady()) return [];
+  const { world } = buildWorld(files, configuredVarFiles, { vars: (f) => readTfvars(f.path, f.text).file, parse: (f) => parseCached(f.text).body });
+  const out: ResourceInstances[] = [];
+  for (const root of rootFolders(world)) {
+    if (reach(world, root).includes(folder)) rootModule(world, root)?.collect(OCI_TYPES, out);
+  }
+  return out;
+}
 
 /** A root folder and every folder it calls, directly or not, that is in the workspace. */
 function reach(world: TfWorld, root: string): string[] {
