@@ -23,7 +23,9 @@ export function registerFeatures(c: Connection, session: Session, folders: Folde
   c.onHover(request('hover', (p) => {
     const t = folders.target(p.textDocument.uri);
     if (!t) return null;
-    const h = hoverAt(t.folder.ws, t.rel, t.folder.positions.offset(t.rel, p.position));
+    // places as links to the file and line (VS Code and most clients open a file URI's `#L<line>`)
+    const link = (rel: string, line: number) => `${t.folder.uriOf(rel)}#L${line}`;
+    const h = hoverAt(t.folder.ws, t.rel, t.folder.positions.offset(t.rel, p.position), { link });
     return h ? toHover(h, t.rel, t.folder.positions) : null;
   }, hasPosition));
   c.onDocumentSymbol(request('documentSymbol', (p) => {

@@ -1,23 +1,29 @@
 /**
- * Hover: on `type`, on a port (`port`, `targetPort`, `nodePort`) and on the health-check fields —
- * the computed chain, one line per hop, and under each hop, per layer, whether each rule source allows it
- * and who manages it; on other Service fields their API documentation; on OCI annotations what each value
- * means. Pure: markdown out, with the span it is about. Every string from the workspace in it (names, labels,
- * port names, paths, rule-source names) goes through `mdText` or `mdCode` (markdown.ts): text, never markup.
+ * Hover: on `type`, on a port (`port`, `targetPort`, `nodePort`) and on the health-check fields — the answer
+ * first (hover-summary.ts: the verdict, the one-line chain, why, who manages what), then below a rule one line
+ * per hop and under each hop, per layer, whether each rule source allows it; on other Service fields their API
+ * documentation; on OCI annotations what each value means. Pure: markdown out, with the span it is about. Every
+ * string from the workspace in it (names, labels, port names, paths, rule-source names) goes through `mdText` or
+ * `mdCode` (markdown.ts): text, never markup. Places are links when the host gives a link builder.
  */
 import type { Workspace } from '../workspace';
 import { describeField } from '../k8s/schema';
 import { ociAnnotation, ruleModeOf } from '../oci/annotations';
 import type { Span } from '../text/span';
-import { fromText } from '../exposure/requirements';
-import { countText } from '../findings/finding';
+import type { PortRange } from '../sources/model';
+import { countText, listText } from '../findings/finding';
 import { nodeAtOffset, type PathStep } from './context';
-import { blockedMark, chainOf, BLOCKED_MARK, UNKNOWN_MARK, WARNING_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
+import { blockedMark, chainOf, BLOCKED_MARK, UNKNOWN_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
 import { serviceAt } from './service-at';
 import { overlaysHover } from './overlay-hover';
 import { SERVICE_TYPE_DOCS } from './docs';
-import { mdCode, mdText } from './markdown';
-import { listText } from '../findings/finding';
+import { mdText } from './markdown';
+import { LAYER_TITLE, Places, summaryBlocks, summaryText, type PlaceLink } from './hover-summary';
+
+export interface HoverOptions {
+  /** the host's link to a place (a file URI with its line); without it places are shown as code */
+  link?: PlaceLink;
+}
 
 export interface HoverResult {
   /** markdown */
@@ -28,7 +34,7 @@ export interface HoverResult {
 const PORT_KEYS = new Set(['port', 'targetPort', 'nodePort']);
 const HEALTH_KEYS = new Set(['healthCheckNodePort', 'externalTrafficPolicy']);
 
-export function hoverAt(ws: Workspace, path: string, offset: number): HoverResult | undefined {
+export function hoverAt(ws: Workspace, path: string, offset: number, options: HoverOptions = {}): HoverResult | undefined {
   const m = ws.manifest(path);
   if (!m) return undefined;
   const at = nodeAtOffset(m.documents, offset);
@@ -56,29 +62,31 @@ export function hoverAt(ws: Workspace, path: string, offset: number): HoverResul
   const fieldDoc = describeField('Service', p.filter((s) => typeof s === 'string' || typeof s === 'number'));
   if (sa) {
     const chain = chainOf(analysis, sa);
-    const index = new IndexCache(ws);
+    const places = new Places(ws, options.link);
+    const range = analysis.config.nodePortRange;
+    const health = chain.health ? [chain.health] : [];
     // spec.type: the chain of every port
     if (p.length === 2 && p[0] === 'spec' && p[1] === 'type') {
-      const parts = [serviceHeading(chain)];
-      if (!at.onKey && sa.service.type && SERVICE_TYPE_DOCS[sa.service.type]) parts.push(SERVICE_TYPE_DOCS[sa.service.type]);
-      for (const pc of chain.ports) parts.push(portSection(pc, index, chain.ports.length > 1, chain));
-      if (chain.health) parts.push(portSection(chain.health, index, true, chain));
-      return { contents: parts.join('\n\n'), span: at.span };
+      const details: string[] = [];
+      for (const pc of chain.ports) details.push(portSection(pc, places, chain.ports.length > 1, range));
+      for (const pc of health) details.push(portSection(pc, places, true, range));
+      if (!at.onKey && sa.service.type && SERVICE_TYPE_DOCS[sa.service.type]) details.push('---', SERVICE_TYPE_DOCS[sa.service.type]);
+      return { contents: serviceHover(chain, [...chain.ports, ...health], places, range, details), span: at.span };
     }
-    // a port
+    // a port (the health check is every port's)
     if (p.length === 4 && p[0] === 'spec' && p[1] === 'ports' && typeof p[2] === 'number' && PORT_KEYS.has(String(p[3]))) {
       const pc = chain.ports.find((c) => c.portIndex === p[2]);
       if (pc) {
-        const parts = [serviceHeading(chain), portSection(pc, index, true, chain)];
-        if (fieldDoc) parts.push('---', fieldDoc);
-        return { contents: parts.join('\n\n'), span: at.span };
+        const details = [portSection(pc, places, true, range), ...health.map((h) => portSection(h, places, true, range))];
+        if (fieldDoc) details.push('---', fieldDoc);
+        return { contents: serviceHover(chain, [pc, ...health], places, range, details), span: at.span };
       }
     }
     // the health check
     if (p.length === 2 && p[0] === 'spec' && HEALTH_KEYS.has(String(p[1])) && chain.health) {
-      const parts = [serviceHeading(chain), portSection(chain.health, index, true, chain)];
-      if (fieldDoc) parts.push('---', fieldDoc);
-      return { contents: parts.join('\n\n'), span: at.span };
+      const details = [portSection(chain.health, places, true, range)];
+      if (fieldDoc) details.push('---', fieldDoc);
+      return { contents: serviceHover(chain, [chain.health], places, range, details), span: at.span };
     }
   }
   // a base Service, analysed through the Kustomize overlays that build it: what each makes of it
@@ -94,46 +102,25 @@ function isEnumValue(p: PathStep[]): boolean {
   return typeof last === 'string' && ['protocol', 'sessionAffinity', 'externalTrafficPolicy', 'internalTrafficPolicy', 'ipFamilyPolicy', 'trafficDistribution', 'type'].includes(last);
 }
 
-/** Line numbers for the places a hover names (the workspace keeps one line index per file text). */
-class IndexCache {
-  constructor(private readonly ws: Workspace) {}
-  line(path: string, offset: number): number {
-    return this.ws.lineIndex(path).positionAt(offset).line + 1;
-  }
+/** The answer first, then the details below a rule. */
+function serviceHover(chain: ServiceChain, focus: PortChain[], places: Places, range: PortRange, details: string[]): string {
+  return [summaryText(summaryBlocks(chain, focus, places, range)), '---', ...details].join('\n\n');
 }
 
-function serviceHeading(chain: ServiceChain): string {
-  const s = chain.service;
-  const name = s.name ? `${s.namespace && s.namespace !== 'default' ? `${s.namespace}/` : ''}${s.name}` : '(unnamed)';
-  const blockedHops = [...chain.ports, ...(chain.health ? [chain.health] : [])].flatMap((p) => p.hops).filter((h) => h.blocked);
-  const verdict = blockedHops.some((h) => h.severity !== 'warning') ? ` · ${BLOCKED_MARK} blocked`
-    : blockedHops.length ? ` · ${WARNING_MARK} may be blocked`
-    : chain.unknown ? ` · ${UNKNOWN_MARK} unknown: a rule could not be evaluated` : '';
-  return `**Service ${mdText(name)}** · ${mdText(s.type ?? 'type unknown')}${verdict}`;
-}
-
-function portSection(pc: PortChain, index: IndexCache, withLabel: boolean, chain: ServiceChain): string {
+function portSection(pc: PortChain, places: Places, withLabel: boolean, range: PortRange): string {
   const out: string[] = [];
   if (withLabel) out.push(`**${mdText(pc.label)}**`, '');
-  out.push(mdCode(pc.text), '');
   pc.hops.forEach((h, i) => {
-    out.push(`${i + 1}. ${h.blocked ? `${blockedMark(h)} ` : h.unknown ? `${UNKNOWN_MARK} ` : ''}${mdText(h.detail)}${h.warning ? ` — ⚠ ${mdText(h.warning)}` : ''}${hopWhere(h, index)}`);
-    for (const l of statusLines(h.statuses, index, chain, blockedMark(h))) out.push(`   - ${l}`);
+    out.push(`${i + 1}. ${h.blocked ? `${blockedMark(h)} ` : h.unknown ? `${UNKNOWN_MARK} ` : ''}${mdText(h.detail)}${h.warning ? ` — ⚠ ${mdText(h.warning)}` : ''}${hopWhere(h, places)}`);
+    for (const l of statusLines(h.statuses, places, range, blockedMark(h))) out.push(l.startsWith('  ') ? `      - ${l.trim()}` : `   - ${l}`);
   });
   return out.join('\n');
 }
 
-function hopWhere(h: ChainHop, index: IndexCache): string {
+function hopWhere(h: ChainHop, places: Places): string {
   if (!h.where?.length) return '';
-  return ` (${h.where.map((w) => mdCode(`${w.path}:${index.line(w.path, w.span.start)}`)).join(', ')})`;
+  return ` (${h.where.map((w) => places.at(w.path, w.span.start)).join(', ')})`;
 }
-
-const LAYER_TITLE: Record<string, string> = {
-  firewalld: 'node firewall (firewalld)',
-  'node-firewall': 'node firewall (iptables / nftables)',
-  'worker-lists': 'worker security lists / NSGs',
-  'lb-lists': 'load-balancer subnet security lists',
-};
 
 const TRAFFIC_TITLE: Record<string, string> = {
   'clients-to-nodes': 'clients → nodes',
@@ -147,34 +134,38 @@ const TRAFFIC_TITLE: Record<string, string> = {
 /** At most this many requirement lines per hop (one per source range: a Service may list 100,000). */
 const MAX_STATUS_LINES = 20;
 
-/** `mark`: the hop's own (⚠ when its block is a warning) */
-function statusLines(all: HopStatus[], index: IndexCache, chain: ServiceChain, mark = BLOCKED_MARK): string[] {
+/**
+ * One line per layer of a hop: its sources' verdicts. Who manages each layer is said once at the top; here a
+ * layer the cloud controller manages is marked ☁ where it does not allow the traffic (the controller writes it).
+ * `mark`: the hop's own (⚠ when its block is a warning).
+ */
+function statusLines(all: HopStatus[], places: Places, range: PortRange, mark = BLOCKED_MARK): string[] {
   // (no iptables or nftables files: nothing to say about them beside firewalld's line)
   const statuses = all.filter((s) => s.known || s.requirement.layer !== 'node-firewall');
   const out: string[] = [];
   if (statuses.length > MAX_STATUS_LINES) {
     const rest = statuses.length - MAX_STATUS_LINES;
     const blocked = statuses.slice(MAX_STATUS_LINES).filter((s) => s.applies && s.allowed === false).length;
-    return [...statusLines(statuses.slice(0, MAX_STATUS_LINES), index, chain, mark),
+    return [...statusLines(statuses.slice(0, MAX_STATUS_LINES), places, range, mark),
       `… ${countText(rest)} more (one per source)${blocked ? `, ${countText(blocked)} of them not allowed` : ''}`];
   }
   for (const s of statuses) {
     const r = s.requirement;
-    const what = `${LAYER_TITLE[r.layer]}, ${TRAFFIC_TITLE[r.traffic]} from ${mdText(fromText(r.from))}`;
-    const mode = chain.oci ? ` (mode ${mdText(chain.oci.mode)}${chain.oci.modeOrigin === 'default' ? ', the default' : ''})` : '';
-    const who = r.managedBy === 'user' ? 'yours to manage' : `managed by the OCI cloud controller${mode}`;
+    // the source is said where it is not the hop's own (any source, or the listener's ranges)
+    const from = r.from.kind === 'cidr' ? ` from ${mdText(r.from.cidr)}` : '';
+    const what = `${LAYER_TITLE[r.layer]}, ${TRAFFIC_TITLE[r.traffic]}${from}`;
     if (!s.known) {
-      out.push(`➖ ${what}: no rule source for this layer in the workspace, not checked · ${who}`);
+      out.push(`➖ ${what}: no rule source in the workspace, not checked`);
       continue;
     }
     // allowed only through rules that could not be evaluated: unknown, never shown as allowed
     const unknown = s.allowed === true && s.unevaluated.length > 0;
     const icon = unknown ? UNKNOWN_MARK : s.allowed ? '✅' : s.applies ? mark : '☁';
     const sources = s.verdicts.length
-      ? s.verdicts.map((v) => `${mdText(v.source.label)} (${mdCode(`${v.source.path}:${index.line(v.source.path, v.source.span.start)}`)}) ${v.unknown ? 'may allow it' : v.allowed ? 'allows it' : 'does not allow it'}`).join('; ')
+      ? s.verdicts.map((v) => `${mdText(v.source.label)} (${places.at(v.source.path, v.source.span.start)}) ${v.unknown ? 'may allow it' : v.allowed ? 'allows it' : 'does not allow it'}`).join('; ')
       : unknown ? 'unknown' : s.allowed ? 'allowed' : 'not allowed';
-    const note = !s.allowed && !s.applies ? ' (the controller writes this rule)' : '';
-    out.push(`${icon} ${what}: ${sources} · ${who}${note}`);
+    const note = !s.allowed && !s.applies ? ' (the cloud controller writes this rule)' : '';
+    out.push(`${icon} ${what}: ${sources}${note}`);
     if (unknown) out.push(`  ${unknownLine(s)}`);
   }
   return out;
