@@ -2,7 +2,8 @@
  * The editor features as LSP requests — completion, hover, document symbols, code actions — each the engine's
  * answer for the file, in positions. (CodeLens is in lenses.ts, the exposure view's requests in exposure.ts.)
  */
-import { CompletionTriggerKind, type Connection } from 'vscode-languageserver';
+import { CodeActionKind, CompletionTriggerKind, type Connection } from 'vscode-languageserver';
+import { createConfigAction } from './create-config';
 import { completionsAt, documentSymbols, hoverAt } from '../engine/features';
 import { codeActions, findingsFor } from './code-actions';
 import { toCompletionItem, toDocumentSymbol, toHover } from './convert';
@@ -39,11 +40,14 @@ export function registerFeatures(c: Connection, session: Session, folders: Folde
     const { folder, rel } = t;
     const analysis = folder.ws.analyze();
     const matched = findingsFor(p.context.diagnostics, analysis.findings, rel, (d) => folder.positions.offset(rel, d.range.start));
-    return codeActions(folder.ws, rel, matched, folder.positions, (r) => folder.uriOf(r), {
+    const actions = codeActions(folder.ws, rel, matched, folder.positions, (r) => folder.uriOf(r), {
       commands: session.initOptions.trusted !== false && session.initOptions.copyCommand === true,
       only: p.context.only,
       annotations: session.caps.annotatedEdits,
       versionOf: (uri) => session.documents.get(uri)?.version,
     });
+    const wantsFixes = !p.context.only || p.context.only.some((o) => CodeActionKind.QuickFix === o || CodeActionKind.QuickFix.startsWith(`${o}.`));
+    const create = wantsFixes ? createConfigAction(folder, analysis, matched, session.caps.createFiles && session.caps.annotatedEdits) : undefined;
+    return create ? [...actions, create] : actions;
   }, hasCodeActionContext));
 }

@@ -1,0 +1,94 @@
+/**
+ * "Create .service-reach.yaml": a config written from what the analysis discovered — the node-port range, the
+ * provider, the node firewalld zones, the lists and NSGs and how they were attributed, the load-balancer subnet
+ * when it is known, chart templates that could be excluded — every line with a comment saying what it means and
+ * where it came from, and that the user must confirm it. Pure: an Analysis and the workspace's paths in, YAML text
+ * out. With it added as it is, the analysis says the same (`test/engine/features/create-config.test.ts`): it
+ * writes down what was guessed, so that the user can correct it.
+ */
+import type { Analysis } from '../workspace';
+import type { GuardSource } from '../exposure/matcher';
+import { CONFIG_FILE_NAMES } from '../config/config';
+
+/** Does the analysis rest on a guess the config would settle? (No config, and OCI lists taken as the workers', or the load-balancer subnet unknown.) */
+export function configWouldHelp(analysis: Analysis): boolean {
+  if (analysis.config.path) return false;
+  const lists = analysis.layers.workerLists?.sources.length ?? 0;
+  return lists > 0 || (analysis.provider === 'oci' && !analysis.config.lbSubnetCidrs);
+}
+
+/** A YAML string, double-quoted (JSON's quoting is YAML's): paths and fragments are the workspace's text. */
+function q(text: string): string {
+  return JSON.stringify(text);
+}
+
+function ref(s: GuardSource): string {
+  return `${s.path}#${s.key}`;
+}
+
+/** The config's text: `paths` are the workspace's files (for the chart templates it may exclude). */
+export function createConfigText(analysis: Analysis, paths: readonly string[]): string {
+  const c = analysis.config;
+  const l = analysis.layers;
+  const out: string[] = [
+    '# Service Reach configuration, written from what it found in this workspace.',
+    '# Each setting below is what the analysis assumed without a config: check every line against your',
+    '# cluster and network, correct what is wrong, then save. Delete a setting to go back to its default.',
+    '',
+    '# The node-port range of kube-apiserver (--service-node-port-range).',
+    `nodePortRange: ${c.nodePortRange.min}-${c.nodePortRange.max}`,
+    '# The port kube-proxy serves the health check on, for externalTrafficPolicy: Cluster.',
+    `kubeProxyHealthPort: ${c.kubeProxyHealthPort}`,
+    `# ${analysis.provider === 'oci' ? 'OCI: the workspace holds OCI annotations or OCI rule sources.' : 'generic: no OCI annotation or OCI rule source was found.'}`,
+    `provider: ${analysis.provider}`,
+  ];
+
+  const zones = (l.firewalld?.nodeZones ?? []).filter((z) => z.path.endsWith('.xml'));
+  const workers = l.workerLists?.sources ?? [];
+  if (zones.length || workers.length) {
+    out.push('', 'nodes:');
+    if (zones.length) {
+      out.push('  firewalld:',
+        "    # The worker nodes' firewalld zone: firewalld.conf's default zone (else \"public\") as these files write it.",
+        '    zones:', ...zones.map((z) => `      - ${q(z.path)}`));
+      out.push(`    # Found ${l.firewalld!.strictOrigin ? `in ${l.firewalld!.strictOrigin}` : 'nowhere: the default'}.`,
+        `    strictForwardPorts: ${l.firewalld!.strictForwardPorts}`);
+    }
+    if (workers.length) {
+      out.push(c.workerLists
+        ? '  # The security lists and NSGs that guard the worker nodes, as configured.'
+        : '  # The security lists and NSGs that guard the worker nodes. Nothing said which, so every list and NSG found was',
+      ...(c.workerLists ? [] : ['  # taken to guard them: remove those that do not (a load-balancer subnet\'s lists go under loadBalancers).']),
+      '  securityLists:', ...workers.map((s) => `    - ${q(ref(s))}   # ${s.label.replace(/[\r\n]/g, ' ')}`));
+    }
+  }
+
+  if (analysis.provider === 'oci' || l.lbLists) {
+    const lbs = l.lbLists?.sources ?? [];
+    const known = !!c.lbSubnetCidrs?.length || lbs.length > 0;
+    // (a section with nothing in it is no mapping: then the header is a comment too)
+    out.push('', known ? 'loadBalancers:' : '# loadBalancers:');
+    if (c.lbSubnetCidrs?.length) {
+      out.push("  # The load-balancer subnet's addresses.", '  subnetCidrs:', ...c.lbSubnetCidrs.map((x) => `    - ${q(x.text)}`));
+    } else {
+      out.push("  # The load-balancer subnet's addresses are not known, so the load balancer is taken to come from any address.",
+        '  # Write its CIDRs here (the subnet of service_lb_subnet_ids), e.g.:',
+        '  # subnetCidrs: ["10.0.20.0/24"]');
+    }
+    if (lbs.length) out.push("  # The load-balancer subnet's security lists.", '  securityLists:', ...lbs.map((s) => `    - ${q(ref(s))}   # ${s.label.replace(/[\r\n]/g, ' ')}`));
+    else out.push("  # No list was attributed to the load-balancer subnet: name its security lists here, e.g.:", '  # securityLists: ["network.tf#oci_core_security_list.lb"]');
+  }
+
+  const charts = [...new Set(paths.filter((p) => /(^|\/)Chart\.yaml$/.test(p)).map((p) => p.slice(0, -'Chart.yaml'.length)))].sort();
+  const templates = charts.filter((dir) => paths.some((p) => p.startsWith(`${dir}templates/`)));
+  if (templates.length) {
+    out.push('', '# Chart templates found. To keep a chart out of the analysis, uncomment its line:', '# exclude:',
+      ...templates.map((dir) => `#   - ${q(`${dir}templates/**`)}`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Where the config goes: the default name at the workspace's root, unless a config exists there. */
+export function newConfigPath(paths: readonly string[]): string | undefined {
+  return CONFIG_FILE_NAMES.some((n) => paths.includes(n)) ? undefined : CONFIG_FILE_NAMES[0];
+}
