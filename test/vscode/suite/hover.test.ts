@@ -16,7 +16,7 @@ suite('VS Code: hover', () => {
     const top = text.split('\n').slice(0, 8).join('\n');
     assert.ok(top.startsWith('**Service shop/web** · NodePort · ⛔ blocked\n'), text);
     assert.ok(top.includes('`nodes :30080/TCP ⛔ → ClusterIP :80 → 3 pods :8080`'), text);
-    assert.match(top, /^⛔ node port 30080\/TCP: /m, text);
+    assert.match(top, /^⛔ node port 30080\/TCP[ :]/m, text);
     // rule sources as links to their line
     assert.match(text, /firewalld zone "public" \(\[infra\/firewalld\/zones\/public\.xml:\d+\]\(file:[^)\s]+public\.xml#L\d+\)\) does not allow it/);
     assert.match(text, /security list "shop-workers" \(\[infra\/terraform\/network\.tf:\d+\]\(file:[^)\s]+network\.tf#L\d+\)\) does not allow it/);
