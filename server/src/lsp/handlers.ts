@@ -19,7 +19,7 @@ export function registerFeatures(c: Connection, session: Session, folders: Folde
     const offset = t.folder.positions.offset(t.rel, p.position);
     const afterSpace = p.context?.triggerKind === CompletionTriggerKind.TriggerCharacter && p.context.triggerCharacter === ' ';
     const items = completionsAt(t.folder.ws, t.rel, offset, { afterSpace });
-    return { isIncomplete: false, items: items.map((i) => toCompletionItem(i, t.rel, t.folder.positions, session.caps.snippets)) };
+    return { isIncomplete: false, items: items.map((i) => toCompletionItem(i, t.rel, t.folder.positions, session.caps.snippets, session.caps.labelDetails)) };
   }, hasPosition));
   c.onHover(request('hover', (p) => {
     const t = folders.target(p.textDocument.uri);

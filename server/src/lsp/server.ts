@@ -165,6 +165,7 @@ export class ServiceReachServer {
       annotatedEdits: !!cc.workspace?.workspaceEdit?.documentChanges && !!cc.workspace?.workspaceEdit?.changeAnnotationSupport,
       createFiles: !!cc.workspace?.workspaceEdit?.documentChanges && !!cc.workspace?.workspaceEdit?.resourceOperations?.includes('create'),
       showDocument: !!cc.window?.showDocument?.support,
+      labelDetails: !!cc.textDocument?.completion?.completionItem?.labelDetailsSupport,
     };
     session.initOptions = (p.initializationOptions && typeof p.initializationOptions === 'object' ? p.initializationOptions : {}) as InitializationOptions;
     session.settings = settingsFrom(session.initOptions.settings, DEFAULT_SETTINGS);

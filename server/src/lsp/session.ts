@@ -22,11 +22,13 @@ export interface ClientCaps {
   createFiles: boolean;
   /** `window/showDocument` */
   showDocument: boolean;
+  /** completion items' `labelDetails` */
+  labelDetails: boolean;
 }
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
-  caps: ClientCaps = { workspaceFolders: false, snippets: false, progress: false, watchers: false, configuration: false, lensRefresh: false, configurationRegistration: false, annotatedEdits: false, createFiles: false, showDocument: false };
+  caps: ClientCaps = { workspaceFolders: false, snippets: false, progress: false, watchers: false, configuration: false, lensRefresh: false, configurationRegistration: false, annotatedEdits: false, createFiles: false, showDocument: false, labelDetails: false };
   initOptions: InitializationOptions = {};
   settings: Settings = DEFAULT_SETTINGS;
   /** `shutdown` was received: nothing new is started */
