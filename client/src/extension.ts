@@ -62,6 +62,9 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
       { scheme: 'file', pattern: '**/firewalld.conf' },
       // node firewalls: iptables-save files and nftables rulesets (docs/node-firewalls.md)
       { scheme: 'file', pattern: '**/{rules.v4,rules.v6,iptables,ip6tables,iptables.rules,ip6tables.rules,*.iptables,*.ip6tables,*.nft,nftables.conf}' },
+      // firewall commands: shell scripts and the templates Terraform renders into user data (docs/firewall-commands.md)
+      { scheme: 'file', language: 'shellscript' },
+      { scheme: 'file', pattern: '**/*.{sh,bash,tpl,tftpl,tmpl,cfg}' },
     ],
     synchronize: { configurationSection: ID },
     // hovers and completion documentation hold workspace text (escaped by the server): never trusted, so no

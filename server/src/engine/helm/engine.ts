@@ -23,20 +23,29 @@ export interface TemplateFailure {
 export type Rendered = { text: string; pieces: SourcePiece[]; error?: undefined } | { error: TemplateFailure; text?: undefined };
 
 /**
- * Parsed templates by name and text: trees are never changed once parsed, so a chart rendered again after an
- * edit parses only the template that changed. Bounded: cleared when it holds too many.
+ * Parsed templates by text: trees are never changed once parsed, so a chart rendered again after an edit parses
+ * only the template that changed, and a dependency's templates (Bitnami's `common` under every chart) are parsed
+ * once for all the charts that hold them. A tree names its file only at its top (`Tree.file`, the top tree's
+ * `name`); what is kept is parsed under a name no template has and named on the way out. Bounded: cleared when it
+ * holds too many.
  */
 const PARSED = new Map<string, ReturnType<typeof parseTemplate>>();
 const PARSED_MAX = 4000;
+/** the file name the kept trees are parsed under (no template path holds a NUL) */
+const UNNAMED = '\0';
 
 function parseCached(name: string, text: string): ReturnType<typeof parseTemplate> {
-  const key = `${name}\0${text}`;
-  const hit = PARSED.get(key);
-  if (hit) return hit;
-  const r = parseTemplate(name, text, (n) => HELM_FUNCS.has(n));
-  if (PARSED.size >= PARSED_MAX) PARSED.clear();
-  PARSED.set(key, r);
-  return r;
+  let r = PARSED.get(text);
+  if (!r) {
+    r = parseTemplate(UNNAMED, text, (n) => HELM_FUNCS.has(n));
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    PARSED.set(text, r);
+  }
+  if (r.error) {
+    const message = r.error.message.startsWith(`template: ${UNNAMED}:`) ? `template: ${name}:${r.error.message.slice(`template: ${UNNAMED}:`.length)}` : r.error.message;
+    return { error: { ...r.error, message, file: name } };
+  }
+  return { trees: r.trees.map((t) => ({ name: t.name === UNNAMED ? name : t.name, file: name, root: t.root })) };
 }
 
 function isEmptyTree(t: Tree): boolean {

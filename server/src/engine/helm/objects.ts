@@ -41,6 +41,8 @@ export function filesObject(files: ReadonlyMap<string, string>): GoStruct {
 
 function filesStruct(files: ReadonlyMap<string, string>): GoStruct {
   const sortedNames = (): string[] => [...files.keys()].sort();
+  /** how `fmt` prints it (every file's bytes in decimal: large), worked out once (the files never change) */
+  let printed: string | undefined;
   const byBase = (enc: (s: string) => string): string => {
     if (files.size === 0) return toYaml(new Map());
     const m: GoMap = new Map();
@@ -63,7 +65,7 @@ function filesStruct(files: ReadonlyMap<string, string>): GoStruct {
     } },
     AsConfig: { params: [], fn: () => byBase((s) => s) },
     AsSecrets: { params: [], fn: () => byBase((s) => base64Encode(utf8(s))) },
-  }, () => `map[${sortedNames().map((k) => `${k}:[${[...utf8(files.get(k)!)].join(' ')}]`).join(' ')}]`);
+  }, () => (printed ??= `map[${sortedNames().map((k) => `${k}:[${[...utf8(files.get(k)!)].join(' ')}]`).join(' ')}]`));
 }
 
 /** The API group versions a default `helm template` knows (client-go's scheme). */

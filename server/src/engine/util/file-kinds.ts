@@ -81,6 +81,14 @@ export function sharedWithManifests(kind: FileKind): boolean {
 }
 
 /**
+ * Whether a text may hold a firewalld task or a `firewall-cmd` line: every one names `firewalld`, `firewall-cmd` or
+ * `firewall-offline-cmd` (the word "firewall" alone is common in charts' comments and values).
+ */
+export function mayHoldFirewallTasks(holds: (word: string) => boolean): boolean {
+  return holds('firewalld') || holds('firewall-cmd') || holds('firewall-offline-cmd');
+}
+
+/**
  * A YAML text that a rule source may claim instead of the manifest reader: cloud-init user data (`#cloud-config`)
  * or Ansible that may hold firewalld tasks or the variables they use. A cheap test on the text and path only (it
  * is asked on every YAML edit): the modules decide, from the parse, whether they claim the file. `holds`: whether
@@ -88,7 +96,7 @@ export function sharedWithManifests(kind: FileKind): boolean {
  */
 export function yamlMayBeRuleSource(path: string, text: string, holds = (word: string) => text.includes(word)): boolean {
   if (text.startsWith('#cloud-config')) return true;
-  if (holds('firewall')) return true;
+  if (mayHoldFirewallTasks(holds)) return true;
   const p = '/' + path;
   return /\/(defaults|vars)\/main\.ya?ml$/.test(p) || p.includes('/group_vars/') || p.includes('/host_vars/');
 }

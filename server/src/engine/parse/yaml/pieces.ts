@@ -21,7 +21,7 @@ function detached(s: string): string {
  * numbered through the file.
  */
 export interface Piece {
-  /** its text (a copy: it does not keep the file's text alive) */
+  /** its text (a copy, unless read with the file's first text: see `parsePiece`) */
   text: string;
   documents: YDocument[];
   problems: ParseProblem[];
@@ -72,9 +72,15 @@ function emptyEnd(n: YNode | null): boolean {
   return true;
 }
 
-/** Parse a piece's text alone and place the result at `base`, its documents numbered from `firstIndex`. */
-export function parsePiece(text: string, base: number, firstIndex: number, options: YamlParseOptions, generation: number): Piece {
-  const own = detached(text);
+/**
+ * Parse a piece's text alone and place the result at `base`, its documents numbered from `firstIndex`.
+ * `detach`: read a copy of the text, so that the piece and its tree (whose strings may be slices of what was read)
+ * do not keep the file's text alive once the file changed — needed for a file that was already read (each edit
+ * would otherwise keep one more version of the text alive), not on the first read, when the text is the file's
+ * own (at most that one version outlives an edit).
+ */
+export function parsePiece(text: string, base: number, firstIndex: number, options: YamlParseOptions, generation: number, detach = true): Piece {
+  const own = detach ? detached(text) : text;
   const stats = parseCounted(own, options);
   const { documents, problems } = stats.result;
   for (const d of documents) moveDocument(d, base, d.index + firstIndex);

@@ -168,7 +168,7 @@ export class YamlFile {
         const twin = fresh.get(key);
         if (twin) p = copyPiece(twin, start, documents, generation);
         else {
-          p = parsePiece(key, start, documents, pieceOptions(), generation);
+          p = parsePiece(key, start, documents, pieceOptions(), generation, generation > 1);
           this.stats.piecesParsed++;
         }
         if (!twin) fresh.set(key, p);

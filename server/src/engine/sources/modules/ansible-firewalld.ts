@@ -7,6 +7,7 @@ import { asMap, parseYaml } from '../../parse/yaml';
 import { ansibleCommands, readAnsibleYaml, type AnsibleReading } from '../ansible-firewalld';
 import { varsOf, type VarValue } from '../ansible-vars';
 import type { ReadResult } from '../model';
+import { mayHoldFirewallTasks } from '../../util/file-kinds';
 import type { FirewallCommandFile } from '../firewall-cmd';
 import type { SourceFile, SourceModule } from '../source-module';
 
@@ -29,7 +30,7 @@ type AnsibleFileReading = ReadResult<FirewallCommandFile>;
 export const ansibleFirewalldSource: SourceModule = {
   name: 'ansible-firewalld',
   reads: 'manifest',
-  claims: (file) => file.text.includes('firewall') && ansibleOf(file).shape !== null,
+  claims: (file) => mayHoldFirewallTasks((w) => file.text.includes(w)) && ansibleOf(file).shape !== null,
   contribute(files, into, report) {
     const byPath = new Map(files.map((f) => [f.path, f]));
     const varsFile = (p: string) => {
@@ -37,7 +38,7 @@ export const ansibleFirewalldSource: SourceModule = {
       return f ? f.memo('ansible-vars', () => varsOf(asMap(parseYaml(f.text).documents[0]?.contents))) : undefined;
     };
     for (const f of files) {
-      if (!f.text.includes('firewall')) continue;
+      if (!mayHoldFirewallTasks((w) => f.text.includes(w))) continue;
       const reading = ansibleOf(f);
       if (!reading.shape || !reading.firewall) continue;
       const vars = new Map<string, VarValue>();
