@@ -65,6 +65,16 @@ suite('Create .service-reach.yaml', () => {
     assert.equal(newConfigPath(ws.paths()), undefined, 'never over a config that exists');
   });
 
+  test('StrictForwardPorts read from firewalld.conf stays where it was read: the findings say the same', () => {
+    const ws = workspace({ 'k8s/web.yaml': SVC.replace('LoadBalancer', 'NodePort'), 'etc/firewalld/zones/public.xml': ZONE, 'etc/firewalld/firewalld.conf': 'DefaultZone=public\nStrictForwardPorts=yes\n' });
+    const analysis = ws.analyze();
+    assert.ok(analysis.findings.some((f) => /StrictForwardPorts is on \(etc\/firewalld\/firewalld.conf\)/.test(f.message)), analysis.findings.map((f) => f.message).join('\n'));
+    const text = createConfigText(analysis, ws.paths());
+    assert.match(text, /^ {4}# StrictForwardPorts is on: as etc\/firewalld\/firewalld.conf says\. To set it here:\n {4}# strictForwardPorts: true$/m);
+    ws.setFile('.service-reach.yaml', text);
+    assert.deepEqual(ws.analyze().findings.map(key), analysis.findings.map(key));
+  });
+
   test('a workspace without OCI: generic, no loadBalancers section; nothing guessed', () => {
     const ws = workspace({ 'k8s/web.yaml': SVC.replace('LoadBalancer', 'NodePort'), 'etc/firewalld/zones/public.xml': ZONE });
     const analysis = ws.analyze();

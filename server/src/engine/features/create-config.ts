@@ -51,8 +51,9 @@ export function createConfigText(analysis: Analysis, paths: readonly string[]): 
       out.push('  firewalld:',
         "    # The worker nodes' firewalld zone: firewalld.conf's default zone (else \"public\") as these files write it.",
         '    zones:', ...zones.map((z) => `      - ${q(z.path)}`));
-      out.push(`    # Found ${l.firewalld!.strictOrigin ? `in ${l.firewalld!.strictOrigin}` : 'nowhere: the default'}.`,
-        `    strictForwardPorts: ${l.firewalld!.strictForwardPorts}`);
+      // (left to where it was read: written here, it would be said to come from the config)
+      out.push(`    # StrictForwardPorts is ${l.firewalld!.strictForwardPorts ? 'on' : 'off'}: ${l.firewalld!.strictOrigin ? `as ${l.firewalld!.strictOrigin} says` : 'the default'}. To set it here:`,
+        `    # strictForwardPorts: ${l.firewalld!.strictForwardPorts}`);
     }
     if (workers.length) {
       out.push(c.workerLists
