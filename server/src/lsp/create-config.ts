@@ -6,7 +6,7 @@
  * (`workspace/executeCommand`: the server applies the edit with `workspace/applyEdit` and shows the new file) and
  * as a code action on the findings that rest on a guess the config would settle.
  */
-import { CodeActionKind, type CodeAction, type Connection, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, ErrorCodes, ResponseError, type CodeAction, type Connection, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Analysis, Finding, Workspace } from '../engine';
 import { configWouldHelp, createConfigText, newConfigPath } from '../engine/features/create-config';
 import type { Folder } from './folder';
@@ -56,10 +56,20 @@ export function createConfigAction(folder: Folder, analysis: Analysis, matched: 
   };
 }
 
-/** `serviceReach.createConfig [uri]`: the folder of the uri (else the first without a config) gets one. */
+/** The server serves commands only in a trusted workspace (the client says so); in another, edits only. */
+export function servesCommands(session: Session): boolean {
+  return session.initOptions.trusted !== false;
+}
+
+/**
+ * `serviceReach.createConfig [uri]`: the folder of the uri (else the first without a config) gets one. Any other
+ * command, or any command in an untrusted workspace, is a method the server does not have.
+ */
 export function registerCreateConfig(c: Connection, session: Session, folders: () => Folder[], request: RequestGuard): void {
   c.onExecuteCommand(request('executeCommand', async (p) => {
-    if (p.command !== CREATE_CONFIG_COMMAND) return null;
+    if (p.command !== CREATE_CONFIG_COMMAND || !servesCommands(session)) {
+      return new ResponseError<void>(ErrorCodes.MethodNotFound, `Unhandled method workspace/executeCommand (${String(p.command)})`);
+    }
     if (!session.caps.createFiles) return { created: false, reason: 'the client cannot create files through a workspace edit' };
     const uri = typeof p.arguments?.[0] === 'string' ? p.arguments[0] : undefined;
     const all = folders().filter((f) => !f.loose);

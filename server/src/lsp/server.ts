@@ -25,7 +25,7 @@ import { registerExposure } from './exposure';
 import type { Folder } from './folder';
 import { Folders } from './folders';
 import { guardEvent, notificationGuard, requestGuard, type NotificationGuard, type RequestGuard } from './guards';
-import { CREATE_CONFIG_COMMAND, registerCreateConfig } from './create-config';
+import { CREATE_CONFIG_COMMAND, registerCreateConfig, servesCommands } from './create-config';
 import { registerFeatures } from './handlers';
 import { Indexing } from './indexing';
 import { Lenses } from './lenses';
@@ -181,7 +181,8 @@ export class ServiceReachServer {
         codeLensProvider: { resolveProvider: false },
         documentSymbolProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, `${CodeActionKind.SourceFixAll}.serviceReach`] },
-        executeCommandProvider: { commands: [CREATE_CONFIG_COMMAND] },
+        // (an untrusted workspace gets no command: the config is then a quick fix's edit only)
+        ...(servesCommands(session) ? { executeCommandProvider: { commands: [CREATE_CONFIG_COMMAND] } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'service-reach', version: version() },

@@ -10,7 +10,7 @@ const REACH = new Set(['firewalld-port-closed', 'node-firewall-port-closed', 'se
   'lb-egress-closed', 'nodeport-unpinned', 'source-ranges-bypassed']);
 
 const PORT = /^(?:(?:Node|Health-check|Listener) port (?:\d+|\(unpinned, \d+-\d+\))\/(?:TCP|UDP|SCTP)|The unpinned node port of port \S+)[ :]/;
-const VERDICT = /is not open in|is blocked by|has no egress rule in|the whole range is not open in|no port of the range is open in|is open beyond the source ranges in/;
+const VERDICT = /is not open in|is blocked by|has no egress rule in|the whole range is not open in|no port of \S+ is open (?:for egress )?in|is open beyond the source ranges in/;
 
 /** The names the related information gives the rule sources: `"public"`, `rules.v4:15`. */
 function sourceNames(related: readonly { message: string }[]): string[] {

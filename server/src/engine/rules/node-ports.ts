@@ -37,11 +37,11 @@ export function nodeportUnpinned(f: ReachFacts, certain: readonly Requirement[] 
   if (certain.length > 0) {
     const towards = certain.every(isEgress) ? 'towards the worker nodes' : `from ${fromText(certain.find((r) => !isEgress(r))!.from)}`;
     return finding('nodeport-unpinned', f.svc.path, f.anchor,
-      `${head}: no port of the range is open in ${sourcesText(f.checked)} ${towards} (${owner}): whichever port is picked at random is blocked. Pin the nodePort and open that port (or open the range).`,
+      `${head}: no port of ${range} is open${certain.every(isEgress) ? ' for egress' : ''} in ${sourcesText(f.checked)} ${towards} (${owner}): whichever port is picked at random is blocked. Pinning alone cannot help: pin the nodePort and open that port (or open the range).`,
       { severity: 'error', related: f.related, ...(fix ? { fix } : {}) });
   }
   return finding('nodeport-unpinned', f.svc.path, f.anchor,
-    `${head}: the whole range is not open in ${sourcesText(f.checked)} from ${f.fromList} (${owner}); the port is picked at random: pin it to a port they allow, or open the range.`,
+    `${head}: the whole range is not open in ${sourcesText(f.checked)} from ${f.fromList} (${owner}); the port is picked at random: pin the nodePort to a port they allow, or open the range.`,
     { related: f.related, ...(fix ? { fix } : {}) });
 }
 

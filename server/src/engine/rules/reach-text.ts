@@ -23,12 +23,18 @@ export function shortPath(path: string): string {
 
 /**
  * How a message names a rule source, short, so that the port, the verdict and the source fit in its first ~100
- * characters: `firewalld zone "public" (infra/public.xml)`, `nftables ruleset (etc/nftables.conf)`. (The related
- * information names each with its whole label: the firewall commands applied to a zone, for one.)
+ * characters: `firewalld zone "public" (infra/public.xml)`, `firewalld zone "public" (commands in node.sh)`,
+ * `nftables ruleset (etc/nftables.conf)`. (The related information names each with its whole label: every file
+ * of firewall commands applied to a zone, for one.)
  */
 export function sourceName(s: GuardSource): string {
   switch (s.kind) {
-    case 'firewalld-zone': return `firewalld zone "${s.key}" (${shortPath(s.path)})`;
+    case 'firewalld-zone': {
+      // a zone that firewall commands changed names the file of the last of them
+      const cmd = s.commandFile;
+      const where = !cmd ? shortPath(s.path) : cmd === s.path ? `commands in ${shortPath(cmd)}` : `${shortPath(s.path)}, then commands in ${shortPath(cmd)}`;
+      return `firewalld zone "${s.key}" (${where})`;
+    }
     case 'iptables': return `iptables rules (${shortPath(s.path)})`;
     case 'nftables': return `nftables ruleset (${shortPath(s.path)})`;
     default: return `${s.label} (${shortPath(s.path)})`;
