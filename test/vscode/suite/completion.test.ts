@@ -13,8 +13,10 @@ suite('VS Code: completion', () => {
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, at);
     const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
     for (const t of ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']) assert.ok(labels.includes(t), `${t} in ${labels.join(', ')}`);
-    const lb = list.items.find((i) => i.label === 'LoadBalancer')!;
+    const lb = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'LoadBalancer')!;
     assert.equal(lb.detail, 'LoadBalancer :port → nodes :nodePort → ClusterIP :port → pods :targetPort');
+    // the chain beside the label too: a row unlike a schema's bare enum value (Red Hat YAML's)
+    assert.equal(typeof lb.label === 'string' ? undefined : lb.label.description, '→ nodes → ClusterIP → pods');
     assert.equal(lb.kind, vscode.CompletionItemKind.EnumMember);
     // the item replaces the value that is there
     const range = lb.range instanceof vscode.Range ? lb.range : lb.range?.replacing;
