@@ -9,6 +9,7 @@
  *    edit, completion latency while typing (p50/p95), hover latency (p50/p95);
  *  - the peer: yaml-language-server (npm) over stdio on the same file, same edits, same completion requests;
  *  - edit latency in repositories of several sizes (does the cost of an edit grow with unrelated files?);
+ *  - a Helm chart of 30 templates: a keystroke in one template → fresh diagnostics (the engine, fresh processes);
  *  - the CLI on the largest repository: wall time and peak memory.
  *
  * It prints a table (absolute numbers and ratios) and writes it as JSON (and the table as text). Timings
@@ -25,7 +26,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { singleFile, repository, repoPathOf } from './generate.mjs';
+import { chartRepo, singleFile, repository, repoPathOf } from './generate.mjs';
 import { LspClient, EDITOR_CAPABILITIES, uriOf } from './lsp-client.mjs';
 
 const require = createRequire(import.meta.url);
@@ -65,6 +66,7 @@ const REPO_SIZES = opts.files.split(',').filter(Boolean).map(Number);
 const CLI_FILES = Number(opts['cli-files']);
 const RUNS = Number(opts.runs);
 const EDITS = Number(opts.edits);
+const CHART_TEMPLATES = 30;
 const HOVERS = Number(opts.hovers);
 /** ms from one keystroke to the next while typing (a fast typist: 10 keys a second); 0: back to back */
 const TYPING_INTERVAL = Number(opts['typing-interval']);
@@ -516,6 +518,17 @@ async function main() {
     log(`repo ${n}: engine ${JSON.stringify(engine)}, lsp start → first diagnostics ${round(median(runs.map((x) => x.startMs)))} ms, open ${round(median(runs.map((x) => x.openMs)))} ms, edit ${round(median(edits))} ms`);
   }
 
+  // a Helm chart: a keystroke in one of its templates (the chart rendered again, its Services checked again)
+  const chart = chartRepo(path.join(work, 'chart'), CHART_TEMPLATES);
+  const chartEdit = { rel: chart.rel, offset: chart.text.indexOf('targetPort: http') + 'targetPort: htt'.length, deleted: 'p' };
+  const chartRuns = [];
+  for (let r = 0; r < RUNS; r++) chartRuns.push(await nodeJson([path.join(HERE, 'engine-run.mjs'), 'engine', chart.root, JSON.stringify(chartEdit), String(EDITS)]));
+  results.chart = {
+    templates: chart.templates, services: chartRuns[0].chartServices, findings: chartRuns[0].findings, findingsAfterEdit: chartRuns[0].findingsAfterEdit,
+    engine: { coldMs: median(chartRuns.map((x) => x.coldMs)), warmMs: median(chartRuns.map((x) => x.warmMs)), editMs: median(chartRuns.map((x) => x.editMs)) },
+  };
+  log(`chart: ${JSON.stringify(results.chart)}`);
+
   // the CLI
   const cliRuns = [];
   for (let r = 0; r < RUNS; r++) cliRuns.push(await cliRun(repos.get(CLI_FILES).root, r));
@@ -568,6 +581,7 @@ function computeRatios(r) {
   target('completion p95 (ms)', s.ours?.completion.p95Ms ?? null, 30, 'ms');
   const firstRepo = r.repos[0];
   if (firstRepo) target(`time to first diagnostics, ${firstRepo.files} files: start of service-reach-lsp --stdio → first publishDiagnostics (s)`, firstRepo.lsp.startMs / 1000, 3, 's');
+  if (r.chart) target(`Helm chart of ${r.chart.templates} templates, a keystroke in a template → diagnostics (ms)`, r.chart.engine.editMs, 100, 'ms');
   target(`CLI on ${r.cli.manifests} files, wall time (s)`, r.cli.wallMs / 1000, 10, 's');
   target(`CLI on ${r.cli.manifests} files, peak memory (MB)`, r.cli.maxPeakRssMB, 500, 'MB');
   r.targets = t;
@@ -619,6 +633,10 @@ function render(r) {
   for (const repo of r.repos) rows.push(line([`${repo.manifests.toLocaleString('en')} manifests`, repo.files, ms(repo.engine.coldMs), ms(repo.engine.editMs), ms(repo.lsp.startMs), ms(repo.lsp.openMs), ms(repo.lsp.editMs)], R));
   rows.push('  (start→1st diag: from spawning service-reach-lsp --stdio — initialize, initialized, didOpen of a YAML file — to its first publishDiagnostics)');
   if (r.ratios.repoEditGrowth) rows.push(`  edit latency at ${r.ratios.repoEditGrowth.to} / at ${r.ratios.repoEditGrowth.from} files: LSP ${x(r.ratios.repoEditGrowth.lsp)}, engine ${x(r.ratios.repoEditGrowth.engine)}`);
+  if (r.chart) {
+    rows.push('');
+    rows.push(`Helm chart of ${r.chart.templates} templates (${r.chart.services} Services rendered): a keystroke in a template → fresh diagnostics (engine), ${ms(r.chart.engine.editMs)}; full analysis ${ms(r.chart.engine.coldMs)} cold, ${ms(r.chart.engine.warmMs)} warm`);
+  }
   rows.push('');
   rows.push(`CLI (service-reach check . --format json) on ${r.cli.manifests.toLocaleString('en')} manifests (${r.cli.files} files): wall ${ms(r.cli.wallMs)}, peak RSS ${r.cli.peakRssMB.toFixed(0)} MB (max of runs ${r.cli.maxPeakRssMB.toFixed(0)} MB), ${r.cli.findings} findings`);
   rows.push('');

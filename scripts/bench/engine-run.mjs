@@ -65,6 +65,7 @@ async function engine(root, edit, edits) {
     coldMs: cold.ms, warmMs: warm.ms, editMs: median(editMs), editMaxMs: Math.max(...editMs),
     findings: cold.v.findings.length, findingsAfterEdit: findingsBroken,
     services: cold.v.services.length, workloads: cold.v.workloads.length,
+    chartServices: cold.v.charts.reduce((n, c) => n + c.services.length, 0), chartsRendered: ws.stats.chartsRendered,
     heapMB: process.memoryUsage().heapUsed / 2 ** 20,
   };
 }

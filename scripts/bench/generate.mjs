@@ -213,6 +213,94 @@ export function repository(root, files) {
   return { root, files: files + 4, manifests: files, lines, bytes };
 }
 
+/** A Helm chart's helpers, as real charts write them (a `define` per name, labels through `include`). */
+const CHART_HELPERS = `{{- define "bench.fullname" -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "bench.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+`;
+
+function chartService(i) {
+  return `{{- $app := index .Values.apps ${i} }}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "bench.fullname" . }}-{{ $app.name }}
+  labels:
+    {{- include "bench.labels" . | nindent 4 }}
+spec:
+  type: {{ $app.service.type }}
+  selector:
+    {{- include "bench.labels" . | nindent 4 }}
+    app: {{ $app.name }}
+  ports:
+    - name: http
+      port: {{ $app.service.port }}
+      targetPort: http
+      {{- if eq $app.service.type "NodePort" }}
+      nodePort: {{ $app.service.nodePort }}
+      {{- end }}
+`;
+}
+
+function chartDeployment(i) {
+  return `{{- $app := index .Values.apps ${i} }}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "bench.fullname" . }}-{{ $app.name }}
+spec:
+  replicas: {{ $app.replicas | default 1 }}
+  selector:
+    matchLabels:
+      {{- include "bench.labels" . | nindent 6 }}
+      app: {{ $app.name }}
+  template:
+    metadata:
+      labels:
+        {{- include "bench.labels" . | nindent 8 }}
+        app: {{ $app.name }}
+    spec:
+      containers:
+        - name: {{ $app.name }}
+          image: "{{ $app.image }}:{{ $app.tag | default .Chart.AppVersion }}"
+          ports:
+            - name: http
+              containerPort: 8080
+`;
+}
+
+/**
+ * A Helm chart of `templates` templates (a Service and a Deployment per app, half of the Services NodePorts) and
+ * `_helpers.tpl`, beside the rule sources. Returns the template a keystroke edits.
+ */
+export function chartRepo(root, templates) {
+  fs.mkdirSync(root, { recursive: true });
+  ruleSources(root);
+  const apps = Math.ceil(templates / 2);
+  const values = ['apps:'];
+  for (let i = 0; i < apps; i++) {
+    const nodePort = i % 2 === 0;
+    values.push(`  - name: app-${pad(i)}`, `    image: registry.example.com/app-${pad(i)}`, '    tag: "1.0"', '    service:',
+      `      type: ${nodePort ? 'NodePort' : 'ClusterIP'}`, '      port: 80', ...(nodePort ? [`      nodePort: ${30000 + i}`] : []));
+  }
+  write(root, 'charts/bench/Chart.yaml', 'apiVersion: v2\nname: bench\nversion: 1.0.0\nappVersion: "1.0"\n');
+  write(root, 'charts/bench/values.yaml', values.join('\n') + '\n');
+  write(root, 'charts/bench/templates/_helpers.tpl', CHART_HELPERS);
+  let n = 0;
+  for (let i = 0; i < apps && n < templates; i++) {
+    write(root, `charts/bench/templates/app-${pad(i)}-service.yaml`, chartService(i));
+    n++;
+    if (n < templates) { write(root, `charts/bench/templates/app-${pad(i)}-deployment.yaml`, chartDeployment(i)); n++; }
+  }
+  const rel = `charts/bench/templates/app-${pad(0)}-service.yaml`;
+  return { root, rel, text: chartService(0), templates: n };
+}
+
 /** All files of a workspace on disk, as {rel: text} (for in-process engine runs). */
 export function readTree(root) {
   const out = new Map();

@@ -35,6 +35,7 @@ const LAYERS = [
   'parse', // one wrapper per parser, and the problems they report
   'oci', // the OCI cloud controller's annotations
   'terraform', // Terraform's language evaluated: values, expressions, functions, modules
+  'topology', // the OKE topology Terraform declares: node pools, clusters, subnets, and what they attribute
   'sources', // rule-source readers and the normalised `Rule`
   'k8s', // manifests, workloads, Services after API defaults, the schema
   'kustomize', // `kustomize build` in process: overlays of bases and patches

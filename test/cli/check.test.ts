@@ -9,8 +9,11 @@ import { main } from '../../server/src/cli/main';
 import { CONFORMANCE_DIR } from '../conformance/cases';
 
 const ROOT = path.resolve(__dirname, '../../..');
-/** a conformance case (test/conformance/<family>/<case>) */
-const CASE = (name: string) => path.join(CONFORMANCE_DIR, name);
+/**
+ * A scratch copy of a conformance case (test/conformance/<family>/<case>): a case is a repository of its own, and
+ * inside this checkout the CLI would take the checkout (the closest folder with `.git`) as its workspace.
+ */
+const CASE = (name: string) => tempCopy(path.join(CONFORMANCE_DIR, name));
 const EXAMPLES = path.join(ROOT, 'examples');
 
 async function run(args: string[], cwd = ROOT): Promise<{ code: number; out: string; err: string }> {
@@ -28,10 +31,11 @@ function tempCopy(dir: string): string {
 
 suite('CLI: service-reach check', () => {
   test('text output reads like a compiler: path:line:col severity code message', async () => {
-    const r = await run(['check', CASE('api/ports')]);
+    const dir = CASE('api/ports');
+    const r = await run(['check', path.basename(dir)], path.dirname(dir));
     assert.equal(r.code, 1);
     const lines = r.out.trim().split('\n');
-    assert.match(lines[0], /^test\/conformance\/api\/ports\/radio\.yaml:\d+:\d+ error [a-z-]+ .+/);
+    assert.match(lines[0], new RegExp(`^${path.basename(dir)}/radio\\.yaml:\\d+:\\d+ error [a-z-]+ .+`));
     assert.match(lines[lines.length - 1], /^\d+ errors?, \d+ warnings?, \d+ notes? in \d+ Services? \(\d+ files? read, \d+ rules? read, \d+ not evaluated\)$/);
   });
 
@@ -42,7 +46,10 @@ suite('CLI: service-reach check', () => {
     assert.equal(text.code, 0);
     assert.match(text.out, /\n0 errors, 0 warnings, 2 notes in 1 Service \(3 files read, 4 rules read, 2 not evaluated\)\n$/);
     const j = JSON.parse((await run(['check', '--format', 'json', '.'], dir)).out);
-    assert.deepEqual(j.summary, { files: 3, services: 1, servicesFromTemplates: 0, rules: 4, rulesNotEvaluated: 2, errors: 0, warnings: 0, infos: 2, suppressed: 0 });
+    // (no cluster or node pool in the Terraform, no list setting in the config: the fallback, said so)
+    const fallback = 'OCI lists and NSGs: no cluster or node pool in the Terraform and no list setting in the config: every list and NSG (2) is taken to guard the worker nodes; no list is the load-balancer subnet\'s';
+    assert.ok(text.out.includes(`\ntopology: ${fallback}\n`), text.out);
+    assert.deepEqual(j.summary, { files: 3, services: 1, servicesFromTemplates: 0, servicesFromCharts: 0, rules: 4, rulesNotEvaluated: 2, errors: 0, warnings: 0, infos: 2, suppressed: 0, topology: [fallback] });
     assert.deepEqual(j.findings.map((f: { code: string }) => f.code), ['rules-not-evaluated', 'rules-not-evaluated']);
     const sarif = JSON.parse((await run(['check', '--format', 'sarif', '.'], dir)).out);
     assert.equal(sarif.runs[0].properties.summary.rules, 4);
@@ -183,7 +190,7 @@ suite('CLI: suppressed findings and templates in the summary', () => {
   test('JSON leaves suppressed findings out and counts them; SARIF carries them with an inSource suppression; text says it', async () => {
     const json = JSON.parse((await run(['check', '--format', 'json', '.'], CASE('input/suppressions'))).out);
     assert.deepEqual(json.findings.map((f: { code: string }) => f.code), ['unused-ignore', 'unused-ignore']);
-    assert.deepEqual(json.summary, { files: 1, services: 3, servicesFromTemplates: 0, rules: 0, rulesNotEvaluated: 0, errors: 0, warnings: 0, infos: 2, suppressed: 3 });
+    assert.deepEqual(json.summary, { files: 1, services: 3, servicesFromTemplates: 0, servicesFromCharts: 0, rules: 0, rulesNotEvaluated: 0, errors: 0, warnings: 0, infos: 2, suppressed: 3 });
     const sarif = JSON.parse((await run(['check', '--format', 'sarif', '.'], CASE('input/suppressions'))).out);
     const results = sarif.runs[0].results as { ruleId: string; suppressions?: { kind: string }[] }[];
     assert.deepEqual(results.filter((r) => r.suppressions).map((r) => [r.ruleId, r.suppressions]).sort(),
@@ -199,5 +206,34 @@ suite('CLI: suppressed findings and templates in the summary', () => {
     assert.equal(json.summary.servicesFromTemplates, 4);
     const text = await run(['check', '.'], CASE('input/templates'));
     assert.match(text.out, /in 5 Services, 4 from templates \(/);
+  });
+
+  test('the summary counts the Services rendered from Helm charts', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sr-cli-chart-'));
+    const write = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(tmp, rel)), { recursive: true });
+      fs.writeFileSync(path.join(tmp, rel), text);
+    };
+    write('.git/HEAD', 'ref: refs/heads/main\n');
+    write('charts/web/Chart.yaml', 'apiVersion: v2\nname: web\nversion: 1.0.0\n');
+    write('charts/web/values.yaml', 'service:\n  type: NodePort\n  nodePort: 40000\n');
+    write('charts/web/templates/service.yaml', [
+      'apiVersion: v1', 'kind: Service', 'metadata:', '  name: {{ .Release.Name }}', 'spec:', '  type: {{ .Values.service.type }}',
+      '  ports:', '    - port: 80', '      nodePort: {{ .Values.service.nodePort }}', '',
+    ].join('\n'));
+    write('plain.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: plain\nspec:\n  ports:\n    - port: 80\n');
+    try {
+      const json = JSON.parse((await run(['check', '--format', 'json', '.'], tmp)).out);
+      assert.equal(json.summary.services, 2);
+      assert.equal(json.summary.servicesFromCharts, 1);
+      assert.equal(json.summary.servicesFromTemplates, 0);
+      assert.deepEqual(json.findings.map((f: { file: string; line: number; column: number; code: string }) => `${f.file}:${f.line}:${f.column} ${f.code}`),
+        ['charts/web/templates/service.yaml:9:17 nodeport-out-of-range']);
+      assert.match(json.findings[0].message, /`nodePort` renders as 40000 with the chart's values\./);
+      const text = await run(['check', '.'], tmp);
+      assert.match(text.out, /in 2 Services, 1 rendered from charts \(/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -101,10 +101,11 @@ function work(ws: Workspace, edit: () => void): Omit<WorkspaceStats, 'lastAnalys
     selectorsChecked: after.selectorsChecked - before.selectorsChecked,
     nodePortServicesChecked: after.nodePortServicesChecked - before.nodePortServicesChecked,
     overlaysBuilt: after.overlaysBuilt - before.overlaysBuilt,
+    chartsRendered: after.chartsRendered - before.chartsRendered,
   };
 }
 
-const NONE = { yamlDocumentsParsed: 0, yamlWholeFileParses: 0, servicesChecked: 0, selectorsChecked: 0, nodePortServicesChecked: 0, overlaysBuilt: 0 };
+const NONE = { yamlDocumentsParsed: 0, yamlWholeFileParses: 0, servicesChecked: 0, selectorsChecked: 0, nodePortServicesChecked: 0, overlaysBuilt: 0, chartsRendered: 0 };
 
 function bigFile(): Workspace {
   const ws = new Workspace();

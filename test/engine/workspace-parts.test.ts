@@ -155,7 +155,9 @@ suite('Workspace parts: classification, rule-source registry, layer builder', ()
     assert.deepEqual(one, two);
     assert.deepStrictEqual(inputs, before);
     assert.deepEqual(one.layers.lbLists?.sources.map((s) => s.label), ['security list "lb"']);
-    assert.deepEqual(one.layers.workerLists?.sources.map((s) => s.label), ['security list "workers"'], 'the lists the config does not give the LB');
+    // a list setting in the config: no fallback; what neither the config nor a topology attributes guards nothing
+    assert.equal(one.layers.workerLists, null, 'the lists the config does not give the LB are not the workers\'');
+    assert.ok(one.layers.topology?.unattributed.some((s) => s.label === 'security list "workers"'));
     assert.equal(one.layers.firewalld, null, 'the configured zone file is missing');
     assert.deepEqual(one.findings.map((f) => [f.code, f.span.start]), [['config-path-not-found', 2]]);
   });

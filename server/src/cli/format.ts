@@ -40,20 +40,27 @@ export interface Summary {
   /** of those, the rules whose protocol, ports, source or destination could not be evaluated (`rules-not-evaluated`) */
   rulesNotEvaluated: number;
   servicesFromTemplates: number;
+  /** Services rendered from Helm charts (docs/helm.md) */
+  servicesFromCharts: number;
   errors: number;
   warnings: number;
   infos: number;
   /** findings a suppression covers (docs/suppressions.md): not in `findings`, in SARIF as suppressed */
   suppressed: number;
+  /** who guards what: where the OCI lists and NSGs the checks used came from (docs/topology.md); absent: none */
+  topology?: string[];
 }
 
 export interface Counts {
   files: number;
   services: number;
   servicesFromTemplates: number;
+  servicesFromCharts: number;
   suppressed: number;
   /** the rules of the rule sources in use, and how many could not be evaluated */
   rules: { read: number; notEvaluated: number };
+  /** the lines about who guards what (`features/topology.ts`) */
+  topology?: string[];
 }
 
 /** Turn findings into file/line/column, with `file` as the caller wants it shown (relative to the cwd). */
@@ -84,11 +91,13 @@ export function place(findings: readonly Finding[], textOf: (path: string) => st
 export function summarize(findings: readonly PlacedFinding[], counts: Counts): Summary {
   return {
     files: counts.files, services: counts.services, servicesFromTemplates: counts.servicesFromTemplates,
+    servicesFromCharts: counts.servicesFromCharts,
     rules: counts.rules.read, rulesNotEvaluated: counts.rules.notEvaluated,
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     infos: findings.filter((f) => f.severity === 'info').length,
     suppressed: counts.suppressed,
+    ...(counts.topology?.length ? { topology: counts.topology } : {}),
   };
 }
 
@@ -103,8 +112,10 @@ export function textLine(line: string): string {
 export function formatText(findings: readonly PlacedFinding[], summary: Summary): string {
   const lines = findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.code} ${f.message}`);
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  const templates = summary.servicesFromTemplates > 0 ? `, ${summary.servicesFromTemplates} from templates` : '';
+  const charts = summary.servicesFromCharts > 0 ? `, ${summary.servicesFromCharts} rendered from charts` : '';
+  const templates = charts + (summary.servicesFromTemplates > 0 ? `, ${summary.servicesFromTemplates} from templates` : '');
   const suppressed = summary.suppressed > 0 ? `; ${plural(summary.suppressed, 'finding')} suppressed` : '';
+  for (const t of summary.topology ?? []) lines.push(`topology: ${t}`);
   const read = `${plural(summary.files, 'file')} read, ${plural(summary.rules, 'rule')} read, ${summary.rulesNotEvaluated} not evaluated`;
   lines.push(`${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${plural(summary.infos, 'note')} in ${plural(summary.services, 'Service')}${templates} (${read})${suppressed}`);
   return lines.map(textLine).join('');

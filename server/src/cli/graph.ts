@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initEngine, type Analysis, type ServiceAnalysis } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
-import { diagramOf, serviceDisplayName } from '../engine/features/diagram';
+import { diagramOf, overlayDiagramOf, overlayServices, serviceDisplayName, type OverlayService } from '../engine/features/diagram';
 import { pickService, servicesInFile, type ServiceQuery } from '../engine/features/pick-service';
 import { diagramToSvg, type ColorScheme } from '../render';
 import { markedRoot, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
@@ -29,6 +29,9 @@ Writes SVG (or, with --format json, the diagram model) to stdout.
   --color-scheme SCHEME  light (default), dark, or auto (follows the viewer's preference)
   --max-file-size BYTES  skip larger files (default ${DEFAULT_MAX_FILE_SIZE})
   -h, --help             this text
+
+In the base file of Kustomize overlays, #OVERLAY (the overlay's folder, e.g. overlays/prod) or the
+NAMESPACE/NAME the Service gets there picks the Service an overlay builds from it (none: the first overlay's).
 
 The workspace is the current directory when FILE is inside it, else FILE's folder.
 exit status: 0 diagram written, 2 usage error, unreadable path, or no such Service`;
@@ -73,6 +76,24 @@ export function serviceOfTarget(analysis: Analysis, wsPath: string, selector: st
   if (!pick.ok && pick.reason === 'no-service') return 'holds no Service (apiVersion v1, kind Service)';
   if (!pick.ok && pick.reason === 'ambiguous') return `holds more than one Service named "${selector}": write NAMESPACE/NAME (${list(pick.candidates)})`;
   return `holds no Service "${selector}" (it holds ${list(servicesInFile(analysis, wsPath))})`;
+}
+
+/**
+ * In a file that holds no Service of its own but that Kustomize overlays build Services from (a base): the one
+ * `selector` names — an overlay's folder, or the `namespace/name` or `name` the Service gets there; none: the
+ * first — or why there is none. undefined when no overlay builds a Service from the file.
+ */
+export function builtOfTarget(analysis: Analysis, wsPath: string, selector: string | undefined): OverlayService | string | undefined {
+  if (servicesInFile(analysis, wsPath).length > 0) return undefined;
+  const built = overlayServices(analysis, wsPath);
+  if (built.length === 0) return undefined;
+  if (selector === undefined) return built[0];
+  const byOverlay = built.filter((b) => b.overlay.overlay === selector);
+  const byName = built.filter((b) => serviceDisplayName(b.service.service) === selector || b.service.service.name === selector);
+  const found = byOverlay.length ? byOverlay : byName;
+  if (found.length === 1 || (found.length > 1 && byOverlay.length)) return found[0];
+  const list = built.map((b) => `${serviceDisplayName(b.service.service)} in overlay ${b.overlay.overlay}`).join(', ');
+  return found.length > 1 ? `holds more than one Service "${selector}" in its overlays: name the overlay (${list})` : `builds no Service "${selector}" in its overlays (${list})`;
 }
 
 export async function graphMain(argv: string[], io: CliIo): Promise<number> {
@@ -142,13 +163,14 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const analysis = ws.analyze();
-  const picked = serviceOfTarget(analysis, wsPath, selector);
+  const built = builtOfTarget(analysis, wsPath, selector);
+  const picked = built ?? serviceOfTarget(analysis, wsPath, selector);
   if (typeof picked === 'string') {
     io.stderr(textLine(`service-reach graph: ${file} ${picked}`));
     return 2;
   }
 
-  const model = diagramOf(analysis, picked);
+  const model = 'overlay' in picked ? overlayDiagramOf(analysis, picked.overlay, picked.service) : diagramOf(analysis, picked);
   if (format === 'json') {
     io.stdout(JSON.stringify(model, null, 2) + '\n');
     return 0;

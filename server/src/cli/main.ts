@@ -11,6 +11,7 @@ import { UsageError, DEFAULT_MAX_FILE_SIZE, ROOT_MARKERS, toWorkspacePath } from
 import { readWorkspace, scopeIn, workspaceFor } from './read-workspace';
 import { formatJson, formatSarif, formatText, place, summarize, textLine } from './format';
 import { ruleCounts } from '../engine/checks/not-evaluated';
+import { topologyLines } from '../engine/features/topology';
 import { runFixes } from './fix';
 import { graphMain } from './graph';
 import type { CliIo } from './io';
@@ -38,6 +39,11 @@ function version(): string {
   } catch {
     return '0.0.0';
   }
+}
+
+/** A finding's place and code: an overlay's finding keeps them when findings of several overlays are merged. */
+function placeKey(f: { path: string; span: { start: number }; code: string }): string {
+  return `${f.path}|${f.span.start}|${f.code}`;
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -104,19 +110,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const reported = (p: string) => !scope || isUnder(p, scope) || p === configRel;
   if (values.fix) runFixes(ws, root, io, new Map(loaded.files.flatMap((f) => (f.identity ? [[f.path, f.identity] as const] : []))), scope);
   const analysis = ws.analyze();
-  const findings = analysis.findings.filter((f) => reported(f.path));
+  // the overlays in scope: their findings are reported wherever they sit (a base, a patch beside another overlay)
+  const overlays = analysis.overlays.filter((o) => !scope || isUnder(o.path, scope));
+  const fromOverlays = new Set(overlays.flatMap((o) => o.findings.map(placeKey)));
+  const findings = analysis.findings.filter((f) => reported(f.path) || fromOverlays.has(placeKey(f)));
 
   const display = (p: string) => {
     const rel = path.relative(io.cwd, path.resolve(root, p));
     return rel.split(path.sep).join('/');
   };
   const placed = place(findings, (p) => ws.getText(p), display);
-  const built = analysis.overlays.reduce((n, o) => n + o.services.length, 0);
-  const suppressed = analysis.suppressed.filter((f) => reported(f.path));
-  const servicesFromTemplates = analysis.services.filter((s) => ws.manifest(s.service.path)?.template).length;
+  const built = overlays.reduce((n, o) => n + o.services.length, 0);
+  const suppressed = analysis.suppressed.filter((f) => reported(f.path) || fromOverlays.has(placeKey(f)));
+  const services = analysis.services.filter((s) => reported(s.service.path));
+  const servicesFromTemplates = services.filter((s) => ws.manifest(s.service.path)?.template).length;
+  const servicesFromCharts = analysis.charts.filter((c) => reported(c.path)).reduce((n, c) => n + c.services.length, 0);
   const summary = summarize(placed, {
-    files: loaded.files.length, services: analysis.services.length + built, servicesFromTemplates, suppressed: suppressed.length,
+    files: loaded.files.length, services: services.length + built + servicesFromCharts, servicesFromTemplates, servicesFromCharts, suppressed: suppressed.length,
     rules: ruleCounts(analysis.layers, analysis.config),
+    topology: topologyLines(analysis.layers.topology, (p, offset) => ws.lineIndex(p).positionAt(offset).line + 1),
   });
   if (format === 'json') io.stdout(formatJson(placed, summary));
   else if (format === 'sarif') io.stdout(formatSarif(placed, version(), summary, place(suppressed, (p) => ws.getText(p), display)));

@@ -45,17 +45,17 @@ export function readWorkspace(paths: string[], opts: ReadOptions, warn: (line: s
 }
 
 /**
- * What to read for the paths a command was given, and what to report on. A folder given is read as it is. A file
- * is checked within its workspace — the closest folder above it with `.service-reach.yaml` or `.git` — so that the
- * rule sources and config beside it take part; then only the findings under the given paths are reported
- * (`scope`, absolute). A file with no such folder above it is read on its own, as before.
+ * What to read for the paths a command was given, and what to report on. Every path, a file or a folder, is
+ * checked within its workspace — the closest folder at or above it with `.service-reach.yaml` or `.git` — so that
+ * the rule sources and config there take part, and a Kustomize overlay finds its base outside the folder given;
+ * then only the findings under the given paths (and those of the overlays under them) are reported (`scope`,
+ * absolute). A path with no such folder above it is read as it is.
  */
 export function workspaceFor(paths: readonly string[]): { load: string[]; scope?: string[] } {
   let widened = false;
   const load = paths.map((p) => {
-    if (isDir(p)) return p;
-    const root = markedRoot(path.dirname(p));
-    if (!root) return p;
+    const root = markedRoot(isDir(p) ? p : path.dirname(p));
+    if (!root || root === p) return p;
     widened = true;
     return root;
   });

@@ -16,6 +16,7 @@ import type { SourceFile } from './sources/source-module';
 import { IncrementalAnalysis } from './workspace/incremental';
 import type { SkippedFile } from './workspace/layers';
 import { ManifestReader } from './workspace/manifests';
+import { ChartPhase } from './workspace/charts';
 import { OverlayPhase } from './workspace/overlays';
 import { dedupe } from './workspace/service-checks';
 import { SourcePhaseCache } from './workspace/source-phase';
@@ -44,6 +45,7 @@ export class Workspace {
   private readonly sourcePhase = new SourcePhaseCache();
   private readonly incremental = new IncrementalAnalysis(this.manifests, this.counters);
   private readonly overlays = new OverlayPhase(this.manifests, this.counters);
+  private readonly charts = new ChartPhase(this.counters);
 
   constructor(private readonly options: WorkspaceOptions = {}) {}
 
@@ -180,6 +182,10 @@ export class Workspace {
     // analysed through them (those whose standing changed are looked at again)
     const overlays = this.overlays.prepare(this.sorted().paths, (p) => this.files.get(p), this.order === undefined || walk, [...this.dirty]);
     for (const p of overlays.flipped) if (this.files.has(p)) this.dirty.add(p);
+    // Helm charts: rendered where a file they read (or their settings) changed; the templates of a chart that
+    // renders are analysed through the render
+    const charts = this.charts.prepare(this.sorted().paths, (p) => this.files.get(p), this.order === undefined || walk, [...this.dirty], sources.config);
+    for (const p of charts.flipped) if (this.files.has(p)) this.dirty.add(p);
     const edited: FileEntry[] = [];
     for (const p of this.dirty) {
       const f = this.files.get(p);
@@ -190,10 +196,17 @@ export class Workspace {
       sources, entries: entriesOf, walk, edited,
       pathRank: (p) => this.sorted().rank.get(p) ?? 0,
       lineIndex: (p) => this.lineIndex(p),
-      overlays,
+      overlays: {
+        excluded: charts.excluded.size === 0 ? overlays.excluded : new Set([...overlays.excluded, ...charts.excluded]),
+        ociServices: overlays.ociServices || charts.ociServices,
+      },
     });
     const built = this.overlays.check(analysis);
-    const merged = built.overlays.length === 0 ? analysis : { ...analysis, findings: dedupe([...analysis.findings, ...built.findings]), overlays: built.overlays };
+    const rendered = this.charts.check(analysis);
+    const own = rendered.plain.drop.size ? analysis.findings.filter((f) => !rendered.plain.drop.has(f)) : analysis.findings;
+    const merged = built.overlays.length === 0 && rendered.charts.length === 0 ? analysis : {
+      ...analysis, findings: dedupe([...rendered.plain.add, ...rendered.findings, ...own, ...built.findings]), overlays: built.overlays, charts: rendered.charts,
+    };
     // the one place suppressions are applied, after every finding was made
     const manifests = [...this.files.values()].filter((f) => f.isManifest())
       .map((f) => ({ path: f.path, text: f.text, holds: (w: string) => f.words.has(w), parsed: () => this.manifests.parsed(f) }));

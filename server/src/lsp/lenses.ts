@@ -69,7 +69,8 @@ export class Lenses {
     const out: CodeLens[] = [];
     for (const chain of chainsInFile(folder.ws.analyze(), rel)) {
       const at = folder.positions.position(rel, chain.span.start);
-      if (this.session.initOptions.exposureView === true) out.push(exposureLens(folder.uriOf(rel), chain.service, at));
+      // the exposure view draws a Service analysed on its own; an overlay's chain (on a base) has its lines only
+      if (this.session.initOptions.exposureView === true && !chain.overlay) out.push(exposureLens(folder.uriOf(rel), chain.service, at));
       // one lens per port, on its item, and the health check's on its field: short lines nobody has to scroll
       for (const l of chainLenses(chain)) {
         const pos = folder.positions.position(rel, l.span.start);

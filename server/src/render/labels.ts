@@ -92,7 +92,8 @@ export function edgeDescription(edge: DiagramEdge, findings: readonly DiagramFin
   if (edge.reason) parts.push(edge.reason);
   for (const g of edge.guards) {
     const where = g.sources.map((s) => `${s.label} (${s.path})`).join(', ');
-    parts.push(`${g.title}: ${g.status}${where ? ` — ${where}` : ''}`);
+    const who = g.topology?.length ? ` (${g.topology.map((t) => t.text).join('; ')})` : '';
+    parts.push(`${g.title}: ${g.status}${where ? ` — ${where}` : ''}${who}`);
   }
   for (const k of edge.findings) {
     const f = findings.find((x) => x.key === k);

@@ -120,6 +120,8 @@ suite('helm: charts', () => {
   test('a chart is a folder with Chart.yaml beside templates/; charts/ inside a chart are its dependencies', () => {
     const paths = ['a/Chart.yaml', 'a/templates/x.yaml', 'a/charts/b/Chart.yaml', 'a/charts/b/templates/y.yaml', 'c/Chart.yaml', 'd/templates/z.yaml'];
     assert.deepEqual(findCharts(paths), ['a']);
+    // a repository's own charts/ folder (no Chart.yaml beside it) holds charts of their own
+    assert.deepEqual(findCharts([...paths, 'charts/e/Chart.yaml', 'charts/e/templates/s.yaml', 'charts/e/charts/f/Chart.yaml', 'charts/e/charts/f/templates/t.yaml']), ['a', 'charts/e']);
   });
 
   test('a chart past its time budget is not rendered: a limit, named as such', () => {

@@ -19,6 +19,7 @@ import { nodeFirewallAllows, nodeFirewallAllowsSome, type NodeFirewallBlock, typ
 import { reachFacts } from '../rules/reach-facts';
 import { sourceRangesBypassed } from '../rules/source-ranges';
 import type { CheckContext } from './context';
+import type { NsgByOcid, TopologyReport } from './topology-report';
 
 export interface Layers {
   firewalld: FirewalldLayer | null;
@@ -26,6 +27,10 @@ export interface Layers {
   nodeFirewall: NodeFirewallLayer | null;
   workerLists: ListLayer | null;
   lbLists: ListLayer | null;
+  /** who guards what, as the lists were attributed (absent: no OCI list or NSG at all) */
+  topology?: TopologyReport;
+  /** NSGs by OCID: those a Service's annotations attach to its load balancer (`checks/lb-nsgs.ts`) */
+  nsgsByOcid?: ReadonlyMap<string, NsgByOcid>;
 }
 
 export function layerKnown(layers: Layers, layer: Layer): boolean {

@@ -46,10 +46,24 @@ export interface ServiceReachConfig {
   /** undefined: any source */
   lbSubnetCidrs?: Cidr[];
   lbLists?: ConfigRef[];
+  /** `oci.nsgs`: the NSG resources that OCIDs in Service annotations name */
+  ociNsgs?: { ocid: string; ref: ConfigRef }[];
   /** `terraform.varFiles`: variable files read after each root module's own (`terraform.tfvars`, `*.auto.tfvars`) */
   terraformVarFiles?: ConfigRef[];
   /** globs of files kept out of the workspace (`util/glob.ts`); the hosts do not read them */
   exclude?: string[];
+  /** `helm.charts`: the values, release name and namespace to render a chart with (docs/helm.md) */
+  helmCharts?: HelmChartConfig[];
+}
+
+/** One entry of `helm.charts`; `path` is the chart's folder ('' for the workspace root). */
+export interface HelmChartConfig {
+  path: string;
+  span: Span;
+  /** values files merged over the chart's `values.yaml`, in order (later wins) */
+  values: ConfigRef[];
+  releaseName?: string;
+  namespace?: string;
 }
 
 export type NodeFirewallKind = 'firewalld' | 'iptables' | 'nftables';
@@ -60,7 +74,7 @@ export const DEFAULT_CONFIG: ServiceReachConfig = {
   kubeProxyHealthPort: 10256,
 };
 
-type Shape = { [key: string]: Shape | 'portRange' | 'port' | 'provider' | 'cidrs' | 'paths' | 'bool' | 'globs' | 'firewalls' };
+type Shape = { [key: string]: Shape | 'portRange' | 'port' | 'provider' | 'cidrs' | 'paths' | 'bool' | 'globs' | 'firewalls' | 'nsgMap' | 'charts' };
 
 const SHAPE: Shape = {
   nodePortRange: 'portRange',
@@ -75,7 +89,9 @@ const SHAPE: Shape = {
     securityLists: 'paths',
   },
   loadBalancers: { subnetCidrs: 'cidrs', securityLists: 'paths' },
+  oci: { nsgs: 'nsgMap' },
   terraform: { varFiles: 'paths' },
+  helm: { charts: 'charts' },
   exclude: 'globs',
 };
 
@@ -116,6 +132,21 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
       }
       apply(where, kind, pair);
     }
+  };
+
+  /** A path (`path` or `path#fragment`) inside the workspace, or undefined (said why). */
+  const refOf = (item: YNode | null, where: string, pair?: YPair): ConfigRef | undefined => {
+    const s = asScalar(item);
+    if (!s || typeof s.value !== 'string' || s.value.trim() === '') { bad(item?.span ?? (pair ? valueSpan(pair) : { start: 0, end: 0 }), `"${where}" entries must be paths.`); return undefined; }
+    const raw = s.value.trim();
+    const hash = raw.indexOf('#');
+    const filePart = hash < 0 ? raw : raw.slice(0, hash);
+    const norm = normaliseWorkspacePath(filePart);
+    if (!norm) {
+      report(finding('config-path-outside-workspace', path, s.span, `"${raw}" leaves the workspace (absolute path or "..") and is ignored.`));
+      return undefined;
+    }
+    return { text: raw, path: norm, fragment: hash < 0 ? undefined : raw.slice(hash + 1), span: s.span };
   };
 
   const apply = (where: string, kind: string, pair: YPair) => {
@@ -188,23 +219,21 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
         config.exclude = globs;
         return;
       }
-      case 'paths': {
-        const list = listOf(v);
-        if (!list) { bad(valueSpan(pair), `"${where}" must be a list of paths.`); return; }
-        const refs: ConfigRef[] = [];
-        for (const item of list) {
-          const s = asScalar(item);
-          if (!s || typeof s.value !== 'string' || s.value.trim() === '') { bad(item?.span ?? valueSpan(pair), `"${where}" entries must be paths.`); continue; }
-          const raw = s.value.trim();
-          const hash = raw.indexOf('#');
-          const filePart = hash < 0 ? raw : raw.slice(0, hash);
-          const norm = normaliseWorkspacePath(filePart);
-          if (!norm) {
-            report(finding('config-path-outside-workspace', path, s.span, `"${raw}" leaves the workspace (absolute path or "..") and is ignored.`));
-            continue;
-          }
-          refs.push({ text: raw, path: norm, fragment: hash < 0 ? undefined : raw.slice(hash + 1), span: s.span });
+      case 'nsgMap': {
+        const m = asMap(v);
+        if (!m) { bad(valueSpan(pair), `"${where}" must be a mapping of NSG OCIDs to NSG resources (path#address).`); return; }
+        const out: { ocid: string; ref: ConfigRef }[] = [];
+        for (const p of m.pairs) {
+          const ref = refOf(p.value, `${where}.${p.name}`, p);
+          if (!p.name.startsWith('ocid1.')) bad(p.key.span, `"${where}" keys must be NSG OCIDs (ocid1.networksecuritygroup…).`);
+          else if (ref) out.push({ ocid: p.name, ref });
         }
+        config.ociNsgs = out;
+        return;
+      }
+      case 'paths': {
+        const refs = refsOf(v, where, pair);
+        if (!refs) return;
         if (where === 'nodes.firewalld.zones') config.firewalldZones = refs;
         else if (where === 'nodes.securityLists') config.workerLists = refs;
         else if (where === 'nodes.iptables.files') config.iptablesFiles = refs;
@@ -213,7 +242,59 @@ export function readConfig(path: string, text: string): { config: ServiceReachCo
         else config.lbLists = refs;
         return;
       }
+      case 'charts': {
+        const list = listOf(v);
+        if (!list) { bad(valueSpan(pair), `"${where}" must be a list of charts, each with a "path".`); return; }
+        const charts: HelmChartConfig[] = [];
+        for (const item of list) {
+          const chart = chartOf(item, where, pair);
+          if (chart) charts.push(chart);
+        }
+        config.helmCharts = charts;
+        return;
+      }
     }
+  };
+
+  /** A list of workspace paths (`path` or `path#fragment`); those that leave the workspace are reported and left out. */
+  const refsOf = (v: YNode | null, where: string, pair: YPair): ConfigRef[] | undefined => {
+    const list = listOf(v);
+    if (!list) { bad(valueSpan(pair), `"${where}" must be a list of paths.`); return undefined; }
+    const refs: ConfigRef[] = [];
+    for (const item of list) {
+      const ref = refOf(item, where, pair);
+      if (ref) refs.push(ref);
+    }
+    return refs;
+  };
+
+  /** One `helm.charts` entry: `path` (the chart's folder, inside the workspace), `values`, `releaseName`, `namespace`. */
+  const chartOf = (item: YNode | null, where: string, pair: YPair): HelmChartConfig | undefined => {
+    const m = asMap(item);
+    if (!m) { bad(item?.span ?? valueSpan(pair), `"${where}" entries must be mappings with a "path" (the chart's folder).`); return undefined; }
+    let chartPath: string | undefined;
+    const out: Omit<HelmChartConfig, 'path'> = { span: m.span, values: [] };
+    const KEYS = ['path', 'values', 'releaseName', 'namespace'];
+    for (const p of m.pairs) {
+      const s = asScalar(p.value);
+      const text = s && typeof s.value === 'string' && s.value.trim() !== '' ? s.value.trim() : undefined;
+      if (p.name === 'values') out.values = refsOf(p.value, `${where}.values`, p) ?? [];
+      else if (!KEYS.includes(p.name)) {
+        const hint = closest(KEYS, p.name);
+        bad(p.key.span, `Unknown setting "${where}.${p.name}"${hint ? `; did you mean "${hint}"?` : '.'}`);
+      } else if (text === undefined) bad(valueSpan(p), `"${where}.${p.name}" must be a non-empty string.`);
+      else if (p.name === 'path') {
+        const norm = text === '.' || text === './' ? '' : normaliseWorkspacePath(text);
+        if (norm === null) report(finding('config-path-outside-workspace', path, s!.span, `"${text}" leaves the workspace (absolute path or "..") and is ignored.`));
+        else chartPath = norm;
+      } else if (p.name === 'releaseName') out.releaseName = text;
+      else out.namespace = text;
+    }
+    if (chartPath === undefined) {
+      if (!m.pairs.some((p) => p.name === 'path')) bad(m.span, `"${where}" entries need a "path" (the chart's folder).`);
+      return undefined;
+    }
+    return { path: chartPath, ...out };
   };
 
   walk(root, SHAPE, '');

@@ -3,7 +3,8 @@
  * 3 pods :8443` — with, for each hop, the requirement statuses of its layers (features/status.ts) and each
  * rule source's own verdict. The inline chain (CodeLens), the hovers and the document symbols read this.
  */
-import { closedIsError } from '../checks/reachability';
+import { closedIsError, type Layers } from '../checks/reachability';
+import { serviceLayers } from '../checks/lb-nsgs';
 import type { Analysis, ServiceAnalysis } from '../workspace';
 import type { ServiceModel, ServicePort } from '../k8s/service';
 import { selectorMatches, type Workload } from '../k8s/manifests';
@@ -13,6 +14,7 @@ import { requirementRange, rulesAllow, rulesFor, type GuardSource } from '../exp
 import type { Rule } from '../sources/model';
 import type { Span } from '../text/span';
 import { rangesText } from '../findings/finding';
+import { chartAnalysis, renderedServicesIn, spanBack } from './chart-features';
 
 export interface SourceVerdict {
   source: CheckedSource;
@@ -72,6 +74,8 @@ export interface ServiceChain {
   unknown: boolean;
   /** OCI load balancers: the security-rule management mode in effect and where it came from */
   oci?: { flavour: 'lb' | 'nlb'; mode: string; modeOrigin: string };
+  /** a Service a Kustomize overlay builds: the overlay's folder (its spans are those of the base or patch file) */
+  overlay?: string;
 }
 
 export const BLOCKED_MARK = '⛔';
@@ -81,14 +85,13 @@ export const UNKNOWN_MARK = '❔';
 
 // ------------------------------------------------------------------------------------------ rule sources
 
-function guardSources(analysis: Analysis): GuardSource[] {
-  const l = analysis.layers;
+function guardSources(l: Layers): GuardSource[] {
   return [...(l.firewalld?.nodeZones ?? []), ...(l.firewalld?.bindingZones ?? []), ...(l.workerLists?.sources ?? []), ...(l.lbLists?.sources ?? [])];
 }
 
 /** Each checked source's own answer for a requirement. */
-export function sourceVerdicts(analysis: Analysis, status: RequirementStatus): SourceVerdict[] {
-  const all = guardSources(analysis);
+export function sourceVerdicts(analysis: Analysis, status: RequirementStatus, layers: Layers = analysis.layers): SourceVerdict[] {
+  const all = guardSources(layers);
   const range = analysis.config.nodePortRange;
   return status.checked.map((source) => {
     const g = all.find((s) => s.path === source.path && s.label === source.label && s.span.start === source.span.start);
@@ -253,7 +256,8 @@ function portChain(svc: ServiceModel, sa: ServiceAnalysis, analysis: Analysis, p
 /** The chain of one analysed Service. */
 export function chainOf(analysis: Analysis, sa: ServiceAnalysis): ServiceChain {
   const svc = sa.service;
-  const statuses: HopStatus[] = requirementStatuses(analysis, sa).map((s) => ({ ...s, verdicts: sourceVerdicts(analysis, s) }));
+  const layers = serviceLayers(analysis.layers, svc, sa.exposure);
+  const statuses: HopStatus[] = requirementStatuses(analysis, sa).map((s) => ({ ...s, verdicts: sourceVerdicts(analysis, s, layers) }));
   const target = podTarget(svc, analysis.workloads);
   const oci = sa.exposure?.oci;
   const base = { service: svc, path: svc.path, span: svc.object.span, ...(oci ? { oci: { flavour: oci.flavour, mode: oci.mode, modeOrigin: oci.modeOrigin } } : {}) };
@@ -296,9 +300,58 @@ function healthSpan(svc: ServiceModel): Span {
   return pair ? { start: pair.span.start, end: pair.span.end } : svc.object.span;
 }
 
-/** The chains of every Service in one file, in document order. */
+/**
+ * The chains of every Service in one file, in document order: those analysed on their own, for a base file each
+ * Kustomize overlay's chain of the Service it builds from it (one per overlay, in overlay order), and in a Helm
+ * chart's template those of the Services rendered from it.
+ */
 export function chainsInFile(analysis: Analysis, path: string): ServiceChain[] {
-  return analysis.services.filter((s) => s.service.path === path).map((s) => chainOf(analysis, s)).sort((a, b) => a.span.start - b.span.start);
+  const own = analysis.services.filter((s) => s.service.path === path).map((s) => chainOf(analysis, s));
+  return [...own, ...overlayChains(analysis, path), ...renderedChains(analysis, path)].sort((a, b) => a.span.start - b.span.start);
+}
+
+/** The chain of each Service a Helm chart renders from the template `path`, its places moved back onto the templates. */
+export function renderedChains(analysis: Analysis, path: string): ServiceChain[] {
+  return renderedServicesIn(analysis, path).map(({ chart, file, sa }) => {
+    const c = chainOf(chartAnalysis(analysis, chart), sa);
+    const back = (span: Span) => spanBack(chart, file, span).span;
+    const where = (w: { path: string; span: Span }) => {
+      const f = chart.files.find((x) => x.virtual === w.path);
+      return f ? spanBack(chart, f, w.span) : w;
+    };
+    const port = (p: PortChain): PortChain => ({
+      ...p, span: back(p.span), hops: p.hops.map((h) => (h.where ? { ...h, where: h.where.map(where) } : h)),
+    });
+    return { ...c, path, span: back(c.span), ports: c.ports.map(port), ...(c.health ? { health: port(c.health) } : {}) };
+  });
+}
+
+/**
+ * The chain of each Service an overlay builds from the Service written in `path`: worked out in the overlay (its
+ * own workloads), its places moved to the file (a port item a patch added sits at the Service's head), and its
+ * lines naming the overlay.
+ */
+export function overlayChains(analysis: Analysis, path: string): ServiceChain[] {
+  const out: ServiceChain[] = [];
+  for (const o of analysis.overlays) {
+    const view: Analysis = { ...analysis, workloads: o.workloads };
+    for (const sa of o.analyses) {
+      const from = o.build.segments.origin(sa.service.object.span);
+      if (!from || from.path !== path) continue;
+      const head: Span = { start: from.span.start, end: from.span.start };
+      const place = (span: Span): Span => {
+        const x = o.build.segments.origin(span);
+        return x && x.path === path ? x.span : head;
+      };
+      const named = (c: PortChain): PortChain => ({
+        ...c, span: place(c.span), text: `${o.overlay}: ${c.text}`,
+        hops: c.hops.map((h) => (h.where ? { ...h, where: h.where.flatMap((w) => o.build.segments.origin(w.span) ?? []) } : h)),
+      });
+      const c = chainOf(view, sa);
+      out.push({ ...c, path, span: from.span, ports: c.ports.map(named), ...(c.health ? { health: named(c.health) } : {}), overlay: o.overlay });
+    }
+  }
+  return out;
 }
 
 /** The inline chain lines of one Service: one per port, and the health check's. */

@@ -10,11 +10,15 @@ import type { Analysis } from '../workspace';
 import type { GuardSource } from '../exposure/matcher';
 import { CONFIG_FILE_NAMES } from '../config/config';
 
-/** Does the analysis rest on a guess the config would settle? (No config, and OCI lists taken as the workers', or the load-balancer subnet unknown.) */
+/**
+ * Does the analysis rest on a guess the config would settle? (No config, and either every list taken as the
+ * workers' — no topology attributes them — or an OCI load-balancer subnet whose addresses nothing says.)
+ */
 export function configWouldHelp(analysis: Analysis): boolean {
   if (analysis.config.path) return false;
-  const lists = analysis.layers.workerLists?.sources.length ?? 0;
-  return lists > 0 || (analysis.provider === 'oci' && !analysis.config.lbSubnetCidrs);
+  const t = analysis.layers.topology;
+  const fallback = t ? t.fallback : (analysis.layers.workerLists?.sources.length ?? 0) > 0;
+  return fallback || (analysis.provider === 'oci' && !analysis.config.lbSubnetCidrs && !t?.lbSubnetCidrs);
 }
 
 /** A YAML string, double-quoted (JSON's quoting is YAML's): paths and fragments are the workspace's text. */
@@ -56,21 +60,23 @@ export function createConfigText(analysis: Analysis, paths: readonly string[]): 
         `    # strictForwardPorts: ${l.firewalld!.strictForwardPorts}`);
     }
     if (workers.length) {
-      out.push(c.workerLists
-        ? '  # The security lists and NSGs that guard the worker nodes, as configured.'
+      const origin = l.topology?.workers.origin ?? (c.workerLists ? 'config' : 'fallback');
+      out.push(origin === 'config' ? '  # The security lists and NSGs that guard the worker nodes, as configured.'
+        : origin === 'terraform' ? "  # The security lists and NSGs that guard the worker nodes, as the Terraform's node pools and their subnets say."
         : '  # The security lists and NSGs that guard the worker nodes. Nothing said which, so every list and NSG found was',
-      ...(c.workerLists ? [] : ['  # taken to guard them: remove those that do not (a load-balancer subnet\'s lists go under loadBalancers).']),
+      ...(origin === 'fallback' ? ['  # taken to guard them: remove those that do not (a load-balancer subnet\'s lists go under loadBalancers).'] : []),
       '  securityLists:', ...workers.map((s) => `    - ${q(ref(s))}   # ${s.label.replace(/[\r\n]/g, ' ')}`));
     }
   }
 
   if (analysis.provider === 'oci' || l.lbLists) {
     const lbs = l.lbLists?.sources ?? [];
-    const known = !!c.lbSubnetCidrs?.length || lbs.length > 0;
+    const cidrs = c.lbSubnetCidrs?.map((x) => x.text) ?? l.topology?.lbSubnetCidrs?.cidrs ?? [];
+    const known = cidrs.length > 0 || lbs.length > 0;
     // (a section with nothing in it is no mapping: then the header is a comment too)
     out.push('', known ? 'loadBalancers:' : '# loadBalancers:');
-    if (c.lbSubnetCidrs?.length) {
-      out.push("  # The load-balancer subnet's addresses.", '  subnetCidrs:', ...c.lbSubnetCidrs.map((x) => `    - ${q(x.text)}`));
+    if (cidrs.length) {
+      out.push(`  # The load-balancer subnet's addresses${c.lbSubnetCidrs ? '' : ", as the Terraform's cluster and its subnets say"}.`, '  subnetCidrs:', ...cidrs.map((x) => `    - ${q(x)}`));
     } else {
       out.push("  # The load-balancer subnet's addresses are not known, so the load balancer is taken to come from any address.",
         '  # Write its CIDRs here (the subnet of service_lb_subnet_ids), e.g.:',
@@ -78,6 +84,12 @@ export function createConfigText(analysis: Analysis, paths: readonly string[]): 
     }
     if (lbs.length) out.push("  # The load-balancer subnet's security lists.", '  securityLists:', ...lbs.map((s) => `    - ${q(ref(s))}   # ${s.label.replace(/[\r\n]/g, ' ')}`));
     else out.push("  # No list was attributed to the load-balancer subnet: name its security lists here, e.g.:", '  # securityLists: ["network.tf#oci_core_security_list.lb"]');
+  }
+
+  const unattributed = l.topology?.unattributed ?? [];
+  if (unattributed.length) {
+    out.push('', '# Lists and NSGs nothing attributes (they guard nothing in the analysis). If one guards the workers or the',
+      '# load-balancer subnet, add it above:', ...unattributed.map((u) => `#   - ${q(ref(u))}   # ${u.label.replace(/[\r\n]/g, ' ')}`));
   }
 
   const charts = [...new Set(paths.filter((p) => /(^|\/)Chart\.yaml$/.test(p)).map((p) => p.slice(0, -'Chart.yaml'.length)))].sort();

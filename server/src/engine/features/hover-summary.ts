@@ -8,6 +8,7 @@
  * block there.
  */
 import type { Workspace } from '../workspace';
+import type { Span } from '../text/span';
 import type { Requirement } from '../exposure/requirements';
 import type { PortRange } from '../sources/model';
 import { LB_LIST_MODE, NLB_LIST_MODE, RULE_MODE } from '../oci/annotations';
@@ -20,7 +21,9 @@ export type PlaceLink = (path: string, line: number) => string;
 
 /** Places in the workspace as the hover shows them: `path:line`, a link when the host gives a link builder. */
 export class Places {
-  constructor(private readonly ws: Workspace, private readonly link?: PlaceLink) {}
+  /** `back`: a place in a rendered chart file moved onto its template (undefined: not rendered) */
+  constructor(private readonly ws: Workspace, private readonly link?: PlaceLink,
+    private readonly back?: (path: string, offset: number) => { path: string; span: Span } | undefined) {}
 
   line(path: string, offset: number): number {
     return this.ws.lineIndex(path).positionAt(offset).line + 1;
@@ -28,10 +31,12 @@ export class Places {
 
   /** `path:line` as a markdown link (the label is text, the target a URL with nothing that ends it early), or as code */
   at(path: string, offset: number): string {
-    const line = this.line(path, offset);
-    const label = `${path}:${line}`;
+    const b = this.back?.(path, offset);
+    const where = b ? b.path : path;
+    const line = b ? this.line(b.path, b.span.start) : this.line(path, offset);
+    const label = `${where}:${line}`;
     if (!this.link) return mdCode(label);
-    return `[${mdText(label)}](${safeUrl(this.link(path, line))})`;
+    return `[${mdText(label)}](${safeUrl(this.link(where, line))})`;
   }
 }
 

@@ -6,16 +6,19 @@
  * string from the workspace in it (names, labels, port names, paths, rule-source names) goes through `mdText` or
  * `mdCode` (markdown.ts): text, never markup. Places are links when the host gives a link builder.
  */
-import type { Workspace } from '../workspace';
+import type { Analysis, ServiceAnalysis, Workspace } from '../workspace';
+import { serviceNsgs } from '../checks/lb-nsgs';
+import { serviceNsgLine, topologyLines } from './topology';
 import { describeField } from '../k8s/schema';
 import { ociAnnotation, ruleModeOf } from '../oci/annotations';
 import type { Span } from '../text/span';
 import type { PortRange } from '../sources/model';
 import { countText, listText } from '../findings/finding';
 import { nodeAtOffset, type PathStep } from './context';
-import { blockedMark, chainOf, BLOCKED_MARK, UNKNOWN_MARK, type ChainHop, type HopStatus, type PortChain, type ServiceChain } from './chain';
+import { blockedMark, chainOf, BLOCKED_MARK, UNKNOWN_MARK, type ChainHop, type HopStatus, type PortChain } from './chain';
 import { serviceAt } from './service-at';
 import { overlaysHover } from './overlay-hover';
+import { actionHover, chartAnalysis, renderedPlace, spanBack } from './chart-features';
 import { SERVICE_TYPE_DOCS } from './docs';
 import { mdText } from './markdown';
 import { LAYER_TITLE, Places, summaryBlocks, summaryText, type PlaceLink } from './hover-summary';
@@ -35,6 +38,12 @@ const PORT_KEYS = new Set(['port', 'targetPort', 'nodePort']);
 const HEALTH_KEYS = new Set(['healthCheckNodePort', 'externalTrafficPolicy']);
 
 export function hoverAt(ws: Workspace, path: string, offset: number, options: HoverOptions = {}): HoverResult | undefined {
+  // a Helm chart's template, analysed through the render: what an action renders as, and the rendered Service
+  const analysed = ws.analyze();
+  if (analysed.charts.length > 0) {
+    const rendered = renderedHover(ws, analysed, path, offset, options);
+    if (rendered) return rendered;
+  }
   const m = ws.manifest(path);
   if (!m) return undefined;
   const at = nodeAtOffset(m.documents, offset);
@@ -61,33 +70,8 @@ export function hoverAt(ws: Workspace, path: string, offset: number, options: Ho
   const sa = serviceAt(analysis, path, offset);
   const fieldDoc = describeField('Service', p.filter((s) => typeof s === 'string' || typeof s === 'number'));
   if (sa) {
-    const chain = chainOf(analysis, sa);
-    const places = new Places(ws, options.link);
-    const range = analysis.config.nodePortRange;
-    const health = chain.health ? [chain.health] : [];
-    // spec.type: the chain of every port
-    if (p.length === 2 && p[0] === 'spec' && p[1] === 'type') {
-      const details: string[] = [];
-      for (const pc of chain.ports) details.push(portSection(pc, places, chain.ports.length > 1, range));
-      for (const pc of health) details.push(portSection(pc, places, true, range));
-      if (!at.onKey && sa.service.type && SERVICE_TYPE_DOCS[sa.service.type]) details.push('---', SERVICE_TYPE_DOCS[sa.service.type]);
-      return { contents: serviceHover(chain, [...chain.ports, ...health], places, range, details), span: at.span };
-    }
-    // a port (the health check is every port's)
-    if (p.length === 4 && p[0] === 'spec' && p[1] === 'ports' && typeof p[2] === 'number' && PORT_KEYS.has(String(p[3]))) {
-      const pc = chain.ports.find((c) => c.portIndex === p[2]);
-      if (pc) {
-        const details = [portSection(pc, places, true, range), ...health.map((h) => portSection(h, places, true, range))];
-        if (fieldDoc) details.push('---', fieldDoc);
-        return { contents: serviceHover(chain, [pc, ...health], places, range, details), span: at.span };
-      }
-    }
-    // the health check
-    if (p.length === 2 && p[0] === 'spec' && HEALTH_KEYS.has(String(p[1])) && chain.health) {
-      const details = [portSection(chain.health, places, true, range)];
-      if (fieldDoc) details.push('---', fieldDoc);
-      return { contents: serviceHover(chain, [chain.health], places, range, details), span: at.span };
-    }
+    const parts = serviceParts(analysis, sa, p, at.onKey, fieldDoc, new Places(ws, options.link));
+    if (parts) return { contents: parts.join('\n\n'), span: at.span };
   }
   // a base Service, analysed through the Kustomize overlays that build it: what each makes of it
   const built = !sa && (p.length === 1 && p[0] === 'kind' || p.length === 2 && p[0] === 'metadata' && p[1] === 'name' || p[0] === 'spec')
@@ -97,14 +81,70 @@ export function hoverAt(ws: Workspace, path: string, offset: number, options: Ho
   return undefined;
 }
 
+/**
+ * The hover on a Service's `type`, a port or the health check (undefined elsewhere): the answer first
+ * (hover-summary.ts), then below a rule each port's hops, who guards what, and the field's documentation.
+ */
+function serviceParts(analysis: Analysis, sa: ServiceAnalysis, p: PathStep[], onKey: boolean, fieldDoc: string | undefined, places: Places): string[] | undefined {
+  const chain = chainOf(analysis, sa);
+  const range = analysis.config.nodePortRange;
+  const health = chain.health ? [chain.health] : [];
+  const answer = (focus: PortChain[], details: (string | undefined)[]) =>
+    [summaryText(summaryBlocks(chain, focus, places, range)), '---', ...details.filter((d): d is string => d !== undefined)];
+  // spec.type: the chain of every port
+  if (p.length === 2 && p[0] === 'spec' && p[1] === 'type') {
+    const details = [...chain.ports.map((pc) => portSection(pc, places, chain.ports.length > 1, range)), ...health.map((h) => portSection(h, places, true, range)),
+      guardsSection(analysis, sa, places)];
+    if (!onKey && sa.service.type && SERVICE_TYPE_DOCS[sa.service.type]) details.push('---', SERVICE_TYPE_DOCS[sa.service.type]);
+    return answer([...chain.ports, ...health], details);
+  }
+  // a port (the health check is every port's)
+  if (p.length === 4 && p[0] === 'spec' && p[1] === 'ports' && typeof p[2] === 'number' && PORT_KEYS.has(String(p[3]))) {
+    const pc = chain.ports.find((c) => c.portIndex === p[2]);
+    if (pc) {
+      const details = [portSection(pc, places, true, range), ...health.map((h) => portSection(h, places, true, range)), guardsSection(analysis, sa, places)];
+      if (fieldDoc) details.push('---', fieldDoc);
+      return answer([pc, ...health], details);
+    }
+  }
+  // the health check
+  if (p.length === 2 && p[0] === 'spec' && HEALTH_KEYS.has(String(p[1])) && chain.health) {
+    const details: (string | undefined)[] = [portSection(chain.health, places, true, range)];
+    if (fieldDoc) details.push('---', fieldDoc);
+    return answer([chain.health], details);
+  }
+  return undefined;
+}
+
+/**
+ * In a Helm chart's template: on an action, what it renders as; on a rendered Service's `type`, port or health
+ * check (on an action or on literal text), the rendered Service's chain. undefined where neither applies.
+ */
+function renderedHover(ws: Workspace, analysis: Analysis, path: string, offset: number, options: HoverOptions): HoverResult | undefined {
+  const value = actionHover(analysis, path, offset);
+  const place = renderedPlace(analysis, path, offset);
+  let parts: string[] | undefined;
+  let span = value?.span;
+  if (place) {
+    const at = nodeAtOffset(place.file.documents, place.out);
+    const sa = at?.object && place.chart.analyses.find((x) => x.service.object.root === at.object!.root);
+    if (at && sa) {
+      const fieldDoc = describeField('Service', at.path.filter((s) => typeof s === 'string' || typeof s === 'number'));
+      const places = new Places(ws, options.link, (p, o) => {
+        const file = place.chart.files.find((f) => f.virtual === p);
+        return file ? spanBack(place.chart, file, { start: o, end: o }) : undefined;
+      });
+      parts = serviceParts(chartAnalysis(analysis, place.chart), sa, at.path, at.onKey, fieldDoc, places);
+      span ??= place.action ? { start: place.action.start, end: place.action.end } : spanBack(place.chart, place.file, at.span).span;
+    }
+  }
+  if (!value && !parts) return undefined;
+  return { contents: [...(value ? [value.contents] : []), ...(value && parts ? ['---'] : []), ...(parts ?? [])].join('\n\n'), span: span! };
+}
+
 function isEnumValue(p: PathStep[]): boolean {
   const last = p[p.length - 1];
   return typeof last === 'string' && ['protocol', 'sessionAffinity', 'externalTrafficPolicy', 'internalTrafficPolicy', 'ipFamilyPolicy', 'trafficDistribution', 'type'].includes(last);
-}
-
-/** The answer first, then the details below a rule. */
-function serviceHover(chain: ServiceChain, focus: PortChain[], places: Places, range: PortRange, details: string[]): string {
-  return [summaryText(summaryBlocks(chain, focus, places, range)), '---', ...details].join('\n\n');
 }
 
 function portSection(pc: PortChain, places: Places, withLabel: boolean, range: PortRange): string {
@@ -115,6 +155,16 @@ function portSection(pc: PortChain, places: Places, withLabel: boolean, range: P
     for (const l of statusLines(h.statuses, places, range, blockedMark(h))) out.push(l.startsWith('  ') ? `      - ${l.trim()}` : `   - ${l}`);
   });
   return out.join('\n');
+}
+
+/** Who guards what: where the OCI lists and NSGs came from, and this Service's load-balancer NSGs (OCI only). */
+function guardsSection(analysis: Analysis, sa: ServiceAnalysis, places: Places): string | undefined {
+  if (analysis.provider !== 'oci') return undefined;
+  const lines = topologyLines(analysis.layers.topology, (p, o) => places.line(p, o));
+  const nsgs = serviceNsgLine(serviceNsgs(analysis.layers, sa.service, sa.exposure));
+  if (nsgs) lines.push(nsgs);
+  if (lines.length === 0) return undefined;
+  return ['**Who guards what**', '', ...lines.map((l) => `- ${mdText(l)}`)].join('\n');
 }
 
 function hopWhere(h: ChainHop, places: Places): string {

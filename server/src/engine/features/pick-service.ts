@@ -19,6 +19,7 @@
  *   several namespaces, none: `ambiguous`, with the Services that match.
  */
 import type { Analysis, ServiceAnalysis } from '../workspace';
+import { renderedServicesIn } from './chart-features';
 
 export type ServiceQuery =
   | { offset: number }
@@ -33,11 +34,12 @@ export type ServicePick =
    */
   | { ok: false; reason: 'no-service' | 'no-match' | 'ambiguous'; candidates: ServiceAnalysis[] };
 
-/** The Services of one file, in file order. */
+/** The Services of one file, in file order; in a Helm chart's template, then the Services rendered from it. */
 export function servicesInFile(analysis: Analysis, path: string): ServiceAnalysis[] {
   return analysis.services
     .filter((s) => s.service.path === path)
-    .sort((a, b) => a.service.object.span.start - b.service.object.span.start);
+    .sort((a, b) => a.service.object.span.start - b.service.object.span.start)
+    .concat(renderedServicesIn(analysis, path).map((r) => r.sa));
 }
 
 function picked(service: ServiceAnalysis, namespaceIgnored = false): ServicePick {

@@ -5,6 +5,7 @@
  */
 import type { Analysis, ServiceAnalysis } from '../workspace';
 import { applies, isAllowed, layerKnown, type Layers } from '../checks/reachability';
+import { serviceLayers } from '../checks/lb-nsgs';
 import type { Requirement } from '../exposure/requirements';
 import { decidingZones, requirementRange, rulesAllow, rulesAllowSome, rulesFor, type GuardSource } from '../exposure/matcher';
 import { isEvaluated, unevaluatedOf } from '../rules/not-evaluated';
@@ -46,16 +47,18 @@ export interface UnevaluatedNote {
 
 export function requirementStatuses(analysis: Analysis, sa: ServiceAnalysis): RequirementStatus[] {
   if (!sa.exposure) return [];
+  // the layers as they guard this Service (its load balancer's NSGs)
+  const layers = serviceLayers(analysis.layers, sa.service, sa.exposure);
   return sa.exposure.requirements.map((requirement) => {
-    const known = layerKnown(analysis.layers, requirement.layer);
-    const answer = known ? isAllowed(analysis.layers, requirement, analysis.config) : undefined;
+    const known = layerKnown(layers, requirement.layer);
+    const answer = known ? isAllowed(layers, requirement, analysis.config) : undefined;
     return {
       requirement,
       known,
-      applies: applies(analysis.layers, requirement),
+      applies: applies(layers, requirement),
       allowed: answer?.allowed,
       checked: (answer?.checked ?? []).map(checkedSource),
-      unevaluated: answer?.allowed ? reliedOn(analysis.layers, requirement, analysis.config.nodePortRange) : [],
+      unevaluated: answer?.allowed ? reliedOn(layers, requirement, analysis.config.nodePortRange) : [],
     };
   });
 }

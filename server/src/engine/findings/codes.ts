@@ -238,7 +238,7 @@ const table = {
   },
   'template-not-rendered': {
     severity: 'info', category: 'input', title: 'Template not rendered',
-    help: 'A kustomization that could not be built as `kustomize build` builds it (a missing file, a loop, a patch that names no object, a failed JSON patch `test`), or an overlay built without what cannot be known here (a remote resource, a field such as `replacements` that is not evaluated). The finding names why; the Services of a kustomization that cannot be built are read as plain manifests, and nothing that depends on what could not be built is reported as wrong.',
+    help: 'A Helm chart that could not be rendered as `helm template` renders it (a `fail`, a `required` value missing, a function that is not supported, a dependency found nowhere, a limit), a kustomization that could not be built as `kustomize build` builds it (a missing file, a loop, a patch that names no object, a failed JSON patch `test`), or an overlay built without what cannot be known here (a remote resource, a field such as `replacements` that is not evaluated). The finding names why; the templates of a chart that cannot be rendered are read as templates, the Services of a kustomization that cannot be built are read as plain manifests, and nothing that depends on what could not be rendered or built is reported as wrong.',
     fixes: [],
   },
   'input-too-complex': {

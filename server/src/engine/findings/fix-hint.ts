@@ -17,24 +17,35 @@ export type HintPortKind = 'node' | 'health' | 'listener';
 export type HintFrom = { kind: 'any' } | { kind: 'cidr'; cidr: string };
 export type HintProtocol = 'TCP' | 'UDP' | 'SCTP';
 
+/**
+ * What every hint may add when its finding is about a Service a Kustomize overlay builds: the kustomization paths
+ * of the overlays the finding was made in (its spans are already those of the file the value came from). The
+ * fixes then edit the base or the patch, and say when the edit changes other overlays too.
+ */
+export interface BuiltHint {
+  overlays?: string[];
+}
+
 /** Replace the text at `span` by `text` (a valid spelling: type, protocol, field name). */
-export interface ReplaceHint {
+export interface ReplaceHint extends BuiltHint {
   kind: 'replace';
   span: Span;
   text: string;
 }
 
 /** Give the port item at `portSpan` a name, `name` if it is free. */
-export interface PortNameHint {
+export interface PortNameHint extends BuiltHint {
   kind: 'add-port-name';
   portSpan: Span;
   name: string;
 }
 
 /** Set the written nodePort value at `span` to the lowest free port of the range (out of range, conflict). */
-export interface PinValueHint {
+export interface PinValueHint extends BuiltHint {
   kind: 'pin-node-port-value';
   span: Span;
+  /** the file the value is written in when it is not the finding's (a Helm chart's values file), and its key there */
+  values?: { path: string; key: string };
 }
 
 /** A rule source the reachability check read for the finding. */
@@ -55,7 +66,7 @@ export interface Missing {
  * From the reachability check: `open-port` (open the port in each layer that lacks it) or `pin-node-port` (an
  * unpinned node port: pin it, else open the whole range).
  */
-export interface ReachHint {
+export interface ReachHint extends BuiltHint {
   kind: 'open-port' | 'pin-node-port';
   layer: HintLayer;
   protocol: HintProtocol;

@@ -44,6 +44,13 @@ export class FixContext {
         for (const p of service.ports) if (p.nodePort !== null) used.add(p.nodePort);
         if (service.healthCheckNodePort !== null) used.add(service.healthCheckNodePort);
       }
+      // the Services Kustomize overlays build: a pin written in a base or a patch must be free there too
+      for (const o of this.analysis.overlays) {
+        for (const service of o.services) {
+          for (const p of service.ports) if (p.nodePort !== null) used.add(p.nodePort);
+          if (service.healthCheckNodePort !== null) used.add(service.healthCheckNodePort);
+        }
+      }
       this.usedNodePorts = used;
     }
     return this.usedNodePorts;

@@ -17,8 +17,11 @@ import { planFixAll } from './plan-all';
 
 export const MAX_PASSES = 10;
 
-/** What to fix: every finding, those located in one file, or one finding (its own fix, one pass). */
-/** What a fix loop fixes: the whole workspace, one file, the files under some paths (`''` is the root), one finding. */
+/**
+ * What a fix loop fixes: the whole workspace, one file, the files under some paths (`''` is the root; with them
+ * the findings of the Kustomize overlays whose kustomization is under those paths, wherever the finding sits),
+ * one finding.
+ */
 export type FixScope = 'workspace' | { path: string } | { under: readonly string[] } | { finding: Finding };
 
 export interface FixedFile {
@@ -65,7 +68,7 @@ export function mapOffset(offset: number, edits: readonly { span: { start: numbe
 function scopeTest(scope: FixScope): (f: Finding) => boolean {
   if (scope === 'workspace') return () => true;
   if ('path' in scope) return (f) => f.path === scope.path;
-  if ('under' in scope) return (f) => isUnder(f.path, scope.under);
+  if ('under' in scope) return (f) => isUnder(f.path, scope.under) || (f.fix?.overlays ?? []).some((k) => isUnder(k, scope.under));
   const t = scope.finding;
   return (f) => f === t || (f.code === t.code && f.path === t.path && f.span.start === t.span.start && f.span.end === t.span.end && f.message === t.message);
 }

@@ -4,8 +4,8 @@
  * the indentation, newline and style (block or flow, quoted keys or not) of the map they go into.
  */
 import type { Finding } from '../findings/finding';
-import type { YMap, YPair } from '../parse/yaml';
-import type { ServiceModel } from '../k8s/service';
+import type { YMap, YPair, YSeq } from '../parse/yaml';
+import type { ServiceModel, ServicePort } from '../k8s/service';
 import { isValidPortName } from '../checks/service-api';
 import { detectNewline } from '../sources/source-common';
 import type { Span } from '../text/span';
@@ -144,8 +144,48 @@ export function insertPairAfter(text: string, map: YMap, after: YPair | undefine
   return { span: { start: at, end: at }, newText: nl + indent + kv };
 }
 
+/**
+ * Inserts `key:` with a block sequence of one map (`item`: its pairs, in order) after `after`, in a block map:
+ * `ports:` then `  - port: 80` / `    nodePort: 30000` at the map's indentation. Undefined in a flow map.
+ */
+export function insertSeqAfter(text: string, map: YMap, after: YPair, key: string, item: readonly [string, string][]): { span: Span; newText: string } | undefined {
+  const indent = blockKeyIndent(text, map);
+  if (map.flow || indent === undefined || item.length === 0 || !singleLinePair(text, after)) return undefined;
+  const nl = detectNewline(text);
+  let at = text.indexOf('\n', after.value!.span.end);
+  if (at < 0) at = text.length;
+  else if (text[at - 1] === '\r') at--;
+  const rest = text.slice(after.value!.span.end, at).trim();
+  if (rest !== '' && !rest.startsWith('#')) return undefined;
+  const lines = item.map(([k, v], i) => `${indent}${i === 0 ? '  - ' : '    '}${k}: ${v}`);
+  return { span: { start: at, end: at }, newText: `${nl}${indent}${key}:${nl}${lines.join(nl)}` };
+}
+
+/**
+ * Appends a map item (`item`: its pairs, in order) to a block sequence of maps, after its last item, with the
+ * first item's dash and indentation. Undefined in a flow sequence, or when the last item ends beside other text.
+ */
+export function appendSeqItem(text: string, seq: YSeq, item: readonly [string, string][]): { span: Span; newText: string } | undefined {
+  const first = seq.items[0];
+  const last = seq.items[seq.items.length - 1];
+  if (seq.flow || !first || !last || first.kind !== 'map' || last.kind !== 'map' || last.flow || item.length === 0) return undefined;
+  const head = text.slice(lineStartOf(text, first.span.start), first.span.start);
+  const dash = /^( *)- +$/.exec(head);
+  if (!dash) return undefined;
+  let end = last.span.end;
+  while (end > last.span.start && /\s/.test(text[end - 1])) end--;
+  let at = text.indexOf('\n', end);
+  if (at < 0) at = text.length;
+  else if (text[at - 1] === '\r') at--;
+  const rest = text.slice(end, at).trim();
+  if (rest !== '' && !rest.startsWith('#')) return undefined;
+  const nl = detectNewline(text);
+  const lines = item.map(([k, v], i) => `${i === 0 ? head : ' '.repeat(head.length)}${k}: ${v}`);
+  return { span: { start: at, end: at }, newText: nl + lines.join(nl) };
+}
+
 /** Sets a pair's (empty, null or 0) value. */
-function setPairValue(text: string, pair: YPair, value: string): { span: Span; newText: string } | undefined {
+export function setPairValue(text: string, pair: YPair, value: string): { span: Span; newText: string } | undefined {
   const v = pair.value;
   if (v && v.kind === 'scalar' && v.span.end > v.span.start) return { span: v.span, newText: value };
   if (v && v.kind !== 'scalar') return undefined;
@@ -165,7 +205,14 @@ export function portNameFix(ctx: FixContext, finding: Finding, hint: PortNameHin
   const svc = ctx.serviceOf(finding);
   const port = svc?.ports.find((p) => p.span.start === hint.portSpan.start);
   if (text === undefined || !svc || !port) return [];
-  const scope = serviceScope(svc);
+  return namePort(ctx, finding, hint, text, serviceScope(svc), svc, port, port.node);
+}
+
+/**
+ * The port name fix: a name free among `svc`'s ports (and not handed out in `scope` yet), written as the first pair
+ * of `node` — the port item in the finding's file (for a Service an overlay builds, the base's or the patch's item).
+ */
+export function namePort(ctx: FixContext, finding: Finding, hint: PortNameHint, text: string, scope: string, svc: ServiceModel, port: ServicePort, node: YMap): PlannedFix[] {
   ctx.seedNames(scope, () => svc.ports.map((p) => p.name).filter((n): n is string => !!n));
   const candidates = [hint.name, `port-${port.port ?? port.index}`, `port-${port.port ?? port.index}-${(port.protocol ?? 'tcp').toLowerCase()}`];
   let name = candidates.find((c) => isValidPortName(c) && !ctx.nameTaken(scope, c));
@@ -173,7 +220,7 @@ export function portNameFix(ctx: FixContext, finding: Finding, hint: PortNameHin
     const c = `${candidates[1]}-${i}`;
     if (!ctx.nameTaken(scope, c)) name = c;
   }
-  const edit = insertFirstPair(text, port.node, 'name', yamlString(name, keyStyle(port.node)));
+  const edit = insertFirstPair(text, node, 'name', yamlString(name, keyStyle(node)));
   if (!edit) return [];
   ctx.takeName(scope, name);
   return [{
@@ -186,24 +233,28 @@ export function portNameFix(ctx: FixContext, finding: Finding, hint: PortNameHin
 
 // ------------------------------------------------------------------------------------------ node ports
 
-function rangeText(ctx: FixContext): string {
+export function rangeText(ctx: FixContext): string {
   const r = ctx.analysis.config.nodePortRange;
   return `${r.min}-${r.max}`;
 }
 
 /** nodeport-out-of-range, nodeport-conflict: the written nodePort gets the lowest free port. */
 export function pinValueFix(ctx: FixContext, finding: Finding, hint: PinValueHint): PlannedFix[] {
-  const text = ctx.ws.getText(finding.path);
+  // a value a Helm chart printed is set where it is written: its values file
+  const path = hint.values?.path ?? finding.path;
+  const text = ctx.ws.getText(path);
   if (text === undefined || hint.span.end > text.length || hint.span.end === hint.span.start) return [];
   const written = text.slice(hint.span.start, hint.span.end);
   if (/[\r\n{}[\],]/.test(written)) return [];
   const n = ctx.takeNodePort();
   if (n === undefined) return [];
   return [{
-    title: `Set the node port to ${n} (the lowest free port in ${rangeText(ctx)})`,
+    title: hint.values
+      ? `Set \`${hint.values.key}\` to ${n} in ${hint.values.path} (the lowest free port in ${rangeText(ctx)})`
+      : `Set the node port to ${n} (the lowest free port in ${rangeText(ctx)})`,
     finding,
     isPreferred: true,
-    plans: [plainEdit(finding.path, hint.span, String(n))],
+    plans: [plainEdit(path, hint.span, String(n))],
   }];
 }
 

@@ -9,7 +9,8 @@ import type { Requirement } from '../exposure/requirements';
 import type { FixContext } from './context';
 import { firewalldFixes } from './firewalld';
 import { commandFixes, commandZone } from './firewall-commands';
-import { pinUnpinned, pinUnpinnedFix, pinValueFix, portNameFix, replaceFix } from './manifest';
+import { pinUnpinned, pinValueFix, portNameFix, replaceFix, type PinPick } from './manifest';
+import { builtPortNameFix, noted, pinBuilt } from './overlay';
 import { listFixes } from './oci';
 import { netfilterFixes } from './netfilter';
 import type { PlannedFix } from './plan';
@@ -31,11 +32,11 @@ export function plannedFixes(ctx: FixContext, finding: Finding, firstOnly: boole
   if (!hint) return [];
   switch (hint.kind) {
     case 'replace':
-      return unshared(ctx, finding, replaceFix(ctx, finding, hint));
+      return unshared(ctx, finding, built(ctx, hint.overlays, replaceFix(ctx, finding, hint)));
     case 'add-port-name':
-      return unshared(ctx, finding, portNameFix(ctx, finding, hint));
+      return unshared(ctx, finding, hint.overlays ? builtPortNameFix(ctx, finding, hint) : portNameFix(ctx, finding, hint));
     case 'pin-node-port-value':
-      return unshared(ctx, finding, pinValueFix(ctx, finding, hint));
+      return unshared(ctx, finding, built(ctx, hint.overlays, pinValueFix(ctx, finding, hint)));
     case 'pin-node-port':
       return unpinnedFixes(ctx, finding, hint, firstOnly);
     case 'open-port':
@@ -45,6 +46,16 @@ export function plannedFixes(ctx: FixContext, finding: Finding, firstOnly: boole
       return never;
     }
   }
+}
+
+/** A fix of a built Service's finding (the edit is where the value is written) says which overlays it changes. */
+function built(ctx: FixContext, overlays: readonly string[] | undefined, fixes: PlannedFix[]): PlannedFix[] {
+  return overlays ? noted(ctx, overlays, fixes) : fixes;
+}
+
+/** The pin of an unpinned port: in the Service's file, or for a built Service where its type is set (overlay.ts). */
+function pinOf(ctx: FixContext, finding: Finding, h: ReachHint, pick: PinPick = {}): { fix: PlannedFix; port: number } | undefined {
+  return h.overlays ? pinBuilt(ctx, finding, h, pick) : pinUnpinned(ctx, finding, h, pick);
 }
 
 /**
@@ -57,9 +68,10 @@ function unpinnedFixes(ctx: FixContext, finding: Finding, h: ReachHint, firstOnl
     const req: Requirement = { ...m, protocol: h.protocol, port, portKind: h.portKind, managedBy: 'user', servicePortIndex: h.servicePortIndex, anchor: h.anchor };
     return isAllowed(ctx.analysis.layers, req, ctx.analysis.config)?.allowed !== false;
   });
-  let first = unshared(ctx, finding, pinUnpinnedFix(ctx, finding, h, { accept: opens, why: 'a free port the rules already allow' }));
+  const preferred = pinOf(ctx, finding, h, { accept: opens, why: 'a free port the rules already allow' });
+  let first = unshared(ctx, finding, preferred ? [preferred.fix] : []);
   if (first.length === 0) {
-    const pin = pinUnpinned(ctx, finding, h);
+    const pin = pinOf(ctx, finding, h);
     const open = pin && unshared(ctx, finding, [pin.fix]).length
       ? openFixes(ctx, finding, { ...h, kind: 'open-port', port: pin.port }, { preferred: false, copy: false }).filter((f) => f.plans.length && !f.manual)
       : [];

@@ -61,14 +61,27 @@ function join(dir: string, rel: string): string {
   return parts.join('/');
 }
 
-/** The chart folders of a workspace: `Chart.yaml` beside a `templates/` folder, outside any `charts/` folder. */
+/**
+ * The chart folders of a workspace: `Chart.yaml` beside a `templates/` folder, except a dependency: a chart in
+ * the `charts/` folder of another chart (a repository's own `charts/` folder, with no Chart.yaml beside it, is
+ * no chart's).
+ */
 export function findCharts(paths: readonly string[]): string[] {
   const set = new Set(paths);
   const out: string[] = [];
+  const inChartsOfChart = (dir: string): boolean => {
+    const segs = dir.split('/');
+    for (let i = 0; i < segs.length - 1; i++) {
+      if (segs[i] !== 'charts') continue;
+      const parent = segs.slice(0, i).join('/');
+      if (set.has(parent ? `${parent}/Chart.yaml` : 'Chart.yaml')) return true;
+    }
+    return false;
+  };
   for (const p of paths) {
     if (!(p === 'Chart.yaml' || p.endsWith('/Chart.yaml'))) continue;
     const dir = dirOf(p);
-    if (/(^|\/)charts\//.test(dir + '/') && dir.split('/').includes('charts')) continue;
+    if (inChartsOfChart(dir)) continue;
     const prefix = dir ? `${dir}/templates/` : 'templates/';
     if (paths.some((q) => q.startsWith(prefix)) && set.has(p)) out.push(dir);
   }

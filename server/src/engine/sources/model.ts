@@ -2,6 +2,7 @@
  * Rule sources: what guards the traffic (README.md). Every reader turns one file into these plain objects,
  * with spans pointing back into that file, and never throws: problems come back as `ParseProblem`s.
  */
+import type { TopologyFacts } from '../topology/model';
 import type { JsonNode } from '../parse/json';
 import type { ParseProblem } from '../parse/problem';
 import type { Span } from '../text/span';
@@ -280,6 +281,8 @@ export interface TerraformJsonFile {
   nsgRules: OciNsgRuleResource[];
   nsgEgressRules: OciNsgRuleResource[];
   nsgs: OciNsgResource[];
+  /** the OKE topology it holds: node pools, clusters, subnets */
+  topology?: TopologyFacts;
 }
 
 /** Everything one Terraform file holds that Service Reach reads. */

@@ -12,6 +12,7 @@ import type {
   FirewalldConf, FirewalldServiceFile, FirewalldZoneFile, OciNsgResource, OciNsgRuleResource, OciSecurityList,
 } from './model';
 import type { NfRuleset } from './netfilter-model';
+import type { TopologyFacts } from '../topology/model';
 
 /** A file handed to a source module: its text, and a cache that lives as long as that text. */
 export interface SourceFile {
@@ -61,10 +62,12 @@ export interface SourceInputs {
   userDataFiles: string[];
   /** iptables-save files and nftables rulesets (the node packet filter) */
   nodeRulesets: NfRuleset[];
+  /** the OKE topology each Terraform file (or plan/state) declares: node pools, clusters, subnets */
+  topology: TopologyFacts[];
 }
 
 export function emptyInputs(): SourceInputs {
-  return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [], firewallCommands: [], userDataFiles: [], nodeRulesets: [] };
+  return { firewalldZones: [], firewalldServices: [], firewalldConfs: [], ociLists: [], ociNsgRules: [], ociNsgs: [], firewallCommands: [], userDataFiles: [], nodeRulesets: [], topology: [] };
 }
 
 /** What the config says about reading the sources (plain data: the config layer sits above this one). */

@@ -17,6 +17,8 @@ import type { ParseProblem } from '../parse/problem';
 import type {
   OciNsgResource, OciNsgRuleResource, OciSecurityList, ReadResult, Rule, RulePorts, RuleProtocol, RuleSourceAddr, TerraformJsonFile,
 } from './model';
+import { known, type Field, type Resource } from './terraform-json-values';
+import { topologyOfJson } from './terraform-json-topology';
 import { cidrSource, describePorts, describeProtocol, describeSource, ociProtocol } from './source-common';
 
 const SECURITY_LIST = 'oci_core_security_list';
@@ -38,21 +40,6 @@ function rootModule(root: JsonNode | null): { module: JsonNode; from: 'plan' | '
   return null;
 }
 
-/** A resource of the plan or state, with where it sits. */
-interface Resource {
-  node: JsonNode;
-  values: JsonNode | undefined;
-  address: string;
-  type: string;
-  /** the module's address (`module.a[0].module.b`), '' for the root module */
-  module: string;
-  /** `[0]`, `["a"]` of a resource with count or for_each, else '' */
-  indexText: string;
-  /** its `after_unknown` (plans only) */
-  unknown: JsonNode | undefined;
-  /** its block in the plan's `configuration` (plans only) */
-  config: JsonNode | undefined;
-}
 
 /**
  * Reads the security lists, NSG rules and NSGs of a plan or state JSON. Value null (and no problems) when the file
@@ -92,6 +79,7 @@ export function readTerraformJson(path: string, text: string): ReadResult<Terraf
       if (x) (x.egress ? file.nsgEgressRules : file.nsgRules).push(x.resource);
     }
   }
+  file.topology = topologyOfJson(path, resources, top.from);
   return { value: file, problems };
 }
 
@@ -130,32 +118,6 @@ function callName(step: string): string | undefined {
 }
 
 // ------------------------------------------------------------------------------------------------ values
-
-/** A value of the plan or state: known (a node, possibly null), unknown until apply, or absent. */
-type Field = { kind: 'known'; node: JsonNode } | { kind: 'unknown' } | { kind: 'absent' };
-
-/** Does `after_unknown` mark the value at `steps` (or a value holding it) unknown? */
-function unknownAt(au: JsonNode | undefined, steps: readonly (string | number)[]): boolean {
-  let node = au;
-  for (const s of steps) {
-    if (!node) return false;
-    if (booleanValue(node) === true) return true;
-    node = typeof s === 'number' ? arrayItems(node)[s] : propertyValue(node, s);
-  }
-  return !!node && booleanValue(node) === true;
-}
-
-/**
- * The value `key` of the object at `steps` under a resource's values. In a plan, a value absent from
- * `planned_values` is one Terraform knows only after apply; in a state an absent value is null.
- */
-function known(r: Resource, from: 'plan' | 'state', steps: readonly (string | number)[], key: string, obj?: JsonNode): Field {
-  if (unknownAt(r.unknown, [...steps, key])) return { kind: 'unknown' };
-  const holder = obj ?? r.values;
-  const node = propertyValue(holder, key);
-  if (node === undefined) return from === 'plan' && holder !== undefined ? { kind: 'unknown' } : { kind: 'absent' };
-  return isJsonNull(node) ? { kind: 'absent' } : { kind: 'known', node };
-}
 
 /** Collects what a rule leaves unknown: its texts (for the rule's fields) and the reasons (for the finding). */
 class Unknowns {

@@ -24,10 +24,11 @@ import type { TfFile } from '../terraform/world';
 import type { Span } from '../text/span';
 import type { OciNsgResource, OciNsgRuleResource, OciSecurityList, ReadResult, Rule, TerraformBlockInfo, TerraformFile, TerraformSymbols } from './model';
 import { detectNewline, indentBefore } from './source-common';
+import { TOPOLOGY_TYPES } from '../topology/model';
 import { attr, markUnevaluated, NSG, NSG_RULE, readRuleValues, SECURITY_LIST, stringOf, summary, type RuleReading } from './terraform-rules';
 
-/** The resource types whose instances the reader needs. */
-export const OCI_TYPES: ReadonlySet<string> = new Set([SECURITY_LIST, NSG_RULE, NSG]);
+/** The resource types whose instances the readers need (the rules' and the topology's). */
+export const OCI_TYPES: ReadonlySet<string> = new Set([SECURITY_LIST, NSG_RULE, NSG, ...TOPOLOGY_TYPES]);
 
 // ------------------------------------------------------------------------------------------ parse cache
 

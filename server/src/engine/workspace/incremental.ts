@@ -37,7 +37,7 @@ export interface AnalysisInput {
   /** a file's place in the workspace order */
   pathRank: (path: string) => number;
   lineIndex: (path: string) => LineIndex;
-  /** the files analysed only through Kustomize overlays (patches, bases), and whether an overlay holds an OCI Service */
+  /** the files analysed only through Kustomize overlays (patches, bases) or Helm charts (their templates), and whether an overlay or chart holds an OCI Service */
   overlays: { excluded: ReadonlySet<string>; ociServices: boolean };
 }
 
@@ -141,7 +141,7 @@ export class IncrementalAnalysis {
     const sharing = [...this.nodePorts.sharing()].sort((a, b) => rank(a) - rank(b));
     for (const x of checkNodePorts(sharing, config, this.counters)) findings.push(x);
 
-    return { findings: dedupe(findings), suppressed: [], services, workloads, config, provider, layers, overlays: [] };
+    return { findings: dedupe(findings), suppressed: [], services, workloads, config, provider, layers, overlays: [], charts: [] };
   }
 
   private checkContext(config: ServiceReachConfig, provider: Provider, layers: Layers): CheckingContext {

@@ -1,8 +1,8 @@
 /**
  * The rule layers, built from what the source modules read (`SourceInputs`, `sources/registry.ts`) and the
  * config: the firewalld layer (the zones that guard the nodes, the zones bound to source addresses, strictness)
- * and the OCI worker and load-balancer lists (security lists and NSGs, as the config assigns them, else every
- * list guards the workers). Pure: the same inputs give equal layers, and the findings about config paths that
+ * and the OCI worker and load-balancer lists (security lists and NSGs, as the config assigns them, else as the OKE
+ * topology in the Terraform does, else every list guards the workers: `topology-layers.ts`). Pure: the same inputs give equal layers, and the findings about config paths that
  * name no rule source.
  */
 import { finding, type Finding } from '../findings/finding';
@@ -19,6 +19,7 @@ import type { FirewalldServiceDef, FirewalldServiceFile, FirewalldZoneFile, OciS
 import type { NsgRuleInput, SourceInputs } from '../sources/source-module';
 import { parseCidr, type Cidr } from '../net/cidr';
 import { writtenAddress } from '../sources/terraform';
+import { attribute } from './topology-layers';
 
 /** A file the host did not read: why (the finding's code) and a message. */
 export interface SkippedFile {
@@ -38,6 +39,8 @@ export interface BuiltLayers {
   findings: Finding[];
   /** any OCI security list or NSG at all (the provider is then OCI, unless the config says otherwise) */
   hasSources: boolean;
+  /** the load-balancer subnets' addresses the topology gives (the config does not set them) */
+  lbSubnetCidrs?: Cidr[];
 }
 
 export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, world: LayerWorld): BuiltLayers {
@@ -108,8 +111,8 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
     kind: 'oci-security-list', label: `security list "${l.name}"`, path: l.path, span: l.span, rules: l.rules, egress: l.egressRules,
     key: l.terraform?.address ?? l.displayName ?? l.id ?? l.name,
   });
-  const nsgSpans = new Map<string, { path: string; span: { start: number; end: number }; displayName?: string }>();
-  for (const { nsg, path } of inputs.ociNsgs) nsgSpans.set(nsg.address, { path, span: nsg.span, displayName: nsg.displayName });
+  const nsgSpans = new Map<string, { path: string; span: { start: number; end: number }; displayName?: string; id?: string }>();
+  for (const { nsg, path } of inputs.ociNsgs) nsgSpans.set(nsg.address, { path, span: nsg.span, displayName: nsg.displayName, id: nsg.id });
   const nsgGroups = new Map<string, NsgRuleInput[]>();
   for (const r of inputs.ociNsgRules) {
     const k = r.res.nsgAddress ?? r.res.nsgExpr;
@@ -124,15 +127,19 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
       egress: rules.filter((r) => r.egress).map((r) => r.res.rule), key: k,
     };
   };
-  const allSources: { source: GuardSource; files: string[]; names: string[] }[] = [
+  const defined = (xs: (string | undefined)[]) => xs.filter((x): x is string => !!x);
+  const allSources: { source: GuardSource; files: string[]; names: string[]; keys: string[]; id?: string }[] = [
     ...inputs.ociLists.map((l) => ({
       source: listSource(l), files: [l.path],
       // (a Terraform list also by its address as written, whichever module instance or `count`/`for_each` instance it is)
-      names: [l.terraform?.address, l.terraform && writtenAddress(l.terraform.address), l.displayName, l.id, l.name].filter((x): x is string => !!x),
+      names: defined([l.terraform?.address, l.terraform && writtenAddress(l.terraform.address), l.displayName, l.id, l.name]),
+      // (what a subnet's `security_list_ids` may name it by: its instance's address, its OCID)
+      keys: defined([l.terraform?.address, l.terraformJson?.address, l.id]),
     })),
     ...[...nsgGroups].map(([k, rules]) => {
       const s = nsgSource(k, rules);
-      return { source: s, files: [s.path, ...rules.map((r) => r.path)], names: [k, writtenAddress(k)] };
+      const id = nsgSpans.get(k)?.id ?? rules.find((r) => r.res.nsgId)?.res.nsgId;
+      return { source: s, files: [s.path, ...rules.map((r) => r.path)], names: [k, writtenAddress(k)], keys: defined([k, id]), id };
     }),
   ];
   const resolveRefs = (refs: ConfigRef[]): GuardSource[] => {
@@ -148,10 +155,10 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
     }
     return out;
   };
-  const lbSources = config.lbLists ? resolveRefs(config.lbLists) : [];
-  // (an NSG of egress rules only guards no worker unless the config says so)
-  const workerSources = config.workerLists ? resolveRefs(config.workerLists)
-    : allSources.map((s) => s.source).filter((s) => !lbSources.includes(s) && !(s.kind === 'oci-nsg' && s.rules.length === 0));
+  // who guards what: the config, else the topology, else (neither) every list and NSG guards the workers
+  const who = attribute(allSources, config, inputs.topology, resolveRefs);
+  const lbSources = who.loadBalancers;
+  const workerSources = who.workers;
   // the node packet filter: iptables-save files and nftables rulesets (each file a source; traffic passes them all)
   const pickRulesets = (kind: 'iptables' | 'nftables', refs: ConfigRef[] | undefined): GuardSource[] => {
     if (!wants(kind)) return [];
@@ -181,7 +188,9 @@ export function buildLayers(inputs: SourceInputs, config: ServiceReachConfig, wo
     workerLists: workerSources.length ? { sources: workerSources } : null,
     lbLists: lbSources.length ? { sources: lbSources } : null,
   };
-  return { layers, findings, hasSources: allSources.length > 0 };
+  if (allSources.length > 0 || inputs.topology.length > 0) layers.topology = who.report;
+  if (who.nsgsByOcid.size > 0) layers.nsgsByOcid = who.nsgsByOcid;
+  return { layers, findings, hasSources: allSources.length > 0, ...(who.lbSubnetCidrs ? { lbSubnetCidrs: who.lbSubnetCidrs } : {}) };
 }
 
 /**

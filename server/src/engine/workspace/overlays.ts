@@ -7,7 +7,7 @@
  * the value, naming the overlay. An overlay that cannot be built (or holds what cannot be known: a remote
  * resource) gets `template-not-rendered`; the resources of one that cannot be built are read as plain manifests.
  */
-import { finding, type Finding, type RelatedInfo } from '../findings/finding';
+import { finding, type Finding, type FixHint, type RelatedInfo } from '../findings/finding';
 import { objectsOf, isService, workloadOf, type Workload } from '../k8s/manifests';
 import { serviceOf, type ServiceModel } from '../k8s/service';
 import { build, type BuildOutput, type KustomizeFiles, type Note } from '../kustomize/build';
@@ -105,7 +105,7 @@ export class OverlayPhase {
         if (w) workloads.push(w);
       }
     }
-    return { overlay, path, build: out, firstLine, services, workloads, analyses: [], findings: [] };
+    return { overlay, path, build: out, firstLine, services, workloads, analyses: [], findings: [], builtFindings: [] };
   }
 
   private checkOverlay(r: OverlayResult, context: CheckingContext): void {
@@ -120,6 +120,7 @@ export class OverlayPhase {
       r.analyses.push({ service: svc, exposure });
     }
     raw.push(...checkNodePorts(r.services, context.config, this.counters));
+    r.builtFindings = raw;
     r.findings = [...notRendered(r), ...raw.map((f) => carryBack(f, r))];
   }
 }
@@ -135,8 +136,42 @@ function carryBack(f: Finding, r: OverlayResult): Finding {
   const to = at(f.path, f.span);
   const related: RelatedInfo[] = f.related.map((x) => ({ ...x, ...at(x.path, x.span) }));
   const out: Finding = { code: f.code, severity: f.severity, message: `In overlay \`${r.overlay}\`: ${f.message}`, path: to.path, span: to.span, related };
+  const fix = f.fix && carriedHint(f.fix, (span) => at(f.path, span), to.path, r.path);
+  if (fix) out.fix = fix;
   WORDS.set(out, { overlay: r.overlay, words: f.message });
   return out;
+}
+
+/**
+ * A finding's fix hint, its spans moved to the file the finding is carried to and naming the overlay; undefined
+ * (no fix) when a span the fix edits came from another file (or from no file: a value a transformer made).
+ */
+function carriedHint(h: FixHint, at: (span: Span) => { path: string; span: Span }, path: string, overlay: string): FixHint | undefined {
+  const moved = (span: Span): Span | undefined => {
+    const o = at(span);
+    return o.path === path ? o.span : undefined;
+  };
+  const overlays = [overlay];
+  switch (h.kind) {
+    case 'replace':
+    case 'pin-node-port-value': {
+      const span = moved(h.span);
+      return span && { ...h, span, overlays };
+    }
+    case 'add-port-name': {
+      const portSpan = moved(h.portSpan);
+      return portSpan && { ...h, portSpan, overlays };
+    }
+    case 'open-port':
+    case 'pin-node-port': {
+      const anchor = moved(h.anchor);
+      return anchor && { ...h, anchor, overlays };
+    }
+    default: {
+      const never: never = h;
+      return never;
+    }
+  }
 }
 
 /** `template-not-rendered` for an overlay that cannot be built, or whose build leaves something unknown. */
@@ -162,6 +197,8 @@ function mergeOverlayFindings(findings: Finding[]): Finding[] {
       if (w && seen.words === w.words && !seen.overlays.includes(w.overlay)) {
         seen.overlays.push(w.overlay);
         seen.f.message = `In overlays ${seen.overlays.map((o) => `\`${o}\``).join(', ')}: ${w.words}`;
+        // the fix covers every overlay the finding names (copied: the overlays' own findings are kept between analyses)
+        if (seen.f.fix && f.fix?.overlays) seen.f.fix = { ...seen.f.fix, overlays: [...(seen.f.fix.overlays ?? []), ...f.fix.overlays] };
       }
       continue;
     }

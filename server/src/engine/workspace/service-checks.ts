@@ -13,6 +13,7 @@ import { checkUnknownFields } from '../checks/unknown-fields';
 import { checkNodePortConflicts, checkSelectorAndTargetPorts } from '../checks/references';
 import { checkOci } from '../checks/oci';
 import { checkReachability } from '../checks/reachability';
+import { checkLbNsgs, serviceLayers } from '../checks/lb-nsgs';
 import type { CheckContext } from '../checks/context';
 import { exposureOf, type Exposure, type Provider } from '../exposure/requirements';
 import { isOciAnnotationKey } from '../oci/annotations';
@@ -28,7 +29,11 @@ export function checkOwn(svc: ServiceModel, context: CheckingContext, counters: 
   checkUnknownFields(svc, into(own.unknown));
   if (context.provider === 'oci') checkOci(svc, into(own.oci));
   const exposure = exposureOf(svc, { config: context.config, provider: context.provider });
-  if (exposure) checkReachability(svc, exposure, context.layers, into(own.reach));
+  if (exposure) {
+    // (its load balancer's NSGs guard this Service alone)
+    checkReachability(svc, exposure, serviceLayers(context.layers, svc, exposure), into(own.reach));
+    checkLbNsgs(svc, exposure, context.layers, into(own.oci));
+  }
   return { own, exposure };
 }
 

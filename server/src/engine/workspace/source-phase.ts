@@ -26,7 +26,7 @@ export interface SourcePhase {
 export class SourcePhaseCache {
   private cached: { version: number; value: SourcePhase } | undefined;
   private configMemo: { path: string; text: string; result: ReturnType<typeof readConfig> } | undefined;
-  private layersMemo: { inputs: unknown[]; layers: Layers } | undefined;
+  private layersMemo: { inputs: unknown[]; layers: Layers; config: ServiceReachConfig } | undefined;
   /** the config without a config file: one object, so that the layers built with it are kept too */
   private readonly defaultConfig: ServiceReachConfig = { ...DEFAULT_CONFIG };
 
@@ -63,7 +63,11 @@ export class SourcePhaseCache {
     const memo = this.layersMemo;
     const same = memo && memo.inputs.length === layerInputs.length && memo.inputs.every((x, i) => x === layerInputs[i]);
     const layers = same ? memo.layers : built.layers;
-    this.layersMemo = { inputs: layerInputs, layers };
+    // the load-balancer subnets' addresses from the topology, where the config does not set them (one object per
+    // layers object, so that the Services' checks are kept while neither changed)
+    const effective = same ? memo.config : built.lbSubnetCidrs ? { ...config, lbSubnetCidrs: built.lbSubnetCidrs } : config;
+    this.layersMemo = { inputs: layerInputs, layers, config: effective };
+    config = effective;
     // the rules of those layers that could not be evaluated: said once per place, not hidden
     for (const f of checkRulesNotEvaluated(layers, inputs, config)) findings.push(f);
 

@@ -11,6 +11,8 @@ import type { Exposure, Provider } from '../exposure/requirements';
 import type { YDocument } from '../parse/yaml';
 import type { ParseProblem } from '../parse/problem';
 import type { BuildOutput } from '../kustomize/build';
+import type { ChartRender } from '../helm/chart-render';
+import type { RenderedFile } from './chart-map';
 import type { Span } from '../text/span';
 
 export interface ServiceAnalysis {
@@ -30,6 +32,8 @@ export interface Analysis {
   layers: Layers;
   /** the Kustomize overlays: each one's built Services and workloads (their findings are in `findings`) */
   overlays: OverlayResult[];
+  /** the Helm charts: each one's render and rendered Services and workloads (their findings are in `findings`) */
+  charts: ChartResult[];
 }
 
 export interface WorkspaceOptions {
@@ -54,6 +58,8 @@ export interface WorkspaceStats {
   lineIndexesBuilt: number;
   /** Kustomize overlays built (an overlay is built again only when a file it read changed) */
   overlaysBuilt: number;
+  /** Helm charts rendered (a chart is rendered again only when a file it read, or its settings, changed) */
+  chartsRendered: number;
   /** how long the last analysis took (milliseconds; a host may wait longer after a change when it is slow) */
   lastAnalysisMs: number;
 }
@@ -61,7 +67,7 @@ export interface WorkspaceStats {
 export function emptyStats(): WorkspaceStats {
   return {
     analyses: 0, yamlDocumentsParsed: 0, yamlWholeFileParses: 0, servicesChecked: 0, selectorsChecked: 0, nodePortServicesChecked: 0,
-    lineIndexesBuilt: 0, overlaysBuilt: 0, lastAnalysisMs: 0,
+    lineIndexesBuilt: 0, overlaysBuilt: 0, chartsRendered: 0, lastAnalysisMs: 0,
   };
 }
 
@@ -102,7 +108,7 @@ export interface ServiceResult {
 export interface FileState {
   path: string;
   manifest: ParsedManifest;
-  /** analysed only through the Kustomize overlays that use it (a patch, a base): no Service or workload of its own */
+  /** analysed only through the Kustomize overlays or Helm charts that use it (a patch, a base, a chart's template): no Service or workload of its own */
   viaOverlays: boolean;
   /** its syntax problem and limits hit */
   problems: Finding[];
@@ -124,6 +130,29 @@ export interface OverlayResult {
   build: BuildOutput;
   /** the first line of its kustomization file (where `template-not-rendered` goes) */
   firstLine: Span;
+  services: ServiceModel[];
+  workloads: Workload[];
+  analyses: ServiceAnalysis[];
+  findings: Finding[];
+  /** the same findings as made on the built objects (spans in the build's segments: `build.segments.origin`) */
+  builtFindings: Finding[];
+}
+
+/** One Helm chart as the last analysis rendered and checked it. */
+export interface ChartResult {
+  /** the chart's folder (`charts/shop`; `.` at the root) */
+  chart: string;
+  /** its name (Chart.yaml's) */
+  name: string;
+  /** its Chart.yaml */
+  path: string;
+  render: ChartRender;
+  /** the first line of its Chart.yaml (where `template-not-rendered` goes when no template failed) */
+  firstLine: Span;
+  /** its values files, in the order they are merged (`values.yaml`, then those the config names) */
+  valuesFiles: string[];
+  /** its rendered templates, with their documents */
+  files: RenderedFile[];
   services: ServiceModel[];
   workloads: Workload[];
   analyses: ServiceAnalysis[];

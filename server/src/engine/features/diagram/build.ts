@@ -6,6 +6,7 @@
  */
 import type { Analysis, ServiceAnalysis } from '../../workspace';
 import type { Code } from '../../findings/codes';
+import type { Finding } from '../../findings/finding';
 import { getValue, scalarString } from '../../parse/yaml';
 import { valueSpan } from '../../k8s/spans';
 import { DiagramBuilder, portSpec } from './builder';
@@ -26,13 +27,9 @@ const NODE_CODES: Partial<Record<Code, DiagramNodeKind>> = {
   'selector-matches-nothing': 'pods',
 };
 
-/** The diagram models of every Service of the analysis, in analysis order. */
-export function diagramsOf(analysis: Analysis): DiagramModel[] {
-  return analysis.services.map((sa) => diagramOf(analysis, sa));
-}
-
-export function diagramOf(analysis: Analysis, sa: ServiceAnalysis): DiagramModel {
-  const b = new DiagramBuilder(analysis, sa);
+/** `own`: the Service's findings, when they are not those of the analysis inside its object (overlay.ts). */
+export function diagramOf(analysis: Analysis, sa: ServiceAnalysis, own?: readonly Finding[]): DiagramModel {
+  const b = new DiagramBuilder(analysis, sa, own);
   const svc = sa.service;
   const type = svc.type;
 

@@ -41,9 +41,10 @@ export class DiagramBuilder {
   readonly selectorFinding: Finding | undefined;
   private readonly edgeIds = new Set<string>();
 
-  constructor(readonly analysis: Analysis, readonly sa: ServiceAnalysis) {
+  /** `own`: the Service's findings when they are not all inside its object (a Service an overlay builds: values from patches) */
+  constructor(readonly analysis: Analysis, readonly sa: ServiceAnalysis, own?: readonly Finding[]) {
     const svc = (this.svc = sa.service);
-    this.own = analysis.findings.filter((f) => f.path === svc.path && within(f.span, svc.object.span));
+    this.own = own ? [...own] : analysis.findings.filter((f) => f.path === svc.path && within(f.span, svc.object.span));
     this.findings = this.own.map((f) => ({
       key: findingKey(f),
       code: f.code,

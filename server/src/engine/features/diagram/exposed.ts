@@ -9,12 +9,15 @@ import { valueSpan } from '../../k8s/spans';
 import { portSpec, targetText, type DiagramBuilder } from './builder';
 import { fromLines, fromsText, guardsOf, hopReason, hopStatus, nodePortFindings } from './guards';
 import type { HopKind } from './model';
+import { serviceNsgs } from '../../checks/lb-nsgs';
+import { layerTopology } from '../topology';
 
 export function buildExposed(b: DiagramBuilder, ex: Exposure, lb: boolean): void {
   const { svc, analysis } = b;
   const provider = analysis.provider;
   const range = b.range;
   const statuses = requirementStatuses(analysis, b.sa);
+  const nsgs = serviceNsgs(analysis.layers, svc, b.sa.exposure);
 
   const statusesFor = (traffic: string, servicePortIndex: number | null, portKind: PortKind): RequirementStatus[] =>
     statuses.filter((s) => s.requirement.traffic === traffic && s.requirement.servicePortIndex === servicePortIndex && s.requirement.portKind === portKind);
@@ -25,6 +28,11 @@ export function buildExposed(b: DiagramBuilder, ex: Exposure, lb: boolean): void
   ) => {
     const group = statusesFor(traffic, servicePortIndex, portKind);
     const guards = guardsOf(group, provider, b.own);
+    // the lists and NSGs: who made them this layer's (the topology, the config, this load balancer's NSGs)
+    for (const g of guards) {
+      const topology = layerTopology(analysis.layers.topology, g.layer, nsgs);
+      if (topology.length && g.status !== 'managed-by-cloud-controller') g.topology = topology;
+    }
     const keys: string[] = []; // each once: one finding (an unpinned port) may be on several guards
     for (const k of [...guards.flatMap((g) => g.findings), ...extra]) if (!keys.includes(k)) keys.push(k);
     b.addEdge({

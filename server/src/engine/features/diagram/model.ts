@@ -69,6 +69,11 @@ export interface DiagramGuard {
   unevaluated: string[];
   /** keys of the findings this guard caused */
   findings: string[];
+  /**
+   * OCI lists and NSGs: who made them this layer's — the groups of the topology or the config (`worker subnet
+   * "workers" (node pool "pool1"), from the OKE topology in the Terraform`), with where each was read
+   */
+  topology?: { text: string; where: { path: string; span: Span }[] }[];
 }
 
 export interface ClientsFacts {

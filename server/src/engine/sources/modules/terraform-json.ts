@@ -6,6 +6,7 @@
 import type { ReadResult, TerraformJsonFile } from '../model';
 import type { SourceFile, SourceModule } from '../source-module';
 import { readTerraformJson } from '../terraform-json';
+import { declaresTopology } from '../../topology/model';
 
 export function terraformJsonOf(file: SourceFile): ReadResult<TerraformJsonFile> {
   return file.memo('terraform-json', () => readTerraformJson(file.path, file.text));
@@ -24,6 +25,8 @@ export const terraformJsonSource: SourceModule = {
       for (const res of r.value.nsgRules) into.ociNsgRules.push({ res, path: f.path });
       for (const res of r.value.nsgEgressRules) into.ociNsgRules.push({ res, path: f.path, egress: true });
       for (const nsg of r.value.nsgs) into.ociNsgs.push({ nsg, path: f.path });
+      const topology = r.value.topology && declaresTopology(r.value.topology);
+      if (topology) into.topology.push(topology);
     }
   },
 };

@@ -23,6 +23,8 @@ function isVarFile(path: string): boolean {
   return p.endsWith('.tfvars') || p.endsWith('.tfvars.json');
 }
 import { userDataFiles } from '../terraform-user-data';
+import { declaresTopology, type TopologyFacts } from '../../topology/model';
+import { topologyOfResources } from '../../topology/terraform';
 
 export const terraformSource: SourceModule = {
   name: 'terraform',
@@ -91,6 +93,7 @@ export const terraformSource: SourceModule = {
       for (const l of r.lists) into.ociLists.push(l);
       for (const x of r.nsgRules) into.ociNsgRules.push(x);
       for (const x of r.nsgs) into.ociNsgs.push(x);
+      if (r.topology) into.topology.push(r.topology);
     }
   },
 };
@@ -114,6 +117,8 @@ interface TerraformReading {
   lists: OciSecurityList[];
   nsgRules: NsgRuleInput[];
   nsgs: NsgInput[];
+  /** what the file declares of the OKE topology (null: nothing) */
+  topology: TopologyFacts | null;
 }
 
 /** The last reading of a Terraform file by the analysis (undefined before the first analysis that read it). */
@@ -139,5 +144,6 @@ function read(f: SourceFile, resources: ResourceInstances[]): TerraformReading {
       ...(r.value?.nsgEgressRules ?? []).map((res) => ({ res, path: f.path, egress: true })),
     ],
     nsgs: (r.value?.nsgs ?? []).map((nsg) => ({ nsg, path: f.path })),
+    topology: declaresTopology(topologyOfResources(f.path, resources)),
   };
 }
