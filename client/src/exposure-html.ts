@@ -149,7 +149,13 @@ class StopParsing extends Error {}
  * Null when it is not well-formed XML with an `<svg>` root.
  */
 export function sanitizeSvg(svg: string, nonce: string): string | null {
+  return sanitizeSvgSized(svg, nonce)?.svg ?? null;
+}
+
+/** `sanitizeSvg`, with the width the SVG is drawn for (its root's `width`, px), when it says one. */
+export function sanitizeSvgSized(svg: string, nonce: string): { svg: string; width: number | null } | null {
   if (svg.length > MAX_SVG_LENGTH) return null;
+  let width: number | null = null;
   const out: string[] = [];
   // per open element: kept? (a dropped element drops its whole subtree)
   const stack: { name: string; kept: boolean }[] = [];
@@ -163,6 +169,8 @@ export function sanitizeSvg(svg: string, nonce: string): string | null {
     if (stack.length === 0) {
       if (sawRoot || tag.name !== 'svg') { failed = true; throw new StopParsing(); }
       sawRoot = true;
+      const w = Number((tag.attributes as Record<string, string>).width);
+      if (Number.isFinite(w) && w > 0 && w < 100_000) width = w;
     }
     if (stack.length >= MAX_DEPTH) { failed = true; throw new StopParsing(); }
     const parent = stack[stack.length - 1];
@@ -199,7 +207,20 @@ export function sanitizeSvg(svg: string, nonce: string): string | null {
     if (!(err instanceof StopParsing)) return null;
   }
   if (failed || !sawRoot || stack.length !== 0) return null;
-  return out.join('');
+  return { svg: out.join(''), width };
+}
+
+/** The diagram never drawn smaller than this (its smallest text is 11 px at 1×) nor larger than ×1.5 of it. */
+export const MIN_ZOOM = 1;
+export const MAX_ZOOM = 1.5;
+
+/**
+ * The diagram fits the panel's width: it fills it (up to ×1.5), and never shrinks below its own size, where its
+ * smallest text is 11 px — a panel narrower than that scrolls sideways instead of making the text unreadable.
+ */
+export function fitRule(width: number | null): string {
+  if (width === null) return '';
+  return `.diagram svg { width: 100%; min-width: ${Math.ceil(width * MIN_ZOOM)}px; max-width: ${Math.ceil(width * MAX_ZOOM)}px; }`;
 }
 
 // ------------------------------------------------------------------------------------------- the page
@@ -215,7 +236,7 @@ h2 { font-size: 1.05em; font-weight: 600; margin: 16px 0 6px; }
 .message { padding: 6px 10px; border-left: 3px solid var(--vscode-editorWarning-foreground, var(--vscode-descriptionForeground));
   background: var(--vscode-textBlockQuote-background); }
 .diagram { overflow-x: auto; }
-.diagram svg { display: block; max-width: 100%; height: auto; }
+.diagram svg { display: block; height: auto; }
 .diagram g[tabindex] { cursor: pointer; }
 .diagram g[tabindex]:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
 .diagram g.sr-selected path { stroke-width: 5; }
@@ -349,7 +370,8 @@ function findingItem(f: ViewFinding, fixes: boolean): string {
 export function exposureHtml(content: ViewContent, options: HtmlOptions): string {
   if (!isValidNonce(options.nonce)) throw new Error('exposureHtml: the nonce must be 16-128 base64 characters');
   const nonce = escapeHtml(options.nonce);
-  const svg = content.svg === null ? null : sanitizeSvg(content.svg, options.nonce);
+  const sized = content.svg === null ? null : sanitizeSvgSized(content.svg, options.nonce);
+  const svg = sized?.svg ?? null;
   // the SVG draws its own title: the heading is then for screen readers only
   const body: string[] = [`<header><h1${svg !== null ? ' class="visually-hidden"' : ''}>${escapeHtml(content.heading)}</h1>`];
   for (const n of content.notes) body.push(`<p class="notes">${escapeHtml(n)}</p>`);
@@ -373,7 +395,7 @@ export function exposureHtml(content: ViewContent, options: HtmlOptions): string
     `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(options.cspSource, options.nonce)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
     `<title>${escapeHtml(content.title)}</title>`,
-    `<style nonce="${nonce}">${PAGE_STYLE}${themeBlock()}\n</style>`,
+    `<style nonce="${nonce}">${PAGE_STYLE}${themeBlock()}\n${fitRule(sized?.width ?? null)}\n</style>`,
     '</head>',
     '<body>',
     ...body,

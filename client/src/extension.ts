@@ -80,6 +80,14 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
         if (vscode.workspace.isTrusted || !actions) return actions;
         return actions.filter((a) => !(a instanceof vscode.CodeAction ? a.command : true));
       },
+      // `${ID}.createConfig` is the server's command (the client registers it from the server's capabilities): from
+      // the palette it gets the workspace folder of the active editor, so the config goes where the user works
+      executeCommand: (command, args, next) => {
+        if (command !== `${ID}.createConfig` || args.length) return next(command, args);
+        const active = vscode.window.activeTextEditor?.document.uri;
+        const folder = active && vscode.workspace.getWorkspaceFolder(active);
+        return next(command, folder ? [folder.uri.toString()] : []);
+      },
     },
   };
   client = new LanguageClient(ID, 'Service Reach', serverOptions, clientOptions);

@@ -123,6 +123,17 @@ async function main() {
     const frame = await webviewFrame(page, 'svg');
     await frame.locator('svg').first().waitFor();
     await expectText(frame.locator('body'), ['30080']);
+    // the diagram fits its panel with readable text: the smallest text, its font size × the zoom, is at least 11 px
+    const size = await frame.locator('.diagram svg').first().evaluate((svg) => {
+      const zoom = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      let min = Infinity;
+      for (const t of svg.querySelectorAll('text')) min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * zoom);
+      const section = svg.closest('.diagram');
+      return { min, zoom, panel: section.clientWidth, drawn: svg.getBoundingClientRect().width, findingsInSvg: svg.querySelectorAll('g.sr-finding').length };
+    });
+    log(`exposure view: smallest text ${size.min.toFixed(1)} px (zoom ${size.zoom.toFixed(2)}; diagram ${Math.round(size.drawn)} px in a ${size.panel} px panel)`);
+    if (!(size.min >= 11)) throw new Error(`the exposure view's smallest text is ${size.min.toFixed(1)} px (< 11 px)`);
+    if (size.findingsInSvg !== 0) throw new Error('the exposure view lists the findings twice (in the SVG and in the page)');
     await shot('vscode-exposure.png', 'exposure view (webview)');
   } catch (err) {
     if (process.env.SERVICE_REACH_SHOTS_DEBUG && browser) {

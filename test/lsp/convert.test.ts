@@ -49,5 +49,9 @@ suite('LSP conversion', () => {
     const plain = toCompletionItem(item, 's.yaml', pos, false);
     assert.equal(plain.insertTextFormat, 1);
     assert.equal((plain.textEdit as { newText: string }).newText, 'type: ClusterIP');
+    // the chain beside the label, for clients that show labelDetails
+    const lb = { ...item, label: 'LoadBalancer', snippet: false, insertText: 'LoadBalancer', labelDescription: '→ nodes → ClusterIP → pods' };
+    assert.deepEqual(toCompletionItem(lb, 's.yaml', pos, true, true).labelDetails, { description: '→ nodes → ClusterIP → pods' });
+    assert.equal(toCompletionItem(lb, 's.yaml', pos, true, false).labelDetails, undefined);
   });
 });

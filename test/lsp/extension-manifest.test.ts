@@ -28,7 +28,7 @@ suite('Extension manifest', () => {
 
   test('the commands the client registers and the code actions use are contributed', () => {
     const contributed = pkg.contributes.commands.map((c) => c.command).sort();
-    assert.deepEqual(contributed, ['serviceReach.copyText', 'serviceReach.restartServer', 'serviceReach.showExposure', 'serviceReach.showOutput']);
+    assert.deepEqual(contributed, ['serviceReach.copyText', 'serviceReach.createConfig', 'serviceReach.restartServer', 'serviceReach.showExposure', 'serviceReach.showOutput']);
     for (const c of contributed) assert.ok(clientSource.includes(`\${ID}.${c.slice('serviceReach.'.length)}`), `${c} is registered by the client`);
     const server = fs.readFileSync(path.join(ROOT, 'server/src/lsp/code-actions.ts'), 'utf8');
     assert.match(server, /COPY_COMMAND = 'serviceReach\.copyText'/);

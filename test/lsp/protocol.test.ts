@@ -118,8 +118,10 @@ suite('Language server over stdio (JSON-RPC)', function () {
     assert.equal(h.contents.kind, 'markdown');
     const md = h.contents.value;
     assert.match(md, /nodes :30080\/TCP ⚠ → ClusterIP :80 → 3 pods :8080/);
-    assert.match(md, /firewalld zone "public" \(`infra\/firewalld\/zones\/public.xml:2`\) does not allow it/);
-    assert.match(md, /yours to manage/);
+    // the rule source as a link to its line, the file's URI as the server has it
+    const zone = `${uriOf(root, 'infra/firewalld/zones/public.xml')}#L2`;
+    assert.ok(md.includes(`firewalld zone "public" ([infra/firewalld/zones/public.xml:2](${zone})) does not allow it`), md);
+    assert.match(md, /Yours to manage: node firewall \(firewalld\)/);
     assert.match(md, /3 pods of Deployment web/);
   });
 

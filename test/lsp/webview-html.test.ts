@@ -14,7 +14,8 @@ import {
 import { initEngine } from '../../server/src/engine';
 import { readHclGrammar } from '../../server/src/host/hcl-grammar';
 import { diagramOf, type DiagramModel } from '../../server/src/engine/features/diagram';
-import { THEME_VARIABLES, diagramToSvg } from '../../server/src/render';
+import { THEME_VARIABLES, diagramToSvg, layoutDiagram } from '../../server/src/render';
+import { VIEW_LAYOUT } from '../../server/src/lsp/exposure';
 import { analyse } from '../support/workspace';
 
 type Node = DefaultTreeAdapterMap['node'];
@@ -213,6 +214,20 @@ suite('exposure webview: the HTML', () => {
     assert.match(html, /could not be shown/);
   });
 
+  test('the view\'s diagram lists no findings (the page lists each once) and fits the panel: never under 1×, at most 1.5×', async () => {
+    const viewSvg = await diagramToSvg(model, { findingsList: false, ...VIEW_LAYOUT });
+    const content = contentOf(model, viewSvg);
+    const all = elements(parse(exposureHtml(content, { cspSource: CSP_SOURCE, nonce: NONCE })));
+    assert.equal(all.filter((e) => e.tagName === 'g' && attr(e, 'class') === 'sr-finding').length, 0, 'no findings list in the SVG');
+    assert.equal(all.filter((e) => e.tagName === 'li' && attr(e, 'class')?.includes('finding')).length, content.findings.length, 'each finding once');
+    assert.ok(content.findings.length > 0);
+    const width = Number(attr(all.find((e) => e.tagName === 'svg')!, 'width'));
+    const cli = (await layoutDiagram(model)).width;
+    assert.ok(width <= cli, `the view's layout is no wider than the CLI's (${width} > ${cli})`);
+    const pageStyle = textOf(all.find((e) => e.tagName === 'style' && e.namespaceURI === HTML_NS)!);
+    assert.ok(pageStyle.includes(`.diagram svg { width: 100%; min-width: ${width}px; max-width: ${Math.ceil(width * 1.5)}px; }`), pageStyle);
+  });
+
   test('no diagram: the message; a bad nonce or webview source is a programming error', () => {
     const html = exposureHtml({ title: 't', heading: 'Service shop/web', svg: null, findings: [], notes: [], fixes: false, message: 'There is no Service shop/web in web.yaml (any more).' },
       { cspSource: CSP_SOURCE, nonce: NONCE });
@@ -232,7 +247,7 @@ suite('exposure webview: the HTML', () => {
 
 /** In the page (the root tsconfig has no DOM lib). */
 declare const document: { documentElement: { style: { setProperty(k: string, v: string): void } }; querySelector(s: string): unknown; querySelectorAll(s: string): ArrayLike<unknown> };
-declare const getComputedStyle: (el: unknown) => { stroke: string; fill: string };
+declare const getComputedStyle: (el: unknown) => { stroke: string; fill: string; fontSize: string };
 declare const window: { __posted: unknown[]; __violations: string[] } & Record<string, unknown>;
 
 const PAGE_URL = 'https://webview.test/index.html';
@@ -312,6 +327,29 @@ suite('exposure webview: the page in headless Chromium, under its own CSP', func
     assert.equal(await stroke(allowed.id), VSCODE_COLOURS['--vscode-testing-iconPassed'], 'allowed: testing.iconPassed');
     assert.equal(await page.locator('rect.sr-bg').evaluate((el) => getComputedStyle(el).fill), VSCODE_COLOURS['--vscode-editor-background']);
     assert.deepEqual(await violations(), []);
+    assert.deepEqual(problems, []);
+  });
+
+  test('the view\'s diagram at a panel\'s width: fits it where it can, and its smallest text is never under 11 px', async () => {
+    const viewSvg = await diagramToSvg(model, { findingsList: false, ...VIEW_LAYOUT });
+    const html = exposureHtml(contentOf(model, viewSvg), { cspSource: 'https://webview.test', nonce: NONCE });
+    const measured: Record<number, { text: number; zoom: number; fits: boolean }> = {};
+    for (const width of [380, 640, 1400]) {
+      await page.setViewportSize({ width, height: 900 });
+      await load(html);
+      measured[width] = await page.evaluate(() => {
+        const svgEl = document.querySelector('.diagram svg') as { getBoundingClientRect(): { width: number }; viewBox: { baseVal: { width: number } } };
+        const zoom = svgEl.getBoundingClientRect().width / svgEl.viewBox.baseVal.width;
+        let min = Infinity;
+        for (const t of Array.from(document.querySelectorAll('.diagram svg text'))) min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * zoom);
+        const section = document.querySelector('.diagram') as { clientWidth: number; scrollWidth: number };
+        return { text: min, zoom, fits: section.scrollWidth <= section.clientWidth };
+      });
+    }
+    for (const [w, m] of Object.entries(measured)) assert.ok(m.text >= 11, `at ${w} px the smallest text is ${m.text.toFixed(1)} px`);
+    assert.ok(measured[640].fits, `fits a default split (640 px): zoom ${measured[640].zoom.toFixed(2)}`);
+    assert.ok(measured[1400].zoom > 1 && measured[1400].zoom <= 1.5, `a wide panel zooms in, up to 1.5×: ${measured[1400].zoom}`);
+    assert.ok(measured[380].zoom >= 1 && !measured[380].fits, 'a narrow panel scrolls rather than shrink the text');
     assert.deepEqual(problems, []);
   });
 

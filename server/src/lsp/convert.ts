@@ -88,7 +88,8 @@ const KIND: Record<CompletionItem['kind'], CompletionItemKind> = {
   snippet: CompletionItemKind.Snippet,
 };
 
-export function toCompletionItem(item: CompletionItem, path: string, pos: Positions, snippets: boolean): LspCompletionItem {
+/** `labelDetails`: the client shows `labelDetails` (LSP 3.17) */
+export function toCompletionItem(item: CompletionItem, path: string, pos: Positions, snippets: boolean, labelDetails = false): LspCompletionItem {
   const asSnippet = item.snippet && snippets;
   const out: LspCompletionItem = {
     label: item.label,
@@ -98,6 +99,7 @@ export function toCompletionItem(item: CompletionItem, path: string, pos: Positi
     insertTextFormat: asSnippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
   };
   if (item.detail) out.detail = item.detail;
+  if (item.labelDescription && labelDetails) out.labelDetails = { description: item.labelDescription };
   if (item.documentation) out.documentation = { kind: MarkupKind.Markdown, value: item.documentation };
   if (item.filterText) out.filterText = item.filterText;
   if (item.preselect) out.preselect = true;

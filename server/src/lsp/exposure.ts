@@ -187,6 +187,9 @@ export function firstEditingFix(folder: Folder, f: Finding): FixAction | undefin
 
 // ------------------------------------------------------------------------------------------ rendering
 
+/** The view's layout: boxes, hop labels and the whole narrower than the CLI's (340 / 320 / 560 px). */
+export const VIEW_LAYOUT = { maxNodeWidth: 240, maxLabelWidth: 220, minWidth: 360 } as const;
+
 /** SVGs drawn for one analysis (a new analysis is a new object: the cache follows it). */
 const svgCache = new WeakMap<Analysis, Map<string, Promise<string>>>();
 
@@ -197,7 +200,9 @@ function svgOf(folder: Folder, analysis: Analysis, model: DiagramModel, scheme: 
   let svg = perAnalysis.get(key);
   if (!svg) {
     const locateIn = (p: string, span: { start: number }) => `${p}:${folder.positions.position(p, span.start).line + 1}`;
-    svg = diagramToSvg(model, { colorScheme: scheme, locate: locateIn });
+    // the view lists the findings itself (once, with their Fix buttons), and fits the diagram to its panel: a
+    // narrower layout than the CLI's, so that it fits beside an editor at 100 % or more
+    svg = diagramToSvg(model, { colorScheme: scheme, locate: locateIn, findingsList: false, ...VIEW_LAYOUT });
     svg.catch(() => perAnalysis!.delete(key));
     perAnalysis.set(key, svg);
   }

@@ -25,6 +25,7 @@ import { registerExposure } from './exposure';
 import type { Folder } from './folder';
 import { Folders } from './folders';
 import { guardEvent, notificationGuard, requestGuard, type NotificationGuard, type RequestGuard } from './guards';
+import { CREATE_CONFIG_COMMAND, registerCreateConfig, servesCommands } from './create-config';
 import { registerFeatures } from './handlers';
 import { Indexing } from './indexing';
 import { Lenses } from './lenses';
@@ -133,6 +134,7 @@ export class ServiceReachServer {
       annotations: () => session.caps.annotatedEdits,
       versionOf: (uri) => session.documents.get(uri)?.version,
     }, request);
+    registerCreateConfig(c, session, () => folders.all(), request);
     c.onRequest(STATS_REQUEST, request('stats', () => {
       if (session.initOptions.stats !== true) return new ResponseError<void>(ErrorCodes.MethodNotFound, `Unhandled method ${STATS_REQUEST}`);
       const result: ServerStats = {
@@ -161,6 +163,9 @@ export class ServiceReachServer {
       lensRefresh: !!cc.workspace?.codeLens?.refreshSupport,
       configurationRegistration: !!cc.workspace?.didChangeConfiguration?.dynamicRegistration,
       annotatedEdits: !!cc.workspace?.workspaceEdit?.documentChanges && !!cc.workspace?.workspaceEdit?.changeAnnotationSupport,
+      createFiles: !!cc.workspace?.workspaceEdit?.documentChanges && !!cc.workspace?.workspaceEdit?.resourceOperations?.includes('create'),
+      showDocument: !!cc.window?.showDocument?.support,
+      labelDetails: !!cc.textDocument?.completion?.completionItem?.labelDetailsSupport,
     };
     session.initOptions = (p.initializationOptions && typeof p.initializationOptions === 'object' ? p.initializationOptions : {}) as InitializationOptions;
     session.settings = settingsFrom(session.initOptions.settings, DEFAULT_SETTINGS);
@@ -176,6 +181,8 @@ export class ServiceReachServer {
         codeLensProvider: { resolveProvider: false },
         documentSymbolProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, `${CodeActionKind.SourceFixAll}.serviceReach`] },
+        // (an untrusted workspace gets no command: the config is then a quick fix's edit only)
+        ...(servesCommands(session) ? { executeCommandProvider: { commands: [CREATE_CONFIG_COMMAND] } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'service-reach', version: version() },

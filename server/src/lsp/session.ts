@@ -18,11 +18,17 @@ export interface ClientCaps {
   configurationRegistration: boolean;
   /** `documentChanges` with change annotations: edits to other files can ask for the user's confirmation */
   annotatedEdits: boolean;
+  /** `documentChanges` with the `create` resource operation (a new file in a workspace edit) */
+  createFiles: boolean;
+  /** `window/showDocument` */
+  showDocument: boolean;
+  /** completion items' `labelDetails` */
+  labelDetails: boolean;
 }
 
 export class Session {
   readonly documents = new TextDocuments(TextDocument);
-  caps: ClientCaps = { workspaceFolders: false, snippets: false, progress: false, watchers: false, configuration: false, lensRefresh: false, configurationRegistration: false, annotatedEdits: false };
+  caps: ClientCaps = { workspaceFolders: false, snippets: false, progress: false, watchers: false, configuration: false, lensRefresh: false, configurationRegistration: false, annotatedEdits: false, createFiles: false, showDocument: false, labelDetails: false };
   initOptions: InitializationOptions = {};
   settings: Settings = DEFAULT_SETTINGS;
   /** `shutdown` was received: nothing new is started */

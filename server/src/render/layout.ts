@@ -27,7 +27,8 @@ export interface LaidOutDiagram {
   nodes: LaidOutNode[];
   edges: LaidOutEdge[];
   legend: { box: Box; items: LegendItem[] };
-  findings: { box: Box; heading: PlacedLine; entries: FindingEntry[] };
+  /** the findings list under the legend; null when the host lists the findings itself (`findingsList: false`) */
+  findings: { box: Box; heading: PlacedLine; entries: FindingEntry[] } | null;
 }
 
 /** The part of ELK the layout uses (an `ELK` instance from `elkjs` fits). */
@@ -46,6 +47,10 @@ export interface LayoutOptions {
   maxLabelWidth?: number;
   /** widest box, px (default 340) */
   maxNodeWidth?: number;
+  /** narrowest content, px (default 560: the legend on one line) */
+  minWidth?: number;
+  /** draw the findings list under the legend (default true); a host that lists them itself (the webview) says false */
+  findingsList?: boolean;
 }
 
 const PAD = 16;
@@ -157,7 +162,7 @@ export async function layoutDiagram(model: DiagramModel, options: LayoutOptions 
   const graphTop = PAD + header.height + 14;
   const graphWidth = laid.width ?? 0;
   const graphHeight = laid.height ?? 0;
-  const contentWidth = Math.max(graphWidth, widest(headerLines, measure), 560);
+  const contentWidth = Math.max(graphWidth, widest(headerLines, measure), options.minWidth ?? 560);
   // centre the graph in the content width
   const gx = PAD + Math.max(0, (contentWidth - graphWidth) / 2);
   const gy = graphTop;
@@ -211,6 +216,13 @@ export async function layoutDiagram(model: DiagramModel, options: LayoutOptions 
     lx += w;
   }
   const legendBox = { x: PAD, y: legendTop, width: contentWidth, height: ly + rowHeight - legendTop };
+
+  if (options.findingsList === false) {
+    return {
+      model, width: Math.ceil(contentWidth + 2 * PAD), height: Math.ceil(legendBox.y + legendBox.height + PAD), header: header.placed,
+      graph: { x: r1(gx), y: r1(gy), width: r1(graphWidth), height: r1(graphHeight) }, nodes, edges, legend: { box: legendBox, items }, findings: null,
+    };
+  }
 
   // ------------------------------------------------------------------------------------------ findings
   const findingsTop = legendBox.y + legendBox.height + 16;

@@ -134,14 +134,16 @@ export function renderSvg(d: LaidOutDiagram, options: SvgOptions = {}): string {
   }
   out.push('</g>');
 
-  out.push(`<g class="sr-findings">${text(d.findings.heading)}`);
-  for (const f of d.findings.entries) {
-    out.push(
-      `<g class="sr-finding"${attr('data-finding', f.finding.key)}${attr('data-code', f.finding.code)}${attr('data-severity', f.finding.severity)}>` +
-        `${f.lines.map(text).join('')}</g>`,
-    );
+  if (d.findings) {
+    out.push(`<g class="sr-findings">${text(d.findings.heading)}`);
+    for (const f of d.findings.entries) {
+      out.push(
+        `<g class="sr-finding"${attr('data-finding', f.finding.key)}${attr('data-code', f.finding.code)}${attr('data-severity', f.finding.severity)}>` +
+          `${f.lines.map(text).join('')}</g>`,
+      );
+    }
+    out.push('</g>');
   }
-  out.push('</g>');
   out.push('</svg>');
   return out.join('\n') + '\n';
 }

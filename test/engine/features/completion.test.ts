@@ -33,6 +33,8 @@ suite('Completion', () => {
     assert.equal(byLabel(r.items, 'NodePort').detail, 'nodes :nodePort → ClusterIP :port → pods :targetPort');
     assert.match(byLabel(r.items, 'LoadBalancer').documentation!, /health-check port/);
     assert.match(apply(r, byLabel(r.items, 'NodePort')), /\n {2}type: NodePort\n {2}ports:/);
+    // beside the label, so that next to a schema's bare enum values (yaml-language-server's) ours are a different row
+    assert.deepEqual(r.items.map((i) => i.labelDescription), ['→ pods', '→ ClusterIP → pods', '→ nodes → ClusterIP → pods', '→ DNS']);
   });
 
   test('a half-typed value is replaced whole; a quoted one inside its quotes; `type:|` gets a space', () => {

@@ -69,29 +69,91 @@ suite('Hover', () => {
     const md = hover(LB.replace('nodePort: 30443', 'nodePort: 304|43'), { 'd.yaml': DEPLOYMENT, [ZONE]: ZONE_SSH })!;
     assert.match(md, /^\*\*Service shop\/web\*\* · LoadBalancer · ⛔ blocked/);
     assert.match(md, /`LoadBalancer :443 → nodes :30443\/TCP ⚠ → ClusterIP :443 → 3 pods :8443`/);
-    const hops = md.split('\n').filter((l) => /^\d+\. /.test(l));
+    const hops = md.split('\n').filter((l) => /^\d+\. /.test(l)).slice(0, 4);
     assert.deepEqual(hops.map((l) => l.replace(/ \(`.*$/, '')), [
       '1. load balancer listener :443/TCP, from 0.0.0.0/0',
       '2. ⚠ node port 30443/TCP on every node',
       '3. cluster IP :443/TCP, inside the cluster',
       '4. 3 pods of Deployment web (app=web) on :8443 ("https")',
     ]);
-    assert.match(md, /⚠ node firewall \(firewalld\), load balancer → nodes from any source: firewalld zone "public" \(`etc\/firewalld\/zones\/public.xml:2`\) does not allow it · yours to manage/);
+    assert.match(md, /⚠ node firewall \(firewalld\), load balancer → nodes: firewalld zone "public" \(`etc\/firewalld\/zones\/public.xml:2`\) does not allow it$/m);
     assert.match(md, /\(`d.yaml:1`\)/);
     assert.match(md, /\*\*nodePort\*\* `integer`/, 'the field documentation follows');
   });
 
   test('on nodePort, allowed: ✅ and the source that allows it', () => {
     const md = hover(LB.replace('nodePort: 30443', 'nodePort: 30443|'), { [ZONE]: ZONE_30443 })!;
-    assert.match(md, /✅ node firewall \(firewalld\), load balancer → nodes from any source: firewalld zone "public" \(`[^`]+`\) allows it · yours to manage/);
+    assert.match(md, /✅ node firewall \(firewalld\), load balancer → nodes: firewalld zone "public" \(`[^`]+`\) allows it$/m);
+    assert.match(md, /^✅ allowed by every rule source checked: firewalld zone "public"\\?$/m);
     assert.doesNotMatch(md, /⛔/);
   });
 
   test('OCI mode All: the worker lists are the cloud controller\'s', () => {
     const list = JSON.stringify({ 'display-name': 'workers', 'ingress-security-rules': [] });
     const md = hover(LB.replace('nodePort: 30443', 'node|Port: 30443'), { 'oci/workers.json': list })!;
-    assert.match(md, /☁ worker security lists \/ NSGs, load balancer → nodes from any source: security list "workers" \(`oci\/workers.json:1`\) does not allow it · managed by the OCI cloud controller \(mode All, the default\) \(the controller writes this rule\)/);
-    assert.match(md, /➖ node firewall \(firewalld\), load balancer → nodes from any source: no rule source for this layer in the workspace, not checked · yours to manage/);
+    assert.match(md, /☁ worker security lists \/ NSGs, load balancer → nodes: security list "workers" \(`oci\/workers.json:1`\) does not allow it \(the cloud controller writes this rule\)/);
+    assert.match(md, /➖ node firewall \(firewalld\), load balancer → nodes: no rule source in the workspace, not checked/);
+    assert.match(md, /^OCI load balancer · security-list management mode All — the default for an `lb` Service, set with `service\.beta\.kubernetes\.io\/oci-load-balancer-security-list-management-mode`\\$/m);
+    assert.match(md, /^Yours to manage: node firewall \(firewalld\) · the OCI cloud controller's: worker security lists \/ NSGs, load-balancer subnet security lists$/m);
+    assert.equal(md.match(/yours to manage/gi)?.length, 1, 'who manages what is said once');
+  });
+
+  test('the answer first: the verdict, the chain and why in the first 8 lines; the details below', () => {
+    const md = hover(LB.replace('nodePort: 30443', 'nodePort: 304|43'), { 'd.yaml': DEPLOYMENT, [ZONE]: ZONE_SSH })!;
+    const top = md.split('\n').slice(0, 8).join('\n');
+    assert.match(top, /^\*\*Service shop\/web\*\* · LoadBalancer · ⛔ blocked$/m, top);
+    assert.match(top, /^`LoadBalancer :443 → nodes :30443\/TCP ⚠ → ClusterIP :443 → 3 pods :8443`\\$/m, 'the port\'s chain, marked per hop');
+    assert.match(top, /^`health check → nodes :10256\/TCP ⛔`$/m, 'and the health check\'s');
+    const why = top.split('\n').filter((l) => /^[⛔⚠] /.test(l));
+    assert.deepEqual(why, [
+      '⛔ health-check port 10256/TCP: firewalld zone "public" (`etc/firewalld/zones/public.xml:2`) does not allow it\\',
+      '⚠ node port 30443/TCP: firewalld zone "public" (`etc/firewalld/zones/public.xml:2`) does not allow it\\',
+    ], 'why, the certain block first');
+    assert.ok(md.indexOf('---') > md.indexOf(why[1]), 'the details follow below a rule');
+    assert.doesNotMatch(md, /from any source/, 'the source is said where it is not any');
+  });
+
+  test('the verdict in the first 8 lines on type, on the health check, and for a Service of many ports', () => {
+    const ports = Array.from({ length: 6 }, (_, i) => `    - name: p${i}\n      port: ${80 + i}\n      nodePort: ${30080 + i}\n`).join('');
+    const many = `${SVC}spec:\n  type: Node|Port\n  ports:\n${ports}`;
+    const md = hover(many, { [ZONE]: ZONE_SSH })!;
+    const top = md.split('\n').slice(0, 8);
+    assert.equal(top[0], '**Service shop/web** · NodePort · ⚠ may be blocked');
+    assert.ok(top.includes('`nodes :30080/TCP ⚠ → ClusterIP :80 → endpoints :80`\\'), top.join('\n'));
+    assert.ok(top.includes('… 3 more ports below'), top.join('\n'));
+    assert.ok(top.some((l) => l.startsWith('⚠ node port 30080/TCP: firewalld zone "public"')), top.join('\n'));
+    const health = hover(LB.replace('type: LoadBalancer\n', 'type: LoadBalancer\n  externalTrafficPolicy: Cl|uster\n'), { [ZONE]: ZONE_SSH })!;
+    const htop = health.split('\n').slice(0, 8).join('\n');
+    assert.match(htop, /^`health check → nodes :10256\/TCP ⛔`$/m, htop);
+    assert.match(htop, /^⛔ health-check port 10256\/TCP: firewalld zone "public"/m, htop);
+  });
+
+  test('places are links when the host gives a link builder; their text stays text', () => {
+    const { text, offset } = cursor(LB.replace('nodePort: 30443', 'nodePort: 304|43'));
+    const ws = workspace({ 'd.yaml': DEPLOYMENT, [ZONE]: ZONE_SSH, 's.yaml': text });
+    const md = hoverAt(ws, 's.yaml', offset, { link: (p, line) => `file:///w/${p}#L${line}` })!.contents;
+    assert.match(md, /firewalld zone "public" \(\[etc\/firewalld\/zones\/public\.xml:2\]\(file:\/\/\/w\/etc\/firewalld\/zones\/public\.xml#L2\)\) does not allow it/);
+    assert.match(md, /\(\[d\.yaml:1\]\(file:\/\/\/w\/d\.yaml#L1\)\)/);
+    const odd = hoverAt(ws, 's.yaml', offset, { link: () => 'file:///w/a b(c)' })!.contents;
+    assert.match(odd, /\]\(file:\/\/\/w\/a%20b%28c%29\)/, 'what would end the link early is encoded');
+  });
+
+  test('the OCI mode and what set it, never contradicting the findings: an annotation, an nlb\'s default None', () => {
+    const list = JSON.stringify({ 'display-name': 'workers', 'ingress-security-rules': [] });
+    const key = 'service.beta.kubernetes.io/oci-load-balancer-security-list-management-mode';
+    const none = LB.replace('type: LoadBalancer', 'type: LoadBal|ancer').replace('  namespace: shop\n', `  namespace: shop\n  annotations:\n    ${key}: None\n`);
+    const md = hover(none, { 'oci/workers.json': list })!;
+    assert.match(md, new RegExp(`^OCI load balancer · security-list management mode None — set by \`${key.replace(/\./g, '\\.')}\`\\\\$`, 'm'));
+    assert.match(md, /^⛔ node port 30443\/TCP: security list "workers" \(`oci\/workers\.json:1`\) does not allow it/m);
+    const { text } = cursor(none);
+    const findings = workspace({ 's.yaml': text, 'oci/workers.json': list }).analyze().findings;
+    assert.ok(findings.some((f) => f.code === 'security-list-port-closed'), 'the finding agrees: the lists are the user\'s');
+    const nlb = LB.replace('type: LoadBalancer', 'type: LoadBal|ancer').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    oci.oraclecloud.com/load-balancer-type: nlb\n');
+    const n = hover(nlb, { 'oci/workers.json': list })!;
+    assert.match(n, /^OCI network load balancer · security-list management mode None — the default for an `nlb` Service, set with `oci-network-load-balancer\.oraclecloud\.com\/security-list-management-mode`/m);
+    assert.match(n, /^Yours to manage: node firewall \(firewalld\), worker security lists \/ NSGs, load-balancer subnet security lists$/m, 'an nlb\'s lists are the user\'s');
+    const rule = LB.replace('type: LoadBalancer', 'type: LoadBal|ancer').replace('  namespace: shop\n', '  namespace: shop\n  annotations:\n    oci.oraclecloud.com/security-rule-management-mode: NSG\n');
+    assert.match(hover(rule, { 'oci/workers.json': list })!, /^OCI load balancer · security-rule management mode NSG — set by `oci\.oraclecloud\.com\/security-rule-management-mode`/m);
   });
 
   test('on type: every port\'s chain and the health check, and what the type means', () => {

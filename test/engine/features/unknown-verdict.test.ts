@@ -88,7 +88,9 @@ suite('Unknown shown as unknown (hover, CodeLens, diagram)', () => {
     const text = ws.getText('web.yaml')!;
     const h = hoverAt(ws, 'web.yaml', text.indexOf('30080'))?.contents ?? '';
     assert.match(h, /❔ unknown: a rule could not be evaluated/);
-    assert.match(h, /❔ worker security lists \/ NSGs, clients → nodes from any source: security list "workers" \(`net\.tf:1`\) may allow it/);
+    assert.match(h, /❔ worker security lists \/ NSGs, clients → nodes: security list "workers" \(`net\.tf:1`\) may allow it/);
+    assert.match(h.split('\n').slice(0, 8).join('\n'), /^❔ node port 30080\/TCP: security list "workers" \(`net\.tf:1`\) may allow it, through a rule that could not be evaluated/m, 'why, at the top');
+    assert.match(h, /^ {6}- unknown: it rests on a rule that could not be evaluated/m);
     assert.match(h, /could not be evaluated/);
     assert.doesNotMatch(h, /✅ worker security lists/);
   });

@@ -12,10 +12,14 @@ suite('VS Code: hover', () => {
     const at = positionAfter(doc, 'nodePort: 3'); // inside "30080"
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
     const text = hoverText(hovers);
-    assert.ok(text.includes('`nodes :30080/TCP ⛔ → ClusterIP :80 → 3 pods :8080`'), text);
-    assert.ok(text.includes('**Service shop/web** · NodePort · ⛔ blocked'), text);
-    assert.match(text, /firewalld zone "public" \(`infra\/firewalld\/zones\/public\.xml:\d+`\) does not allow it/);
-    assert.match(text, /security list "shop-workers" \(`infra\/terraform\/network\.tf:\d+`\) does not allow it/);
+    // the answer first: the verdict, the chain and why in the first 8 lines
+    const top = text.split('\n').slice(0, 8).join('\n');
+    assert.ok(top.startsWith('**Service shop/web** · NodePort · ⛔ blocked\n'), text);
+    assert.ok(top.includes('`nodes :30080/TCP ⛔ → ClusterIP :80 → 3 pods :8080`'), text);
+    assert.match(top, /^⛔ node port 30080\/TCP[ :]/m, text);
+    // rule sources as links to their line
+    assert.match(text, /firewalld zone "public" \(\[infra\/firewalld\/zones\/public\.xml:\d+\]\(file:[^)\s]+public\.xml#L\d+\)\) does not allow it/);
+    assert.match(text, /security list "shop-workers" \(\[infra\/terraform\/network\.tf:\d+\]\(file:[^)\s]+network\.tf#L\d+\)\) does not allow it/);
     assert.match(text, /3 pods of Deployment web \(app=web\) on :8080/);
   });
 });

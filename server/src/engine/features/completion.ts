@@ -35,6 +35,11 @@ export interface CompletionItem {
   filterText?: string;
   preselect?: boolean;
   deprecated?: boolean;
+  /**
+   * shown beside the label (LSP `labelDetails.description`): for the `type` values, the chain each implies, so
+   * that beside a schema's bare enum values (yaml-language-server's) ours are a visibly different, richer row
+   */
+  labelDescription?: string;
 }
 
 export interface CompletionOptions {
@@ -251,13 +256,21 @@ function item(ctx: ValueContext, label: string, kind: CompletionKind, sortIndex:
   };
 }
 
+/** `LoadBalancer` → `→ nodes → ClusterIP → pods`: the chain after the type's own hop, short. */
+function typeChainTail(t: keyof typeof SERVICE_TYPE_CHAINS): string {
+  const hops = SERVICE_TYPE_CHAINS[t].split(' → ').map((h) => h.split(' ')[0]);
+  return hops.length > 1 ? `→ ${hops.slice(1).join(' → ')}` : '';
+}
+
 function valueItems(ctx: ValueContext, f: Facts): CompletionItem[] {
   const p = ctx.path;
   const last = p[p.length - 1];
   const at = (...steps: (string | number | null)[]) => steps.length === p.length && steps.every((s, i) => s === null ? typeof p[i] === 'number' : s === p[i]);
 
   if (at('spec', 'type')) {
-    return SERVICE_TYPES.map((t, i) => item(ctx, t, 'enum', i, { detail: SERVICE_TYPE_CHAINS[t], documentation: SERVICE_TYPE_DOCS[t] }));
+    return SERVICE_TYPES.map((t, i) => item(ctx, t, 'enum', i, {
+      detail: SERVICE_TYPE_CHAINS[t], documentation: SERVICE_TYPE_DOCS[t], labelDescription: typeChainTail(t),
+    }));
   }
   if (at('apiVersion')) return [item(ctx, 'v1', 'value', 0, { detail: 'core/v1: the Service API' })];
   if (at('spec', 'ports', null, 'nodePort')) return nodePortItems(ctx, f.analysis, f.sa, p[2] as number);

@@ -51,27 +51,27 @@ export function firewalldPortClosed(f: ReachFacts, fw: FirewalldLayer, denies: r
   const what = `${f.first.port ?? 'the whole node-port range'}/${f.first.protocol.toLowerCase()}`;
   const denyRelated = denies.map((d) => ({ path: d.rule.path ?? d.zone.path, span: d.rule.span, message: `${d.rule.origin}: blocks ${what}` }));
   return finding('firewalld-port-closed', f.svc.path, f.anchor,
-    `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) is not allowed from ${f.fromList} by ${sourcesText(f.checked)}; ${why}.${deniedText(denies)}`,
+    `${portText(f.first, f.config)} is not open in ${sourcesText(f.checked)} from ${f.fromList} (${f.owner} of Service ${f.svcName}); ${why}.${deniedText(denies)}`,
     { severity: firewalldPortClosedSeverity(health, fw.strictForwardPorts), related: [...denyRelated, ...f.related], fix: reachHint(fixes['firewalld-port-closed'], f) });
 }
 
 export function securityListPortClosed(f: ReachFacts): Finding {
-  const mode = f.exposure.oci ? ` (OCI mode ${f.exposure.oci.mode}: these rules are yours to write)` : '';
+  const mode = f.exposure.oci ? `; OCI mode ${f.exposure.oci.mode}: these rules are yours to write` : '';
   return finding('security-list-port-closed', f.svc.path, f.anchor,
-    `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) is not allowed from ${f.fromList} by any worker security list or NSG rule: ${sourcesText(f.checked)}${mode}.`,
+    `${portText(f.first, f.config)} is not open in ${sourcesText(f.checked)} from ${f.fromList} (${f.owner} of Service ${f.svcName}): no worker list or NSG rule allows it${mode}.`,
     { related: f.related, fix: reachHint(fixes['security-list-port-closed'], f) });
 }
 
 export function lbListenerClosed(f: ReachFacts): Finding {
   return finding('lb-listener-closed', f.svc.path, f.anchor,
-    `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) is not allowed from ${f.fromList} by the load-balancer subnet lists: ${sourcesText(f.checked)}.`,
+    `${portText(f.first, f.config)} is not open in ${sourcesText(f.checked)} from ${f.fromList} (${f.owner} of Service ${f.svcName}): no load-balancer subnet list allows it.`,
     { related: f.related, fix: reachHint(fixes['lb-listener-closed'], f) });
 }
 
 export function lbEgressClosed(f: ReachFacts): Finding {
   const oci = f.exposure.oci;
-  const mode = !oci ? '' : f.first.protocol === 'TCP' ? ` (OCI mode ${oci.mode}: these rules are yours to write)` : ' (the cloud controller writes TCP rules only: UDP is yours to write)';
+  const mode = !oci ? '' : f.first.protocol === 'TCP' ? `; OCI mode ${oci.mode}: these rules are yours to write` : '; the cloud controller writes TCP rules only: UDP is yours to write';
   return finding('lb-egress-closed', f.svc.path, f.anchor,
-    `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) cannot be reached from the load balancer: no egress rule of the load-balancer subnet lists and NSGs allows it towards the worker nodes: ${sourcesText(f.checked)}${mode}.`,
+    `${portText(f.first, f.config)} has no egress rule in ${sourcesText(f.checked)} towards the worker nodes (${f.owner} of Service ${f.svcName}): the load balancer cannot reach it${mode}.`,
     { related: f.related });
 }

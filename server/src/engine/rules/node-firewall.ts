@@ -35,12 +35,15 @@ export function nodeFirewallPortClosed(f: ReachFacts, blocks: readonly NodeFirew
     : "kube-proxy's DNAT usually sends node-port traffic through FORWARD rather than INPUT, but not for a port served on the host or with IPVS";
   const what = `${f.first.port ?? 'the whole node-port range'}/${f.first.protocol.toLowerCase()}`;
   const own = blocks.filter((b) => b.ownDeny);
-  const by = blocks.length ? ` It is blocked by ${listText(blocks.map(blockText))}.` : '';
+  // the rule that blocks is the source the message names (`rules.v4:15 -A INPUT -j REJECT`); its file is in the related information
+  const head = blocks.length
+    ? `${portText(f.first, f.config)} is blocked by ${listText(blocks.map(blockText))} from ${f.fromList}`
+    : `${portText(f.first, f.config)} is not open in ${sourcesText(f.checked)} from ${f.fromList}`;
   const ownText = own.length
     ? ` ${own.length === 1 ? 'That rule was' : 'Those rules were'} written for this port: no fix removes a rule you wrote for you; remove it yourself if the port is meant to be open.`
     : '';
   const related = blocks.map((b) => ({ path: b.ruleset.path, span: b.deny.rule?.span ?? b.deny.chain.policySpan, message: `${blockText(b)}: blocks ${what}` }));
   return finding('node-firewall-port-closed', f.svc.path, f.anchor,
-    `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) is not allowed from ${f.fromList} by ${sourcesText(f.checked)}; ${why}.${by}${ownText}`,
+    `${head} (${f.owner} of Service ${f.svcName}); ${why}.${ownText}`,
     { severity: nodeFirewallPortClosedSeverity(health), related: [...related, ...f.related], fix: reachHint(fixes['node-firewall-port-closed'], f) });
 }

@@ -31,20 +31,17 @@ function pinValue(span: Span): PinValueHint {
  */
 export function nodeportUnpinned(f: ReachFacts, certain: readonly Requirement[] = []): Finding {
   const range = `${f.config.nodePortRange.min}-${f.config.nodePortRange.max}`;
-  const name = (r: Requirement) => (isEgress(r) ? 'the load-balancer subnet egress rules' : r.layer === 'firewalld' ? 'the node firewalld zone' : r.layer === 'node-firewall' ? 'the node iptables / nftables rules'
-    : r.layer === 'worker-lists' ? 'the worker security lists' : 'the load-balancer lists');
-  const head = `${portText(f.first, f.config)} (${f.owner} of Service ${f.svcName}) is picked at random from ${range}`;
+  const head = portText(f.first, f.config);
+  const owner = `${f.owner} of Service ${f.svcName}`;
   const fix = reachHint(fixes['nodeport-unpinned'], f);
   if (certain.length > 0) {
-    const where = [...new Set(certain.map(name))].join(' and ');
     const towards = certain.every(isEgress) ? 'towards the worker nodes' : `from ${fromText(certain.find((r) => !isEgress(r))!.from)}`;
     return finding('nodeport-unpinned', f.svc.path, f.anchor,
-      `${head}, but no port of ${range} is open over ${f.first.protocol} ${towards} in ${where} (${sourcesText(f.checked)}): whichever port is picked is blocked. Pinning alone cannot help: pin the nodePort and open that port (or open the range).`,
+      `${head}: no port of ${range} is open${certain.every(isEgress) ? ' for egress' : ''} in ${sourcesText(f.checked)} ${towards} (${owner}): whichever port is picked at random is blocked. Pinning alone cannot help: pin the nodePort and open that port (or open the range).`,
       { severity: 'error', related: f.related, ...(fix ? { fix } : {}) });
   }
-  const layerNames = [...new Set(f.reqs.map(name))].join(' and ');
   return finding('nodeport-unpinned', f.svc.path, f.anchor,
-    `${head}, but ${layerNames} (${sourcesText(f.checked)}) do not allow that whole range over ${f.first.protocol} from ${f.fromList}; pin the nodePort to a port they allow, or open the range.`,
+    `${head}: the whole range is not open in ${sourcesText(f.checked)} from ${f.fromList} (${owner}); the port is picked at random: pin the nodePort to a port they allow, or open the range.`,
     { related: f.related, ...(fix ? { fix } : {}) });
 }
 

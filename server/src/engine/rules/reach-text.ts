@@ -14,9 +14,41 @@ export function portText(req: Requirement, config: ServiceReachConfig): string {
   return `${kind} ${req.port}/${req.protocol}`;
 }
 
+/** A path in a message's first words: as written up to 32 characters, else its last two segments. */
+export function shortPath(path: string): string {
+  if (path.length <= 32) return path;
+  const parts = path.split('/');
+  return parts.length > 2 ? `…/${parts.slice(-2).join('/')}` : path;
+}
+
+/**
+ * How a message names a rule source, short, so that the port, the verdict and the source fit in its first ~100
+ * characters: `firewalld zone "public" (infra/public.xml)`, `firewalld zone "public" (commands in node.sh)`,
+ * `nftables ruleset (etc/nftables.conf)`. (The related information names each with its whole label: every file
+ * of firewall commands applied to a zone, for one.)
+ */
+export function sourceName(s: GuardSource): string {
+  switch (s.kind) {
+    case 'firewalld-zone': {
+      // a zone that firewall commands changed names the file of the last of them
+      const cmd = s.commandFile;
+      const where = !cmd ? shortPath(s.path) : cmd === s.path ? `commands in ${shortPath(cmd)}` : `${shortPath(s.path)}, then commands in ${shortPath(cmd)}`;
+      return `firewalld zone "${s.key}" (${where})`;
+    }
+    case 'iptables': return `iptables rules (${shortPath(s.path)})`;
+    case 'nftables': return `nftables ruleset (${shortPath(s.path)})`;
+    default: return `${s.label} (${shortPath(s.path)})`;
+  }
+}
+
 /** `firewalld zone "public" (infra/public.xml), …` (the first few, and how many more). */
 export function sourcesText(sources: readonly GuardSource[]): string {
-  return listText(sources.slice(0, 20).map((s) => `${s.label} (${s.path})`), sources.length);
+  return listText(sources.slice(0, 20).map(sourceName), sources.length);
+}
+
+/** `Node port 30080/TCP` → `node port 30080/TCP`, for the middle of a sentence. */
+export function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /** One related location per source checked: `<label>: <what>`. */

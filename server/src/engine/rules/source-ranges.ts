@@ -20,8 +20,12 @@ export const fixes = {} as const satisfies Partial<Record<Code, FixHintKind>>;
 export function sourceRangesBypassed(path: string, anchor: Span, ranges: readonly string[], checked: readonly GuardSource[],
   sample: string, portName: string, port: number | null, protocol: Protocol): Finding {
   return finding('source-ranges-bypassed', path, anchor,
-    `The ${ranges.length > MAX_LISTED ? rangesText(ranges, 'source ranges') : `source ranges ${ranges.join(', ')}`} restrict only the load balancer: ${sourcesText(checked)} let other addresses (such as ${sample}) reach ${portName} on every node directly.`,
+    `${upperFirst(portName)} is open beyond the source ranges in ${sourcesText(checked)}: other addresses (such as ${sample}) reach it on every node directly; the ${ranges.length > MAX_LISTED ? rangesText(ranges, 'source ranges') : `source ranges ${ranges.join(', ')}`} restrict only the load balancer.`,
     { related: relatedOf(checked, `lets addresses outside the source ranges reach ${port ?? 'the node-port range'}/${protocol.toLowerCase()}`) });
+}
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /**
