@@ -19,6 +19,7 @@ import { serviceOf, type ServiceModel } from '../k8s/service';
 import { nodePortUses } from '../checks/references';
 import { asMap, asScalar, getValue, parseYaml, type YDocument, type YMap } from '../parse/yaml';
 import type { Span } from '../text/span';
+import { changedMembers } from '../util/sets';
 import { findingAt, renderedNote, type RenderedFile } from './chart-map';
 import type { FileEntry } from './files';
 import { checkNodePorts, checkOwn, checkSelector, ociAnnotated } from './service-checks';
@@ -100,9 +101,7 @@ export class ChartPhase {
       for (const p of inputs.keys()) if (p === 'values.yaml' || p.endsWith('/values.yaml') || configured.has(p)) excluded.add(p);
       if (result.services.some(ociAnnotated)) oci = true;
     }
-    const flipped: string[] = [];
-    for (const p of excluded) if (!this.excluded.has(p)) flipped.push(p);
-    for (const p of this.excluded) if (!excluded.has(p)) flipped.push(p);
+    const flipped = changedMembers(this.excluded, excluded);
     this.excluded = excluded;
     return { excluded, flipped, ociServices: oci };
   }
