@@ -1,6 +1,6 @@
 /**
  * Charts as Helm loads them, from the workspace's files: a folder with `Chart.yaml` and `templates/` is a chart;
- * its `values.yaml`, templates (any depth under `templates/`), other files (`.Files`), and dependencies: the
+ * its `values.yaml`, `values.schema.json`, templates (any depth under `templates/`), other files (`.Files`), and dependencies: the
  * folders and `.tgz` archives in `charts/`, then those Chart.yaml names that `charts/` lacks, found as a
  * `file://` repository or a folder of the same name in the workspace (a sibling such as a `common` library chart).
  * Bounded in depth; never throws: what cannot be loaded is an `error` naming why.
@@ -38,6 +38,8 @@ export interface LoadedChart {
   /** its folder in the workspace (undefined inside an archive) */
   dir?: string;
   library: boolean;
+  /** its `values.schema.json`: the text, and its workspace path (undefined inside an archive) */
+  schema?: { text: string; path?: string };
 }
 
 export type Loaded = { chart: LoadedChart; error?: undefined } | { chart?: undefined; error: string };
@@ -120,6 +122,11 @@ function load(ws: ChartWorkspace, entries: Entries, dir: string | undefined, dep
   if (values.error) return { error: `values.yaml of ${name} cannot be read: ${values.error}` };
   const chart: LoadedChart = { name, meta, values: values.values, templates: [], files: new Map(), deps: [], library: meta.get('type') === 'library' };
   if (dir !== undefined) chart.dir = dir;
+  const schema = entries.get('values.schema.json');
+  if (schema !== undefined) {
+    chart.schema = { text: schema.text ?? '' };
+    if (schema.path !== undefined && dir !== undefined) chart.schema.path = schema.path;
+  }
   const sub = new Map<string, Entries>();
   for (const [rel, e] of [...entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (rel === 'Chart.yaml' || rel === 'values.yaml' || rel === 'values.schema.json' || rel === 'Chart.lock') continue;

@@ -2,7 +2,8 @@
  * A chart rendered as `helm template` renders it: every template of the chart and its enabled dependencies parsed
  * into one set (deepest path first, then by name descending, as Helm's `sortTemplates` orders them, so a parent's
  * `define` wins over a dependency's), then each file that is not a partial (`_*`) rendered with its own chart's
- * objects and values; a library chart's files are partials only. The first failure stops it, as in Helm.
+ * objects and values; a library chart's files are partials only. The first failure stops it, as in Helm. Before
+ * any template, the values are checked against the charts' `values.schema.json` (`checkValues`), as Helm does.
  */
 import { loadChart, type ChartWorkspace, type LoadedChart } from './chart-load';
 import { mergeMaps, renderValues } from './chart-values';
@@ -11,6 +12,7 @@ import { EXEC_LIMITS, type ExecLimits } from './exec';
 import { capabilitiesObject, chartObject, DEFAULT_API_VERSIONS, DEFAULT_KUBE_VERSION, filesObject } from './objects';
 import type { SourcePiece } from './output';
 import type { GoMap, Value } from './value';
+import { checkValues, schemaMessage } from './values-schema';
 import { readValues } from './yaml-values';
 
 export interface ChartRenderOptions {
@@ -90,6 +92,11 @@ export function renderChart(ws: ChartWorkspace, dir: string, options: ChartRende
     user = mergeMaps(user, r.values);
   }
   const vals = renderValues(chart, user);
+  const violations = checkValues(chart, vals);
+  if (violations.length > 0) {
+    const file = violations[0]!.path ?? chartYaml;
+    return { ...empty, name: chart.name, failure: { message: schemaMessage(violations), file, path: file, start: 0, end: 0, limit: false } };
+  }
   const release = options.release ?? { name: 'release-name', namespace: 'default' };
   const top = {
     release: new Map<string, Value>([
