@@ -143,6 +143,21 @@ suite('helm: values.schema.json', () => {
     assert.match(chart(remote, 'a: 1\nb: 2\n').failure!.message, /- b: Invalid type\. Expected: string, given: integer$/);
   });
 
+  test("other keywords in gojsonschema's words", () => {
+    const check = (schema: object, values: unknown): string[] => {
+      const chart = { name: 'c', meta: new Map(), values: new Map(), templates: [], files: new Map(), deps: [], library: false, schema: { text: JSON.stringify(schema) } };
+      return checkValues(chart, fromPlain(values)).flatMap((v) => v.lines);
+    };
+    assert.deepEqual(check({ minProperties: 2 }, { a: 1 }), ['- (root): Must have at least 2 properties']);
+    assert.deepEqual(check({ properties: { r: { multipleOf: 5 } } }, { r: 12 }), ['- r: Must be a multiple of 5']);
+    assert.deepEqual(check({ properties: { t: { uniqueItems: true } } }, { t: ['a', 'a'] }), ['- t: array items[0,1] must be unique']);
+    assert.deepEqual(check({ properties: { x: { oneOf: [{ type: 'string' }, { type: 'integer' }] } } }, { x: true }), [
+      '- x: Invalid type. Expected: string, given: boolean', '- x: Invalid type. Expected: integer, given: boolean',
+      '- x: Must validate one and only one schema (oneOf)',
+    ]);
+    assert.deepEqual(check({ properties: { x: { anyOf: [{ type: 'string' }, { type: 'integer' }] } } }, { x: 3 }), []);
+  });
+
   test('many violations are bounded; Go values become JSON values', () => {
     const schema = JSON.stringify({ additionalProperties: { type: 'string' } });
     const many = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));

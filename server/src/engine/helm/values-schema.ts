@@ -114,6 +114,14 @@ function describe(e: ErrorObject, data: unknown): string {
     case 'maxItems': text = `Array must have at most ${String(p.limit)} items`; break;
     case 'pattern': text = `Does not match pattern '${String(p.pattern)}'`; break;
     case 'format': text = `Does not match format '${String(p.format)}'`; break;
+    case 'minProperties': text = `Must have at least ${String(p.limit)} properties`; break;
+    case 'maxProperties': text = `Must have at most ${String(p.limit)} properties`; break;
+    case 'multipleOf': text = `Must be a multiple of ${String(p.multipleOf)}`; break;
+    case 'uniqueItems': text = `array items[${Math.min(Number(p.i), Number(p.j))},${Math.max(Number(p.i), Number(p.j))}] must be unique`; break;
+    case 'oneOf': text = 'Must validate one and only one schema (oneOf)'; break;
+    case 'anyOf': text = 'Must validate at least one schema (anyOf)'; break;
+    case 'not': text = 'Must not validate the schema (not)'; break;
+    case 'if': text = p.failingKeyword === 'else' ? 'Must validate "else" as "if" was not valid' : 'Must validate "then" as "if" was valid'; break;
     default: text = e.message ?? e.keyword;
   }
   return `${field}: ${text}`;
