@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import type { ChartWorkspace } from '../../../server/src/engine/helm/chart-load';
 import { renderChart } from '../../../server/src/engine/helm/chart-render';
-import { checkValues, MAX_VIOLATIONS, toJson } from '../../../server/src/engine/helm/values-schema';
+import { checkValues, MAX_SCHEMA_CHARS, MAX_VIOLATIONS, toJson } from '../../../server/src/engine/helm/values-schema';
 import { fromPlain, type GoMap, type Value } from '../../../server/src/engine/helm/value';
 import { lineOf, ready, workspace } from '../../support/workspace';
 
@@ -124,6 +124,15 @@ suite('helm: values.schema.json', () => {
       'parent/Chart.yaml': 'apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n  - name: app\n    version: 1.0.0\n    condition: app.enabled\n',
     }), 'parent');
     assert.equal(off.failure, undefined);
+  });
+
+  test('a schema too large to check: not rendered, a limit', () => {
+    const big = JSON.stringify({ description: 'x'.repeat(MAX_SCHEMA_CHARS) });
+    const r = renderChart(memory(app('service:\n  nodePort: 30080\n', { 'app/values.schema.json': big })), 'app');
+    assert.equal(r.failure!.limit, true);
+    assert.match(r.failure!.message, /\napp:\nvalues\.schema\.json: longer than \d+ characters, not checked \(a limit\)$/);
+    const fits = renderChart(memory(app('service:\n  nodePort: 30080\n', { 'app/values.schema.json': JSON.stringify({ description: 'x'.repeat(1000) }) })), 'app');
+    assert.equal(fits.failure, undefined);
   });
 
   test('a schema that is not JSON: not rendered, naming the file', () => {

@@ -95,7 +95,7 @@ export function renderChart(ws: ChartWorkspace, dir: string, options: ChartRende
   const violations = checkValues(chart, vals);
   if (violations.length > 0) {
     const file = violations[0]!.path ?? chartYaml;
-    return { ...empty, name: chart.name, failure: { message: schemaMessage(violations), file, path: file, start: 0, end: 0, limit: false } };
+    return { ...empty, name: chart.name, failure: { message: schemaMessage(violations), file, path: file, start: 0, end: 0, limit: violations.some((v) => v.limit === true) } };
   }
   const release = options.release ?? { name: 'release-name', namespace: 'default' };
   const top = {

@@ -19,6 +19,11 @@ import { intOf, isInt, isMap, type Value } from './value';
 
 /** Violations listed per chart; the rest are counted. */
 export const MAX_VIOLATIONS = 20;
+/**
+ * A schema longer than this is not compiled (ajv generates code for every keyword: about 1 s per 100 KiB, read and
+ * compiled, on a loaded 2-core machine); the chart is then not rendered, a limit.
+ */
+export const MAX_SCHEMA_CHARS = 512 * 1024;
 /** Unknown `$ref`s a schema may hold before it is reported as unreadable. */
 const MAX_MISSING_REFS = 64;
 
@@ -36,7 +41,8 @@ function compile(text: string): Compiled {
   }
   const draft4 = typeof schema === 'object' && typeof (schema as { $schema?: unknown }).$schema === 'string'
     && (schema as { $schema: string }).$schema.includes('draft-04');
-  const options = { strict: false, allErrors: true, logger: false as const, validateSchema: false };
+  // no optimising pass over the generated code: it halves the compile time of a large schema
+  const options = { strict: false, allErrors: true, logger: false as const, validateSchema: false, code: { optimize: false } };
   const ajv = draft4 ? new AjvDraft04(options) : new Ajv(options);
   addFormats(ajv);
   for (let i = 0; i <= MAX_MISSING_REFS; i++) {
@@ -134,6 +140,8 @@ export interface SchemaViolation {
   path?: string;
   /** Helm's lines for this chart: `- path: message` (or why the schema cannot be read) */
   lines: string[];
+  /** the schema was too large to check */
+  limit?: boolean;
 }
 
 /** The values of a chart checked against its schema, then each dependency's (under its name) against its own. */
@@ -141,7 +149,8 @@ export function checkValues(c: LoadedChart, values: Value): SchemaViolation[] {
   const out: SchemaViolation[] = [];
   if (c.schema !== undefined) {
     const lines: string[] = [];
-    const got = compiled.get(c.schema.text, compile);
+    const big = c.schema.text.length > MAX_SCHEMA_CHARS;
+    const got: Compiled = big ? { error: `longer than ${MAX_SCHEMA_CHARS} characters, not checked (a limit)` } : compiled.get(c.schema.text, compile);
     if (got.error !== undefined) lines.push(`values.schema.json: ${got.error}`);
     else {
       const data = isMap(values) ? toJson(values) : {};
@@ -155,6 +164,7 @@ export function checkValues(c: LoadedChart, values: Value): SchemaViolation[] {
     if (lines.length > 0) {
       const v: SchemaViolation = { chart: c.name, lines };
       if (c.schema.path !== undefined) v.path = c.schema.path;
+      if (big) v.limit = true;
       out.push(v);
     }
   }
