@@ -19,6 +19,7 @@ import {
 import { URI } from 'vscode-uri';
 import { initEngine } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
+import { nodeGunzip } from '../host/gunzip';
 import { Diagnostics, MAX_WAIT_MS, MIN_DEBOUNCE_MS } from './diagnostics';
 import { OpenDocuments } from './documents';
 import { registerExposure } from './exposure';
@@ -151,7 +152,7 @@ export class ServiceReachServer {
   // ------------------------------------------------------------------------------------------ lifecycle
 
   private async initialize(p: InitializeParams): Promise<InitializeResult> {
-    await initEngine({ hcl: readHclGrammar(bundledWasmDir()) });
+    await initEngine({ hcl: readHclGrammar(bundledWasmDir()), gunzip: nodeGunzip() });
     const { session } = this;
     const cc = p.capabilities;
     session.caps = {
