@@ -200,6 +200,8 @@ export class ServiceReachServer {
           w('**/*.{yaml,yml,json,xml,tf}'), w('**/firewalld.conf'), w('**/.service-reach.{yaml,yml}'),
           // scripts and user-data templates that may hold firewall commands (docs/firewall-commands.md)
           w('**/*.{sh,bash,tpl,tftpl,tmpl,cfg}'),
+          // a chart's packed dependency (read as bytes): a new one on disk renders its chart again
+          w('**/charts/*.tgz'),
           w('**/{rules.v4,rules.v6,iptables,ip6tables,iptables.rules,ip6tables.rules,*.iptables,*.ip6tables,*.nft,nftables.conf}'),
           w('**/*', WatchKind.Create | WatchKind.Delete),
         ],
