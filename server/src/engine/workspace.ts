@@ -12,7 +12,8 @@ import type { Code } from './findings/codes';
 import { LineIndex } from './text/line-index';
 import { classify, sharedWithManifests } from './util/file-kinds';
 import { isChartArchive } from './util/load-policy';
-import { ArchiveEntry, FileEntry } from './workspace/files';
+import { Archives } from './workspace/archives';
+import { FileEntry } from './workspace/files';
 import type { SourceFile } from './sources/source-module';
 import { IncrementalAnalysis } from './workspace/incremental';
 import type { SkippedFile } from './workspace/layers';
@@ -31,12 +32,12 @@ export type { Analysis, ServiceAnalysis, WorkspaceOptions, WorkspaceStats } from
 
 export class Workspace {
   private readonly files = new Map<string, FileEntry>();
-  /** the bytes of chart archives (`charts/*.tgz`), apart from the text files: only the chart phase reads them */
-  private readonly archives = new Map<string, ArchiveEntry>();
+  /** the bytes of chart archives (`charts/*.tgz`): only the chart phase reads them */
+  private readonly archives = new Archives();
   private readonly skipped = new Map<string, SkippedFile>();
   private cached: Analysis | undefined;
   /** the paths in workspace order, and each one's place (undefined after a file came or went) */
-  private order: { paths: string[]; rank: Map<string, number>; withArchives?: string[] } | undefined;
+  private order: { paths: string[]; rank: Map<string, number> } | undefined;
   /** files whose text changed since the last analysis (a file that came or went resets `order` instead) */
   private readonly dirty = new Set<string>();
   /** bumped when a file other than a manifest changes, or a file comes, goes or is skipped */
@@ -87,20 +88,15 @@ export class Workspace {
   }
 
   /**
-   * A binary file's bytes: a chart's packed dependency (`charts/NAME.tgz`, `isChartArchive`), which the chart
-   * renderer unpacks with the gunzip the host handed to `initEngine`. The chart that holds it is rendered again
-   * when its bytes change or it comes or goes (`removeFile`). The workspace keeps the array: the host must not
-   * change it afterwards. Any other path is not held (false); true when the bytes are held.
+   * A chart's packed dependency (`charts/NAME.tgz`, `isChartArchive`; else not held: false), unpacked with the host's
+   * gunzip (`initEngine`); its chart renders again when the bytes change or it comes or goes. The array is kept as given.
    */
   setBytes(path: string, bytes: Uint8Array): boolean {
     if (!isChartArchive(path)) return false;
-    if (this.files.delete(path)) { this.forget(path); this.sourcesVersion++; }
-    if (this.skipped.delete(path)) this.sourcesVersion++;
-    const prev = this.archives.get(path);
-    if (prev && sameBytes(prev.bytes, bytes)) return true;
-    this.archives.set(path, new ArchiveEntry(path, bytes));
-    if (!prev) this.order = undefined;
-    this.cached = undefined;
+    if (this.files.delete(path) || this.skipped.delete(path)) { this.forget(path); this.sourcesVersion++; this.cached = undefined; }
+    const held = this.archives.set(path, bytes);
+    if (held === 'added') this.order = undefined;
+    if (held !== 'same') this.cached = undefined;
     return true;
   }
 
@@ -111,7 +107,7 @@ export class Workspace {
 
   /** The paths of the chart archives held (`setBytes`), sorted; `paths()` lists the text files. */
   archivePaths(): string[] {
-    return [...this.archives.keys()].sort();
+    return this.archives.paths();
   }
 
   removeFile(path: string): void {
@@ -196,19 +192,12 @@ export class Workspace {
     return this.cached;
   }
 
-  private sorted(): { paths: string[]; rank: Map<string, number>; withArchives?: string[] } {
+  private sorted(): { paths: string[]; rank: Map<string, number> } {
     if (!this.order) {
       const paths = [...this.files.keys()].sort();
       this.order = { paths, rank: new Map(paths.map((p, i) => [p, i])) };
     }
     return this.order;
-  }
-
-  /** The paths the chart phase sees: the text files and the chart archives. */
-  private chartPaths(): string[] {
-    const order = this.sorted();
-    if (this.archives.size === 0) return order.paths;
-    return (order.withArchives ??= [...order.paths, ...this.archives.keys()].sort());
   }
 
   private run(): Analysis {
@@ -225,7 +214,7 @@ export class Workspace {
     for (const p of overlays.flipped) if (this.files.has(p)) this.dirty.add(p);
     // Helm charts: rendered where a file they read (or their settings) changed; the templates of a chart that
     // renders are analysed through the render
-    const charts = this.charts.prepare(this.chartPaths(), (p) => this.files.get(p), (p) => this.archives.get(p), this.order === undefined || walk, [...this.dirty], sources.config);
+    const charts = this.charts.prepare(this.archives.withPaths(this.sorted().paths), (p) => this.files.get(p), (p) => this.archives.get(p), this.order === undefined || walk, [...this.dirty], sources.config);
     for (const p of charts.flipped) if (this.files.has(p)) this.dirty.add(p);
     const edited: FileEntry[] = [];
     for (const p of this.dirty) {
@@ -254,11 +243,4 @@ export class Workspace {
       .map((f) => ({ path: f.path, text: f.text, holds: (w: string) => f.words.has(w), parsed: () => this.manifests.parsed(f) }));
     return withSuppressions(merged, manifests);
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -21,7 +21,8 @@ import { asMap, asScalar, getValue, parseYaml, type YDocument, type YMap } from 
 import type { Span } from '../text/span';
 import { changedMembers } from '../util/sets';
 import { findingAt, renderedNote, type RenderedFile } from './chart-map';
-import type { ArchiveEntry, FileEntry } from './files';
+import type { ArchiveEntry } from './archives';
+import type { FileEntry } from './files';
 import { hostGunzip } from '../helm/gunzip';
 import { checkNodePorts, checkOwn, checkSelector, ociAnnotated } from './service-checks';
 import type { Analysis, ChartResult, CheckingContext, WorkspaceStats } from './types';

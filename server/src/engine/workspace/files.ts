@@ -82,11 +82,3 @@ export class FileEntry implements SourceFile {
     return this.lines;
   }
 }
-
-/**
- * A chart archive's bytes (`Workspace.setBytes`): new bytes are a new entry, so a chart whose render read the
- * archive (`ChartPhase`) sees that it changed.
- */
-export class ArchiveEntry {
-  constructor(readonly path: string, readonly bytes: Uint8Array) {}
-}
