@@ -9,7 +9,9 @@ import type { ChartWorkspace } from '../../../server/src/engine/helm/chart-load'
 import { renderChart } from '../../../server/src/engine/helm/chart-render';
 import { checkValues, MAX_SCHEMA_CHARS, MAX_VIOLATIONS, toJson } from '../../../server/src/engine/helm/values-schema';
 import { fromPlain, type GoMap, type Value } from '../../../server/src/engine/helm/value';
+import { gunzipSync } from 'node:zlib';
 import { lineOf, ready, workspace } from '../../support/workspace';
+import { tgzOfFiles } from './tgz';
 
 function memory(files: Record<string, string>): ChartWorkspace {
   const paths = Object.keys(files).sort();
@@ -124,6 +126,23 @@ suite('helm: values.schema.json', () => {
       'parent/Chart.yaml': 'apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n  - name: app\n    version: 1.0.0\n    condition: app.enabled\n',
     }), 'parent');
     assert.equal(off.failure, undefined);
+  });
+
+  test("a packed dependency's schema applies too; the failure then names no schema file", () => {
+    const tgz = new Uint8Array(tgzOfFiles({
+      'Chart.yaml': 'apiVersion: v2\nname: app\nversion: 1.0.0\n', 'values.yaml': 'service:\n  nodePort: 30080\n',
+      'values.schema.json': SCHEMA, 'templates/service.yaml': SERVICE,
+    }, 'app'));
+    const files: Record<string, string> = {
+      'parent/Chart.yaml': 'apiVersion: v2\nname: parent\nversion: 1.0.0\n', 'parent/values.yaml': 'app:\n  service:\n    nodePort: x\n',
+      'parent/templates/cm.yaml': 'kind: ConfigMap\n', 'parent/charts/app-1.0.0.tgz': '',
+    };
+    const ws: ChartWorkspace = { ...memory(files), bytes: (p) => (p === 'parent/charts/app-1.0.0.tgz' ? tgz : undefined), gunzip: (b) => new Uint8Array(gunzipSync(b)) };
+    const r = renderChart(ws, 'parent');
+    assert.match(r.failure!.message, /\napp:\n- service\.nodePort: Invalid type\. Expected: integer, given: string$/);
+    assert.equal(r.failure!.path, 'parent/Chart.yaml');
+    files['parent/values.yaml'] = 'app:\n  service:\n    nodePort: 30200\n';
+    assert.equal(renderChart(ws, 'parent').failure, undefined);
   });
 
   test('a schema too large to check: not rendered, a limit', () => {
