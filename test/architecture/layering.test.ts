@@ -65,7 +65,7 @@ const TOO_LONG: readonly string[] = [
 ];
 const MAX_LINES = 500;
 
-/** Each parser package (and `ipaddr.js`, `ajv`), and the only modules that may import it. */
+/** Each parser package (and `ipaddr.js`, `@cfworker/json-schema`), and the only modules that may import it. */
 const WRAPPERS: Readonly<Record<string, readonly string[]>> = {
   'yaml': ['server/src/engine/parse/yaml/read.ts'],
   // the webview's page builder reads the server's SVG with saxes itself, to write it again through an allow-list
@@ -74,9 +74,7 @@ const WRAPPERS: Readonly<Record<string, readonly string[]>> = {
   'jsonc-parser': ['server/src/engine/parse/json.ts'],
   'web-tree-sitter': ['server/src/engine/parse/hcl/tree-sitter.ts'],
   // JSON Schema for a chart's values.schema.json, as Helm checks it
-  'ajv': ['server/src/engine/helm/values-schema.ts'],
-  'ajv-draft-04': ['server/src/engine/helm/values-schema.ts'],
-  'ajv-formats': ['server/src/engine/helm/values-schema.ts'],
+  '@cfworker/json-schema': ['server/src/engine/helm/values-schema.ts'],
   'ipaddr.js': ['server/src/engine/net/cidr.ts', 'server/src/engine/sources/source-common.ts'],
 };
 

@@ -2,16 +2,16 @@
  * A chart's `values.schema.json` checked as Helm checks it before rendering: the chart's coalesced values (and each
  * enabled dependency's values, under its name, against that dependency's own schema) validated with JSON Schema
  * (draft 4 when the schema's `$schema` says so, else draft 7, which also reads draft 6). A violation, or a schema
- * that cannot be read or compiled, is a failure whose message is Helm's: the chart's name, then one `- path: message`
- * line per violation, in gojsonschema's wording for the common keywords.
+ * that cannot be read, is a failure whose message is Helm's: the chart's name, then one `- path: message` line per
+ * violation, in gojsonschema's wording for the common keywords.
  *
- * This is the only module that imports `ajv`. Pure: nothing is fetched. A `$ref` to a schema that is not in the file
- * (a remote or unknown URI) is no constraint: it is compiled as the empty schema. Compiled schemas are kept by their
- * text, bounded (`TextCache`).
+ * This is the only module that imports `@cfworker/json-schema`: a validator that interprets the schema (it
+ * generates no code, so nothing derived from the workspace is ever compiled and run) and needs no compile step
+ * (a 300 KiB schema of Bitnami's is ready in milliseconds). Pure: nothing is fetched. A `$ref` to a schema that is
+ * not in the file (a remote or unknown URI) is no constraint: it is registered as the empty schema. Read schemas
+ * are kept by their text, bounded (`TextCache`).
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import AjvDraft04 from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import { Validator, type OutputUnit } from '@cfworker/json-schema';
 import { jsonValue, parseJson } from '../parse/json';
 import type { LoadedChart } from './chart-load';
 import { TextCache } from './text-cache';
@@ -19,17 +19,31 @@ import { intOf, isInt, isMap, type Value } from './value';
 
 /** Violations listed per chart; the rest are counted. */
 export const MAX_VIOLATIONS = 20;
-/**
- * A schema longer than this is not compiled (ajv generates code for every keyword: about 1 s per 100 KiB, read and
- * compiled, on a loaded 2-core machine); the chart is then not rendered, a limit.
- */
+/** A schema longer than this is not checked; the chart is then not rendered, a limit. */
 export const MAX_SCHEMA_CHARS = 512 * 1024;
 /** Unknown `$ref`s a schema may hold before it is reported as unreadable. */
 const MAX_MISSING_REFS = 64;
 
-type Compiled = { validate: ValidateFunction; error?: undefined } | { validate?: undefined; error: string };
+type Compiled = { validator: Validator; schema: unknown; error?: undefined } | { validator?: undefined; error: string };
 
 const compiled = new TextCache<Compiled>(4_000_000);
+
+/** The `$ref`s of a schema that point outside it (not `#…`), each once. */
+function outsideRefs(schema: unknown): string[] {
+  const out = new Set<string>();
+  const stack: unknown[] = [schema];
+  let seen = 0;
+  while (stack.length > 0 && seen++ < 1_000_000) {
+    const x = stack.pop();
+    if (Array.isArray(x)) { for (const y of x) stack.push(y); continue; }
+    if (x === null || typeof x !== 'object') continue;
+    for (const [k, v] of Object.entries(x)) {
+      if (k === '$ref' && typeof v === 'string' && !v.startsWith('#')) out.add(v.split('#')[0]);
+      else stack.push(v);
+    }
+  }
+  return [...out].filter((r) => r !== '');
+}
 
 function compile(text: string): Compiled {
   const read = parseJson(text);
@@ -41,23 +55,16 @@ function compile(text: string): Compiled {
   }
   const draft4 = typeof schema === 'object' && typeof (schema as { $schema?: unknown }).$schema === 'string'
     && (schema as { $schema: string }).$schema.includes('draft-04');
-  // no optimising pass over the generated code: it halves the compile time of a large schema
-  const options = { strict: false, allErrors: true, logger: false as const, validateSchema: false, code: { optimize: false } };
-  const ajv = draft4 ? new AjvDraft04(options) : new Ajv(options);
-  addFormats(ajv);
-  for (let i = 0; i <= MAX_MISSING_REFS; i++) {
-    try {
-      return { validate: ajv.compile(schema as object) };
-    } catch (err) {
-      const missing = (err as { missingSchema?: unknown }).missingSchema;
-      if (typeof missing !== 'string' || missing === '' || ajv.getSchema(missing)) {
-        return { error: `the schema cannot be compiled: ${(err as Error).message}` };
-      }
-      // a schema that is not here is never fetched: it constrains nothing
-      ajv.addSchema({}, missing);
-    }
+  try {
+    const validator = new Validator(schema as object, draft4 ? '4' : '7', false);
+    const refs = outsideRefs(schema);
+    if (refs.length > MAX_MISSING_REFS) return { error: `the schema refers to more than ${MAX_MISSING_REFS} schemas that are not in it` };
+    // a schema that is not here is never fetched: it constrains nothing
+    for (const r of refs) validator.addSchema({}, r);
+    return { validator, schema };
+  } catch (err) {
+    return { error: `the schema cannot be read: ${(err as Error).message}` };
   }
-  return { error: `the schema refers to more than ${MAX_MISSING_REFS} schemas that are not in it` };
 }
 
 /** Go values as JSON sees them (Helm marshals the values to JSON before validating them). */
@@ -73,9 +80,52 @@ export function toJson(v: Value): unknown {
   return String(v);
 }
 
-function fieldOf(pointer: string): string {
-  if (pointer === '') return '(root)';
-  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+/** The segments of a `#/a/b` location. */
+function segments(location: string): string[] {
+  const pointer = location.startsWith('#') ? location.slice(1) : location;
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function fieldOf(location: string): string {
+  const segs = segments(location);
+  return segs.length === 0 ? '(root)' : segs.join('.');
+}
+
+function at(root: unknown, location: string): unknown {
+  let cur = root;
+  for (const k of segments(location)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = Object.prototype.hasOwnProperty.call(cur, k) ? (cur as Record<string, unknown>)[k] : undefined;
+  }
+  return cur;
+}
+
+/** The schema value at a keyword location, following the schema's own `#…` references on the way. */
+function schemaAt(schema: unknown, location: string): unknown {
+  let cur = schema;
+  for (const k of segments(location)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    const next = Object.prototype.hasOwnProperty.call(cur, k) ? (cur as Record<string, unknown>)[k] : undefined;
+    cur = k === '$ref' && typeof next === 'string' && next.startsWith('#') ? at(schema, next) : next;
+  }
+  return cur;
+}
+
+/**
+ * The units in gojsonschema's order: where several concern the same value one after the other (a `oneOf` and the
+ * errors of its branches), the deeper keywords first.
+ */
+function inOrder(units: readonly OutputUnit[]): OutputUnit[] {
+  const out: OutputUnit[] = [];
+  const depth = (u: OutputUnit) => segments(u.keywordLocation).length;
+  for (let i = 0; i < units.length;) {
+    let j = i;
+    while (j < units.length && units[j]!.instanceLocation === units[i]!.instanceLocation) j++;
+    out.push(...units.slice(i, j).map((u, k) => ({ u, k })).sort((a, b) => depth(b.u) - depth(a.u) || a.k - b.k).map((x) => x.u));
+    i = j;
+  }
+  return out;
 }
 
 function typeOf(x: unknown): string {
@@ -85,50 +135,74 @@ function typeOf(x: unknown): string {
   return typeof x;
 }
 
-function valueAt(root: unknown, pointer: string): unknown {
-  let cur = root;
-  if (pointer === '') return cur;
-  for (const raw of pointer.slice(1).split('/')) {
-    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[k];
-  }
-  return cur;
+/** The keyword `name` beside the one at `location`. */
+function sibling(schema: unknown, location: string, name: string): unknown {
+  return schemaAt(schema, `${location.slice(0, location.lastIndexOf('/'))}/${name}`);
 }
 
+/** The first two items of a list that are equal (as JSON). */
+function firstTwin(value: unknown): [number, number] {
+  const items = Array.isArray(value) ? value.map((x) => JSON.stringify(x)) : [];
+  const first = new Map<string, number>();
+  for (let j = 0; j < items.length; j++) {
+    const i = first.get(items[j]!);
+    if (i !== undefined) return [i, j];
+    first.set(items[j]!, j);
+  }
+  return [0, 0];
+}
+
+/** Keywords that only say a part below them failed: the part's own error says what. */
+const WRAPPERS = new Set(['properties', 'items', 'additionalItems', 'allOf', '$ref', 'patternProperties', 'dependencies',
+  'dependentSchemas', 'propertyNames', 'unevaluatedProperties', 'unevaluatedItems', 'prefixItems', 'then', 'else', 'contains']);
+
 /** One violation as gojsonschema words it: `field: description`. */
-function describe(e: ErrorObject, data: unknown): string {
-  const field = fieldOf(e.instancePath);
-  const p = e.params as Record<string, unknown>;
+function describe(e: OutputUnit, data: unknown, schema: unknown): string | undefined {
+  if (WRAPPERS.has(e.keyword)) return undefined;
+  const field = fieldOf(e.instanceLocation);
+  const value = at(data, e.instanceLocation);
+  const limit = schemaAt(schema, e.keywordLocation);
   const list = (xs: unknown): string => (Array.isArray(xs) ? xs : [xs]).map((x) => JSON.stringify(x)).join(', ');
   let text: string;
   switch (e.keyword) {
-    case 'required': text = `${String(p.missingProperty)} is required`; break;
-    case 'type': text = `Invalid type. Expected: ${String(p.type).split(',').join(', ')}, given: ${typeOf(valueAt(data, e.instancePath))}`; break;
-    case 'enum': text = `${field} must be one of the following: ${list(p.allowedValues)}`; break;
-    case 'const': text = `${field} does not match: ${JSON.stringify(p.allowedValue)}`; break;
-    case 'additionalProperties': text = `Additional property ${String(p.additionalProperty)} is not allowed`; break;
-    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum': {
-      const cmp = String(p.comparison);
-      const word = cmp === '>=' ? 'greater than or equal to' : cmp === '>' ? 'greater than' : cmp === '<=' ? 'less than or equal to' : 'less than';
-      text = `Must be ${word} ${String(p.limit)}`;
+    case 'required': {
+      const missing = Array.isArray(limit) ? limit.filter((k) => typeof k === 'string' && (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, k))) : [];
+      return missing.length ? missing.map((k) => `${field}: ${String(k)} is required`).join('\n- ') : `${field}: ${e.error}`;
+    }
+    case 'type': text = `Invalid type. Expected: ${(Array.isArray(limit) ? limit : [limit]).map(String).join(', ')}, given: ${typeOf(value)}`; break;
+    case 'enum': text = `${field} must be one of the following: ${list(limit)}`; break;
+    case 'const': text = `${field} does not match: ${JSON.stringify(limit)}`; break;
+    case 'additionalProperties': {
+      // a schema for the other properties: its own errors below say what; `false`: the property is not allowed
+      if (limit !== false) return undefined;
+      const m = /"([^"]*)"/.exec(e.error);
+      text = m ? `Additional property ${m[1]} is not allowed` : e.error;
       break;
     }
-    case 'minLength': text = `String length must be greater than or equal to ${String(p.limit)}`; break;
-    case 'maxLength': text = `String length must be less than or equal to ${String(p.limit)}`; break;
-    case 'minItems': text = `Array must have at least ${String(p.limit)} items`; break;
-    case 'maxItems': text = `Array must have at most ${String(p.limit)} items`; break;
-    case 'pattern': text = `Does not match pattern '${String(p.pattern)}'`; break;
-    case 'format': text = `Does not match format '${String(p.format)}'`; break;
-    case 'minProperties': text = `Must have at least ${String(p.limit)} properties`; break;
-    case 'maxProperties': text = `Must have at most ${String(p.limit)} properties`; break;
-    case 'multipleOf': text = `Must be a multiple of ${String(p.multipleOf)}`; break;
-    case 'uniqueItems': text = `array items[${Math.min(Number(p.i), Number(p.j))},${Math.max(Number(p.i), Number(p.j))}] must be unique`; break;
+    // draft 4: a boolean exclusiveMinimum / exclusiveMaximum beside the bound makes it exclusive
+    case 'minimum': text = `Must be greater than ${sibling(schema, e.keywordLocation, 'exclusiveMinimum') === true ? '' : 'or equal to '}${String(limit)}`; break;
+    case 'maximum': text = `Must be less than ${sibling(schema, e.keywordLocation, 'exclusiveMaximum') === true ? '' : 'or equal to '}${String(limit)}`; break;
+    case 'exclusiveMinimum': text = `Must be greater than ${String(typeof limit === 'number' ? limit : schemaAt(schema, e.keywordLocation.replace(/exclusiveMinimum$/, 'minimum')))}`; break;
+    case 'exclusiveMaximum': text = `Must be less than ${String(typeof limit === 'number' ? limit : schemaAt(schema, e.keywordLocation.replace(/exclusiveMaximum$/, 'maximum')))}`; break;
+    case 'minLength': text = `String length must be greater than or equal to ${String(limit)}`; break;
+    case 'maxLength': text = `String length must be less than or equal to ${String(limit)}`; break;
+    case 'minItems': text = `Array must have at least ${String(limit)} items`; break;
+    case 'maxItems': text = `Array must have at most ${String(limit)} items`; break;
+    case 'pattern': text = `Does not match pattern '${String(limit)}'`; break;
+    case 'format': text = `Does not match format '${String(limit)}'`; break;
+    case 'minProperties': text = `Must have at least ${String(limit)} properties`; break;
+    case 'maxProperties': text = `Must have at most ${String(limit)} properties`; break;
+    case 'multipleOf': text = `Must be a multiple of ${String(limit)}`; break;
+    case 'uniqueItems': {
+      const [i, j] = firstTwin(value);
+      text = `array items[${i},${j}] must be unique`;
+      break;
+    }
     case 'oneOf': text = 'Must validate one and only one schema (oneOf)'; break;
     case 'anyOf': text = 'Must validate at least one schema (anyOf)'; break;
     case 'not': text = 'Must not validate the schema (not)'; break;
-    case 'if': text = p.failingKeyword === 'else' ? 'Must validate "else" as "if" was not valid' : 'Must validate "then" as "if" was valid'; break;
-    default: text = e.message ?? e.keyword;
+    case 'if': text = e.error.includes('"else"') ? 'Must validate "else" as "if" was not valid' : 'Must validate "then" as "if" was valid'; break;
+    default: text = e.error;
   }
   return `${field}: ${text}`;
 }
@@ -151,11 +225,20 @@ export function checkValues(c: LoadedChart, values: Value): SchemaViolation[] {
     const lines: string[] = [];
     const big = c.schema.text.length > MAX_SCHEMA_CHARS;
     const got: Compiled = big ? { error: `longer than ${MAX_SCHEMA_CHARS} characters, not checked (a limit)` } : compiled.get(c.schema.text, compile);
-    if (got.error !== undefined) lines.push(`values.schema.json: ${got.error}`);
-    else {
-      const data = isMap(values) ? toJson(values) : {};
-      if (!got.validate(data)) {
-        const errors = (got.validate.errors ?? []).map((e) => describe(e, data));
+    let result: ReturnType<Validator['validate']> | undefined;
+    let error = got.error;
+    const data = isMap(values) ? toJson(values) : {};
+    if (got.validator) {
+      try {
+        result = got.validator.validate(data);
+      } catch (err) {
+        error = `the schema cannot be read: ${(err as Error).message}`;
+      }
+    }
+    if (error !== undefined) lines.push(`values.schema.json: ${error}`);
+    else if (result && got.validator) {
+      if (!result.valid) {
+        const errors = inOrder(result.errors).map((e) => describe(e, data, got.schema)).filter((e): e is string => e !== undefined);
         const unique = errors.filter((e, i) => errors.indexOf(e) === i);
         for (const e of unique.slice(0, MAX_VIOLATIONS)) lines.push(`- ${e}`);
         if (unique.length > MAX_VIOLATIONS) lines.push(`- … and ${unique.length - MAX_VIOLATIONS} more`);
