@@ -4,9 +4,10 @@
  */
 import { initEngine, LineIndex, Workspace, type Analysis, type Finding } from '../../server/src/engine';
 import { readHclGrammar } from '../../server/src/host/hcl-grammar';
+import { nodeGunzip } from '../../server/src/host/gunzip';
 
 export async function ready(): Promise<void> {
-  await initEngine({ hcl: readHclGrammar() });
+  await initEngine({ hcl: readHclGrammar(), gunzip: nodeGunzip() });
 }
 
 export function workspace(files: Record<string, string>, options: { configPath?: string } = {}): Workspace {

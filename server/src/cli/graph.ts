@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initEngine, type Analysis, type ServiceAnalysis } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
+import { nodeGunzip } from '../host/gunzip';
 import { diagramOf, overlayDiagramOf, overlayServices, serviceDisplayName, type OverlayService } from '../engine/features/diagram';
 import { pickService, servicesInFile, type ServiceQuery } from '../engine/features/pick-service';
 import { diagramToSvg, type ColorScheme } from '../render';
@@ -155,7 +156,7 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
 
-  await initEngine({ hcl: readHclGrammar() });
+  await initEngine({ hcl: readHclGrammar(), gunzip: nodeGunzip() });
   const ws = loaded.ws;
   const wsPath = toWorkspacePath(loaded.root, fileAbs);
   if (!ws.hasFile(wsPath)) {

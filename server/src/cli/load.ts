@@ -1,7 +1,7 @@
 /**
  * Reads the files the CLI was pointed at into the engine's workspace: folders walked (skipping node_modules
  * and .git, and what the config's `exclude` globs name), symbolic links that lead out of the workspace refused,
- * binary files ignored, large files skipped.
+ * binary files ignored — except a chart's packed dependencies (`charts/*.tgz`), read as bytes — large files skipped.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,7 +9,7 @@ import { classify } from '../engine';
 import { CONFIG_FILE_NAMES, readConfig } from '../engine/config/config';
 import { globFilter, NO_EXCLUDE, type PathFilter } from '../engine/util/glob';
 import {
-  DEFAULT_MAX_FILE_SIZE, looksBinary, relativeStaysInside, skipsDirectory, tooLarge,
+  DEFAULT_MAX_FILE_SIZE, isChartArchive, looksBinary, relativeStaysInside, skipsDirectory, tooLarge,
 } from '../engine/util/load-policy';
 import { exists, readIdentified, type FileIdentity } from './safe-write';
 
@@ -23,6 +23,13 @@ export interface LoadedFile {
   identity?: FileIdentity;
 }
 
+/** A chart's packed dependency (`charts/NAME.tgz`), read as bytes for the chart renderer (`Workspace.setBytes`). */
+export interface LoadedArchive {
+  /** workspace-relative POSIX path */
+  path: string;
+  bytes: Uint8Array;
+}
+
 export interface SkippedFile {
   path: string;
   reason: 'too-large' | 'binary' | 'outside' | 'unreadable';
@@ -34,6 +41,7 @@ export interface SkippedFile {
 export interface LoadResult {
   root: string;
   files: LoadedFile[];
+  archives: LoadedArchive[];
   skipped: SkippedFile[];
 }
 
@@ -97,6 +105,7 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
   const root = workspaceRoot(paths);
   const realRoot = fs.realpathSync(root);
   const files: LoadedFile[] = [];
+  const archives: LoadedArchive[] = [];
   const skipped: SkippedFile[] = [];
   const seen = new Set<string>();
   const excluded = excludeFilter(root, opts.configAbs, maxFileSize);
@@ -105,7 +114,8 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
     const rel = toWorkspacePath(root, abs);
     if (seen.has(rel)) return;
     seen.add(rel);
-    if (!explicit && classify(rel) === 'other') return;
+    const archive = isChartArchive(rel);
+    if (!explicit && classify(rel) === 'other' && !archive) return;
     // `exclude` in the config: not read at all (a path named on the command line is, and so is the config)
     if (!explicit && excluded(rel) && !CONFIG_FILE_NAMES.includes(rel)) return;
     let real: string;
@@ -143,6 +153,10 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
     const grown = tooLarge(buf.length, maxFileSize); // it grew since it was measured
     if (grown) {
       skipped.push({ path: rel, reason: 'too-large', detail: grown });
+      return;
+    }
+    if (archive) {
+      archives.push({ path: rel, bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.length) });
       return;
     }
     if (looksBinary(buf)) {
@@ -185,7 +199,7 @@ export function loadFiles(paths: string[], opts: { maxFileSize?: number; configA
     else addFile(abs, true);
   }
   if (opts.configAbs) addFile(opts.configAbs, true, true); // named on the command line: the user's own choice
-  return { root, files, skipped };
+  return { root, files, archives, skipped };
 }
 
 /**

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initEngine } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
+import { nodeGunzip } from '../host/gunzip';
 import { isUnder } from '../engine/fixes';
 import { UsageError, DEFAULT_MAX_FILE_SIZE, ROOT_MARKERS, toWorkspacePath } from './load';
 import { readWorkspace, scopeIn, workspaceFor } from './read-workspace';
@@ -102,7 +103,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
 
-  await initEngine({ hcl: readHclGrammar() });
+  await initEngine({ hcl: readHclGrammar(), gunzip: nodeGunzip() });
   const { root, ws } = loaded;
   // a file given inside a larger workspace: only what is under the given paths is fixed and reported
   const scope = target.scope && scopeIn(root, target.scope);

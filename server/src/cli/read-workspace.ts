@@ -3,7 +3,8 @@
  * them) into a new engine `Workspace`, and what was skipped told to the engine and to the user alike:
  *
  * - too large: a `file-too-large` finding on the file (`Workspace.skipFile`), no line on stderr;
- * - binary: ignored silently;
+ * - binary: ignored silently, except a chart's packed dependency (`charts/*.tgz`): its bytes handed in
+ *   (`Workspace.setBytes`) for the chart renderer;
  * - a link (to a file or a folder) that leads out of the workspace: a line on stderr, and the engine is told, so
  *   that a config naming it (or a file under it) gets `config-path-outside-workspace`;
  * - unreadable: a line on stderr.
@@ -40,6 +41,7 @@ export function readWorkspace(paths: string[], opts: ReadOptions, warn: (line: s
   const loaded = loadFiles(paths, { maxFileSize: opts.maxFileSize, configAbs: opts.configAbs });
   const ws = new Workspace({ configPath: opts.configAbs ? toWorkspacePath(loaded.root, opts.configAbs) : undefined });
   for (const f of loaded.files) ws.setFile(f.path, f.text);
+  for (const a of loaded.archives) ws.setBytes(a.path, a.bytes);
   reportSkipped(ws, loaded.skipped, warn);
   return { ...loaded, ws };
 }

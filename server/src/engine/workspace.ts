@@ -11,6 +11,8 @@
 import type { Code } from './findings/codes';
 import { LineIndex } from './text/line-index';
 import { classify, sharedWithManifests } from './util/file-kinds';
+import { isChartArchive } from './util/load-policy';
+import { Archives } from './workspace/archives';
 import { FileEntry } from './workspace/files';
 import type { SourceFile } from './sources/source-module';
 import { IncrementalAnalysis } from './workspace/incremental';
@@ -30,6 +32,8 @@ export type { Analysis, ServiceAnalysis, WorkspaceOptions, WorkspaceStats } from
 
 export class Workspace {
   private readonly files = new Map<string, FileEntry>();
+  /** the bytes of chart archives (`charts/*.tgz`): only the chart phase reads them */
+  private readonly archives = new Archives();
   private readonly skipped = new Map<string, SkippedFile>();
   private cached: Analysis | undefined;
   /** the paths in workspace order, and each one's place (undefined after a file came or went) */
@@ -56,6 +60,7 @@ export class Workspace {
    */
   setFile(path: string, text: string): void {
     if (this.skipped.delete(path)) { this.cached = undefined; this.sourcesVersion++; }
+    if (this.archives.delete(path)) { this.cached = undefined; this.order = undefined; }
     const prev = this.files.get(path);
     if (prev && prev.text === text) return;
     const kind = classify(path, this.options.configPath);
@@ -82,7 +87,31 @@ export class Workspace {
     return true;
   }
 
+  /**
+   * A chart's packed dependency (`charts/NAME.tgz`, `isChartArchive`; else not held: false), unpacked with the host's
+   * gunzip (`initEngine`); its chart renders again when the bytes change or it comes or goes. The array is kept as given.
+   */
+  setBytes(path: string, bytes: Uint8Array): boolean {
+    if (!isChartArchive(path)) return false;
+    if (this.files.delete(path) || this.skipped.delete(path)) { this.forget(path); this.sourcesVersion++; this.cached = undefined; }
+    const held = this.archives.set(path, bytes);
+    if (held === 'added') this.order = undefined;
+    if (held !== 'same') this.cached = undefined;
+    return true;
+  }
+
+  /** The bytes held for a chart archive (`setBytes`), else undefined. */
+  getBytes(path: string): Uint8Array | undefined {
+    return this.archives.get(path)?.bytes;
+  }
+
+  /** The paths of the chart archives held (`setBytes`), sorted; `paths()` lists the text files. */
+  archivePaths(): string[] {
+    return this.archives.paths();
+  }
+
   removeFile(path: string): void {
+    if (this.archives.delete(path)) { this.cached = undefined; this.order = undefined; }
     const had = this.files.delete(path);
     if (had || this.skipped.delete(path)) {
       this.cached = undefined;
@@ -98,6 +127,7 @@ export class Workspace {
    * names it (or a file under it).
    */
   skipFile(path: string, code: Code, message: string): void {
+    if (this.archives.delete(path)) this.order = undefined;
     if (this.files.delete(path)) this.forget(path);
     this.skipped.set(path, { code, message });
     this.cached = undefined;
@@ -184,7 +214,7 @@ export class Workspace {
     for (const p of overlays.flipped) if (this.files.has(p)) this.dirty.add(p);
     // Helm charts: rendered where a file they read (or their settings) changed; the templates of a chart that
     // renders are analysed through the render
-    const charts = this.charts.prepare(this.sorted().paths, (p) => this.files.get(p), this.order === undefined || walk, [...this.dirty], sources.config);
+    const charts = this.charts.prepare(this.archives.withPaths(this.sorted().paths), (p) => this.files.get(p), (p) => this.archives.get(p), this.order === undefined || walk, [...this.dirty], sources.config);
     for (const p of charts.flipped) if (this.files.has(p)) this.dirty.add(p);
     const edited: FileEntry[] = [];
     for (const p of this.dirty) {

@@ -1,25 +1,30 @@
 /**
  * The language server's file reading, with the policy it shares with the CLI (engine/util/load-policy.ts):
- * node_modules and .git skipped, files over the size limit skipped (reported), binary files ignored,
+ * node_modules and .git skipped, files over the size limit skipped (reported), binary files ignored (a chart's
+ * packed dependency, `charts/*.tgz`, is read as bytes),
  * links that lead out of the workspace refused, linked folders never followed. Asynchronous, so indexing a
  * large workspace does not stop the server from answering.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import {
-  isCandidate, looksBinary, relativeStaysInside, skipsDirectory, tooLarge, BINARY_SNIFF_BYTES, type SkipReason,
+  isCandidate, isChartArchive, looksBinary, relativeStaysInside, skipsDirectory, tooLarge, BINARY_SNIFF_BYTES, type SkipReason,
 } from '../engine/util/load-policy';
 import { CONFIG_FILE_NAMES } from '../engine/util/file-kinds';
 import { NO_EXCLUDE, type PathFilter } from '../engine/util/glob';
 
 export type ReadResult =
   | { kind: 'text'; text: string }
+  | { kind: 'bytes'; bytes: Uint8Array }
   | { kind: 'skipped'; reason: SkipReason; detail: string; /** reason `outside`: where the link leads */ target?: string }
   | { kind: 'directory' }
   | { kind: 'missing' };
 
-/** Read one workspace file under the policy. `realRoot` is the workspace root with links resolved. */
-export async function readUnderPolicy(realRoot: string, abs: string, maxFileSize: number): Promise<ReadResult> {
+/**
+ * Read one workspace file under the policy. `realRoot` is the workspace root with links resolved. `binary`: the
+ * file is read as bytes (a chart archive), not as text.
+ */
+export async function readUnderPolicy(realRoot: string, abs: string, maxFileSize: number, binary = false): Promise<ReadResult> {
   let real: string;
   let stat: import('node:fs').Stats;
   try {
@@ -40,6 +45,7 @@ export async function readUnderPolicy(realRoot: string, abs: string, maxFileSize
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'missing' } : { kind: 'skipped', reason: 'unreadable', detail: (err as Error).message };
   }
+  if (binary) return { kind: 'bytes', bytes: new Uint8Array(buf.buffer, buf.byteOffset, buf.length) };
   if (looksBinary(buf.subarray(0, BINARY_SNIFF_BYTES))) return { kind: 'skipped', reason: 'binary', detail: 'holds NUL bytes' };
   return { kind: 'text', text: buf.toString('utf8') };
 }
@@ -108,7 +114,7 @@ export async function* walkCandidates(
           continue;
         }
       }
-      if (!isCandidate(rel, configPath) || (excluded(rel) && rel !== configPath && !CONFIG_FILE_NAMES.includes(rel))) continue;
+      if (!(isCandidate(rel, configPath) || isChartArchive(rel)) || (excluded(rel) && rel !== configPath && !CONFIG_FILE_NAMES.includes(rel))) continue;
       yield rel;
     }
   }

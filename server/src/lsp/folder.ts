@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Workspace, type Span } from '../engine';
-import { isCandidate, inSkippedDirectory, skipsDirectory } from '../engine/util/load-policy';
+import { isCandidate, isChartArchive, inSkippedDirectory, skipsDirectory } from '../engine/util/load-policy';
 import { normaliseWorkspacePath } from '../engine/util/paths';
 import { CONFIG_FILE_NAMES } from '../engine/util/file-kinds';
 import { globFilter, NO_EXCLUDE, type PathFilter } from '../engine/util/glob';
@@ -136,12 +136,13 @@ export class Folder {
     // a loose folder holds only the documents open in it and reads nothing from disk (a file event for its folder,
     // /tmp say, would otherwise walk it, and whatever workspace folder lies below it, a second time)
     if (this.loose || this.open.has(rel) || inSkippedDirectory(rel)) return 'unchanged';
+    const archive = isChartArchive(rel);
     if (this.isExcluded(rel)) {
-      if (!this.ws.hasFile(rel)) return 'unchanged';
+      if (!this.ws.hasFile(rel) && this.ws.getBytes(rel) === undefined) return 'unchanged';
       this.ws.removeFile(rel);
       return 'changed';
     }
-    if (!(isCandidate(rel, this.configPath) || rel === this.configPath)) {
+    if (!(isCandidate(rel, this.configPath) || rel === this.configPath || archive)) {
       // not a file we read; a folder that appeared is walked (a linked one that leads out is refused)
       const target = await linkedFolderOutside(this.realRoot, path.join(this.root, ...rel.split('/')));
       if (target) { this.linkedOut(rel, target); return 'changed'; }
@@ -149,7 +150,8 @@ export class Folder {
       return (await this.loadDirectory(rel)) ? 'changed' : 'unchanged';
     }
     const before = this.ws.getText(rel);
-    const r = await readUnderPolicy(this.realRoot, path.join(this.root, ...rel.split('/')), this.settings.maxFileSize);
+    const beforeBytes = this.ws.getBytes(rel);
+    const r = await readUnderPolicy(this.realRoot, path.join(this.root, ...rel.split('/')), this.settings.maxFileSize, archive);
     if (this.open.has(rel)) return 'unchanged'; // opened while we were reading
     const wasOutside = this.outsideLinks.delete(rel);
     switch (r.kind) {
@@ -157,14 +159,19 @@ export class Folder {
         this.ws.setFile(rel, r.text);
         if (before !== r.text && this.isConfig(rel) && this.indexed && this.refreshExclude()) await this.applyExclude();
         return before === r.text ? 'unchanged' : 'changed';
+      case 'bytes': {
+        // a chart's packed dependency: the chart that holds it is rendered again when its bytes changed
+        this.ws.setBytes(rel, r.bytes);
+        return beforeBytes !== undefined && beforeBytes === this.ws.getBytes(rel) ? 'unchanged' : 'changed';
+      }
       case 'missing': {
-        const had = before !== undefined || this.published.has(rel) || wasOutside;
+        const had = before !== undefined || beforeBytes !== undefined || this.published.has(rel) || wasOutside;
         this.ws.removeFile(rel);
         return had ? 'changed' : 'unchanged';
       }
       case 'directory': {
         // a file replaced by a folder of the same name: the file is gone
-        const had = before !== undefined || this.published.has(rel) || wasOutside;
+        const had = before !== undefined || beforeBytes !== undefined || this.published.has(rel) || wasOutside;
         this.ws.removeFile(rel);
         return (await this.loadDirectory(rel)) || had ? 'changed' : 'unchanged';
       }
@@ -203,7 +210,7 @@ export class Folder {
 
   /** The `exclude` globs changed: what they name now leaves the workspace, what they no longer name is read. */
   async applyExclude(): Promise<void> {
-    for (const p of this.ws.paths()) if (this.isExcluded(p)) this.ws.removeFile(p);
+    for (const p of [...this.ws.paths(), ...this.ws.archivePaths()]) if (this.isExcluded(p)) this.ws.removeFile(p);
     await this.loadDirectory('');
   }
 
@@ -220,9 +227,9 @@ export class Folder {
   removed(rel: string): boolean {
     if (this.open.has(rel)) return false;
     let changed = false;
-    if (this.ws.hasFile(rel) || this.published.has(rel) || this.outsideLinks.delete(rel)) { this.ws.removeFile(rel); changed = true; }
+    if (this.ws.hasFile(rel) || this.ws.getBytes(rel) !== undefined || this.published.has(rel) || this.outsideLinks.delete(rel)) { this.ws.removeFile(rel); changed = true; }
     const prefix = rel + '/';
-    for (const p of this.ws.paths()) {
+    for (const p of [...this.ws.paths(), ...this.ws.archivePaths()]) {
       if (p.startsWith(prefix) && !this.open.has(p)) { this.ws.removeFile(p); changed = true; }
     }
     for (const p of this.outsideLinks) {

@@ -19,6 +19,7 @@ import {
 import { URI } from 'vscode-uri';
 import { initEngine } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
+import { nodeGunzip } from '../host/gunzip';
 import { Diagnostics, MAX_WAIT_MS, MIN_DEBOUNCE_MS } from './diagnostics';
 import { OpenDocuments } from './documents';
 import { registerExposure } from './exposure';
@@ -151,7 +152,7 @@ export class ServiceReachServer {
   // ------------------------------------------------------------------------------------------ lifecycle
 
   private async initialize(p: InitializeParams): Promise<InitializeResult> {
-    await initEngine({ hcl: readHclGrammar(bundledWasmDir()) });
+    await initEngine({ hcl: readHclGrammar(bundledWasmDir()), gunzip: nodeGunzip() });
     const { session } = this;
     const cc = p.capabilities;
     session.caps = {
@@ -199,6 +200,8 @@ export class ServiceReachServer {
           w('**/*.{yaml,yml,json,xml,tf}'), w('**/firewalld.conf'), w('**/.service-reach.{yaml,yml}'),
           // scripts and user-data templates that may hold firewall commands (docs/firewall-commands.md)
           w('**/*.{sh,bash,tpl,tftpl,tmpl,cfg}'),
+          // a chart's packed dependency (read as bytes): a new one on disk renders its chart again
+          w('**/charts/*.tgz'),
           w('**/{rules.v4,rules.v6,iptables,ip6tables,iptables.rules,ip6tables.rules,*.iptables,*.ip6tables,*.nft,nftables.conf}'),
           w('**/*', WatchKind.Create | WatchKind.Delete),
         ],

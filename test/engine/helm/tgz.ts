@@ -1,4 +1,4 @@
-/** Writes a chart folder as a `.tgz` the way `helm package` lays it out (`<name>/<path>`), for tests. */
+/** Packs a chart folder as a `.tgz` the way `helm package` lays it out (`<name>/<path>`), for tests. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -22,16 +22,25 @@ function header(name: string, size: number): Buffer {
 }
 
 export function tgzOf(dir: string, top: string): Buffer {
-  const parts: Buffer[] = [];
+  const files: Record<string, Buffer> = {};
   const walk = (rel: string): void => {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) { walk(r); continue; }
-      const data = fs.readFileSync(path.join(dir, r));
-      parts.push(header(`${top}/${r}`, data.length), data, Buffer.alloc((512 - (data.length % 512)) % 512));
+      files[r] = fs.readFileSync(path.join(dir, r));
     }
   };
   walk('');
+  return tgzOfFiles(files, top);
+}
+
+/** The same from files in memory (`{path inside the chart: text}`), in the order given. */
+export function tgzOfFiles(files: Record<string, string | Buffer>, top: string): Buffer {
+  const parts: Buffer[] = [];
+  for (const [r, content] of Object.entries(files)) {
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    parts.push(header(`${top}/${r}`, data.length), data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
   parts.push(Buffer.alloc(1024));
   return gzipSync(Buffer.concat(parts));
 }

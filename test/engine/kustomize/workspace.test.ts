@@ -7,40 +7,10 @@
 import * as assert from 'node:assert/strict';
 import { hoverAt } from '../../../server/src/engine/features';
 import { keys, lineOf, ready, workspace } from '../../support/workspace';
+import { WEB_DEPLOYMENT, WEB_SERVICE } from '../../support/web-fixtures';
 
-const BASE_SERVICE = `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: web
-  ports:
-    - name: http
-      port: 80
-      targetPort: http
-`;
-
-const BASE_DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: nginx
-          ports:
-            - name: http
-              containerPort: 8080
-`;
+const BASE_SERVICE = WEB_SERVICE;
+const BASE_DEPLOYMENT = WEB_DEPLOYMENT;
 
 const BASE_KUSTOMIZATION = `resources:
   - service.yaml

@@ -19,7 +19,9 @@ suite('rule units: one registry entry per code, each leading where it says', () 
   test('detect and fix are functions (fix null when there is none)', () => {
     for (const code of ALL_CODES) {
       const unit = RULES[code];
-      assert.equal(typeof unit.detect, 'function', `${code}: detect`);
+      const detect = Array.isArray(unit.detect) ? unit.detect : [unit.detect];
+      assert.ok(detect.length > 0, `${code}: detect`);
+      for (const d of detect) assert.equal(typeof d, 'function', `${code}: detect`);
       assert.ok(unit.fix === null || typeof unit.fix === 'function', `${code}: fix`);
     }
   });

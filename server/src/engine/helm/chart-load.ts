@@ -131,12 +131,13 @@ function load(ws: ChartWorkspace, entries: Entries, dir: string | undefined, dep
       const rest = rel.slice(7);
       if (rest.endsWith('.tgz') && !rest.includes('/')) {
         const bytes = e.bytes;
-        if (!bytes || !ws.gunzip) return { error: `charts/${rest} of ${name} cannot be read (no archive support here)` };
+        if (!bytes) return { error: `charts/${rest} of ${name} cannot be read (the host did not read its bytes)` };
+        if (!ws.gunzip) return { error: `charts/${rest} of ${name} cannot be read (the host handed in no gunzip)` };
         let tarBytes: Uint8Array;
         try {
           tarBytes = ws.gunzip(bytes);
         } catch (err) {
-          return { error: `charts/${rest} of ${name} is not a gzip archive: ${(err as Error).message}` };
+          return { error: `charts/${rest} of ${name} cannot be unpacked: ${(err as Error).message}` };
         }
         const tar = readTar(tarBytes);
         if (tar.error) return { error: `charts/${rest} of ${name}: ${tar.error}` };

@@ -22,6 +22,8 @@ import { checkNodePortConflicts, checkSelectorAndTargetPorts } from '../checks/r
 import { checkOci } from '../checks/oci';
 import { checkReachability } from '../checks/reachability';
 import { checkRulesNotEvaluated } from '../checks/not-evaluated';
+import { checkLbNsgs } from '../checks/lb-nsgs';
+import { ChartPhase } from '../workspace/charts';
 import { Workspace } from '../workspace';
 import { build as buildKustomization } from '../kustomize/build';
 import { applySuppressions } from '../findings/suppress';
@@ -47,10 +49,10 @@ export interface RuleWording {
 
 export interface RuleUnit {
   /**
-   * The function that reports the code. For an input problem, the reader (or the `Workspace` method) whose
-   * problems the workspace reports as the code.
+   * The function that reports the code (several, in order, where more than one place reports it). For an input
+   * problem, the reader (or the `Workspace` method) whose problems the workspace reports as the code.
    */
-  detect: AnyFunction;
+  detect: AnyFunction | readonly AnyFunction[];
   /** The rule module that words the code's findings; null: worded next to the report in `detect`. */
   words: RuleWording | null;
   /** The function that turns the code's fix hint into edits (fixes/); null: the code has no fix. */
@@ -118,8 +120,8 @@ export const RULES: Readonly<Record<Code, RuleUnit>> = {
   'config-path-not-found': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: ['test/robustness/cli-files.test.ts', HOSTILE], doc: 'docs/rules.md#config-path-not-found' },
   'config-path-outside-workspace': { detect: readConfig, words: null, fix: null, tests: ['test/cli/read-workspace.test.ts', 'test/robustness/cli-files.test.ts'], doc: 'docs/rules.md#config-path-outside-workspace' },
   'file-too-large': { detect: Workspace.prototype.skipFile, words: null, fix: null, tests: ['test/cli/check.test.ts', 'test/cli/read-workspace.test.ts'], doc: 'docs/rules.md#file-too-large' },
-  'rules-not-evaluated': { detect: checkRulesNotEvaluated, words: notEvaluated, fix: null, tests: ['test/engine/checks/not-evaluated.test.ts', 'test/engine/sources/terraform-json.test.ts'], doc: 'docs/rules.md#rules-not-evaluated' },
-  'template-not-rendered': { detect: buildKustomization, words: null, fix: null, tests: ['test/engine/kustomize/workspace.test.ts'], doc: 'docs/rules.md#template-not-rendered' },
+  'rules-not-evaluated': { detect: [checkRulesNotEvaluated, checkLbNsgs], words: notEvaluated, fix: null, tests: ['test/engine/checks/not-evaluated.test.ts', 'test/engine/sources/terraform-json.test.ts', 'test/engine/topology/topology.test.ts'], doc: 'docs/rules.md#rules-not-evaluated' },
+  'template-not-rendered': { detect: [buildKustomization, ChartPhase.prototype.prepare], words: null, fix: null, tests: ['test/engine/kustomize/workspace.test.ts', 'test/engine/helm/workspace-charts.test.ts'], doc: 'docs/rules.md#template-not-rendered' },
   'input-too-complex': { detect: Workspace.prototype.analyze, words: null, fix: null, tests: [HOSTILE], doc: 'docs/rules.md#input-too-complex' },
   'unused-ignore': { detect: applySuppressions, words: null, fix: null, tests: ['test/engine/suppressions.test.ts'], doc: 'docs/rules.md#unused-ignore' },
 };

@@ -31,6 +31,15 @@ export function isCandidate(relPath: string, configPath?: string): boolean {
   return classify(relPath, configPath) !== 'other';
 }
 
+/**
+ * A chart's packed dependency: a `.tgz` directly inside a `charts/` folder (what `helm dependency build` leaves).
+ * The one kind of binary file the hosts read, as bytes (`Workspace.setBytes`), for the chart renderer.
+ */
+export function isChartArchive(relPath: string): boolean {
+  const parts = relPath.split('/');
+  return parts.length >= 2 && parts[parts.length - 2] === 'charts' && parts[parts.length - 1].endsWith('.tgz') && parts[parts.length - 1] !== '.tgz';
+}
+
 /** A file of this size is skipped: the detail for the message, else undefined. */
 export function tooLarge(size: number, maxFileSize: number): string | undefined {
   return size > maxFileSize ? `${size} bytes is over the limit of ${maxFileSize}` : undefined;

@@ -19,16 +19,19 @@ import { serviceOf, type ServiceModel } from '../k8s/service';
 import { nodePortUses } from '../checks/references';
 import { asMap, asScalar, getValue, parseYaml, type YDocument, type YMap } from '../parse/yaml';
 import type { Span } from '../text/span';
+import { changedMembers } from '../util/sets';
 import { findingAt, renderedNote, type RenderedFile } from './chart-map';
+import type { ArchiveEntry } from './archives';
 import type { FileEntry } from './files';
+import { hostGunzip } from '../helm/gunzip';
 import { checkNodePorts, checkOwn, checkSelector, ociAnnotated } from './service-checks';
 import type { Analysis, ChartResult, CheckingContext, WorkspaceStats } from './types';
 
 export type { RenderedFile } from './chart-map';
 
 interface Kept {
-  /** every file the render read, with the entry it read */
-  inputs: Map<string, FileEntry | undefined>;
+  /** every file the render read (texts and chart archives), with the entry it read */
+  inputs: Map<string, FileEntry | ArchiveEntry | undefined>;
   settings: string;
   result: ChartResult;
   context?: CheckingContext;
@@ -50,9 +53,11 @@ export class ChartPhase {
 
   /**
    * Renders what changed. `walk`: files came or went (every chart is rendered again); `edited`: the paths whose
-   * text changed. Returns the files analysed through the renders only, and those whose standing changed.
+   * text changed. `archive`: a chart archive's bytes (`charts/*.tgz`), unpacked with the host's gunzip. Returns the
+   * files analysed through the renders only, and those whose standing changed.
    */
-  prepare(paths: readonly string[], get: (path: string) => FileEntry | undefined, walk: boolean, edited: readonly string[],
+  prepare(paths: readonly string[], get: (path: string) => FileEntry | undefined, archive: (path: string) => ArchiveEntry | undefined,
+    walk: boolean, edited: readonly string[],
     config: ServiceReachConfig): { excluded: ReadonlySet<string>; flipped: string[]; ociServices: boolean } {
     this.textOf = (p) => get(p)?.text;
     if (walk || edited.some((p) => p === 'Chart.yaml' || p.endsWith('/Chart.yaml'))) {
@@ -71,15 +76,21 @@ export class ChartPhase {
       const settings = config.helmCharts?.find((c) => c.path === dir);
       const key = settingsKey(settings);
       const before = this.kept.get(dir);
-      if (before && !walk && before.settings === key && [...before.inputs].every(([p, f]) => get(p) === f)) continue;
+      if (before && !walk && before.settings === key && [...before.inputs].every(([p, f]) => (get(p) ?? archive(p)) === f)) continue;
       this.counters.chartsRendered++;
-      const inputs = new Map<string, FileEntry | undefined>();
+      const inputs = new Map<string, FileEntry | ArchiveEntry | undefined>();
       const read = (p: string): string | undefined => {
         const f = get(p);
         inputs.set(p, f);
         return f?.text;
       };
-      const ws: ChartWorkspace = { paths, text: read };
+      const bytes = (p: string): Uint8Array | undefined => {
+        const a = archive(p);
+        inputs.set(p, a);
+        return a?.bytes;
+      };
+      const gunzip = hostGunzip();
+      const ws: ChartWorkspace = gunzip ? { paths, text: read, bytes, gunzip } : { paths, text: read, bytes };
       const valuesFiles = (settings?.values ?? []).map((v) => ({ path: v.path, text: read(v.path) ?? '' }));
       const missing = (settings?.values ?? []).find((v) => get(v.path) === undefined);
       const name = settings?.releaseName ?? readChartName(get(chartYamlOf(dir))?.text) ?? 'release-name';
@@ -100,9 +111,7 @@ export class ChartPhase {
       for (const p of inputs.keys()) if (p === 'values.yaml' || p.endsWith('/values.yaml') || configured.has(p)) excluded.add(p);
       if (result.services.some(ociAnnotated)) oci = true;
     }
-    const flipped: string[] = [];
-    for (const p of excluded) if (!this.excluded.has(p)) flipped.push(p);
-    for (const p of this.excluded) if (!excluded.has(p)) flipped.push(p);
+    const flipped = changedMembers(this.excluded, excluded);
     this.excluded = excluded;
     return { excluded, flipped, ociServices: oci };
   }

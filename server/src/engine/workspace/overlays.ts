@@ -13,6 +13,7 @@ import { serviceOf, type ServiceModel } from '../k8s/service';
 import { build, type BuildOutput, type KustomizeFiles, type Note } from '../kustomize/build';
 import { isKustomizationPath, planOf, type KustomizePlan } from '../kustomize/plan';
 import type { Span } from '../text/span';
+import { changedMembers } from '../util/sets';
 import { dirName } from '../util/paths';
 import type { FileEntry } from './files';
 import type { ManifestReader } from './manifests';
@@ -66,9 +67,7 @@ export class OverlayPhase {
       if (!result.build.error) for (const p of result.build.resourceFiles) excluded.add(p);
       if (result.services.some(ociAnnotated)) oci = true;
     }
-    const flipped: string[] = [];
-    for (const p of excluded) if (!this.excluded.has(p)) flipped.push(p);
-    for (const p of this.excluded) if (!excluded.has(p)) flipped.push(p);
+    const flipped = changedMembers(this.excluded, excluded);
     this.excluded = excluded;
     return { excluded, flipped, ociServices: oci };
   }
