@@ -30,6 +30,16 @@ function applied(text: string, edits: { range: { start: { line: number; characte
 suite('Language server: fix all in this file (code actions, in-process)', () => {
   suiteSetup(ready);
 
+  test('asked for by its own kind, by source.fixAll or by source; never for another source kind', () => {
+    const ws = new Workspace();
+    ws.setFile('svc.yaml', SVC);
+    ws.setFile('public.xml', ZONE);
+    const kinds = (only: string[]) => codeActions(ws, 'svc.yaml', [], new Positions((p) => ws.getText(p)), (p) => `file:///w/${p}`, { commands: false, only }).map((a) => a.kind);
+    for (const only of [['source.fixAll.serviceReach'], ['source.fixAll'], ['source']]) assert.deepEqual(kinds(only), ['source.fixAll.serviceReach'], only[0]);
+    assert.deepEqual(kinds(['source.organizeImports']), []);
+    assert.deepEqual(kinds(['source.fixAll.other']), []);
+  });
+
   test('every pass of the fix loop, in one WorkspaceEdit; worked out again only when a file changed', () => {
     const ws = new Workspace();
     ws.setFile('svc.yaml', SVC);

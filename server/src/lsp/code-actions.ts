@@ -11,6 +11,8 @@ import { SOURCE, type DiagnosticData, type Positions } from './convert';
 import { toWorkspaceEdit } from './workspace-edit';
 
 export const COPY_COMMAND = 'serviceReach.copyText';
+/** the kind of "fix all in this file" when asked for as a source action (`source`, `source.fixAll`, or this kind itself) */
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.serviceReach`;
 
 export interface ActionOptions {
   /** the client runs `serviceReach.copyText` (and the workspace is trusted) */
@@ -71,7 +73,7 @@ export function codeActions(ws: Workspace, path: string, matched: { d: Diagnosti
     }
   }
   const fixAllKind = wanted(CodeActionKind.QuickFix, opts.only) && matched.length ? CodeActionKind.QuickFix
-    : wanted(CodeActionKind.SourceFixAll, opts.only) && opts.only ? `${CodeActionKind.SourceFixAll}.serviceReach` : undefined;
+    : opts.only && wanted(FIX_ALL_KIND, opts.only) ? FIX_ALL_KIND : undefined;
   if (fixAllKind) {
     const all = lastFixAll(ws, path);
     if (all && all.edits.length) {
