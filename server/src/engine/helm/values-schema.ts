@@ -237,8 +237,9 @@ export function checkValues(c: LoadedChart, values: Value): SchemaViolation[] {
     }
     if (error !== undefined) lines.push(`values.schema.json: ${error}`);
     else if (result && got.validator) {
+      const schema = got.schema;
       if (!result.valid) {
-        const errors = inOrder(result.errors).map((e) => describe(e, data, got.schema)).filter((e): e is string => e !== undefined);
+        const errors = inOrder(result.errors).map((e) => describe(e, data, schema)).filter((e): e is string => e !== undefined);
         const unique = errors.filter((e, i) => errors.indexOf(e) === i);
         for (const e of unique.slice(0, MAX_VIOLATIONS)) lines.push(`- ${e}`);
         if (unique.length > MAX_VIOLATIONS) lines.push(`- … and ${unique.length - MAX_VIOLATIONS} more`);
