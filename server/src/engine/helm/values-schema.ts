@@ -237,7 +237,7 @@ export function checkValues(c: LoadedChart, values: Value): SchemaViolation[] {
     }
     if (error !== undefined) lines.push(`values.schema.json: ${error}`);
     else if (result && got.validator) {
-      const schema = got.schema;
+      const schema = got.error === undefined ? got.schema : undefined;
       if (!result.valid) {
         const errors = inOrder(result.errors).map((e) => describe(e, data, schema)).filter((e): e is string => e !== undefined);
         const unique = errors.filter((e, i) => errors.indexOf(e) === i);
