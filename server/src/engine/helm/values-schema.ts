@@ -239,7 +239,11 @@ export function checkValues(c: LoadedChart, values: Value): SchemaViolation[] {
     else if (result && got.validator) {
       const schema = got.error === undefined ? got.schema : undefined;
       if (!result.valid) {
-        const errors = inOrder(result.errors).map((e) => describe(e, data, schema)).filter((e): e is string => e !== undefined);
+        // a property `additionalProperties: false` refuses is said once, as that keyword's error (not also as the
+        // `false` schema's below it)
+        const refused = new Set(result.errors.filter((e) => e.keyword === 'additionalProperties').map((e) => e.instanceLocation));
+        const units = result.errors.filter((e) => !(e.keyword === 'false' && refused.has(e.instanceLocation.slice(0, e.instanceLocation.lastIndexOf('/')))));
+        const errors = inOrder(units).map((e) => describe(e, data, schema)).filter((e): e is string => e !== undefined);
         const unique = errors.filter((e, i) => errors.indexOf(e) === i);
         for (const e of unique.slice(0, MAX_VIOLATIONS)) lines.push(`- ${e}`);
         if (unique.length > MAX_VIOLATIONS) lines.push(`- … and ${unique.length - MAX_VIOLATIONS} more`);
