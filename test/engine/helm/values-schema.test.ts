@@ -180,8 +180,9 @@ suite('helm: values.schema.json', () => {
     assert.deepEqual(check({ properties: { r: { multipleOf: 5 } } }, { r: 12 }), ['- r: Must be a multiple of 5']);
     assert.deepEqual(check({ properties: { t: { uniqueItems: true } } }, { t: ['a', 'a'] }), ['- t: array items[0,1] must be unique']);
     assert.deepEqual(check({ properties: { x: { oneOf: [{ type: 'string' }, { type: 'integer' }] } } }, { x: true }), [
-      '- x: Invalid type. Expected: string, given: boolean', '- x: Invalid type. Expected: integer, given: boolean',
+      // gojsonschema says the oneOf first (and then only its first branch's error)
       '- x: Must validate one and only one schema (oneOf)',
+      '- x: Invalid type. Expected: string, given: boolean', '- x: Invalid type. Expected: integer, given: boolean',
     ]);
     assert.deepEqual(check({ properties: { x: { anyOf: [{ type: 'string' }, { type: 'integer' }] } } }, { x: 3 }), []);
   });

@@ -112,22 +112,6 @@ function schemaAt(schema: unknown, location: string): unknown {
   return cur;
 }
 
-/**
- * The units in gojsonschema's order: where several concern the same value one after the other (a `oneOf` and the
- * errors of its branches), the deeper keywords first.
- */
-function inOrder(units: readonly OutputUnit[]): OutputUnit[] {
-  const out: OutputUnit[] = [];
-  const depth = (u: OutputUnit) => segments(u.keywordLocation).length;
-  for (let i = 0; i < units.length;) {
-    let j = i;
-    while (j < units.length && units[j]!.instanceLocation === units[i]!.instanceLocation) j++;
-    out.push(...units.slice(i, j).map((u, k) => ({ u, k })).sort((a, b) => depth(b.u) - depth(a.u) || a.k - b.k).map((x) => x.u));
-    i = j;
-  }
-  return out;
-}
-
 function typeOf(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'array';
@@ -243,7 +227,7 @@ export function checkValues(c: LoadedChart, values: Value): SchemaViolation[] {
         // `false` schema's below it)
         const refused = new Set(result.errors.filter((e) => e.keyword === 'additionalProperties').map((e) => e.instanceLocation));
         const units = result.errors.filter((e) => !(e.keyword === 'false' && refused.has(e.instanceLocation.slice(0, e.instanceLocation.lastIndexOf('/')))));
-        const errors = inOrder(units).map((e) => describe(e, data, schema)).filter((e): e is string => e !== undefined);
+        const errors = units.map((e) => describe(e, data, schema)).filter((e): e is string => e !== undefined);
         const unique = errors.filter((e, i) => errors.indexOf(e) === i);
         for (const e of unique.slice(0, MAX_VIOLATIONS)) lines.push(`- ${e}`);
         if (unique.length > MAX_VIOLATIONS) lines.push(`- … and ${unique.length - MAX_VIOLATIONS} more`);
