@@ -88,7 +88,7 @@ function sameAsFresh(ws: Workspace, what: string): void {
 }
 
 /** The work an analysis after `edit` did. */
-function work(ws: Workspace, edit: () => void): Omit<WorkspaceStats, 'lastAnalysisMs' | 'analyses' | 'lineIndexesBuilt'> {
+function work(ws: Workspace, edit: () => void): Omit<WorkspaceStats, 'lastAnalysisMs' | 'analyses' | 'lineIndexesBuilt' | 'yamlDocumentsMoved'> {
   ws.analyze();
   const before = ws.stats;
   edit();

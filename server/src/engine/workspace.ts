@@ -9,6 +9,7 @@
  * the findings again where something changed.
  */
 import type { Code } from './findings/codes';
+import type { YDocument } from './parse/yaml';
 import { LineIndex } from './text/line-index';
 import { classify, sharedWithManifests } from './util/file-kinds';
 import { isChartArchive } from './util/load-policy';
@@ -181,6 +182,17 @@ export class Workspace {
   manifest(path: string): ParsedManifest | undefined {
     const f = this.files.get(path);
     return f?.isManifest() ? this.manifests.parsed(f) : undefined;
+  }
+
+  /**
+   * The YAML documents of a manifest file around an offset: the document that holds it (the last one that starts
+   * at or before it), the next one, and any between — what `manifest(path).documents` holds there, without the
+   * cost of the whole file after an edit (the trees of the documents the edit moved are moved when read: these
+   * now, the others when anything reads them). undefined when the file is not read as a manifest.
+   */
+  documentsAround(path: string, offset: number): YDocument[] | undefined {
+    const f = this.files.get(path);
+    return f?.isManifest() ? this.manifests.documentsAround(f, offset) : undefined;
   }
 
   analyze(): Analysis {

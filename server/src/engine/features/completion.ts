@@ -49,9 +49,10 @@ export interface CompletionOptions {
 
 export function completionsAt(ws: Workspace, path: string, offset: number, options: CompletionOptions = {}): CompletionItem[] {
   const text = ws.getText(path);
-  const m = ws.manifest(path);
-  if (text === undefined || !m) return [];
-  const ctx = cursorContext(text, offset, m.documents);
+  // the documents at the cursor only: what the workspace knows (`facts`) is asked for only by the items that need it
+  const documents = ws.documentsAround(path, offset);
+  if (text === undefined || !documents) return [];
+  const ctx = cursorContext(text, offset, documents);
   if (!ctx) return [];
   if (ctx.kind === 'key' && ctx.documentEmpty && !ctx.object) {
     return options.afterSpace ? [] : newServiceSnippets(ws.analyze(), ctx);

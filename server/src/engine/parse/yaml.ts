@@ -15,4 +15,4 @@ export { YAML_LIMITS, type YamlParseOptions } from './yaml/limits';
 export { parseYaml } from './yaml/read';
 export { isTemplateText, blankControlLines, type ControlLines } from './yaml/template-text';
 export { documentStarts } from './yaml/split';
-export { YamlFile, type DocumentMove, type YamlFileStats } from './yaml/yaml-file';
+export { YamlFile, type ChangedSince, type DocumentMove, type TextChangeRange, type YamlFileStats } from './yaml/yaml-file';

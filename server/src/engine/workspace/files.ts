@@ -56,10 +56,14 @@ export class FileEntry implements SourceFile {
 
   private maybeSource?: boolean;
 
-  /** the range changed since an earlier text, kept for the last one asked (the line index and the word search ask for the same one) */
+  /**
+   * the range changed since an earlier text, kept for the last one asked (the line index, the word search and the
+   * manifest's `YamlFile` ask for the same one)
+   */
   private change?: { before: string; range: ChangedRange | undefined };
 
-  private changedSince(before: string): ChangedRange | undefined {
+  /** Where this text differs from an earlier one (`changedRange`; undefined when they are equal). */
+  changedSince(before: string): ChangedRange | undefined {
     if (this.change?.before !== before) this.change = { before, range: changedRange(before, this.text) };
     return this.change.range;
   }

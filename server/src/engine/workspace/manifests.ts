@@ -3,9 +3,11 @@
  * does not change, moved in place when it moves), per document its objects, per object its Service or workload
  * model — each worked out once and kept with its identity, which the incremental analysis relies on (a Service
  * that is the same object was not edited). Every parse's moves are kept until the next analysis takes them.
+ * A reader of one place (`documentsAround`: completion) gets the documents there without the trees of the rest of
+ * the file being moved; `parsed` moves them all before anything derived from them is read.
  */
 import { finding, type Finding } from '../findings/finding';
-import { YamlFile, isTemplateText, type DocumentMove, type YDocument } from '../parse/yaml';
+import { YamlFile, isTemplateText, type DocumentMove, type YamlParseOptions, type YDocument } from '../parse/yaml';
 import { objectsOf, isService, workloadOf, type K8sObject, type Workload } from '../k8s/manifests';
 import { serviceOf, type ServiceModel } from '../k8s/service';
 import type { FileEntry } from './files';
@@ -19,27 +21,57 @@ export class ManifestReader {
   private readonly objectsByDocument = new WeakMap<YDocument, { index: number; objects: K8sObject[] }>();
   private readonly derivedByObject = new WeakMap<K8sObject, { service?: ServiceModel; workload?: Workload }>();
   private readonly findingsOf = new WeakMap<ParsedManifest, Finding[]>();
+  /** the entries whose text the path's `YamlFile` read (and whose moves are pending) */
+  private readonly read = new WeakSet<FileEntry>();
 
   constructor(private readonly counters: WorkspaceStats) {}
 
   /** The documents and objects of a manifest's text (parsed once per text; kept on the entry). */
   parsed(f: FileEntry): ParsedManifest {
     if (!f.manifest) {
-      const template = isTemplateText(f.text, (w) => f.words.has(w));
-      let yaml = this.yamlFiles.get(f.path);
-      if (!yaml) this.yamlFiles.set(f.path, (yaml = new YamlFile()));
+      const yaml = this.readText(f);
+      const before = yaml.stats.piecesMoved;
+      const parsed = yaml.result();
+      this.counters.yamlDocumentsMoved += yaml.stats.piecesMoved - before;
+      const objects: K8sObject[] = [];
+      for (const d of parsed.documents) for (const o of this.objectsIn(f.path, d)) objects.push(o);
+      f.manifest = { documents: parsed.documents, objects, problems: parsed.problems, template: this.options(f).template! };
+    }
+    return f.manifest;
+  }
+
+  /**
+   * The documents of a manifest's text around `offset` (`YamlFile.documentsAround`: the one that holds it, the
+   * next one, and those between): read without moving the trees of the rest of the file.
+   */
+  documentsAround(f: FileEntry, offset: number): YDocument[] {
+    if (f.manifest) return f.manifest.documents;
+    const yaml = this.readText(f);
+    const before = yaml.stats.piecesMoved;
+    const documents = yaml.documentsAround(offset);
+    this.counters.yamlDocumentsMoved += yaml.stats.piecesMoved - before;
+    return documents;
+  }
+
+  private options(f: FileEntry): YamlParseOptions {
+    return { template: f.memo('manifest-template', () => isTemplateText(f.text, (w) => f.words.has(w))) };
+  }
+
+  /** The path's `YamlFile`, having read the entry's text (once per entry: its moves are pending from then on). */
+  private readText(f: FileEntry): YamlFile {
+    let yaml = this.yamlFiles.get(f.path);
+    if (!yaml) this.yamlFiles.set(f.path, (yaml = new YamlFile()));
+    if (!this.read.has(f)) {
+      this.read.add(f);
       const before = { ...yaml.stats };
-      const parsed = yaml.parse(f.text, { template });
+      yaml.update(f.text, this.options(f), (b) => f.changedSince(b));
       this.counters.yamlDocumentsParsed += yaml.stats.piecesParsed - before.piecesParsed;
       this.counters.yamlWholeFileParses += yaml.stats.wholeFile - before.wholeFile;
       const moves = this.pendingMoves.get(f.path) ?? [];
       moves.push(yaml.moves);
       this.pendingMoves.set(f.path, moves);
-      const objects: K8sObject[] = [];
-      for (const d of parsed.documents) for (const o of this.objectsIn(f.path, d)) objects.push(o);
-      f.manifest = { documents: parsed.documents, objects, problems: parsed.problems, template };
     }
-    return f.manifest;
+    return yaml;
   }
 
   /** A file left the workspace: nothing of its documents is kept (and nothing said about them can be moved). */

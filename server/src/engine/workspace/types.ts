@@ -48,6 +48,8 @@ export interface WorkspaceStats {
   yamlDocumentsParsed: number;
   /** YAML files parsed as a whole (directives, a limit hit, a syntax error that reaches past its document) */
   yamlWholeFileParses: number;
+  /** pieces of YAML files whose tree was moved where an edit moved their text (when first read after it) */
+  yamlDocumentsMoved: number;
   /** Services whose own checks ran (API rules, unknown fields, OCI annotations, reachability) */
   servicesChecked: number;
   /** Services whose selector and target ports were checked against the workloads */
@@ -66,7 +68,7 @@ export interface WorkspaceStats {
 
 export function emptyStats(): WorkspaceStats {
   return {
-    analyses: 0, yamlDocumentsParsed: 0, yamlWholeFileParses: 0, servicesChecked: 0, selectorsChecked: 0, nodePortServicesChecked: 0,
+    analyses: 0, yamlDocumentsParsed: 0, yamlWholeFileParses: 0, yamlDocumentsMoved: 0, servicesChecked: 0, selectorsChecked: 0, nodePortServicesChecked: 0,
     lineIndexesBuilt: 0, overlaysBuilt: 0, chartsRendered: 0, lastAnalysisMs: 0,
   };
 }

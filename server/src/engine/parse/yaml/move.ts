@@ -73,6 +73,55 @@ export function moveDocument(doc: YDocument, delta: number, index: number): void
   }
 }
 
+/**
+ * Every span of a document's tree (its own, each node's, pair's and key's), each once — a tree that holds a node
+ * or pair twice (aliases, merge keys) lists its spans once —, added to `out`: what `moveSpans` moves.
+ */
+export function spansOf(doc: YDocument, out: Span[]): Span[] {
+  out.push(doc.span);
+  const shared = SHARED.has(doc) ? new Set<object>() : undefined;
+  const add = (s: Span) => {
+    if (shared) {
+      if (shared.has(s)) return;
+      shared.add(s);
+    }
+    out.push(s);
+  };
+  const stack: (YNode | null)[] = [doc.contents];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (!n) continue;
+    if (shared) {
+      if (shared.has(n)) continue;
+      shared.add(n);
+    }
+    add(n.span);
+    if (n.kind === 'map') {
+      for (const p of n.pairs) {
+        if (shared) {
+          if (shared.has(p)) continue;
+          shared.add(p);
+        }
+        add(p.span);
+        stack.push(p.key);
+        if (p.value) stack.push(p.value);
+      }
+    } else if (n.kind === 'seq') {
+      for (const i of n.items) if (i) stack.push(i);
+    }
+  }
+  return out;
+}
+
+/** Move every span of a list (`spansOf`) by `delta`, in place. */
+export function moveSpans(spans: readonly Span[], delta: number): void {
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i];
+    s.start += delta;
+    s.end += delta;
+  }
+}
+
 /** `moveDocument` for a tree that holds nodes, pairs or spans twice (aliases, merge keys): each moved once. */
 function moveShared(root: YNode | null, delta: number): void {
   const seen = new Set<object>();

@@ -1,12 +1,14 @@
 /**
  * The pieces `YamlFile` cuts a file into (one document each, usually): each parsed alone and placed where it is
- * in the file, copied when its text is there twice, moved when the text before it changed, and checked against
- * its neighbours when it may read differently beside them.
+ * in the file, copied when its text is there twice, moved when the text before it changed (its place at once,
+ * its tree when something reads it: `settlePiece`), and checked against its neighbours when it may read
+ * differently beside them.
  */
 import type { ParseProblem } from '../problem';
 import { isSpaceCode } from './chars';
 import { YAML_LIMITS, type YamlParseOptions } from './limits';
-import { copyDocument, moveDocument, sameNode, sameProblems } from './move';
+import { copyDocument, moveDocument, moveSpans, sameNode, sameProblems, spansOf } from './move';
+import type { Span } from '../../text/span';
 import { parseCounted, type CountedParse } from './read';
 import type { YDocument, YNode } from './tree';
 
@@ -26,8 +28,17 @@ export interface Piece {
   documents: YDocument[];
   problems: ParseProblem[];
   stats: CountedParse;
+  /** where its text is in the file's last text, and the index of its first document there */
   base: number;
   firstIndex: number;
+  /**
+   * where its tree is: the offset its spans (and its problems') count from, and the index its first document has.
+   * The same as `base` and `firstIndex` once settled (`settlePiece`); a piece the last edit moved is behind.
+   */
+  treeBase: number;
+  treeFirstIndex: number;
+  /** every span of its tree once (aliases' shared ones too), made on its first move after the parse */
+  spans?: Span[];
   /**
    * It may parse differently beside its neighbours: it has syntax errors, or its last line that is not blank
    * holds a comment and its last node is empty (the `yaml` package then ends the collection before that
@@ -85,33 +96,59 @@ export function parsePiece(text: string, base: number, firstIndex: number, optio
   const { documents, problems } = stats.result;
   for (const d of documents) moveDocument(d, base, d.index + firstIndex);
   return {
-    text: own, documents, stats, base, firstIndex, generation, suspect: suspectPiece(own, stats), optionsKey: optionsKey(options),
+    text: own, documents, stats, base, firstIndex, treeBase: base, treeFirstIndex: firstIndex, generation, suspect: suspectPiece(own, stats), optionsKey: optionsKey(options),
     problems: base === 0 ? problems : problems.map((p) => ({ ...p, span: { start: p.span.start + base, end: p.span.end + base } })),
   };
 }
 
-/** The same piece a second time in a file: a copy of its trees, placed at `base`. */
+/** The same piece a second time in a file: a copy of its trees, placed (and settled) at `base`. */
 export function copyPiece(p: Piece, base: number, firstIndex: number, generation: number): Piece {
-  const delta = base - p.base;
+  const delta = base - p.treeBase;
   return {
-    ...p, base, firstIndex, generation, fitsBefore: undefined,
-    documents: p.documents.map((d) => copyDocument(d, delta, d.index - p.firstIndex + firstIndex)),
+    ...p, base, firstIndex, treeBase: base, treeFirstIndex: firstIndex, generation, fitsBefore: undefined, spans: undefined,
+    documents: p.documents.map((d) => copyDocument(d, delta, d.index - p.treeFirstIndex + firstIndex)),
     problems: p.problems.map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta } })),
   };
 }
 
-/** Move a piece (in place) where its text now is. */
+/** Place a piece where its text now is; its tree follows when it is settled (`settlePiece`). */
 export function movePiece(p: Piece, base: number, firstIndex: number): void {
-  const delta = base - p.base;
-  if (delta === 0 && firstIndex === p.firstIndex) return;
-  for (const d of p.documents) moveDocument(d, delta, d.index - p.firstIndex + firstIndex);
-  if (delta !== 0) p.problems = p.problems.map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta } }));
   p.base = base;
   p.firstIndex = firstIndex;
 }
 
+/** A piece's tree is where its text is (true after `settlePiece`, and for a piece that did not move). */
+export function isSettled(p: Piece): boolean {
+  return p.treeBase === p.base && p.treeFirstIndex === p.firstIndex;
+}
+
+/**
+ * Move a piece's tree, in place, where its text now is: every span (the tree's, the problems') by the distance
+ * its text moved since the tree was last settled, its documents renumbered. True when it had to move.
+ */
+export function settlePiece(p: Piece): boolean {
+  if (isSettled(p)) return false;
+  const delta = p.base - p.treeBase;
+  if (p.firstIndex !== p.treeFirstIndex) for (const d of p.documents) d.index = d.index - p.treeFirstIndex + p.firstIndex;
+  if (delta !== 0) {
+    // its spans are listed once (a walk of its trees), then every move is a loop over the list
+    if (!p.spans) {
+      const spans: Span[] = [];
+      for (const d of p.documents) spansOf(d, spans);
+      p.spans = spans;
+    }
+    moveSpans(p.spans, delta);
+    p.problems = p.problems.map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta } }));
+  }
+  p.treeBase = p.base;
+  p.treeFirstIndex = p.firstIndex;
+  return true;
+}
+
 /** Two neighbouring pieces parsed together (offsets from the first one's start) give what they give alone. */
 export function sameAsPieces(joined: CountedParse, a: Piece, b: Piece): boolean {
+  settlePiece(a);
+  settlePiece(b);
   if (joined.limited) return false;
   const docs = joined.result.documents;
   if (docs.length !== a.documents.length + b.documents.length) return false;

@@ -5,10 +5,23 @@
 import { lineEnd } from './chars';
 import { isTemplateText } from './template-text';
 import { YAML_LIMITS, type YamlParseOptions } from './limits';
-import { copyPiece, movePiece, optionsKey, parsePiece, sameAsPieces, type Piece } from './pieces';
+import { copyPiece, movePiece, optionsKey, parsePiece, sameAsPieces, settlePiece, type Piece } from './pieces';
 import { parseCounted, parseYaml } from './read';
 import { splitFrom, type Split } from './split';
-import type { YamlParseResult } from './tree';
+import type { YDocument, YamlParseResult } from './tree';
+
+/** Where a text differs from an earlier one: `before[start, oldEnd)` became `[start, newEnd)` of the new text. */
+export interface TextChangeRange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/**
+ * What the caller knows of how the new text differs from an earlier one (`before`): its changed range (undefined
+ * when the texts are equal). Without it the texts are compared.
+ */
+export type ChangedSince = (before: string) => TextChangeRange | undefined;
 
 /** A range of the text of the previous parse that is in this one too, moved by `delta`. */
 export interface DocumentMove {
@@ -24,6 +37,8 @@ export interface YamlFileStats {
   piecesParsed: number;
   /** calls that parsed the whole text at once (directives, a limit, an error that reaches past its document) */
   wholeFile: number;
+  /** pieces whose tree was moved where their text had moved (`settlePiece`), in all */
+  piecesMoved: number;
 }
 
 /** Pieces that left the file are kept a while (undo, redo, a toggled character): at most this many. */
@@ -38,12 +53,16 @@ const KEPT_PIECES = 64;
  *    a piece start of the unchanged end in the same state), and only pieces whose text is new are parsed;
  *  - a piece that did not change keeps its tree; when it moved, the tree is moved in place (its spans shifted,
  *    its documents renumbered), so that what was worked out from it (objects, Services, workloads: they hold
- *    the tree's spans by reference) stays valid and keeps its identity;
+ *    the tree's spans by reference) stays valid and keeps its identity — not at the edit (`update`) but when
+ *    the documents are read: all of them (`result`, `parse`), or those around one place (`documentsAround`), so
+ *    that a reader of one place does not wait for every later document of a long file to move;
  *  - a piece that may read differently beside its neighbours (`Piece.suspect`) is parsed once more with each
  *    of them; when that differs from the two parsed alone (an error that reaches past a marker, such as an
  *    unclosed quote), or when the file has directives or hits a limit, the whole text is parsed at once.
  *
- * The documents handed out are the pieces' own: a later call moves them (a caller keeps the last result only).
+ * The documents handed out are the pieces' own: a later call moves them (a caller keeps the last result only);
+ * between `update` and the reads that settle them, the trees of the pieces the edit moved are where their text
+ * was, and nothing may read them.
  */
 export class YamlFile {
   /** the pieces of the last call, in order (none when it parsed the whole text) */
@@ -52,26 +71,101 @@ export class YamlFile {
   private byText = new Map<string, Piece[]>();
   private gone: Piece[] = [];
   private generation = 0;
-  private last: { original: string; options: YamlParseOptions; result: YamlParseResult } | undefined;
+  /** the last text read, and its result once asked for (every piece settled) */
+  private last: { original: string; hasCr: boolean; options: YamlParseOptions; result: YamlParseResult | undefined } | undefined;
   /** what the last call kept of the text of the call before it (sorted, not overlapping) */
   moves: DocumentMove[] = [];
-  readonly stats: YamlFileStats = { parses: 0, piecesParsed: 0, wholeFile: 0 };
+  readonly stats: YamlFileStats = { parses: 0, piecesParsed: 0, wholeFile: 0, piecesMoved: 0 };
 
-  parse(original: string, options: YamlParseOptions = {}): YamlParseResult {
+  /** The documents of a text: `update`, then `result`. */
+  parse(original: string, options: YamlParseOptions = {}, changed?: ChangedSince): YamlParseResult {
+    this.update(original, options, changed);
+    return this.result();
+  }
+
+  /**
+   * Read a new text: the changed pieces parsed, every piece placed where its text is (`moves` says what was
+   * kept), the trees of the pieces after the change left where they were until a read settles them.
+   */
+  update(original: string, options: YamlParseOptions = {}, changed?: ChangedSince): void {
     const last = this.last;
     if (last && last.original === original && sameOptions(last.options, options)) {
       this.moves = keptMoves(this.layout?.pieces ?? []);
-      return last.result;
+      return;
     }
     this.stats.parses++;
-    const result = this.parseNew(original, options);
-    this.last = { original, options, result };
-    return result;
+    // the range that changed, when the caller knows it: only for texts without a carriage return (a lone one
+    // reads as a line break, so a change may reach the character before it)
+    let range: TextChangeRange | undefined | null = null;
+    let hasCr: boolean | undefined;
+    if (changed && last && !last.hasCr) {
+      range = changed(last.original);
+      if (range && original.slice(range.start, range.newEnd).includes('\r')) range = null;
+      else hasCr = false;
+    }
+    hasCr ??= original.includes('\r');
+    const result = this.parseNew(original, options, hasCr, range ?? undefined);
+    this.last = { original, hasCr, options, result };
   }
 
-  private parseNew(original: string, options: YamlParseOptions): YamlParseResult {
+  /** The documents and problems of the last text read (`update`), every tree where its text is. */
+  result(): YamlParseResult {
+    const last = this.last;
+    if (!last) return { documents: [], problems: [] };
+    if (!last.result) {
+      const result: YamlParseResult = { documents: [], problems: [] };
+      let problems = 0;
+      for (const p of this.layout?.pieces ?? []) {
+        this.settle(p);
+        for (const d of p.documents) result.documents.push(d);
+        for (const x of p.problems) if (problems++ < YAML_LIMITS.maxProblems) result.problems.push(x);
+      }
+      last.result = result;
+    }
+    return last.result;
+  }
+
+  /**
+   * The documents around `offset` in the last text read, their trees where their text is: the document that
+   * holds it (the last one that starts at or before it) and the next one, with those of the pieces between —
+   * what a reader of one place needs (`documentAt` over them finds what it finds over all the documents) without
+   * moving the trees of the rest of the file. All the documents once `result` was asked for.
+   */
+  documentsAround(offset: number): YDocument[] {
+    const last = this.last;
+    if (!last) return [];
+    const pieces = this.layout?.pieces;
+    if (last.result || !pieces) return this.result().documents;
+    // the piece whose text holds the offset: the last that starts at or before it
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (pieces[mid].base <= offset) lo = mid; else hi = mid - 1;
+    }
+    // back to a piece with a document that starts at or before the offset, on to the next piece with a document
+    let from = lo;
+    this.settle(pieces[from]);
+    while (from > 0 && !pieces[from].documents.some((d) => d.span.start <= offset)) this.settle(pieces[--from]);
+    let to = lo + 1;
+    while (to < pieces.length) {
+      this.settle(pieces[to]);
+      if (pieces[to].documents.length > 0) break;
+      to++;
+    }
+    const out: YDocument[] = [];
+    for (let k = from; k <= to && k < pieces.length; k++) for (const d of pieces[k].documents) out.push(d);
+    return out;
+  }
+
+  private settle(p: Piece): void {
+    if (settlePiece(p)) this.stats.piecesMoved++;
+  }
+
+  /** The result of a text parsed at once; undefined when it was read piece by piece (`result` builds it). */
+  private parseNew(original: string, options: YamlParseOptions, hasCr: boolean, range: TextChangeRange | undefined): YamlParseResult | undefined {
     const template = options.template ?? isTemplateText(original);
-    const text = original.includes('\r') ? original.replace(/\r(?!\n)/g, '\n') : original;
+    const text = hasCr ? original.replace(/\r(?!\n)/g, '\n') : original;
     const started = Date.now();
     const maxMillis = options.maxMillis ?? YAML_LIMITS.maxMillis;
     const pieceOptions = () => ({ ...options, template, maxMillis: Math.max(1, maxMillis - (Date.now() - started)) });
@@ -97,8 +191,9 @@ export class YamlFile {
     if (before && before.template === template && sameOptions(before.options, options) && before.pieces.length > 0) {
       const old = before.text;
       const limit = Math.min(old.length, text.length);
-      const prefix = commonPrefix(old, text, limit);
-      const suffix = commonSuffix(old, text, limit - prefix);
+      // (a range the caller gave is one of the texts read: `before.text` is the last one when the layout is kept)
+      const prefix = range ? range.start : commonPrefix(old, text, limit);
+      const suffix = range ? old.length - range.oldEnd : commonSuffix(old, text, limit - prefix);
       delta = text.length - old.length;
       // the piece holding the last unchanged character may end differently (its end depends on the next line),
       // and a piece start is kept only when the line that makes it one (its own first line) did not change
@@ -207,18 +302,13 @@ export class YamlFile {
         if (j < 0 || j + 1 >= pieces.length) continue;
         const [a, b] = [pieces[j], pieces[j + 1]];
         if (a.fitsBefore === b) continue;
+        this.settle(a);
+        this.settle(b);
         if (!sameAsPieces(parseCounted(a.text + b.text, pieceOptions()), a, b)) return whole();
         a.fitsBefore = b;
       }
     }
-
-    const result: YamlParseResult = { documents: [], problems: [] };
-    let problems = 0;
-    for (const p of pieces) {
-      for (const d of p.documents) result.documents.push(d);
-      for (const x of p.problems) if (problems++ < YAML_LIMITS.maxProblems) result.problems.push(x);
-    }
-    return result;
+    return undefined;
   }
 
   private index(p: Piece): void {
