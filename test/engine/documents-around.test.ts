@@ -182,6 +182,30 @@ suite('Documents moved when read: completion reads the documents at the cursor, 
     sameAsFresh(ws, 'after a selector value');
   });
 
+  test('read ahead while the analysis waits: the documents an edit moved are moved then, not in the analysis, which says the same', () => {
+    const path = 'k8s/all.yaml';
+    const ws = new Workspace();
+    ws.setFile(path, manifest(100));
+    ws.analyze();
+    const text = ws.getText(path)!;
+    const at = text.indexOf('type: NodePort', text.indexOf('name: app-010\nspec:')) + 'type: '.length;
+    assert.ok(ws.editFile(path, [{ start: at, end: at + 1, text: '' }]));
+    const moved = ws.stats.yamlDocumentsMoved;
+    ws.readAhead();
+    assert.ok(ws.stats.yamlDocumentsMoved - moved > 150, 'the documents after the edit moved when read ahead');
+    const before = ws.stats;
+    ws.readAhead(); // twice: nothing more to do
+    assert.equal(ws.stats.yamlDocumentsMoved, before.yamlDocumentsMoved);
+    ws.analyze();
+    assert.equal(ws.stats.yamlDocumentsMoved, before.yamlDocumentsMoved, 'none moved by the analysis');
+    assert.equal(ws.stats.yamlDocumentsParsed, before.yamlDocumentsParsed, 'none parsed by it either');
+    assert.equal(ws.stats.lineIndexesBuilt, before.lineIndexesBuilt);
+    sameAsFresh(ws, 'after reading ahead');
+    // after the analysis, nothing is left to read
+    ws.readAhead();
+    assert.deepEqual(ws.stats, { ...ws.stats, yamlDocumentsMoved: before.yamlDocumentsMoved, yamlDocumentsParsed: before.yamlDocumentsParsed });
+  });
+
   test('edits that add and remove documents, an alias, a template, a whole new text: completion in between, then what a fresh analysis says', () => {
     const path = 'k8s/all.yaml';
     const ws = new Workspace();
