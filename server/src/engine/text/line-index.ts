@@ -9,31 +9,30 @@ export interface Position {
 }
 
 export class LineIndex {
-  private readonly starts: number[];
+  /** the offset of every line's start (a typed array: an edit copies it, which costs little even for 36,000 lines) */
+  private readonly starts: Int32Array;
 
   /** `starts`: the line starts of `text` when they are known already (see `edited`). */
-  constructor(private readonly text: string, starts?: number[]) {
+  constructor(private readonly text: string, starts?: Int32Array) {
     if (starts) {
       this.starts = starts;
       return;
     }
-    starts = [0];
+    const found = [0];
     if (!text.includes('\r')) {
-      // LF only (the usual case): indexOf is many times faster than a loop over every character (a file of
-      // 36,000 lines is indexed again after every keystroke in it)
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.starts = starts;
-      return;
-    }
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 /* \n */) starts.push(i + 1);
-      else if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+      // LF only (the usual case): indexOf is many times faster than a loop over every character
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) found.push(i + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 /* \n */) found.push(i + 1);
+        else if (c === 13 /* \r */) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          found.push(i + 1);
+        }
       }
     }
-    this.starts = starts;
+    this.starts = Int32Array.from(found);
   }
 
   get lineCount(): number {
@@ -76,23 +75,27 @@ export class LineIndex {
   edited(text: string, start: number, oldEnd: number, newEnd: number): LineIndex {
     const old = this.starts;
     const kept = Math.max(1, firstAtOrAfter(old, start)); // the starts before the change (and 0)
-    const out = old.slice(0, kept);
+    const touched: number[] = [];
     const limit = newEnd + 1; // from here on, every line start is an old one, moved
-    for (let i = out[kept - 1]; i < Math.min(text.length, limit); i++) {
+    for (let i = old[kept - 1]; i < Math.min(text.length, limit); i++) {
       const c = text.charCodeAt(i);
       if (c !== 10 /* \n */ && c !== 13 /* \r */) continue;
       if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
       if (i + 1 >= limit) break;
-      out.push(i + 1);
+      touched.push(i + 1);
     }
+    const moved = firstAtOrAfter(old, oldEnd + 1);
+    const out = new Int32Array(kept + touched.length + old.length - moved);
+    out.set(old.subarray(0, kept));
+    for (let k = 0; k < touched.length; k++) out[kept + k] = touched[k];
     const delta = newEnd - oldEnd;
-    for (let k = firstAtOrAfter(old, oldEnd + 1); k < old.length; k++) out.push(old[k] + delta);
+    for (let k = moved, w = kept + touched.length; k < old.length; k++, w++) out[w] = old[k] + delta;
     return new LineIndex(text, out);
   }
 }
 
 /** The index of the first of the sorted `xs` that is at least `x` (`xs.length` when none is). */
-function firstAtOrAfter(xs: readonly number[], x: number): number {
+function firstAtOrAfter(xs: Int32Array, x: number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {
