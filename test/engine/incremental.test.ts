@@ -279,6 +279,38 @@ suite('Incremental analysis: an edit costs what it changes', () => {
     sameAsFresh(byRanges, 'undone by ranges');
   });
 
+  test('a whole new text with the range that changed (an editor\'s change by range): the same work and analysis as comparing the texts; a range that does not fit is not used', () => {
+    const told = bigFile();
+    const compared = bigFile();
+    const path = 'k8s/all.yaml';
+    const text = told.getText(path)!;
+    let now = text;
+    const edits: [number, number, string][] = [];
+    for (const [name, del, ins] of [['app-075', 1, ''], ['app-140', 0, 'x\n  y: 1\n'], ['app-010', 4, '---\n'], ['app-075', 0, 'e']] as const) {
+      const at = now.indexOf(`name: ${name}`) + 'name: '.length;
+      edits.push([at, at + del, ins]);
+      now = now.slice(0, at) + ins + now.slice(at + del);
+    }
+    now = text;
+    for (const [start, end, ins] of edits) {
+      const next = now.slice(0, start) + ins + now.slice(end);
+      assert.deepEqual(
+        work(told, () => told.setFile(path, next, { start, oldEnd: end, newEnd: start + ins.length })),
+        work(compared, () => compared.setFile(path, next)),
+      );
+      assert.deepEqual(view(told), view(compared));
+      now = next;
+    }
+    sameAsFresh(told, 'after edits told by range');
+    // the same text with a range (nothing changed): nothing to do; a range whose lengths do not fit: compared
+    assert.deepEqual(work(told, () => told.setFile(path, now, { start: 5, oldEnd: 6, newEnd: 6 })), { ...NONE });
+    const back = now.replace('name: app-140x', 'name: app-140');
+    told.setFile(path, back, { start: 0, oldEnd: 3, newEnd: 1 });
+    assert.equal(told.getText(path), back);
+    sameAsFresh(told, 'a range that does not fit');
+    assert.equal(told.lineIndex(path).lineCount, back.split('\n').length);
+  });
+
   test('edits by ranges: offsets out of the text are clamped; a file the workspace does not hold is not edited', () => {
     const ws = new Workspace();
     ws.setFile('a.yaml', 'a: 1\n');

@@ -24,11 +24,11 @@ import { OverlayPhase } from './workspace/overlays';
 import { dedupe } from './workspace/service-checks';
 import { SourcePhaseCache } from './workspace/source-phase';
 import { withSuppressions } from './workspace/suppressions';
-import { applyChanges, type TextChange } from './workspace/text-change';
+import { applyChanges, type ChangedRange, type TextChange } from './workspace/text-change';
 import { emptyStats, type Analysis, type ParsedManifest, type WorkspaceOptions, type WorkspaceStats } from './workspace/types';
 
 export { classify, type FileKind } from './util/file-kinds';
-export type { TextChange } from './workspace/text-change';
+export type { ChangedRange, TextChange } from './workspace/text-change';
 export type { Analysis, ServiceAnalysis, WorkspaceOptions, WorkspaceStats } from './workspace/types';
 
 export class Workspace {
@@ -58,14 +58,18 @@ export class Workspace {
    * A file's whole text (a file read from disk, or an editor's document). An edit of a file the workspace holds
    * costs what it changes, however the text came — the same as `editFile`: the manifest's pieces whose text is
    * unchanged are kept (`YamlFile` finds the changed range by comparing the texts), and so is the line index.
+   * `changed`: where this text differs from the one held, when the host knows it (an editor's change by range:
+   * `[start, oldEnd)` of the held text became `[start, newEnd)` of this one) — then the texts are not compared;
+   * a range that does not fit the two texts' lengths is not used.
    */
-  setFile(path: string, text: string): void {
+  setFile(path: string, text: string, changed?: ChangedRange): void {
     if (this.skipped.delete(path)) { this.cached = undefined; this.sourcesVersion++; }
     if (this.archives.delete(path)) { this.cached = undefined; this.order = undefined; }
     const prev = this.files.get(path);
-    if (prev && prev.text === text) return;
+    const known = prev && changed && fits(prev.text, text, changed) ? changed : undefined;
+    if (prev && (known ? prev.text.slice(known.start, known.oldEnd) === text.slice(known.start, known.newEnd) : prev.text === text)) return;
     const kind = classify(path, this.options.configPath);
-    const entry = new FileEntry(path, text, kind, prev);
+    const entry = new FileEntry(path, text, kind, prev, known);
     this.files.set(path, entry);
     this.dirty.add(path);
     if (!prev) this.order = undefined;
@@ -269,4 +273,11 @@ export class Workspace {
       .map((f) => ({ path: f.path, text: f.text, holds: (w: string) => f.words.has(w), parsed: () => this.manifests.parsed(f) }));
     return withSuppressions(merged, manifests);
   }
+}
+
+/** A changed range that can be one between `before` and `after`: within both, the lengths agreeing. */
+function fits(before: string, after: string, c: ChangedRange): boolean {
+  return Number.isInteger(c.start) && Number.isInteger(c.oldEnd) && Number.isInteger(c.newEnd) && c.start >= 0
+    && c.start <= c.oldEnd && c.oldEnd <= before.length && c.start <= c.newEnd && c.newEnd <= after.length
+    && before.length - c.oldEnd === after.length - c.newEnd;
 }

@@ -24,6 +24,7 @@ export class OpenDocuments {
    * while the typing goes on; opening (and closing) waits for a quiet moment however long a storm of them lasts.
    */
   changed(doc: TextDocument, edited: boolean): void {
+    const change = this.session.takeChange(doc.uri);
     const folder = this.folders.folderFor(doc.uri, true);
     const rel = folder?.relOf(doc.uri);
     // the same files as on disk: candidates only, nothing under node_modules or .git
@@ -34,7 +35,11 @@ export class OpenDocuments {
     folder.open.add(rel);
     const { maxFileSize } = this.session.settings;
     if (text.length > maxFileSize) folder.ws.skipFile(rel, 'file-too-large', `${rel} was skipped: ${text.length} characters is over the limit of ${maxFileSize}.`);
-    else folder.ws.setFile(rel, text);
+    else {
+      // a change by range of the text the workspace holds: the workspace is told where, and compares no texts
+      const known = change && edited && folder.ws.getText(rel) === change.before ? change : undefined;
+      folder.ws.setFile(rel, text, known && { start: known.start, oldEnd: known.oldEnd, newEnd: known.newEnd });
+    }
     this.diagnostics.schedule(folder, this.diagnostics.debounce(folder), edited);
   }
 

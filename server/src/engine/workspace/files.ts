@@ -21,8 +21,12 @@ export class FileEntry implements SourceFile {
   /** the words its text holds, carried from the file's earlier text past the range that changed */
   readonly words: WordSearch;
 
-  /** `previous`: the entry of the file's text before this one, if any. */
-  constructor(readonly path: string, readonly text: string, readonly kind: FileKind, previous?: FileEntry) {
+  /**
+   * `previous`: the entry of the file's text before this one, if any; `changed`: where this text differs from
+   * the previous one, when the host knew it (else the texts are compared when that is asked).
+   */
+  constructor(readonly path: string, readonly text: string, readonly kind: FileKind, previous?: FileEntry, changed?: ChangedRange) {
+    if (previous && changed) this.change = { before: previous.text, range: changed };
     this.before = previous?.lines ? { text: previous.text, lines: previous.lines } : previous?.before;
     this.words = new WordSearch(text, previous?.words, (before) => this.changedSince(before));
   }
