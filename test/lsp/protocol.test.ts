@@ -110,6 +110,36 @@ suite('Language server over stdio (JSON-RPC)', function () {
     await client.notify('textDocument/didChange', { textDocument: { uri, version: 5 }, contentChanges: [{ text: WEB }] });
   });
 
+  test('edits by range (one range, several in one change, a range given end first): diagnostics and completion follow the editor text', async () => {
+    const uri = uriOf(root, 'web.yaml');
+    const line = WEB.split('\n').indexOf('  type: NodePort');
+    const e = { line, character: '  type: Nod'.length }; // the `e` of NodePort
+    const after = { line, character: e.character + 1 };
+    const change = (version: number, contentChanges: unknown[]) => client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+    await change(6, [{ range: { start: e, end: after }, text: '' }]);
+    await client.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'invalid-service-type'), 'NodPort by one range');
+    // back, then a comment line added at the top and taken out again, all in one change
+    const top = { line: 0, character: 0 };
+    await change(7, [{ range: { start: e, end: e }, text: 'e' }, { range: { start: top, end: top }, text: '# x\n' }, { range: { start: top, end: { line: 1, character: 0 } }, text: '' }]);
+    await client.waitForDiagnostics(uri, (x) => codes(x).join() === 'firewalld-port-closed', 'NodePort again');
+    // the `e` deleted by a range given end first; completion at the value sees the edited text
+    await change(8, [{ range: { start: after, end: e }, text: '' }]);
+    await client.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'invalid-service-type'), 'NodPort by a range given end first');
+    const r = await client.request<{ items: { label: string; textEdit: { range: { start: unknown; end: unknown } } }[] }>(
+      'textDocument/completion', { textDocument: { uri }, position: { line, character: '  type: NodPort'.length } });
+    assert.deepEqual(r.items.map((i) => i.label), ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName']);
+    assert.deepEqual(r.items[0].textEdit.range, { start: { line, character: '  type: '.length }, end: { line, character: '  type: NodPort'.length } });
+    // a line added above the node port by one range: the finding is a line lower (the line index follows the range)
+    const nodePort = WEB.split('\n').indexOf('      nodePort: 30080');
+    await change(9, [{ range: { start: e, end: e }, text: 'e' }]);
+    await client.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'firewalld-port-closed' && y.range.start.line === nodePort), 'NodePort, the finding on its line');
+    await change(10, [{ range: { start: { line: nodePort, character: 0 }, end: { line: nodePort, character: 0 } }, text: '      # the port\n' }]);
+    const moved = await client.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'firewalld-port-closed' && y.range.start.line === nodePort + 1), 'the finding a line lower');
+    assert.deepEqual(codes(moved), ['firewalld-port-closed']);
+    await change(11, [{ text: WEB }]);
+    await client.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'firewalld-port-closed' && y.range.start.line === nodePort), 'the whole text again');
+  });
+
   test('hover on nodePort: the chain, one line per hop, and per layer who allows it and who manages it', async () => {
     const uri = uriOf(root, 'web.yaml');
     const line = WEB.split('\n').findIndex((l) => l.includes('nodePort: 30080'));
