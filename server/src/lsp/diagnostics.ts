@@ -57,7 +57,9 @@ export class Diagnostics {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), wait);
     if (this.readAheadTimer) clearTimeout(this.readAheadTimer);
-    this.readAheadTimer = wait > READ_AHEAD_MS ? setTimeout(() => this.readAhead(), READ_AHEAD_MS) : undefined;
+    // (then after the messages already received: the connection handles one per turn of the event loop, so a
+    // request that came with the change but waits behind a slow didChange is still answered first)
+    this.readAheadTimer = wait > READ_AHEAD_MS ? setTimeout(() => setImmediate(() => this.readAhead()), READ_AHEAD_MS) : undefined;
   }
 
   /** `shutdown`: the analysis that was due does not run. */
