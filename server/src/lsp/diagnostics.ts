@@ -59,7 +59,10 @@ export class Diagnostics {
     if (this.readAheadTimer) clearTimeout(this.readAheadTimer);
     // (then after the messages already received: the connection handles one per turn of the event loop, so a
     // request that came with the change but waits behind a slow didChange is still answered first)
-    this.readAheadTimer = wait > READ_AHEAD_MS ? setTimeout(() => setImmediate(() => this.readAhead()), READ_AHEAD_MS) : undefined;
+    this.readAheadTimer = wait > READ_AHEAD_MS ? setTimeout(() => {
+      this.readAheadTimer = undefined;
+      setImmediate(() => this.readAhead());
+    }, READ_AHEAD_MS) : undefined;
   }
 
   /** `shutdown`: the analysis that was due does not run. */
@@ -69,7 +72,6 @@ export class Diagnostics {
   }
 
   private readAhead(): void {
-    this.readAheadTimer = undefined;
     if (this.work.batching || this.session.shuttingDown) return; // closed documents are about to be read again
     for (const folder of this.dirty) {
       if (!folder.indexed) continue;
