@@ -116,8 +116,9 @@ suite('Documents moved when read: completion reads the documents at the cursor, 
         text = ls.join(eol) + eol;
         // the range that changed, as the workspace hands it in (found by comparing the texts), or none
         file.update(text, {}, hint ? (b) => changedRange(b, text) : undefined);
-        // read around one place now, or not before the next edit (edits pile up unread)
+        // read around one place now, or not before the next edit (edits pile up unread), or a few trees moved ahead
         if (read) sameAround(file, text, at % (text.length + 1), `${op} ${i}`);
+        else file.settleSome(at % 4);
       }
       assert.deepEqual(file.result(), parseYaml(text), 'all of them');
       sameAround(file, text, 0, 'after all were read');
@@ -202,8 +203,27 @@ suite('Documents moved when read: completion reads the documents at the cursor, 
     assert.equal(ws.stats.lineIndexesBuilt, before.lineIndexesBuilt);
     sameAsFresh(ws, 'after reading ahead');
     // after the analysis, nothing is left to read
-    ws.readAhead();
+    assert.equal(ws.readAhead(), true);
     assert.deepEqual(ws.stats, { ...ws.stats, yamlDocumentsMoved: before.yamlDocumentsMoved, yamlDocumentsParsed: before.yamlDocumentsParsed });
+    // a slice at a time: at most so many documents moved per call, until it says it is done; a completion between
+    // two slices, and an edit before the last one, change nothing of what the analysis says
+    const slices: number[] = [];
+    const again = ws.getText(path)!;
+    assert.ok(ws.editFile(path, [{ start: at, end: at, text: 'N' }]));
+    for (let n = 0; n < 100; n++) {
+      const moved0 = ws.stats.yamlDocumentsMoved;
+      const done = ws.readAhead(40);
+      slices.push(ws.stats.yamlDocumentsMoved - moved0);
+      if (n === 1) assert.deepEqual(completionsAt(ws, path, at + 1), completionsAt(fresh(ws), path, at + 1));
+      if (n === 2) assert.ok(ws.editFile(path, [{ start: at, end: at + 1, text: '' }]));
+      if (done) break;
+    }
+    assert.ok(slices.length > 4 && slices.every((x) => x <= 40), JSON.stringify(slices));
+    assert.equal(ws.getText(path), again);
+    const settled = ws.stats.yamlDocumentsMoved;
+    ws.analyze();
+    assert.equal(ws.stats.yamlDocumentsMoved, settled, 'none moved by the analysis');
+    sameAsFresh(ws, 'after reading ahead a slice at a time');
   });
 
   test('edits that add and remove documents, an alias, a template, a whole new text: completion in between, then what a fresh analysis says', () => {

@@ -202,15 +202,23 @@ export class Workspace {
   /**
    * Reads ahead what the next analysis reads first: the files edited since the last one — a manifest's documents
    * (every tree where its text is) and objects — and their line indexes. For a host that has time before the
-   * analysis (a debounce): the analysis then has less left to do, and says the same.
+   * analysis (a debounce): the analysis then has less left to do, and says the same. `documents`: move at most
+   * this many documents' trees now (a slice of the work, so that the host can answer what came meanwhile); true
+   * when everything is read.
    */
-  readAhead(): void {
+  readAhead(documents = Infinity): boolean {
+    let left = documents;
     for (const p of this.dirty) {
       const f = this.files.get(p);
       if (!f) continue;
-      if (f.isManifest()) this.manifests.parsed(f);
       this.lineIndex(p);
+      if (!f.isManifest()) continue;
+      const before = this.counters.yamlDocumentsMoved;
+      const done = this.manifests.readAhead(f, left);
+      left -= this.counters.yamlDocumentsMoved - before;
+      if (!done) return false;
     }
+    return true;
   }
 
   analyze(): Analysis {

@@ -25,11 +25,15 @@ export const MIN_DEBOUNCE_MS = 20;
  * reads only the documents at the cursor), before the analysis, which then has less left to do.
  */
 const READ_AHEAD_MS = 5;
+/** the documents moved per slice of the read-ahead (a fraction of a millisecond): between slices, messages are handled */
+const READ_AHEAD_DOCUMENTS = 200;
 
 export class Diagnostics {
   private readonly dirty = new Set<Folder>();
   private timer: NodeJS.Timeout | undefined;
   private readAheadTimer: NodeJS.Timeout | undefined;
+  /** bumped by every change: a read-ahead of an earlier one stops */
+  private changes = 0;
   private firstDirtyAt: number | undefined;
   /** an analysis is due, but waits until the closed documents are read again */
   private flushWhenIdle = false;
@@ -57,11 +61,12 @@ export class Diagnostics {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), wait);
     if (this.readAheadTimer) clearTimeout(this.readAheadTimer);
+    const change = ++this.changes;
     // (then after the messages already received: the connection handles one per turn of the event loop, so a
     // request that came with the change but waits behind a slow didChange is still answered first)
     this.readAheadTimer = wait > READ_AHEAD_MS ? setTimeout(() => {
       this.readAheadTimer = undefined;
-      setImmediate(() => this.readAhead());
+      setImmediate(() => this.readAhead(change));
     }, READ_AHEAD_MS) : undefined;
   }
 
@@ -71,16 +76,19 @@ export class Diagnostics {
     if (this.readAheadTimer) clearTimeout(this.readAheadTimer);
   }
 
-  private readAhead(): void {
-    if (this.work.batching || this.session.shuttingDown) return; // closed documents are about to be read again
+  /** A slice of the read-ahead, then the next one a turn of the event loop later, until done or a change came. */
+  private readAhead(change: number): void {
+    if (change !== this.changes || this.work.batching || this.session.shuttingDown) return; // (closed documents are about to be read again)
+    let more = false;
     for (const folder of this.dirty) {
       if (!folder.indexed) continue;
       try {
-        folder.ws.readAhead();
+        if (!folder.ws.readAhead(READ_AHEAD_DOCUMENTS)) more = true;
       } catch (err) {
         this.session.error(`reading ahead in ${folder.root}`, err);
       }
     }
+    if (more) setImmediate(() => this.readAhead(change));
   }
 
   /** A folder no longer served: its pending analysis is dropped, its diagnostics withdrawn. */

@@ -53,6 +53,20 @@ export class ManifestReader {
     return documents;
   }
 
+  /**
+   * Read a manifest ahead of the analysis, moving at most `limit` documents' trees (its objects once all are
+   * moved); true when it is read.
+   */
+  readAhead(f: FileEntry, limit: number): boolean {
+    if (f.manifest) return true;
+    const yaml = this.readText(f);
+    const before = yaml.stats.piecesMoved;
+    const done = yaml.settleSome(limit);
+    this.counters.yamlDocumentsMoved += yaml.stats.piecesMoved - before;
+    if (done) this.parsed(f);
+    return done;
+  }
+
   private options(f: FileEntry): YamlParseOptions {
     return { template: f.memo('manifest-template', () => isTemplateText(f.text, (w) => f.words.has(w))) };
   }

@@ -71,6 +71,8 @@ export class YamlFile {
   private byText = new Map<string, Piece[]>();
   private gone: Piece[] = [];
   private generation = 0;
+  /** the pieces of the layout before this index are settled (`settleSome`; from 0 again after each new text) */
+  private settledUpTo = 0;
   /** the last text read, and its result once asked for (every piece settled) */
   private last: { original: string; hasCr: boolean; options: YamlParseOptions; result: YamlParseResult | undefined } | undefined;
   /** what the last call kept of the text of the call before it (sorted, not overlapping) */
@@ -104,6 +106,7 @@ export class YamlFile {
       else hasCr = false;
     }
     hasCr ??= original.includes('\r');
+    this.settledUpTo = 0;
     const result = this.parseNew(original, options, hasCr, range ?? undefined);
     this.last = { original, hasCr, options, result };
   }
@@ -156,6 +159,20 @@ export class YamlFile {
     const out: YDocument[] = [];
     for (let k = from; k <= to && k < pieces.length; k++) for (const d of pieces[k].documents) out.push(d);
     return out;
+  }
+
+  /**
+   * Move the trees of at most `limit` pieces where their text is (from the start of the file on); true when every
+   * tree is there. A host with time before its next read can so do the moves a slice at a time.
+   */
+  settleSome(limit: number): boolean {
+    const pieces = this.layout?.pieces;
+    if (!pieces || this.last?.result) return true;
+    let moved = 0;
+    let k = this.settledUpTo;
+    for (; k < pieces.length && moved < limit; k++) if (settlePiece(pieces[k])) { this.stats.piecesMoved++; moved++; }
+    this.settledUpTo = k;
+    return k >= pieces.length;
   }
 
   private settle(p: Piece): void {
