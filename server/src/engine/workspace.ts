@@ -9,7 +9,6 @@
  * the findings again where something changed.
  */
 import type { Code } from './findings/codes';
-import type { YDocument } from './parse/yaml';
 import { LineIndex } from './text/line-index';
 import { classify, sharedWithManifests } from './util/file-kinds';
 import { isChartArchive } from './util/load-policy';
@@ -21,9 +20,8 @@ import type { SkippedFile } from './workspace/layers';
 import { ManifestReader } from './workspace/manifests';
 import { ChartPhase } from './workspace/charts';
 import { OverlayPhase } from './workspace/overlays';
-import { dedupe } from './workspace/service-checks';
+import { mergeAnalysis } from './workspace/merge';
 import { SourcePhaseCache } from './workspace/source-phase';
-import { withSuppressions } from './workspace/suppressions';
 import { applyChanges, type ChangedRange, type TextChange } from './workspace/text-change';
 import { emptyStats, type Analysis, type ParsedManifest, type WorkspaceOptions, type WorkspaceStats } from './workspace/types';
 
@@ -57,19 +55,15 @@ export class Workspace {
   /**
    * A file's whole text (a file read from disk, or an editor's document). An edit of a file the workspace holds
    * costs what it changes, however the text came — the same as `editFile`: the manifest's pieces whose text is
-   * unchanged are kept (`YamlFile` finds the changed range by comparing the texts), and so is the line index.
-   * `changed`: where this text differs from the one held, when the host knows it (an editor's change by range:
-   * `[start, oldEnd)` of the held text became `[start, newEnd)` of this one) — then the texts are not compared;
-   * a range that does not fit the two texts' lengths is not used.
+   * unchanged are kept, and so is the line index, from the range that changed (`changed`, if the host knows it).
    */
   setFile(path: string, text: string, changed?: ChangedRange): void {
     if (this.skipped.delete(path)) { this.cached = undefined; this.sourcesVersion++; }
     if (this.archives.delete(path)) { this.cached = undefined; this.order = undefined; }
     const prev = this.files.get(path);
-    const known = prev && changed && fits(prev.text, text, changed) ? changed : undefined;
-    if (prev && (known ? prev.text.slice(known.start, known.oldEnd) === text.slice(known.start, known.newEnd) : prev.text === text)) return;
+    if (prev && prev.text === text) return;
     const kind = classify(path, this.options.configPath);
-    const entry = new FileEntry(path, text, kind, prev, known);
+    const entry = new FileEntry(path, text, kind, prev, changed);
     this.files.set(path, entry);
     this.dirty.add(path);
     if (!prev) this.order = undefined;
@@ -188,37 +182,20 @@ export class Workspace {
     return f?.isManifest() ? this.manifests.parsed(f) : undefined;
   }
 
-  /**
-   * The YAML documents of a manifest file around an offset: the document that holds it (the last one that starts
-   * at or before it), the next one, and any between — what `manifest(path).documents` holds there, without the
-   * cost of the whole file after an edit (the trees of the documents the edit moved are moved when read: these
-   * now, the others when anything reads them). undefined when the file is not read as a manifest.
-   */
-  documentsAround(path: string, offset: number): YDocument[] | undefined {
+  /** A manifest's documents around an offset, without the cost of the whole file (`ManifestReader.documentsAround`). */
+  documentsAround(path: string, offset: number): ParsedManifest['documents'] | undefined {
     const f = this.files.get(path);
     return f?.isManifest() ? this.manifests.documentsAround(f, offset) : undefined;
   }
 
-  /**
-   * Reads ahead what the next analysis reads first: the files edited since the last one — a manifest's documents
-   * (every tree where its text is) and objects — and their line indexes. For a host that has time before the
-   * analysis (a debounce): the analysis then has less left to do, and says the same. `documents`: move at most
-   * this many documents' trees now (a slice of the work, so that the host can answer what came meanwhile); true
-   * when everything is read.
-   */
+  /** What the next analysis reads first, read ahead (`ManifestReader.readAheadAll`: `documents` trees moved at most). */
   readAhead(documents = Infinity): boolean {
-    let left = documents;
-    for (const p of this.dirty) {
-      const f = this.files.get(p);
-      if (!f) continue;
-      this.lineIndex(p);
-      if (!f.isManifest()) continue;
-      const before = this.counters.yamlDocumentsMoved;
-      const done = this.manifests.readAhead(f, left);
-      left -= this.counters.yamlDocumentsMoved - before;
-      if (!done) return false;
-    }
-    return true;
+    return this.manifests.readAheadAll(this.edited(), documents, (p) => this.lineIndex(p));
+  }
+
+  /** The files edited since the last analysis. */
+  private edited(): FileEntry[] {
+    return [...this.dirty].flatMap((p) => this.files.get(p) ?? []);
   }
 
   analyze(): Analysis {
@@ -254,11 +231,7 @@ export class Workspace {
     // renders are analysed through the render
     const charts = this.charts.prepare(this.archives.withPaths(this.sorted().paths), (p) => this.files.get(p), (p) => this.archives.get(p), this.order === undefined || walk, [...this.dirty], sources.config);
     for (const p of charts.flipped) if (this.files.has(p)) this.dirty.add(p);
-    const edited: FileEntry[] = [];
-    for (const p of this.dirty) {
-      const f = this.files.get(p);
-      if (f) edited.push(f);
-    }
+    const edited = this.edited();
     this.dirty.clear();
     const analysis = this.incremental.run({
       sources, entries: entriesOf, walk, edited,
@@ -270,22 +243,6 @@ export class Workspace {
       },
       rendered: charts.excluded,
     });
-    const built = this.overlays.check(analysis);
-    const rendered = this.charts.check(analysis);
-    const own = rendered.plain.drop.size ? analysis.findings.filter((f) => !rendered.plain.drop.has(f)) : analysis.findings;
-    const merged = built.overlays.length === 0 && rendered.charts.length === 0 ? analysis : {
-      ...analysis, findings: dedupe([...rendered.plain.add, ...rendered.findings, ...own, ...built.findings]), overlays: built.overlays, charts: rendered.charts,
-    };
-    // the one place suppressions are applied, after every finding was made
-    const manifests = [...this.files.values()].filter((f) => f.isManifest())
-      .map((f) => ({ path: f.path, text: f.text, holds: (w: string) => f.words.has(w), parsed: () => this.manifests.parsed(f) }));
-    return withSuppressions(merged, manifests);
+    return mergeAnalysis(analysis, this.overlays.check(analysis), this.charts.check(analysis), this.files.values(), this.manifests);
   }
-}
-
-/** A changed range that can be one between `before` and `after`: within both, the lengths agreeing. */
-function fits(before: string, after: string, c: ChangedRange): boolean {
-  return Number.isInteger(c.start) && Number.isInteger(c.oldEnd) && Number.isInteger(c.newEnd) && c.start >= 0
-    && c.start <= c.oldEnd && c.oldEnd <= before.length && c.start <= c.newEnd && c.newEnd <= after.length
-    && before.length - c.oldEnd === after.length - c.newEnd;
 }

@@ -7,7 +7,7 @@ import { claimedBySource } from '../sources/registry';
 import type { SourceFile } from '../sources/source-module';
 import { LineIndex } from '../text/line-index';
 import { sharedWithManifests, yamlMayBeRuleSource, type FileKind } from '../util/file-kinds';
-import { changedRange, type ChangedRange } from './text-change';
+import { changedRange, fitsTexts, type ChangedRange } from './text-change';
 import { WordSearch } from './word-search';
 import type { ParsedManifest } from './types';
 
@@ -23,10 +23,10 @@ export class FileEntry implements SourceFile {
 
   /**
    * `previous`: the entry of the file's text before this one, if any; `changed`: where this text differs from
-   * the previous one, when the host knew it (else the texts are compared when that is asked).
+   * the previous one, when the host knew it (else, or when it does not fit the texts, they are compared when asked).
    */
   constructor(readonly path: string, readonly text: string, readonly kind: FileKind, previous?: FileEntry, changed?: ChangedRange) {
-    if (previous && changed) this.change = { before: previous.text, range: changed };
+    if (previous && changed && fitsTexts(previous.text, text, changed)) this.change = { before: previous.text, range: changed };
     this.before = previous?.lines ? { text: previous.text, lines: previous.lines } : previous?.before;
     this.words = new WordSearch(text, previous?.words, (before) => this.changedSince(before));
   }

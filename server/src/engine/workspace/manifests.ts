@@ -67,6 +67,23 @@ export class ManifestReader {
     return done;
   }
 
+  /**
+   * Read ahead of the analysis: the entries' line indexes (`lineIndex`), then their manifests, moving at most
+   * `limit` documents' trees in all; true when every one is read.
+   */
+  readAheadAll(entries: readonly FileEntry[], limit: number, lineIndex: (path: string) => unknown): boolean {
+    let left = limit;
+    for (const f of entries) {
+      lineIndex(f.path);
+      if (!f.isManifest()) continue;
+      const before = this.counters.yamlDocumentsMoved;
+      const done = this.readAhead(f, left);
+      left -= this.counters.yamlDocumentsMoved - before;
+      if (!done) return false;
+    }
+    return true;
+  }
+
   private options(f: FileEntry): YamlParseOptions {
     return { template: f.memo('manifest-template', () => isTemplateText(f.text, (w) => f.words.has(w))) };
   }

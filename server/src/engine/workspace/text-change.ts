@@ -54,3 +54,10 @@ export function changedRange(before: string, after: string): ChangedRange | unde
 }
 
 const BLOCK = 4096;
+
+/** A changed range that can be one between `before` and `after`: within both, the lengths agreeing. */
+export function fitsTexts(before: string, after: string, c: ChangedRange): boolean {
+  return Number.isInteger(c.start) && Number.isInteger(c.oldEnd) && Number.isInteger(c.newEnd) && c.start >= 0
+    && c.start <= c.oldEnd && c.oldEnd <= before.length && c.start <= c.newEnd && c.newEnd <= after.length
+    && before.length - c.oldEnd === after.length - c.newEnd;
+}
