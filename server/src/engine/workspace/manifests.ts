@@ -29,7 +29,8 @@ export class ManifestReader {
       let yaml = this.yamlFiles.get(f.path);
       if (!yaml) this.yamlFiles.set(f.path, (yaml = new YamlFile()));
       const before = { ...yaml.stats };
-      const parsed = yaml.parse(f.text, { template });
+      // kinds whose body no analysis reads (CustomResourceDefinitions) are kept as their header
+      const parsed = yaml.parse(f.text, { template, headersOnly: true });
       this.counters.yamlDocumentsParsed += yaml.stats.piecesParsed - before.piecesParsed;
       this.counters.yamlWholeFileParses += yaml.stats.wholeFile - before.wholeFile;
       const moves = this.pendingMoves.get(f.path) ?? [];
