@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { initEngine, type Analysis, type ServiceAnalysis } from '../engine';
+import { classify, initEngine, type Analysis, type ServiceAnalysis } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
 import { nodeGunzip } from '../host/gunzip';
 import { diagramOf, overlayDiagramOf, overlayServices, serviceDisplayName, type OverlayService } from '../engine/features/diagram';
@@ -156,7 +156,9 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
 
-  await initEngine({ hcl: readHclGrammar(), gunzip: nodeGunzip() });
+  // the HCL parser (WebAssembly, some 30 MB of memory) only where there is Terraform to read
+  const terraform = loaded.files.some((f) => classify(f.path) === 'terraform');
+  await initEngine({ hcl: terraform ? readHclGrammar() : undefined, gunzip: nodeGunzip() });
   const ws = loaded.ws;
   const wsPath = toWorkspacePath(loaded.root, fileAbs);
   if (!ws.hasFile(wsPath)) {

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { initEngine } from '../engine';
+import { classify, initEngine } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
 import { nodeGunzip } from '../host/gunzip';
 import { isUnder } from '../engine/fixes';
@@ -103,7 +103,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
 
-  await initEngine({ hcl: readHclGrammar(), gunzip: nodeGunzip() });
+  // the HCL parser (WebAssembly, some 30 MB of memory) only where there is Terraform to read
+  const terraform = loaded.files.some((f) => classify(f.path) === 'terraform');
+  await initEngine({ hcl: terraform ? readHclGrammar() : undefined, gunzip: nodeGunzip() });
   const { root, ws } = loaded;
   // a file given inside a larger workspace: only what is under the given paths is fixed and reported
   const scope = target.scope && scopeIn(root, target.scope);

@@ -24,6 +24,14 @@ export function parseTemplate(file: string, text: string, hasFunction: (name: st
   }
 }
 
+/**
+ * An array grown by `push` as a copy of its own length: a parsed template is kept (by its text, for every chart
+ * that includes it), and V8 leaves a grown array room for 16 more items.
+ */
+function exact<T>(items: T[]): T[] {
+  return items.length === 0 ? [] : items.slice();
+}
+
 function emptyList(at: number): ListNode {
   return { type: 'list', nodes: [], start: at, end: at };
 }
@@ -53,6 +61,7 @@ class Parser {
       else root.nodes.push(n);
     }
     root.end = this.tokens[this.tokens.length - 1]!.end;
+    root.nodes = exact(root.nodes);
     this.trees.unshift({ name: this.file, file: this.file, root });
     return this.trees;
   }
@@ -107,7 +116,7 @@ class Parser {
     for (;;) {
       if (this.peekNonSpace().kind === 'eof') this.fail('unexpected EOF', this.peek().start);
       const n = this.textOrAction();
-      if (n === 'end' || n === 'else') { list.end = this.tokens[this.i - 1]!.end; return [list, n]; }
+      if (n === 'end' || n === 'else') { list.end = this.tokens[this.i - 1]!.end; list.nodes = exact(list.nodes); return [list, n]; }
       list.nodes.push(n);
       list.end = n.end;
     }
@@ -163,7 +172,7 @@ class Parser {
         this.next();
         elseList = emptyList(p.start);
         const inner = this.control('if', left2);
-        elseList.nodes.push(inner);
+        elseList.nodes = [inner];
         elseList.end = inner.end;
       } else {
         const [l, n] = this.itemList();
@@ -236,6 +245,8 @@ class Parser {
           }
         });
         if (t.kind === 'right') pipe.end = pipe.cmds[pipe.cmds.length - 1]!.end;
+        pipe.decl = exact(pipe.decl);
+        pipe.cmds = exact(pipe.cmds);
         return pipe;
       }
       switch (t.kind) {
@@ -263,6 +274,7 @@ class Parser {
       this.unexpected(t, 'operand');
     }
     if (cmd.args.length === 0) this.fail('empty command', start);
+    cmd.args = exact(cmd.args);
     return cmd;
   }
 
@@ -274,11 +286,11 @@ class Parser {
     let end = node.end;
     while (this.peek().kind === 'field') { const f = this.next(); fields.push(f.value.slice(1)); end = f.end; }
     switch (node.type) {
-      case 'field': return { ...node, ident: [...node.ident, ...fields], end };
-      case 'variable': return { ...node, ident: [...node.ident, ...fields], end };
+      case 'field': return { ...node, ident: node.ident.concat(fields), end };
+      case 'variable': return { ...node, ident: node.ident.concat(fields), end };
       case 'bool': case 'string': case 'number': case 'nil': case 'dot':
         this.fail(`unexpected . after term`, node.end);
-      default: return { type: 'chain', node, field: fields, start: node.start, end };
+      default: return { type: 'chain', node, field: exact(fields), start: node.start, end };
     }
   }
 

@@ -199,7 +199,7 @@ export class ChartPhase {
       seen.add(virtual);
       let p = this.parsed.get(virtual);
       if (!p || p.text !== t.text) {
-        const r = parseYaml(t.text, { template: false });
+        const r = parseYaml(t.text, { template: false, headersOnly: true });
         const first = r.problems.find((x) => !x.limit) ?? r.problems[0];
         p = { text: t.text, documents: r.documents, problems: first?.message };
         this.parsed.set(virtual, p);

@@ -84,8 +84,9 @@ export class ManifestReader {
     return true;
   }
 
+  /** kinds whose body no analysis reads (CustomResourceDefinitions) are kept as their header */
   private options(f: FileEntry): YamlParseOptions {
-    return { template: f.memo('manifest-template', () => isTemplateText(f.text, (w) => f.words.has(w))) };
+    return { template: f.memo('manifest-template', () => isTemplateText(f.text, (w) => f.words.has(w))), headersOnly: true };
   }
 
   /** The path's `YamlFile`, having read the entry's text (once per entry: its moves are pending from then on). */

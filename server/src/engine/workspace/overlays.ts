@@ -12,6 +12,7 @@ import { objectsOf, isService, workloadOf, type Workload } from '../k8s/manifest
 import { serviceOf, type ServiceModel } from '../k8s/service';
 import { build, type BuildOutput, type KustomizeFiles, type Note } from '../kustomize/build';
 import { isKustomizationPath, planOf, type KustomizePlan } from '../kustomize/plan';
+import { parseYaml, type YDocument } from '../parse/yaml';
 import type { Span } from '../text/span';
 import { changedMembers } from '../util/sets';
 import { dirName } from '../util/paths';
@@ -45,7 +46,9 @@ export class OverlayPhase {
         const f = get(path);
         if (!f) return undefined;
         const m = this.manifests.parsed(f);
-        return { text: f.text, documents: m.documents, syntaxError: m.problems.some((p) => !p.limit) };
+        // a build may patch any kind: a document kept as a header only is read whole for it
+        const documents = m.documents.some((d) => d.headerOnly) ? wholeDocuments(f, m.template) : m.documents;
+        return { text: f.text, documents, syntaxError: m.problems.some((p) => !p.limit) };
       },
     };
     if (walk || edited.some(isKustomizationPath)) this.plan = planOf(paths, files);
@@ -206,4 +209,12 @@ function mergeOverlayFindings(findings: Finding[]): Finding[] {
     out.push(copy);
   }
   return out;
+}
+
+/** The documents of a manifest with every body kept (read once per text). */
+const WHOLE = new WeakMap<FileEntry, readonly YDocument[]>();
+function wholeDocuments(f: FileEntry, template: boolean): readonly YDocument[] {
+  let documents = WHOLE.get(f);
+  if (!documents) WHOLE.set(f, (documents = parseYaml(f.text, { template }).documents));
+  return documents;
 }

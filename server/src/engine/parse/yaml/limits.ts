@@ -13,6 +13,11 @@ export interface YamlParseOptions {
   maxMillis?: number;
   /** at most this many documents are read (default 100,000) */
   maxDocuments?: number;
+  /**
+   * of a document of a kind whose body no analysis reads (`HEADER_ONLY_KINDS`), keep the header only
+   * (`YDocument.headerOnly`): what the workspace reads as manifests; every other reader gets whole documents
+   */
+  headersOnly?: boolean;
 }
 
 export const YAML_LIMITS = {

@@ -54,7 +54,7 @@ export interface Piece {
 }
 
 export function optionsKey(o: YamlParseOptions): string {
-  return `${o.template}|${o.maxNodes}|${o.maxDepth}|${o.maxAliasExpansion}|${o.maxDocuments}`;
+  return `${o.template}|${o.maxNodes}|${o.maxDepth}|${o.maxAliasExpansion}|${o.maxDocuments}|${!!o.headersOnly}`;
 }
 
 function suspectPiece(text: string, parse: CountedParse): boolean {

@@ -20,6 +20,7 @@ import type { ParseProblem } from '../problem';
 import { COLON, HASH, isBlankCode, isSpaceCode, lineEnd } from './chars';
 import { actionIn, blankControlLines, controlLineFrom, controlLineIn, isTemplateText, type ControlLines } from './template-text';
 import { YAML_LIMITS, type Limits, type YamlParseOptions } from './limits';
+import { clampSpan, firstLine, HEADER_KEYS, HEADER_ONLY_KINDS, limitProblem, type Budget } from './read-support';
 import { SHARED, type ScalarValue, type YDocument, type YMap, type YNode, type YPair, type YamlParseResult, type YScalar, type YSeq } from './tree';
 
 /**
@@ -92,6 +93,8 @@ export function parseCounted(original: string, options: YamlParseOptions): Count
       }
     }
     const converter = new Converter(text.length, budget, limits, problems, template ? undefined : syntax, template ? text : undefined, control);
+    const headerOnly = !template && !!options.headersOnly && headerOnlyKind(doc.contents);
+    if (headerOnly) converter.header = true;
     const contents = converter.node(doc.contents as YamlLibNode | null, 1);
     // control lines after the root's last entry (`{{- include "more" . | nindent 2 }}` at the end of the spec)
     const rootRange = doc.contents?.range;
@@ -101,6 +104,7 @@ export function parseCounted(original: string, options: YamlParseOptions): Count
     for (const p of syntax) if (kept++ < YAML_LIMITS.maxProblems) problems.push(p);
     const range = doc.range;
     const document: YDocument = { index, span: clampSpan(range[0], range[2], text.length), contents };
+    if (headerOnly) document.headerOnly = true;
     if (converter.shared) SHARED.add(document);
     documents.push(document);
   });
@@ -148,30 +152,14 @@ function* boundedTokens(text: string, limits: Limits, stopped: { problem?: Parse
   yield* parser.end();
 }
 
-function clampSpan(start: number, end: number, length: number): Span {
-  const s = Math.max(0, Math.min(start, length));
-  return { start: s, end: Math.max(s, Math.min(end, length)) };
+
+
+/** The document's root is a map whose `kind` is one of `HEADER_ONLY_KINDS`. */
+function headerOnlyKind(root: unknown): boolean {
+  const kind = isMap(root) ? root.items.find((i) => isScalar(i.key) && i.key.value === 'kind')?.value : undefined;
+  return isScalar(kind) && HEADER_ONLY_KINDS.has(kind.value as string);
 }
 
-function limitProblem(text: string, at: number, message: string): ParseProblem {
-  const start = Math.max(0, Math.min(at, text.length));
-  return { message, span: { start, end: Math.min(start + 1, text.length) }, limit: true };
-}
-
-function firstLine(message: string): string {
-  const nl = message.indexOf('\n');
-  const line = nl < 0 ? message : message.slice(0, nl);
-  return line.replace(/ at line \d+, column \d+:?$/, '').trim();
-}
-
-interface Budget {
-  /** nodes that may still be converted */
-  left: number;
-  /** nodes that aliases may still add to the expanded tree */
-  aliasLeft: number;
-  /** which limits were already reported (one problem each per file) */
-  reported: Set<string>;
-}
 
 class Converter {
   private readonly done = new Map<YamlLibNode, YNode | null>();
@@ -185,6 +173,8 @@ class Converter {
   private readonly measure = new Map<YNode, { height: number; size: number }>();
   /** an alias or a merge key made a node or pair appear twice in the tree */
   shared = false;
+  /** the document's root: only its header keys are converted, the rest is checked for repeated keys only */
+  header = false;
 
   constructor(
     private readonly textLength: number,
@@ -392,6 +382,10 @@ class Converter {
       }
       if (keys.has(id) && !this.syntax) repeated.add(id);
       keys.add(id);
+      if (this.header && depth === 1 && !HEADER_KEYS.has(String(raw))) {
+        this.repeatedKeys(valueNode);
+        continue;
+      }
       const read = this.node(valueNode, depth + 1);
       if (typeof raw === 'symbol') {
         // a merge key (a plain `<<`, which the `yaml` package reads as Symbol('<<')): the pairs of the map it
@@ -436,8 +430,36 @@ class Converter {
       }
     }
     for (const p of out.pairs) height = Math.max(height, 1 + Math.max(1, this.heightOf(p.value)));
+    // kept as long as the file is: a copy of its own length (V8 leaves a grown array room for 16 more)
+    if (out.pairs.length > 0) out.pairs = out.pairs.slice();
     this.measure.set(out, { height, size });
     return out;
+  }
+
+  /**
+   * What converting a body that is not kept would report: every map's repeated keys (the `yaml` package's own
+   * errors are reported already). Iterative: a body is as deep as the parser let it be.
+   */
+  private repeatedKeys(root: YamlLibNode | null): void {
+    const stack: (YamlLibNode | null)[] = [root];
+    while (stack.length > 0 && this.syntax && this.syntax.length < YAML_LIMITS.maxProblems) {
+      const n = stack.pop();
+      if (!n || isAlias(n)) continue;
+      if (isSeq(n)) {
+        for (const i of n.items) stack.push(i as YamlLibNode | null);
+      } else if (isMap(n)) {
+        const keys = new Set<string>();
+        for (const item of n.items) {
+          stack.push(item.value as YamlLibNode | null);
+          const k = item.key as YamlLibNode | null;
+          if (!k || !isScalar(k) || typeof k.value === 'symbol') continue;
+          const id = `${typeof k.value}:${String(k.value)}`;
+          const at = k.range?.[0] ?? 0;
+          if (keys.has(id) && !Number.isNaN(k.value)) this.syntax.push({ message: 'Map keys must be unique', span: this.span(at, at + 1) });
+          keys.add(id);
+        }
+      }
+    }
   }
 
   private seq(n: import('yaml').YAMLSeq, depth: number): YSeq {

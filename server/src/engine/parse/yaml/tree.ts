@@ -55,6 +55,11 @@ export interface YDocument {
   /** from the document's first byte (its `---` marker or first content) to its end */
   span: Span;
   contents: YNode | null;
+  /**
+   * Only the document's header (`apiVersion`, `kind`, `metadata`) is in `contents`: it is a kind whose body no
+   * analysis reads (`HEADER_ONLY_KINDS` in `read.ts`); the body was parsed, its syntax checked, and not kept.
+   */
+  headerOnly?: true;
 }
 
 export interface YamlParseResult {

@@ -365,7 +365,7 @@ function keptMoves(pieces: readonly Piece[]): DocumentMove[] {
 
 function sameOptions(a: YamlParseOptions, b: YamlParseOptions): boolean {
   return a.template === b.template && a.maxNodes === b.maxNodes && a.maxDepth === b.maxDepth && a.maxAliasExpansion === b.maxAliasExpansion
-    && a.maxMillis === b.maxMillis && a.maxDocuments === b.maxDocuments;
+    && a.maxMillis === b.maxMillis && a.maxDocuments === b.maxDocuments && !!a.headersOnly === !!b.headersOnly;
 }
 
 /** How many characters `a` and `b` share at their start (compared a block at a time). */
