@@ -1,6 +1,7 @@
 /**
- * Documents moved in place (every span shifted, the index renumbered), copied, and compared: what `YamlFile`
- * needs to keep a document's tree between edits while the text around it changes.
+ * Documents moved in place (every span listed once, then shifted), copied, and compared: what `YamlFile` needs to
+ * keep a document's tree between edits while the text around it changes. What is worked out from a tree (objects,
+ * Services, workloads) holds its spans by reference (never copies), so it moves along.
  */
 import type { Span } from '../../text/span';
 import type { ParseProblem } from '../problem';
@@ -31,46 +32,6 @@ export function copyDocument(doc: YDocument, delta: number, index: number): YDoc
   const out: YDocument = { index, span: span(doc.span), contents: doc.contents && node(doc.contents) };
   if (SHARED.has(doc)) SHARED.add(out);
   return out;
-}
-
-/**
- * Move a document where its text now is, in place: every span of its tree by `delta`, its index to `index`.
- * The tree belongs to one `YamlFile` piece, and what is worked out from a tree (objects, Services, workloads)
- * holds its spans by reference (never copies), so it moves along.
- */
-export function moveDocument(doc: YDocument, delta: number, index: number): void {
-  doc.index = index;
-  if (delta === 0) return;
-  doc.span.start += delta;
-  doc.span.end += delta;
-  if (SHARED.has(doc)) {
-    moveShared(doc.contents, delta);
-    return;
-  }
-  // every node and span once (no alias): a loop over a stack, the hot path of an edit in a long file
-  const stack: (YNode | null)[] = [doc.contents];
-  while (stack.length > 0) {
-    const n = stack.pop();
-    if (!n) continue;
-    const s = n.span;
-    s.start += delta;
-    s.end += delta;
-    if (n.kind === 'map') {
-      const pairs = n.pairs;
-      for (let i = 0; i < pairs.length; i++) {
-        const p = pairs[i];
-        p.span.start += delta;
-        p.span.end += delta;
-        const k = p.key.span;
-        k.start += delta;
-        k.end += delta;
-        if (p.value) stack.push(p.value);
-      }
-    } else if (n.kind === 'seq') {
-      const items = n.items;
-      for (let i = 0; i < items.length; i++) if (items[i]) stack.push(items[i]);
-    }
-  }
 }
 
 /**
@@ -120,34 +81,6 @@ export function moveSpans(spans: readonly Span[], delta: number): void {
     s.start += delta;
     s.end += delta;
   }
-}
-
-/** `moveDocument` for a tree that holds nodes, pairs or spans twice (aliases, merge keys): each moved once. */
-function moveShared(root: YNode | null, delta: number): void {
-  const seen = new Set<object>();
-  const move = (s: Span) => {
-    if (seen.has(s)) return;
-    seen.add(s);
-    s.start += delta;
-    s.end += delta;
-  };
-  const node = (n: YNode | null) => {
-    if (!n || seen.has(n)) return;
-    seen.add(n);
-    move(n.span);
-    if (n.kind === 'seq') {
-      for (const i of n.items) node(i);
-    } else if (n.kind === 'map') {
-      for (const p of n.pairs) {
-        if (seen.has(p)) continue;
-        seen.add(p);
-        move(p.span);
-        node(p.key);
-        node(p.value);
-      }
-    }
-  };
-  node(root);
 }
 
 export function sameNode(a: YNode | null, b: YNode | null, delta: number, seen: Set<YNode>): boolean {

@@ -7,7 +7,7 @@
 import type { ParseProblem } from '../problem';
 import { isSpaceCode } from './chars';
 import { YAML_LIMITS, type YamlParseOptions } from './limits';
-import { copyDocument, moveDocument, moveSpans, sameNode, sameProblems, spansOf } from './move';
+import { copyDocument, moveSpans, sameNode, sameProblems, spansOf } from './move';
 import type { Span } from '../../text/span';
 import { parseCounted, type CountedParse } from './read';
 import type { YDocument, YNode } from './tree';
@@ -37,7 +37,7 @@ export interface Piece {
    */
   treeBase: number;
   treeFirstIndex: number;
-  /** every span of its tree once (aliases' shared ones too), made on its first move after the parse */
+  /** every span of its tree once (aliases' shared ones too), made when it is first placed away from 0 */
   spans?: Span[];
   /**
    * It may parse differently beside its neighbours: it has syntax errors, or its last line that is not blank
@@ -94,9 +94,16 @@ export function parsePiece(text: string, base: number, firstIndex: number, optio
   const own = detach ? detached(text) : text;
   const stats = parseCounted(own, options);
   const { documents, problems } = stats.result;
-  for (const d of documents) moveDocument(d, base, d.index + firstIndex);
+  for (const d of documents) d.index += firstIndex;
+  // placed at `base`: its spans listed as they are moved there (every later move is a loop over the list)
+  let spans: Span[] | undefined;
+  if (base !== 0) {
+    spans = [];
+    for (const d of documents) spansOf(d, spans);
+    moveSpans(spans, base);
+  }
   return {
-    text: own, documents, stats, base, firstIndex, treeBase: base, treeFirstIndex: firstIndex, generation, suspect: suspectPiece(own, stats), optionsKey: optionsKey(options),
+    text: own, documents, stats, base, firstIndex, treeBase: base, treeFirstIndex: firstIndex, spans, generation, suspect: suspectPiece(own, stats), optionsKey: optionsKey(options),
     problems: base === 0 ? problems : problems.map((p) => ({ ...p, span: { start: p.span.start + base, end: p.span.end + base } })),
   };
 }
@@ -131,7 +138,7 @@ export function settlePiece(p: Piece): boolean {
   const delta = p.base - p.treeBase;
   if (p.firstIndex !== p.treeFirstIndex) for (const d of p.documents) d.index = d.index - p.treeFirstIndex + p.firstIndex;
   if (delta !== 0) {
-    // its spans are listed once (a walk of its trees), then every move is a loop over the list
+    // its spans are listed once (a walk of its trees: here for a piece parsed at 0), then every move is a loop over the list
     if (!p.spans) {
       const spans: Span[] = [];
       for (const d of p.documents) spansOf(d, spans);
