@@ -51,7 +51,7 @@ export class Diagnostics {
     return Math.round(Math.max(MIN_DEBOUNCE_MS, Math.min(DEBOUNCE_MS, 2 * folder.ws.stats.lastAnalysisMs)));
   }
 
-  /** Analyse `folder` after `delay` ms without a new change; `capped`: at most MAX_WAIT_MS after the first one. */
+  /** Analyse `folder` after `delay` ms without a new change; `capped` (an edit): at most MAX_WAIT_MS after the first one, read ahead meanwhile. */
   schedule(folder: Folder, delay = this.debounce(folder), capped = true): void {
     if (this.session.shuttingDown) return;
     this.dirty.add(folder);
@@ -64,7 +64,8 @@ export class Diagnostics {
     const change = ++this.changes;
     // (then after the messages already received: the connection handles one per turn of the event loop, so a
     // request that came with the change but waits behind a slow didChange is still answered first)
-    this.readAheadTimer = wait > READ_AHEAD_MS ? setTimeout(() => {
+    // (after an edit only: a file opened or read from disk is parsed whole by the analysis that follows anyway)
+    this.readAheadTimer = capped && wait > READ_AHEAD_MS ? setTimeout(() => {
       this.readAheadTimer = undefined;
       setImmediate(() => this.readAhead(change));
     }, READ_AHEAD_MS) : undefined;

@@ -72,6 +72,11 @@ export class FileEntry implements SourceFile {
     return this.change.range;
   }
 
+  /** Its line index would be an earlier text's moved past the change (or is worked out already), not built. */
+  hasEarlierLineIndex(): boolean {
+    return this.lines !== undefined || this.before !== undefined;
+  }
+
   /**
    * Its line index, worked out when first asked for: from the index of an earlier text, moved past the range
    * that changed (`changedRange`), else built from the whole text (`onBuild` is told).

@@ -68,13 +68,13 @@ export class ManifestReader {
   }
 
   /**
-   * Read ahead of the analysis: the entries' line indexes (`lineIndex`), then their manifests, moving at most
-   * `limit` documents' trees in all; true when every one is read.
+   * Read ahead of the analysis: the entries' line indexes where an earlier text had one (moved past the change,
+   * not built), then their manifests, moving at most `limit` documents' trees in all; true when every one is read.
    */
   readAheadAll(entries: readonly FileEntry[], limit: number, lineIndex: (path: string) => unknown): boolean {
     let left = limit;
     for (const f of entries) {
-      lineIndex(f.path);
+      if (f.hasEarlierLineIndex()) lineIndex(f.path);
       if (!f.isManifest()) continue;
       const before = this.counters.yamlDocumentsMoved;
       const done = this.readAhead(f, left);
