@@ -24,6 +24,7 @@ import { dedupe } from './workspace/service-checks';
 import { SourcePhaseCache } from './workspace/source-phase';
 import { withSuppressions } from './workspace/suppressions';
 import { applyChanges, type TextChange } from './workspace/text-change';
+import { yamlReadsAhead, type ReadAhead } from './workspace/reads-ahead';
 import { emptyStats, type Analysis, type ParsedManifest, type WorkspaceOptions, type WorkspaceStats } from './workspace/types';
 
 export { classify, type FileKind } from './util/file-kinds';
@@ -141,9 +142,7 @@ export class Workspace {
   }
 
   /** How much work the analyses did so far (for tests and the benchmark; see `WorkspaceStats`). */
-  get stats(): WorkspaceStats {
-    return { ...this.counters };
-  }
+  get stats(): WorkspaceStats { return { ...this.counters }; }
 
   hasFile(path: string): boolean {
     return this.files.has(path);
@@ -182,6 +181,9 @@ export class Workspace {
     const f = this.files.get(path);
     return f?.isManifest() ? this.manifests.parsed(f) : undefined;
   }
+
+  /** The YAML texts the next analysis will read, for a host that parses them ahead (`workspace/reads-ahead.ts`). */
+  yamlReadsAhead(): ReadAhead[] { return yamlReadsAhead(this.sorted().paths, (p) => this.files.get(p)); }
 
   analyze(): Analysis {
     if (!this.cached) {
