@@ -183,7 +183,7 @@ suite('Documents moved when read: completion reads the documents at the cursor, 
     sameAsFresh(ws, 'after a selector value');
   });
 
-  test('read ahead while the analysis waits: the documents an edit moved are moved then, not in the analysis, which says the same', () => {
+  test('prepared while the analysis waits: the documents an edit moved are moved then, not in the analysis, which says the same', () => {
     const path = 'k8s/all.yaml';
     const ws = new Workspace();
     ws.setFile(path, manifest(100));
@@ -192,18 +192,18 @@ suite('Documents moved when read: completion reads the documents at the cursor, 
     const at = text.indexOf('type: NodePort', text.indexOf('name: app-010\nspec:')) + 'type: '.length;
     assert.ok(ws.editFile(path, [{ start: at, end: at + 1, text: '' }]));
     const moved = ws.stats.yamlDocumentsMoved;
-    ws.readAhead();
-    assert.ok(ws.stats.yamlDocumentsMoved - moved > 150, 'the documents after the edit moved when read ahead');
+    ws.prepare();
+    assert.ok(ws.stats.yamlDocumentsMoved - moved > 150, 'the documents after the edit moved when prepared');
     const before = ws.stats;
-    ws.readAhead(); // twice: nothing more to do
+    ws.prepare(); // twice: nothing more to do
     assert.equal(ws.stats.yamlDocumentsMoved, before.yamlDocumentsMoved);
     ws.analyze();
     assert.equal(ws.stats.yamlDocumentsMoved, before.yamlDocumentsMoved, 'none moved by the analysis');
     assert.equal(ws.stats.yamlDocumentsParsed, before.yamlDocumentsParsed, 'none parsed by it either');
     assert.equal(ws.stats.lineIndexesBuilt, before.lineIndexesBuilt);
-    sameAsFresh(ws, 'after reading ahead');
+    sameAsFresh(ws, 'after preparing');
     // after the analysis, nothing is left to read
-    assert.equal(ws.readAhead(), true);
+    assert.equal(ws.prepare(), true);
     assert.deepEqual(ws.stats, { ...ws.stats, yamlDocumentsMoved: before.yamlDocumentsMoved, yamlDocumentsParsed: before.yamlDocumentsParsed });
     // a slice at a time: at most so many documents moved per call, until it says it is done; a completion between
     // two slices, and an edit before the last one, change nothing of what the analysis says
@@ -212,7 +212,7 @@ suite('Documents moved when read: completion reads the documents at the cursor, 
     assert.ok(ws.editFile(path, [{ start: at, end: at, text: 'N' }]));
     for (let n = 0; n < 100; n++) {
       const moved0 = ws.stats.yamlDocumentsMoved;
-      const done = ws.readAhead(40);
+      const done = ws.prepare(40);
       slices.push(ws.stats.yamlDocumentsMoved - moved0);
       if (n === 1) assert.deepEqual(completionsAt(ws, path, at + 1), completionsAt(fresh(ws), path, at + 1));
       if (n === 2) assert.ok(ws.editFile(path, [{ start: at, end: at + 1, text: '' }]));
@@ -223,7 +223,7 @@ suite('Documents moved when read: completion reads the documents at the cursor, 
     const settled = ws.stats.yamlDocumentsMoved;
     ws.analyze();
     assert.equal(ws.stats.yamlDocumentsMoved, settled, 'none moved by the analysis');
-    sameAsFresh(ws, 'after reading ahead a slice at a time');
+    sameAsFresh(ws, 'after preparing a slice at a time');
   });
 
   test('edits that add and remove documents, an alias, a template, a whole new text: completion in between, then what a fresh analysis says', () => {

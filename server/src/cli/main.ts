@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { classify, initEngine } from '../engine';
 import { readHclGrammar } from '../host/hcl-grammar';
 import { nodeGunzip } from '../host/gunzip';
+import { startParsesAhead } from '../host/parse-ahead';
 import { isUnder } from '../engine/fixes';
 import { UsageError, DEFAULT_MAX_FILE_SIZE, ROOT_MARKERS, toWorkspacePath } from './load';
 import { readWorkspace, scopeIn, workspaceFor } from './read-workspace';
@@ -111,8 +112,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const scope = target.scope && scopeIn(root, target.scope);
   const configRel = configAbs ? toWorkspacePath(root, configAbs) : ROOT_MARKERS[0];
   const reported = (p: string) => !scope || isUnder(p, scope) || p === configRel;
-  if (values.fix) runFixes(ws, root, io, new Map(loaded.files.flatMap((f) => (f.identity ? [[f.path, f.identity] as const] : []))), scope);
-  const analysis = ws.analyze();
+  // a large workspace's YAML is parsed on a second thread meanwhile (the results are the engine's own)
+  const ahead = startParsesAhead(ws.yamlReadsAhead());
+  let analysis;
+  try {
+    if (values.fix) runFixes(ws, root, io, new Map(loaded.files.flatMap((f) => (f.identity ? [[f.path, f.identity] as const] : []))), scope);
+    analysis = ws.analyze();
+  } finally {
+    await ahead?.stop();
+  }
   // the overlays in scope: their findings are reported wherever they sit (a base, a patch beside another overlay)
   const overlays = analysis.overlays.filter((o) => !scope || isUnder(o.path, scope));
   const fromOverlays = new Set(overlays.flatMap((o) => o.findings.map(placeKey)));

@@ -17,6 +17,7 @@ export type { HclGrammar } from './parse/hcl';
 export type { Gunzip } from './helm/gunzip';
 export { TAR_LIMITS } from './helm/tar';
 export { isChartArchive } from './util/load-policy';
+export { setParsesAhead, readCounted, packParse, unpackParse, optionsKeyOf, type ParsesAhead, type PackedParse, type CountedParse, type ReadAhead } from './parse/yaml';
 
 /**
  * Load what the parsers need before the first analysis. The engine reads no files: the host reads the HCL

@@ -23,6 +23,7 @@ import { OverlayPhase } from './workspace/overlays';
 import { mergeAnalysis } from './workspace/merge';
 import { SourcePhaseCache } from './workspace/source-phase';
 import { applyChanges, type ChangedRange, type TextChange } from './workspace/text-change';
+import { yamlReadsAhead, type ReadAhead } from './workspace/reads-ahead';
 import { emptyStats, type Analysis, type ParsedManifest, type WorkspaceOptions, type WorkspaceStats } from './workspace/types';
 
 export { classify, type FileKind } from './util/file-kinds';
@@ -140,9 +141,7 @@ export class Workspace {
   }
 
   /** How much work the analyses did so far (for tests and the benchmark; see `WorkspaceStats`). */
-  get stats(): WorkspaceStats {
-    return { ...this.counters };
-  }
+  get stats(): WorkspaceStats { return { ...this.counters }; }
 
   hasFile(path: string): boolean {
     return this.files.has(path);
@@ -188,15 +187,16 @@ export class Workspace {
     return f?.isManifest() ? this.manifests.documentsAround(f, offset) : undefined;
   }
 
-  /** What the next analysis reads first, read ahead (`ManifestReader.readAheadAll`: `documents` trees moved at most). */
-  readAhead(documents = Infinity): boolean {
-    return this.manifests.readAheadAll(this.edited(), documents, (p) => this.lineIndex(p));
+  /** What the next analysis reads first, done now (`ManifestReader.prepareAll`: `documents` trees moved at most). */
+  prepare(documents = Infinity): boolean {
+    return this.manifests.prepareAll(this.edited(), documents, (p) => this.lineIndex(p));
   }
 
   /** The files edited since the last analysis. */
-  private edited(): FileEntry[] {
-    return [...this.dirty].flatMap((p) => this.files.get(p) ?? []);
-  }
+  private edited(): FileEntry[] { return [...this.dirty].flatMap((p) => this.files.get(p) ?? []); }
+
+  /** The YAML texts the next analysis will read, for a host that parses them ahead (`workspace/reads-ahead.ts`). */
+  yamlReadsAhead(): ReadAhead[] { return yamlReadsAhead(this.sorted().paths, (p) => this.files.get(p)); }
 
   analyze(): Analysis {
     if (!this.cached) {

@@ -20,19 +20,19 @@ export const MAX_WAIT_MS = 600;
  */
 export const MIN_DEBOUNCE_MS = 20;
 /**
- * While the analysis waits, the edited files are read ahead (`Workspace.readAhead`: the documents an edit moved,
+ * While the analysis waits, what it reads first is done (`Workspace.prepare`: the documents an edit moved,
  * the line index) once no change came for this long — after the requests that come with a keystroke (completion
  * reads only the documents at the cursor), before the analysis, which then has less left to do.
  */
-const READ_AHEAD_MS = 5;
-/** the documents moved per slice of the read-ahead (a fraction of a millisecond): between slices, messages are handled */
-const READ_AHEAD_DOCUMENTS = 200;
+const PREPARE_MS = 5;
+/** the documents moved per slice of that work (a fraction of a millisecond): between slices, messages are handled */
+const PREPARE_DOCUMENTS = 200;
 
 export class Diagnostics {
   private readonly dirty = new Set<Folder>();
   private timer: NodeJS.Timeout | undefined;
-  private readAheadTimer: NodeJS.Timeout | undefined;
-  /** bumped by every change: a read-ahead of an earlier one stops */
+  private prepareTimer: NodeJS.Timeout | undefined;
+  /** bumped by every change: the preparing for an earlier one stops */
   private changes = 0;
   private firstDirtyAt: number | undefined;
   /** an analysis is due, but waits until the closed documents are read again */
@@ -51,7 +51,7 @@ export class Diagnostics {
     return Math.round(Math.max(MIN_DEBOUNCE_MS, Math.min(DEBOUNCE_MS, 2 * folder.ws.stats.lastAnalysisMs)));
   }
 
-  /** Analyse `folder` after `delay` ms without a new change; `capped` (an edit): at most MAX_WAIT_MS after the first one, read ahead meanwhile. */
+  /** Analyse `folder` after `delay` ms without a new change; `capped` (an edit): at most MAX_WAIT_MS after the first one, prepared meanwhile. */
   schedule(folder: Folder, delay = this.debounce(folder), capped = true): void {
     if (this.session.shuttingDown) return;
     this.dirty.add(folder);
@@ -60,36 +60,36 @@ export class Diagnostics {
     const wait = this.firstDirtyAt === undefined ? delay : Math.max(0, Math.min(delay, this.firstDirtyAt + MAX_WAIT_MS - now));
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => this.flush(), wait);
-    if (this.readAheadTimer) clearTimeout(this.readAheadTimer);
+    if (this.prepareTimer) clearTimeout(this.prepareTimer);
     const change = ++this.changes;
     // (then after the messages already received: the connection handles one per turn of the event loop, so a
     // request that came with the change but waits behind a slow didChange is still answered first)
     // (after an edit only: a file opened or read from disk is parsed whole by the analysis that follows anyway)
-    this.readAheadTimer = capped && wait > READ_AHEAD_MS ? setTimeout(() => {
-      this.readAheadTimer = undefined;
-      setImmediate(() => this.readAhead(change));
-    }, READ_AHEAD_MS) : undefined;
+    this.prepareTimer = capped && wait > PREPARE_MS ? setTimeout(() => {
+      this.prepareTimer = undefined;
+      setImmediate(() => this.prepare(change));
+    }, PREPARE_MS) : undefined;
   }
 
   /** `shutdown`: the analysis that was due does not run. */
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
-    if (this.readAheadTimer) clearTimeout(this.readAheadTimer);
+    if (this.prepareTimer) clearTimeout(this.prepareTimer);
   }
 
-  /** A slice of the read-ahead, then the next one a turn of the event loop later, until done or a change came. */
-  private readAhead(change: number): void {
+  /** A slice of the preparing, then the next one a turn of the event loop later, until done or a change came. */
+  private prepare(change: number): void {
     if (change !== this.changes || this.work.batching || this.session.shuttingDown) return; // (closed documents are about to be read again)
     let more = false;
     for (const folder of this.dirty) {
       if (!folder.indexed) continue;
       try {
-        if (!folder.ws.readAhead(READ_AHEAD_DOCUMENTS)) more = true;
+        if (!folder.ws.prepare(PREPARE_DOCUMENTS)) more = true;
       } catch (err) {
-        this.session.error(`reading ahead in ${folder.root}`, err);
+        this.session.error(`preparing the analysis of ${folder.root}`, err);
       }
     }
-    if (more) setImmediate(() => this.readAhead(change));
+    if (more) setImmediate(() => this.prepare(change));
   }
 
   /** A folder no longer served: its pending analysis is dropped, its diagnostics withdrawn. */

@@ -85,16 +85,35 @@ export function findCharts(paths: readonly string[]): string[] {
     const dir = dirOf(p);
     if (inChartsOfChart(dir)) continue;
     const prefix = dir ? `${dir}/templates/` : 'templates/';
-    if (paths.some((q) => q.startsWith(prefix)) && set.has(p)) out.push(dir);
+    if (underPrefix(paths, prefix).length > 0 && set.has(p)) out.push(dir);
   }
   return out.sort();
+}
+
+const SORTED = new WeakMap<readonly string[], readonly string[]>();
+
+/** The paths that start with `prefix`: a block of the sorted paths, found by bisection (sorted once per list). */
+function underPrefix(paths: readonly string[], prefix: string): readonly string[] {
+  let sorted = SORTED.get(paths);
+  if (!sorted) {
+    sorted = paths.every((p, i) => i === 0 || paths[i - 1] <= p) ? paths : [...paths].sort();
+    SORTED.set(paths, sorted);
+  }
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < prefix) lo = mid + 1; else hi = mid;
+  }
+  let end = lo;
+  while (end < sorted.length && sorted[end].startsWith(prefix)) end++;
+  return sorted.slice(lo, end);
 }
 
 function entriesOfDir(ws: ChartWorkspace, dir: string): Entries {
   const prefix = dir ? `${dir}/` : '';
   const out: Entries = new Map();
-  for (const p of ws.paths) {
-    if (!p.startsWith(prefix)) continue;
+  for (const p of underPrefix(ws.paths, prefix)) {
     const rel = p.slice(prefix.length);
     if (rel.endsWith('.tgz') && rel.startsWith('charts/') && !rel.slice(7).includes('/')) {
       out.set(rel, { bytes: ws.bytes?.(p), path: p });

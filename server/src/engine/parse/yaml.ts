@@ -6,6 +6,7 @@
  *    merge keys charged to the alias budget, template constructs marked unknown;
  *  - `template-text.ts` — the text the parser reads for a template (Go templates, Terraform `templatefile`
  *    syntax; actions found by `template-actions.ts`): control lines blank, other actions `_`s, offsets kept;
+ *  - `ahead.ts` — parses a host made ahead on another thread, handed in and found by text;
  *  - `yaml-file.ts` — `YamlFile`, a file kept between edits and parsed document by document (with `split.ts`,
  *    `pieces.ts` and `move.ts`).
  */
@@ -15,4 +16,7 @@ export { YAML_LIMITS, type YamlParseOptions } from './yaml/limits';
 export { parseYaml } from './yaml/read';
 export { isTemplateText, blankControlLines, type ControlLines } from './yaml/template-text';
 export { documentStarts } from './yaml/split';
-export { YamlFile, type ChangedSince, type DocumentMove, type TextChangeRange, type YamlFileStats } from './yaml/yaml-file';
+export { YamlFile, firstPieceTexts, type ChangedSince, type DocumentMove, type TextChangeRange, type YamlFileStats } from './yaml/yaml-file';
+export { setParsesAhead, willRead, packParse, unpackParse, optionsKeyOf, type ParsesAhead, type PackedParse, type ReadAhead } from './yaml/ahead';
+export { readCounted } from './yaml/read';
+export type { CountedParse } from './yaml/tree';

@@ -17,7 +17,7 @@ import { readYaml } from '../helm/yaml-values';
 import { objectsOf, isService, selectorMatches, workloadOf, type Workload } from '../k8s/manifests';
 import { serviceOf, type ServiceModel } from '../k8s/service';
 import { nodePortUses } from '../checks/references';
-import { asMap, asScalar, getValue, parseYaml, type YDocument, type YMap } from '../parse/yaml';
+import { asMap, asScalar, getValue, parseYaml, willRead, type YDocument, type YMap } from '../parse/yaml';
 import type { Span } from '../text/span';
 import { changedMembers } from '../util/sets';
 import { findingAt, renderedNote, type RenderedFile } from './chart-map';
@@ -72,6 +72,8 @@ export class ChartPhase {
       this.kept.delete(k);
       for (const f of gone.result.files) if (!this.ownedByOther(f.virtual, k)) this.parsed.delete(f.virtual);
     }
+    // every chart rendered first, what each rendered announced (a host may parse it meanwhile), then read
+    const rendered: { dir: string; kept: Omit<Kept, 'result'>; render: ChartRender; release: { name: string; namespace: string }; values: string[] }[] = [];
     for (const dir of this.charts) {
       const settings = config.helmCharts?.find((c) => c.path === dir);
       const key = settingsKey(settings);
@@ -99,8 +101,10 @@ export class ChartPhase {
         ? { dir, name, templates: [], paths: new Map(), failure: { message: `the values file ${missing.path} is not in the workspace`, file: chartYamlOf(dir), start: 0, end: 0, limit: false } }
         : renderChart(ws, dir, { valuesFiles, release });
       inputs.set(chartYamlOf(dir), get(chartYamlOf(dir)));
-      this.kept.set(dir, { inputs, settings: key, result: this.resultOf(dir, render, release, valuesFiles.map((v) => v.path), get) });
+      willRead(render.templates.map((t) => ({ text: t.text, template: false, headersOnly: true })));
+      rendered.push({ dir, kept: { inputs, settings: key }, render, release, values: valuesFiles.map((v) => v.path) });
     }
+    for (const r of rendered) this.kept.set(r.dir, { ...r.kept, result: this.resultOf(r.dir, r.render, r.release, r.values, get) });
     const excluded = new Set<string>();
     let oci = false;
     for (const [dir, { result, inputs }] of this.kept) {

@@ -54,10 +54,10 @@ export class ManifestReader {
   }
 
   /**
-   * Read a manifest ahead of the analysis, moving at most `limit` documents' trees (its objects once all are
+   * Read a manifest before the analysis asks, moving at most `limit` documents' trees (its objects once all are
    * moved); true when it is read.
    */
-  readAhead(f: FileEntry, limit: number): boolean {
+  prepare(f: FileEntry, limit: number): boolean {
     if (f.manifest) return true;
     const yaml = this.readText(f);
     const before = yaml.stats.piecesMoved;
@@ -68,16 +68,16 @@ export class ManifestReader {
   }
 
   /**
-   * Read ahead of the analysis: the entries' line indexes where an earlier text had one (moved past the change,
+   * What the analysis reads first, read before it asks: the entries' line indexes where an earlier text had one (moved past the change,
    * not built), then their manifests, moving at most `limit` documents' trees in all; true when every one is read.
    */
-  readAheadAll(entries: readonly FileEntry[], limit: number, lineIndex: (path: string) => unknown): boolean {
+  prepareAll(entries: readonly FileEntry[], limit: number, lineIndex: (path: string) => unknown): boolean {
     let left = limit;
     for (const f of entries) {
       if (f.hasEarlierLineIndex()) lineIndex(f.path);
       if (!f.isManifest()) continue;
       const before = this.counters.yamlDocumentsMoved;
-      const done = this.readAhead(f, left);
+      const done = this.prepare(f, left);
       left -= this.counters.yamlDocumentsMoved - before;
       if (!done) return false;
     }

@@ -20,8 +20,9 @@ import type { ParseProblem } from '../problem';
 import { COLON, HASH, isBlankCode, isSpaceCode, lineEnd } from './chars';
 import { actionIn, blankControlLines, controlLineFrom, controlLineIn, isTemplateText, type ControlLines } from './template-text';
 import { YAML_LIMITS, type Limits, type YamlParseOptions } from './limits';
+import { parsedAhead } from './ahead';
 import { clampSpan, firstLine, HEADER_KEYS, HEADER_ONLY_KINDS, limitProblem, type Budget } from './read-support';
-import { SHARED, type ScalarValue, type YDocument, type YMap, type YNode, type YPair, type YamlParseResult, type YScalar, type YSeq } from './tree';
+import { SHARED, type CountedParse, type ScalarValue, type YDocument, type YMap, type YNode, type YPair, type YamlParseResult, type YScalar, type YSeq } from './tree';
 
 /**
  * `uniqueKeys` is off because the `yaml` package checks it in quadratic time (a flat map of 40,000 keys takes
@@ -31,26 +32,19 @@ const COMPOSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   merge: true, prettyErrors: false, keepSourceTokens: false, uniqueKeys: false,
 };
 
+export type { CountedParse } from './tree';
+
 export function parseYaml(original: string, options: YamlParseOptions = {}): YamlParseResult {
   return parseCounted(original, options).result;
 }
 
-/** What a parse used, for reading a file document by document (`YamlFile`). */
-export interface CountedParse {
-  result: YamlParseResult;
-  /** nodes converted, and nodes aliases added to the tree */
-  nodes: number;
-  aliasNodes: number;
-  /** the `yaml` package reported errors (also in templates, where they are not problems) */
-  errors: boolean;
-  /** a limit was hit, or the composer failed */
-  limited: boolean;
-  /** a template action opens and runs unclosed to the end: the text may not be read apart from what follows */
-  openTemplate?: boolean;
-}
-
 export function parseCounted(original: string, options: YamlParseOptions): CountedParse {
   const template = options.template ?? isTemplateText(original);
+  return parsedAhead(original, options, template) ?? readCounted(original, options, template);
+}
+
+/** `parseCounted` without asking for a parse made ahead: what a thread that parses ahead calls. */
+export function readCounted(original: string, options: YamlParseOptions, template: boolean): CountedParse {
   // YAML (and kubectl) take a lone CR as a line break, the `yaml` package does not: as LF, offsets are unchanged
   const text = original.includes('\r') ? original.replace(/\r(?!\n)/g, '\n') : original;
   const limits: Limits = {
@@ -153,13 +147,11 @@ function* boundedTokens(text: string, limits: Limits, stopped: { problem?: Parse
 }
 
 
-
 /** The document's root is a map whose `kind` is one of `HEADER_ONLY_KINDS`. */
 function headerOnlyKind(root: unknown): boolean {
   const kind = isMap(root) ? root.items.find((i) => isScalar(i.key) && i.key.value === 'kind')?.value : undefined;
   return isScalar(kind) && HEADER_ONLY_KINDS.has(kind.value as string);
 }
-
 
 class Converter {
   private readonly done = new Map<YamlLibNode, YNode | null>();

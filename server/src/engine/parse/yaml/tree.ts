@@ -105,3 +105,17 @@ export function scalarText(n: YNode | null | undefined): string | undefined {
   if (!s || s.template || s.value === null) return undefined;
   return String(s.value);
 }
+
+/** What a parse used, for reading a file document by document (`YamlFile`). */
+export interface CountedParse {
+  result: YamlParseResult;
+  /** nodes converted, and nodes aliases added to the tree */
+  nodes: number;
+  aliasNodes: number;
+  /** the `yaml` package reported errors (also in templates, where they are not problems) */
+  errors: boolean;
+  /** a limit was hit, or the composer failed */
+  limited: boolean;
+  /** a template action opens and runs unclosed to the end: the text may not be read apart from what follows */
+  openTemplate?: boolean;
+}

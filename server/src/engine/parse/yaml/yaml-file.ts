@@ -347,6 +347,18 @@ export class YamlFile {
 }
 
 /**
+ * The texts a first `parse` of `original` reads, one per piece (what a host may parse ahead, see `ahead.ts`): the
+ * pieces `parse` cuts a new file into. Empty when it would read the whole text at once.
+ */
+export function firstPieceTexts(original: string): string[] {
+  const text = original.includes('\r') ? original.replace(/\r(?!\n)/g, '\n') : original;
+  const split = splitFrom(text, 0, true);
+  if (!split) return [];
+  const ends = [...split.starts.slice(1), split.synced ?? text.length];
+  return split.starts.map((start, k) => text.slice(start, ends[k]));
+}
+
+/**
  * Add the move of a range of the old text; a range that continues the last one with the same delta extends it
  * (the text between two kept pieces that moved together is kept too): a few moves per edit, not one per piece.
  */

@@ -1,0 +1,73 @@
+/**
+ * Parses read ahead: a host with threads to spare (the CLI) parses YAML texts on another thread with the very
+ * function the engine would call (`readAhead`), and hands the results in (`setParsesAhead`). `parseCounted` asks
+ * for a text's result before reading it, so a result handed in is the one the engine would have made; a text
+ * that was not handed in, or whose parse hit a limit (a time limit depends on the thread's load), is read here.
+ *
+ * A result crosses threads as plain data (the structured clone keeps shared nodes shared); what it loses on the
+ * way — a document's membership of `SHARED`, a WeakSet — is carried as a list of indexes (`PackedParse`).
+ */
+import { YAML_LIMITS, type YamlParseOptions } from './limits';
+import { SHARED, type CountedParse } from './tree';
+
+/** A parse as it crosses threads. */
+export interface PackedParse {
+  parse: CountedParse;
+  /** the documents (by position in `parse.result.documents`) that hold a node or pair twice */
+  shared: number[];
+}
+
+/** What the engine asks a host for: the parse of `text` with the options `key` names, if it has it. */
+export type ParsesAhead = (text: string, key: string) => CountedParse | undefined;
+
+/** A text the engine will read, with the options it will read it with. */
+export interface ReadAhead {
+  text: string;
+  template: boolean;
+  /** read as the workspace reads manifests (`YamlParseOptions.headersOnly`) */
+  headersOnly: boolean;
+}
+
+let ahead: ParsesAhead | undefined;
+let announce: ((reads: readonly ReadAhead[]) => void) | undefined;
+
+/**
+ * Set (or clear, with undefined) where parses made ahead are found, and whom to tell what the engine is about to
+ * read (`willRead`).
+ */
+export function setParsesAhead(source: ParsesAhead | undefined, announced?: (reads: readonly ReadAhead[]) => void): void {
+  ahead = source;
+  announce = source ? announced : undefined;
+}
+
+/** The engine is about to read these texts (a host that parses ahead may start on them now). */
+export function willRead(reads: readonly ReadAhead[]): void {
+  announce?.(reads);
+}
+
+/** The options of a parse that change its result (the time limit aside), as a key. */
+export function optionsKeyOf(options: YamlParseOptions, template: boolean): string {
+  return `${template}|${options.maxNodes ?? YAML_LIMITS.maxNodes}|${options.maxDepth ?? YAML_LIMITS.maxDepth}|`
+    + `${options.maxAliasExpansion ?? YAML_LIMITS.maxAliasExpansion}|${options.maxDocuments ?? YAML_LIMITS.maxDocuments}|${!!options.headersOnly}`;
+}
+
+/** A parse made ahead for this text and these options; undefined when there is none (then read it here). */
+export function parsedAhead(text: string, options: YamlParseOptions, template: boolean): CountedParse | undefined {
+  if (!ahead) return undefined;
+  const found = ahead(text, optionsKeyOf(options, template));
+  return found && !found.limited ? found : undefined;
+}
+
+export function packParse(parse: CountedParse): PackedParse {
+  const shared: number[] = [];
+  parse.result.documents.forEach((d, i) => { if (SHARED.has(d)) shared.push(i); });
+  return { parse, shared };
+}
+
+export function unpackParse(packed: PackedParse): CountedParse {
+  for (const i of packed.shared) {
+    const d = packed.parse.result.documents[i];
+    if (d) SHARED.add(d);
+  }
+  return packed.parse;
+}
