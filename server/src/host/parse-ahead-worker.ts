@@ -1,7 +1,8 @@
 /**
  * The worker of `parse-ahead.ts`: parses, with the engine's own function, first what the engine announced it is
- * about to read, then the listed texts in the engine's order — skipping those the engine took itself — and posts
- * each result before marking it done. Idle, it waits for more announced texts until the engine is done.
+ * about to read, then the listed texts in the engine's order (handed over a few MB ahead) — skipping those the
+ * engine took itself — and posts each result before marking it done. Idle, it waits for more until the engine is
+ * done.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { packParse, readCounted, type ReadAhead } from '../engine';
@@ -11,35 +12,40 @@ const PENDING = 0;
 const WORKER = 1;
 const DONE = 2;
 
-const { jobs, state, control, results, announced } = workerData as WorkerSetup;
-const soon: { i: number; job: ReadAhead }[] = [];
-let listed = 0;
+type Handed = { i: number; job?: ReadAhead };
+
+const { listedCount, state, control, results, listed, announced } = workerData as WorkerSetup;
+const soon: Handed[] = [];
+const next: Handed[] = [];
 let told = false;
 
+const take = (port: typeof listed, into: Handed[]): void => {
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) into.push(m.message as Handed);
+};
+
 for (;;) {
-  for (let m = receiveMessageOnPort(announced); m; m = receiveMessageOnPort(announced)) soon.push(m.message as { i: number; job: ReadAhead });
-  let i: number;
-  let job: ReadAhead;
-  const next = soon.shift();
-  if (next) {
-    ({ i, job } = next);
-  } else if (listed < jobs.length) {
-    i = listed++;
-    job = jobs[i]!;
-    jobs[i] = undefined; // its text is not needed here any more
-  } else {
-    if (!told) {
+  take(announced, soon);
+  take(listed, next);
+  let handed = soon.shift();
+  if (!handed) {
+    handed = next.shift();
+    // where the worker reads in the list: the engine hands over what follows it
+    if (handed) Atomics.store(control, 2, handed.i + 1);
+  }
+  if (!handed) {
+    if (!told && Atomics.load(control, 2) >= listedCount) {
       told = true;
       parentPort?.postMessage('listed-read');
     }
     if (Atomics.load(control, 0) !== 0) break;
     const seen = Atomics.load(control, 1);
-    const m = receiveMessageOnPort(announced);
-    if (m) soon.push(m.message as { i: number; job: ReadAhead });
-    else Atomics.wait(control, 1, seen, 1000);
+    take(announced, soon);
+    take(listed, next);
+    if (soon.length === 0 && next.length === 0) Atomics.wait(control, 1, seen, 1000);
     continue;
   }
-  if (Atomics.compareExchange(state, i, PENDING, WORKER) !== PENDING) continue;
+  const { i, job } = handed;
+  if (!job || Atomics.compareExchange(state, i, PENDING, WORKER) !== PENDING) continue;
   let message: WorkerMessage;
   try {
     message = { i, packed: packParse(readCounted(job.text, { template: job.template, headersOnly: job.headersOnly }, job.template)) };

@@ -25,6 +25,8 @@ const ENGINE = 3;
 export const MIN_TEXT_AHEAD = 2_000_000;
 /** Texts the engine may announce while it works (one word each in the shared state). */
 const ANNOUNCED_SLOTS = 1 << 16;
+/** How much listed text the worker is handed ahead of where it reads (it holds no more than that at a time). */
+const HANDED_AHEAD = 4_000_000;
 
 export interface ParsesAheadHandle {
   /** texts listed or announced, and how their results went (for tests and measurements) */
@@ -41,13 +43,19 @@ export interface WorkerMessage {
   error?: string;
 }
 
-/** What the worker is handed: the shared words, the listed texts, and the ports results and announced texts use. */
+/** What the worker is handed: the shared words, how many texts are listed, and the ports the texts and results use. */
 export interface WorkerSetup {
-  jobs: (ReadAhead | undefined)[];
+  listedCount: number;
   state: Int32Array;
-  /** [0]: 1 once the engine is done; [1]: how many texts it announced (the worker waits on it when idle) */
+  /**
+   * [0]: 1 once the engine is done; [1]: bumped at every hand-over (the worker waits on it when idle); [2]: the
+   * listed text the worker reads next
+   */
   control: Int32Array;
   results: import('node:worker_threads').MessagePort;
+  /** listed texts, in order, a few MB ahead of the worker (`{ i, job }`; no job: the engine took it) */
+  listed: import('node:worker_threads').MessagePort;
+  /** texts the engine announced, read first */
   announced: import('node:worker_threads').MessagePort;
 }
 
@@ -78,18 +86,35 @@ export function startParsesAhead(reads: readonly ReadAhead[], minText = MIN_TEXT
     jobs.push(r);
   }
   const state = new Int32Array(new SharedArrayBuffer(4 * (jobs.length + ANNOUNCED_SLOTS)));
-  const control = new Int32Array(new SharedArrayBuffer(8));
+  const control = new Int32Array(new SharedArrayBuffer(12));
   const results = new MessageChannel();
+  const listed = new MessageChannel();
   const announced = new MessageChannel();
   let announcedCount = 0;
-  const setup: WorkerSetup = { jobs, state, control, results: results.port2, announced: announced.port2 };
+  // the listed texts are handed over a few MB ahead of the worker, not all at once (its heap holds only those)
+  const upTo = new Float64Array(jobs.length + 1);
+  jobs.forEach((j, i) => { upTo[i + 1] = upTo[i] + j.text.length; });
+  let handed = 0;
+  const handOver = (): void => {
+    const from = upTo[Math.min(Atomics.load(control, 2), jobs.length)];
+    const before = handed;
+    for (; handed < jobs.length && upTo[handed] - from < HANDED_AHEAD; handed++) {
+      listed.port1.postMessage(Atomics.load(state, handed) === PENDING ? { i: handed, job: jobs[handed] } : { i: handed });
+    }
+    if (handed > before) {
+      Atomics.add(control, 1, 1);
+      Atomics.notify(control, 1);
+    }
+  };
+  const setup: WorkerSetup = { listedCount: jobs.length, state, control, results: results.port2, listed: listed.port2, announced: announced.port2 };
   const worker = new Worker(path.join(__dirname, 'parse-ahead-worker.js'), {
     workerData: setup,
-    transferList: [results.port2, announced.port2],
+    transferList: [results.port2, listed.port2, announced.port2],
     // its heap holds one parse at a time: bounded, so that it does not grow four times past what it holds, and
     // room enough for the largest text (reading a text takes some 50 times its size at most)
-    resourceLimits: { maxOldGenerationSizeMb: Math.max(96, Math.ceil((largest / 1_000_000) * 64)) },
+    resourceLimits: { maxOldGenerationSizeMb: Math.max(64, Math.ceil((largest / 1_000_000) * 64)) },
   });
+  handOver();
   worker.unref();
   let dead = false;
   const listedRead = new Promise<void>((resolve) => {
@@ -99,6 +124,14 @@ export function startParsesAhead(reads: readonly ReadAhead[], minText = MIN_TEXT
   worker.on('error', () => { dead = true; });
   const received = new Map<number, WorkerMessage>();
   const counts = { jobs: jobs.length, fromWorker: 0, parsedHere: 0, waitedMs: 0 };
+  // listed texts the engine has read (from the worker or itself): once it has all of them, the worker, whose heap
+  // is no use any more, ends at once (not when the analysis does)
+  let listedTaken = 0;
+  const taken = (index: number): void => {
+    if (index >= jobs.length || ++listedTaken < jobs.length || dead) return;
+    dead = true;
+    void worker.terminate();
+  };
 
   const receive = (i: number): WorkerMessage | undefined => {
     for (;;) {
@@ -115,14 +148,16 @@ export function startParsesAhead(reads: readonly ReadAhead[], minText = MIN_TEXT
   };
 
   const lookup = (text: string, key: string): CountedParse | undefined => {
+    if (!dead) handOver();
     const index = byText.get(text)?.find((x) => x.key === key)?.index;
     if (index === undefined) return undefined;
-    const waitedFrom = Date.now();
+    let waited = 0;
     for (;;) {
       const s = Atomics.load(state, index);
       if (s === PENDING) {
         if (Atomics.compareExchange(state, index, PENDING, ENGINE) === PENDING) {
           counts.parsedHere++;
+          taken(index);
           return undefined;
         }
         continue;
@@ -131,30 +166,35 @@ export function startParsesAhead(reads: readonly ReadAhead[], minText = MIN_TEXT
       if (s === WORKER) {
         // a healthy worker reads a text in well under a second per 100 KB; past that it has died (a worker that
         // ran out of memory says so only to the event loop, which is not running while the engine is)
-        if (dead || Date.now() - waitedFrom > 2_000 + text.length / 50) {
+        if (dead || waited > 2_000 + text.length / 50) {
           dead = true;
+          Atomics.store(state, index, ENGINE);
           counts.parsedHere++;
-          counts.waitedMs += Date.now() - waitedFrom;
+          counts.waitedMs += waited;
           return undefined;
         }
+        const from = Date.now();
         Atomics.wait(state, index, WORKER, 100);
+        waited += Date.now() - from;
         continue;
       }
-      counts.waitedMs += Date.now() - waitedFrom;
+      counts.waitedMs += waited;
       // done: the message was posted before the word was set
       Atomics.store(state, index, ENGINE);
       const msg = receive(index);
+      taken(index);
       if (!msg?.packed) {
         counts.parsedHere++;
         return undefined;
       }
       counts.fromWorker++;
-      return unpackParse(msg.packed);
+      return unpackParse(msg.packed, text);
     }
   };
 
   const announce = (soon: readonly ReadAhead[]): void => {
     if (dead) return;
+    handOver();
     let added = 0;
     for (const r of soon) {
       if (announcedCount >= ANNOUNCED_SLOTS || indexOf(r) !== undefined) continue;
@@ -183,6 +223,7 @@ export function startParsesAhead(reads: readonly ReadAhead[], minText = MIN_TEXT
       Atomics.add(control, 1, 1);
       Atomics.notify(control, 1);
       results.port1.close();
+      listed.port1.close();
       announced.port1.close();
       await worker.terminate();
     },
