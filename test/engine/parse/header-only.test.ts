@@ -5,7 +5,7 @@
  * kind) reads the file whole.
  */
 import * as assert from 'node:assert/strict';
-import { parseYaml } from '../../../server/src/engine/parse/yaml';
+import { parseYaml, YamlFile } from '../../../server/src/engine/parse/yaml';
 import { ready, workspace } from '../../support/workspace';
 
 const CRD = `apiVersion: apiextensions.k8s.io/v1
@@ -82,6 +82,12 @@ suite('YAML: documents whose header only is kept', () => {
     const docs = parseYaml(`${SERVICE}---\n${CRD}`, { headersOnly: true }).documents;
     assert.deepEqual(docs.map((d) => d.headerOnly ?? false), [false, true]);
     assert.deepEqual(names(docs[0].contents), ['apiVersion', 'kind', 'metadata', 'spec']);
+  });
+
+  test('a document written twice in a file (read once, its tree copied) is a header in both places', () => {
+    const docs = new YamlFile().parse(`---\n${CRD}---\n${CRD}`, { headersOnly: true }).documents;
+    assert.deepEqual(docs.map((d) => d.headerOnly ?? false), [true, true]);
+    assert.deepEqual(docs.map((d) => names(d.contents)), [['apiVersion', 'kind', 'metadata'], ['apiVersion', 'kind', 'metadata']]);
   });
 
   test('in a template the body is kept (what a template writes is read as it is written)', () => {

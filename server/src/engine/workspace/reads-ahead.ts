@@ -6,9 +6,10 @@
  * parsed where it is read.
  */
 import { firstPieceTexts, isTemplateText, type ReadAhead } from '../parse/yaml';
+import { baseName, dirName } from '../util/paths';
+import type { FileEntry } from './files';
 
 export type { ReadAhead };
-import type { FileEntry } from './files';
 
 export function yamlReadsAhead(paths: readonly string[], file: (path: string) => FileEntry | undefined): ReadAhead[] {
   const chartDirs = new Set<string>();
@@ -36,13 +37,4 @@ function inTemplatesOfChart(path: string, chartDirs: ReadonlySet<string>): boole
     if (segs[i] === 'templates' && chartDirs.has(segs.slice(0, i).join('/'))) return true;
   }
   return false;
-}
-
-function baseName(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
-}
-
-function dirName(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i < 0 ? '' : p.slice(0, i);
 }

@@ -8,8 +8,8 @@
  * way — a document's membership of `SHARED`, a WeakSet — is carried as a list of indexes (`PackedParse`).
  */
 import { YAML_LIMITS, type YamlParseOptions } from './limits';
-import type { Span } from '../../text/span';
-import { SHARED, type CountedParse, type YDocument, type YNode, type YPair, type YScalar } from './tree';
+import { copyDocument } from './move';
+import { SHARED, type CountedParse } from './tree';
 
 /** A parse as it crosses threads. */
 export interface PackedParse {
@@ -67,41 +67,11 @@ export function packParse(parse: CountedParse): PackedParse {
 
 /**
  * The parse as the engine keeps it. A structured clone's objects are larger than the reader's (their properties
- * out of line) and its strings are copies: the tree is built again here as the reader builds it (sharing kept),
- * and a scalar whose value is its own text is that text's slice, as the reader's are (`text`: what was parsed).
+ * out of line) and its strings are copies: the tree is copied as the reader builds it (sharing kept), a scalar
+ * whose value is its own text as that text's slice (`text`: what was parsed).
  */
 export function unpackParse(packed: PackedParse, text: string): CountedParse {
-  const nodes = new Map<YNode, YNode>();
-  const pairs = new Map<YPair, YPair>();
-  const span = (s: Span): Span => ({ start: s.start, end: s.end });
-  const str = (v: string, s: Span): string => (s.end - s.start === v.length && text.startsWith(v, s.start) ? text.slice(s.start, s.end) : v);
-  const scalar = (n: YScalar): YScalar => {
-    const value = typeof n.value === 'string' ? str(n.value, n.span) : n.value;
-    return { kind: 'scalar', value, span: span(n.span), style: n.style, template: n.template };
-  };
-  const pair = (p: YPair): YPair => {
-    let out = pairs.get(p);
-    if (!out) {
-      const key = node(p.key) as YScalar;
-      out = { key, name: key.value === p.name ? key.value : p.name, value: p.value && node(p.value), span: span(p.span) };
-      pairs.set(p, out);
-    }
-    return out;
-  };
-  const node = (n: YNode): YNode => {
-    let out = nodes.get(n);
-    if (out) return out;
-    if (n.kind === 'scalar') out = scalar(n);
-    else if (n.kind === 'seq') out = { kind: 'seq', items: n.items.map((i) => i && node(i)), span: span(n.span), flow: n.flow, templated: n.templated };
-    else out = { kind: 'map', pairs: n.pairs.map(pair), span: span(n.span), flow: n.flow, templated: n.templated };
-    nodes.set(n, out);
-    return out;
-  };
-  const documents = packed.parse.result.documents.map((d): YDocument => {
-    const out: YDocument = { index: d.index, span: span(d.span), contents: d.contents && node(d.contents) };
-    if (d.headerOnly) out.headerOnly = true;
-    return out;
-  });
+  const documents = packed.parse.result.documents.map((d) => copyDocument(d, 0, d.index, text));
   for (const i of packed.shared) if (documents[i]) SHARED.add(documents[i]);
   return { ...packed.parse, result: { documents, problems: packed.parse.result.problems } };
 }

@@ -146,7 +146,6 @@ function* boundedTokens(text: string, limits: Limits, stopped: { problem?: Parse
   yield* parser.end();
 }
 
-
 /** The document's root is a map whose `kind` is one of `HEADER_ONLY_KINDS`. */
 function headerOnlyKind(root: unknown): boolean {
   const kind = isMap(root) ? root.items.find((i) => isScalar(i.key) && i.key.value === 'kind')?.value : undefined;
