@@ -43,7 +43,7 @@ function convert(text: string, n: YNode | null, depth: number, budget: { left: n
 }
 
 
-const READ = new TextCache<YamlRead>(1_000_000);
+const READ = new TextCache<YamlRead>(8_000_000);
 
 /**
  * Reads the first document of a YAML text; `error` when it is not valid YAML (the value is then null). Results
