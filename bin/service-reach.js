@@ -6,6 +6,7 @@
 // (measured on a 4,200-file repository: 485 MB instead of 630, in about the same time). Set before anything is
 // allocated; read by V8 at each full collection.
 require('node:v8').setFlagsFromString('--heap-growing-percent=50');
+require('../out/server/src/host/plain-env.js').useEnvironmentCopy();
 const { main } = require('../out/server/src/cli/main.js');
 // every line the CLI prints goes through textLine: workspace text in an error cannot act on the terminal
 const { textLine } = require('../out/server/src/cli/format.js');

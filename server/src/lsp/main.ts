@@ -7,6 +7,7 @@ import { inspect } from 'node:util';
 import { createConnection, ProposedFeatures, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { ServiceReachServer } from './server';
 import { RobustMessageReader } from './transport';
+import { useEnvironmentCopy } from '../host/plain-env';
 
 /** The transport argv asks for (the first one, as vscode-languageserver reads it). */
 function transportArg(): string | undefined {
@@ -26,6 +27,7 @@ function consoleToLog(connection: Connection): void {
 }
 
 export function start(): void {
+  useEnvironmentCopy();
   let connection: Connection;
   let server: ServiceReachServer | undefined;
   if (transportArg() === '--stdio') {
