@@ -5,8 +5,10 @@
  * done.
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { packParse, readCounted, type ReadAhead } from '../engine';
+// the YAML reader alone: the worker never loads the rest of the engine (a third of a second)
+import { packParse, readCounted, type ReadAhead } from '../engine/parse/yaml';
 import type { WorkerMessage, WorkerSetup } from './parse-ahead';
+import { useEnvironmentCopy } from './plain-env';
 
 const PENDING = 0;
 const WORKER = 1;
@@ -14,6 +16,7 @@ const DONE = 2;
 
 type Handed = { i: number; job?: ReadAhead };
 
+useEnvironmentCopy();
 const { listedCount, state, control, results, listed, announced } = workerData as WorkerSetup;
 const soon: Handed[] = [];
 const next: Handed[] = [];
@@ -48,11 +51,12 @@ for (;;) {
   if (!job || Atomics.compareExchange(state, i, PENDING, WORKER) !== PENDING) continue;
   let message: WorkerMessage;
   try {
-    message = { i, packed: packParse(readCounted(job.text, { template: job.template, headersOnly: job.headersOnly }, job.template)) };
+    message = { i, packed: packParse(readCounted(job.text, { template: job.template, headersOnly: job.headersOnly }, job.template), job.text) };
   } catch (err) {
     message = { i, error: String(err) };
   }
-  results.postMessage(message);
+  // the trees' numbers are moved, not copied
+  results.postMessage(message, message.packed ? [message.packed.trees.numbers.buffer as ArrayBuffer] : []);
   Atomics.store(state, i, DONE);
   Atomics.notify(state, i);
 }

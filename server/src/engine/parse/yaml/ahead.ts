@@ -4,18 +4,19 @@
  * for a text's result before reading it, so a result handed in is the one the engine would have made; a text
  * that was not handed in, or whose parse hit a limit (a time limit depends on the thread's load), is read here.
  *
- * A result crosses threads as plain data (the structured clone keeps shared nodes shared); what it loses on the
- * way — a document's membership of `SHARED`, a WeakSet — is carried as a list of indexes (`PackedParse`).
+ * A result crosses threads as numbers (`pack.ts`: shared nodes stay shared, a document's membership of `SHARED`
+ * travels as a flag) plus its problems as plain data.
  */
 import { YAML_LIMITS, type YamlParseOptions } from './limits';
-import { copyDocument } from './move';
-import { SHARED, type CountedParse } from './tree';
+import type { ParseProblem } from '../problem';
+import { packDocuments, unpackDocuments, type PackedTrees } from './pack';
+import type { CountedParse } from './tree';
 
-/** A parse as it crosses threads. */
+/** A parse as it crosses threads: its trees as numbers (`pack.ts`; the buffer may be transferred), the rest as is. */
 export interface PackedParse {
-  parse: CountedParse;
-  /** the documents (by position in `parse.result.documents`) that hold a node or pair twice */
-  shared: number[];
+  parse: Omit<CountedParse, 'result'>;
+  problems: ParseProblem[];
+  trees: PackedTrees;
 }
 
 /** What the engine asks a host for: the parse of `text` with the options `key` names, if it has it. */
@@ -59,19 +60,13 @@ export function parsedAhead(text: string, options: YamlParseOptions, template: b
   return found && !found.limited ? found : undefined;
 }
 
-export function packParse(parse: CountedParse): PackedParse {
-  const shared: number[] = [];
-  parse.result.documents.forEach((d, i) => { if (SHARED.has(d)) shared.push(i); });
-  return { parse, shared };
+/** `text`: the text that was parsed. */
+export function packParse(parse: CountedParse, text: string): PackedParse {
+  const { result, ...rest } = parse;
+  return { parse: rest, problems: result.problems, trees: packDocuments(result.documents, text) };
 }
 
-/**
- * The parse as the engine keeps it. A structured clone's objects are larger than the reader's (their properties
- * out of line) and its strings are copies: the tree is copied as the reader builds it (sharing kept), a scalar
- * whose value is its own text as that text's slice (`text`: what was parsed).
- */
+/** The parse as the engine keeps it: the trees built as the reader builds them (`text`: what was parsed). */
 export function unpackParse(packed: PackedParse, text: string): CountedParse {
-  const documents = packed.parse.result.documents.map((d) => copyDocument(d, 0, d.index, text));
-  for (const i of packed.shared) if (documents[i]) SHARED.add(documents[i]);
-  return { ...packed.parse, result: { documents, problems: packed.parse.result.problems } };
+  return { ...packed.parse, result: { documents: unpackDocuments(packed.trees, text), problems: packed.problems } };
 }

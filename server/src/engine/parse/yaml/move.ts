@@ -7,15 +7,9 @@ import type { Span } from '../../text/span';
 import type { ParseProblem } from '../problem';
 import { SHARED, type YDocument, type YMap, type YNode, type YPair, type YScalar, type YSeq } from './tree';
 
-/**
- * A copy of a document's tree with every span moved by `delta` (shared nodes stay shared). `text`: a scalar's
- * string value that is this text's own, at the scalar's span, becomes its slice (what the reader makes) rather
- * than the string it was (a copy, after crossing threads).
- */
-export function copyDocument(doc: YDocument, delta: number, index: number, text?: string): YDocument {
+/** A copy of a document's tree with every span moved by `delta` (shared nodes stay shared). */
+export function copyDocument(doc: YDocument, delta: number, index: number): YDocument {
   const span = (s: Span): Span => ({ start: s.start + delta, end: s.end + delta });
-  const own = (v: YScalar['value'], s: Span): YScalar['value'] =>
-    text !== undefined && typeof v === 'string' && s.end - s.start === v.length && text.startsWith(v, s.start) ? text.slice(s.start, s.end) : v;
   const nodes = new Map<YNode, YNode>();
   const pairs = new Map<YPair, YPair>();
   const pair = (p: YPair): YPair => {
@@ -30,7 +24,7 @@ export function copyDocument(doc: YDocument, delta: number, index: number, text?
   const node = (n: YNode): YNode => {
     let out = nodes.get(n);
     if (out) return out;
-    if (n.kind === 'scalar') out = { kind: 'scalar', value: own(n.value, n.span), span: span(n.span), style: n.style, template: n.template };
+    if (n.kind === 'scalar') out = { kind: 'scalar', value: n.value, span: span(n.span), style: n.style, template: n.template };
     else if (n.kind === 'seq') out = { kind: 'seq', items: n.items.map((i) => i && node(i)), span: span(n.span), flow: n.flow, templated: n.templated };
     else out = { kind: 'map', pairs: n.pairs.map(pair), span: span(n.span), flow: n.flow, templated: n.templated };
     nodes.set(n, out);
