@@ -65,7 +65,7 @@ function filesStruct(files: ReadonlyMap<string, string>): GoStruct {
     } },
     AsConfig: { params: [], fn: () => byBase((s) => s) },
     AsSecrets: { params: [], fn: () => byBase((s) => base64Encode(utf8(s))) },
-  }, () => (printed ??= `map[${sortedNames().map((k) => `${k}:[${[...utf8(files.get(k)!)].join(' ')}]`).join(' ')}]`));
+  }, () => (printed ??= `map[${sortedNames().map((k) => `${k}:[${utf8(files.get(k)!).join(' ')}]`).join(' ')}]`));
 }
 
 /** The API group versions a default `helm template` knows (client-go's scheme). */

@@ -365,8 +365,9 @@ export function parseGoInt(text: string): bigint | null {
 /** `strconv.Unquote` for Go's interpreted and raw string literals. */
 function unquote(q: string, at: number, p: Parser | { failAt(m: string, o: number): never }): string {
   if (q.startsWith('`')) return q.slice(1, -1).replace(/\r/g, '');
-  let out = '';
   const s = q.slice(1, -1);
+  if (!s.includes('\\')) return s;
+  let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
     if (c !== '\\') { out += c; continue; }
