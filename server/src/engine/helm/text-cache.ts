@@ -16,7 +16,7 @@ export class TextCache<T> {
   private protectedChars = 0;
 
   /**
-   * `maxChars`: the total length of the texts kept on probation; `protectedChars`: of those asked for more than
+   * `maxChars`: the total length of the texts kept on probation; `maxProtected`: of those asked for more than
    * once (default: as many).
    */
   constructor(private readonly maxChars: number, private readonly maxProtected = maxChars) {}
