@@ -188,6 +188,21 @@ suite('helm: charts', () => {
     assert.deepEqual(r.templates.map((t) => t.text), ['parent', 'parent']);
   });
 
+  test('a definition made through `tpl` while one file renders is not seen by the files rendered after it', () => {
+    // Helm renders names in descending order: z.yaml, then a.yaml
+    const files = (a: string) => memory({
+      'app/Chart.yaml': chartYaml('app'),
+      'app/templates/_h.tpl': '{{ define "who" }}chart{{ end }}',
+      'app/templates/z.yaml': '{{ tpl "{{ define \\"who\\" }}tpl{{ end }}{{ define \\"new\\" }}n{{ end }}" . }}{{ include "who" . }}',
+      'app/templates/a.yaml': a,
+    });
+    const r = renderChart(files('{{ include "who" . }}'), 'app');
+    assert.equal(r.failure, undefined);
+    assert.equal(r.templates.find((t) => t.name === 'app/templates/a.yaml')?.text, 'chart');
+    const missing = renderChart(files('{{ include "new" . }}'), 'app');
+    assert.equal(missing.failure?.file, 'app/templates/a.yaml');
+  });
+
   test('a dependency packaged as .tgz is read with the host\'s gunzip and our tar reader', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helm-tar-'));
     try {

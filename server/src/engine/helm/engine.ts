@@ -78,11 +78,17 @@ export class TemplateEngine {
   /** Renders one template with `data` as dot; `track`: keep the source map. */
   render(name: string, data: Value, track = true): Rendered {
     if (this.parseError) return { error: this.parseError };
-    const local: TemplateSet = { trees: new Map(this.trees), funcs: HELM_FUNCS };
+    // the set's trees, copied only when `tpl` defines more (a chart holds hundreds of definitions, and renders
+    // each of its files with them)
+    const local: TemplateSet = { trees: this.trees, funcs: HELM_FUNCS };
     local.parseMore = (n, text) => {
       const r = parseCached(n, text);
       if (r.error) return r.error.message;
-      for (const t of r.trees.slice(1)) if (!(local.trees.has(t.name) && isEmptyTree(t))) local.trees.set(t.name, t);
+      for (const t of r.trees.slice(1)) {
+        if (local.trees.has(t.name) && isEmptyTree(t)) continue;
+        if (local.trees === this.trees) local.trees = new Map(this.trees);
+        local.trees.set(t.name, t);
+      }
       return r.trees[0]!;
     };
     const limits = this.limits.deadline === undefined && this.limitsMillis ? { ...this.limits, deadline: Date.now() + this.limitsMillis } : this.limits;
