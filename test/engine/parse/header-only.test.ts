@@ -71,6 +71,14 @@ suite('YAML: documents whose header only is kept', () => {
     assert.deepEqual(header, whole);
   });
 
+  test('keys of other types are repeated only when type and value are: `1` and `"1"` differ, `1` twice does not', () => {
+    const body = '  group: example.com\n  1: a\n  "1": b\n  true: c\n  "true": d\n  .nan: e\n  .nan: f\n  1: g\n';
+    const text = CRD.replace('  group: example.com\n', body);
+    const header = parseYaml(text, { headersOnly: true }).problems;
+    assert.deepEqual(header, parseYaml(text).problems);
+    assert.deepEqual(header.map((p) => p.span.start), [text.indexOf('1: g')]);
+  });
+
   test('a syntax error in the body is reported as when the body is kept', () => {
     const text = CRD.replace('  scope: Namespaced\n', '  scope: Namespaced\n   bad: indent\n');
     const header = parseYaml(text, { headersOnly: true }).problems;

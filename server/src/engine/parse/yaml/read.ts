@@ -439,12 +439,15 @@ class Converter {
       if (isSeq(n)) {
         for (const i of n.items) stack.push(i as YamlLibNode | null);
       } else if (isMap(n)) {
-        const keys = new Set<string>();
+        // string keys by themselves (nearly all of them: no key text built), others by type and text
+        const strings = new Set<string>();
+        let others: Set<string> | undefined;
         for (const item of n.items) {
           stack.push(item.value as YamlLibNode | null);
           const k = item.key as YamlLibNode | null;
           if (!k || !isScalar(k) || typeof k.value === 'symbol') continue;
-          const id = `${typeof k.value}:${String(k.value)}`;
+          const keys = typeof k.value === 'string' ? strings : (others ??= new Set());
+          const id = typeof k.value === 'string' ? k.value : `${typeof k.value}:${String(k.value)}`;
           const at = k.range?.[0] ?? 0;
           if (keys.has(id) && !Number.isNaN(k.value)) this.syntax.push({ message: 'Map keys must be unique', span: this.span(at, at + 1) });
           keys.add(id);
