@@ -144,4 +144,20 @@ suite('YAML read document by document: what the whole text reads', () => {
     assert.deepEqual(limited.parse(many, { maxDocuments: 10 }), parseYaml(many, { maxDocuments: 10 }));
     assert.equal(limited.stats.wholeFile, 1, 'over the document limit: the whole text');
   });
+
+  test('a template read as one piece that leaves an action open: that piece\'s read is the whole text\'s, a copy of its own', () => {
+    const open = 'a: {{ .Values.a }}\nb: |\n  x\n{{/* a comment that never closes\nc: 3\n';
+    const file = new YamlFile();
+    const first = same(file, open, 'an open comment');
+    assert.equal(file.stats.wholeFile, 1);
+    assert.equal(file.stats.piecesParsed, 1, 'read once, as its one piece');
+    // the trees handed out are the caller's: changed by it (as a move would), the file still reads the text right
+    const root = first.documents[0].contents;
+    assert.ok(root?.kind === 'map');
+    root.span.start += 100;
+    root.pairs.pop();
+    same(file, `x: 0\n---\n${open}`, 'a document before it');
+    same(file, open, 'the same text again');
+    same(file, open.replace('c: 3', 'c: 4'), 'the end edited');
+  });
 });

@@ -5,6 +5,7 @@
 import { lineEnd } from './chars';
 import { isTemplateText } from './template-text';
 import { YAML_LIMITS, type YamlParseOptions } from './limits';
+import { copyDocument } from './move';
 import { copyPiece, movePiece, optionsKey, parsePiece, sameAsPieces, settlePiece, type Piece } from './pieces';
 import { parseCounted, parseYaml } from './read';
 import { splitFrom, type Split } from './split';
@@ -194,7 +195,15 @@ export class YamlFile {
       this.moves = [];
       const left = this.layout?.pieces ?? [];
       this.layout = undefined;
+      // the text read as one piece, which hit no limit: that read is the whole text's (the same text and options),
+      // copied (a piece left may be placed again later, its trees moved in place)
+      const p0 = left.length === 1 ? left[0] : undefined;
+      const one = p0 && p0.base === 0 && p0.firstIndex === 0 && !p0.stats.limited && p0.optionsKey === wanted && p0.text === text ? p0 : undefined;
+      if (one) this.settle(one);
       for (const p of left) this.leave(p);
+      if (one) {
+        return { documents: one.documents.map((d) => copyDocument(d, 0, d.index)), problems: one.problems.map((x) => ({ ...x, span: { ...x.span } })) };
+      }
       return parseYaml(text, { ...options, template });
     };
 
@@ -348,12 +357,12 @@ export class YamlFile {
 
 /**
  * The texts a first `parse` of `original` reads, one per piece (what a host may parse ahead, see `ahead.ts`): the
- * pieces `parse` cuts a new file into. Empty when it would read the whole text at once.
+ * pieces `parse` cuts a new file into, or the whole text when it reads it at once (JSON, directives).
  */
 export function firstPieceTexts(original: string): string[] {
   const text = original.includes('\r') ? original.replace(/\r(?!\n)/g, '\n') : original;
   const split = splitFrom(text, 0, true);
-  if (!split) return [];
+  if (!split) return [text];
   const ends = [...split.starts.slice(1), split.synced ?? text.length];
   return split.starts.map((start, k) => text.slice(start, ends[k]));
 }
