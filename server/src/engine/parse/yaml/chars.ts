@@ -20,6 +20,14 @@ export function isSpaceCode(c: number): boolean {
   return c === SPACE || c === TAB || c === LF || c === CR;
 }
 
+/**
+ * The text as the YAML reader reads it: YAML (and kubectl) take a lone CR as a line break, the `yaml` package does
+ * not, so each is read as an LF (offsets unchanged). `hasCr`: whether the text holds a CR, when known.
+ */
+export function loneCrAsLf(text: string, hasCr = text.includes('\r')): string {
+  return hasCr ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 /** The offset after the line break of the line that starts at `i` (or the text's end). */
 export function lineEnd(text: string, i: number): number {
   const nl = text.indexOf('\n', i);

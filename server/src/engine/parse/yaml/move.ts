@@ -106,6 +106,11 @@ export function sameNode(a: YNode | null, b: YNode | null, delta: number, seen: 
   });
 }
 
+/** Copies of problems, their spans moved by `delta` (a list of problems is never changed in place). */
+export function movedProblems(problems: readonly ParseProblem[], delta: number): ParseProblem[] {
+  return problems.map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta } }));
+}
+
 export function sameProblems(a: readonly ParseProblem[], b: readonly ParseProblem[], delta: number): boolean {
   return a.length === b.length && a.every((p, i) => p.message === b[i].message && !!p.limit === !!b[i].limit
     && p.span.start === b[i].span.start + delta && p.span.end === b[i].span.end + delta);

@@ -7,7 +7,7 @@
 import type { ParseProblem } from '../problem';
 import { isSpaceCode } from './chars';
 import { YAML_LIMITS, type YamlParseOptions } from './limits';
-import { copyDocument, moveSpans, sameNode, sameProblems, spansOf } from './move';
+import { copyDocument, movedProblems, moveSpans, sameNode, sameProblems, spansOf } from './move';
 import type { Span } from '../../text/span';
 import { parseCounted, type CountedParse } from './read';
 import type { YDocument, YNode } from './tree';
@@ -104,7 +104,7 @@ export function parsePiece(text: string, base: number, firstIndex: number, optio
   }
   return {
     text: own, documents, stats, base, firstIndex, treeBase: base, treeFirstIndex: firstIndex, spans, generation, suspect: suspectPiece(own, stats), optionsKey: optionsKey(options),
-    problems: base === 0 ? problems : problems.map((p) => ({ ...p, span: { start: p.span.start + base, end: p.span.end + base } })),
+    problems: base === 0 ? problems : movedProblems(problems, base),
   };
 }
 
@@ -114,7 +114,7 @@ export function copyPiece(p: Piece, base: number, firstIndex: number, generation
   return {
     ...p, base, firstIndex, treeBase: base, treeFirstIndex: firstIndex, generation, fitsBefore: undefined, spans: undefined,
     documents: p.documents.map((d) => copyDocument(d, delta, d.index - p.treeFirstIndex + firstIndex)),
-    problems: p.problems.map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta } })),
+    problems: movedProblems(p.problems, delta),
   };
 }
 
@@ -145,7 +145,7 @@ export function settlePiece(p: Piece): boolean {
       p.spans = spans;
     }
     moveSpans(p.spans, delta);
-    p.problems = p.problems.map((x) => ({ ...x, span: { start: x.span.start + delta, end: x.span.end + delta } }));
+    p.problems = movedProblems(p.problems, delta);
   }
   p.treeBase = p.base;
   p.treeFirstIndex = p.firstIndex;

@@ -17,7 +17,7 @@ import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, Parser, Scala
 import type { Node as YamlLibNode, Document, ParseOptions, DocumentOptions, SchemaOptions } from 'yaml';
 import type { Span } from '../../text/span';
 import type { ParseProblem } from '../problem';
-import { COLON, HASH, isBlankCode, isSpaceCode, lineEnd } from './chars';
+import { COLON, HASH, isBlankCode, isSpaceCode, lineEnd, loneCrAsLf } from './chars';
 import { actionIn, blankControlLines, controlLineFrom, controlLineIn, isTemplateText, type ControlLines } from './template-text';
 import { YAML_LIMITS, type Limits, type YamlParseOptions } from './limits';
 import { parsedAhead } from './ahead';
@@ -45,8 +45,7 @@ export function parseCounted(original: string, options: YamlParseOptions): Count
 
 /** `parseCounted` without asking for a parse made ahead: what a thread that parses ahead calls. */
 export function readCounted(original: string, options: YamlParseOptions, template: boolean): CountedParse {
-  // YAML (and kubectl) take a lone CR as a line break, the `yaml` package does not: as LF, offsets are unchanged
-  const text = original.includes('\r') ? original.replace(/\r(?!\n)/g, '\n') : original;
+  const text = loneCrAsLf(original);
   const limits: Limits = {
     maxNodes: options.maxNodes ?? YAML_LIMITS.maxNodes,
     maxDepth: options.maxDepth ?? YAML_LIMITS.maxDepth,

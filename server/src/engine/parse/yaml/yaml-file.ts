@@ -2,10 +2,10 @@
  * `YamlFile`: one YAML file kept between edits, parsed document by document (only the documents whose text
  * changed are parsed again), always with the result `parseYaml` gives for the whole text.
  */
-import { lineEnd } from './chars';
+import { lineEnd, loneCrAsLf } from './chars';
 import { isTemplateText } from './template-text';
 import { YAML_LIMITS, type YamlParseOptions } from './limits';
-import { copyDocument } from './move';
+import { copyDocument, movedProblems } from './move';
 import { copyPiece, movePiece, optionsKey, parsePiece, sameAsPieces, settlePiece, type Piece } from './pieces';
 import { parseCounted, parseYaml } from './read';
 import { splitFrom, type Split } from './split';
@@ -183,7 +183,7 @@ export class YamlFile {
   /** The result of a text parsed at once; undefined when it was read piece by piece (`result` builds it). */
   private parseNew(original: string, options: YamlParseOptions, hasCr: boolean, range: TextChangeRange | undefined): YamlParseResult | undefined {
     const template = options.template ?? isTemplateText(original);
-    const text = hasCr ? original.replace(/\r(?!\n)/g, '\n') : original;
+    const text = loneCrAsLf(original, hasCr);
     const started = Date.now();
     const maxMillis = options.maxMillis ?? YAML_LIMITS.maxMillis;
     const pieceOptions = () => ({ ...options, template, maxMillis: Math.max(1, maxMillis - (Date.now() - started)) });
@@ -202,7 +202,7 @@ export class YamlFile {
       if (one) this.settle(one);
       for (const p of left) this.leave(p);
       if (one) {
-        return { documents: one.documents.map((d) => copyDocument(d, 0, d.index)), problems: one.problems.map((x) => ({ ...x, span: { ...x.span } })) };
+        return { documents: one.documents.map((d) => copyDocument(d, 0, d.index)), problems: movedProblems(one.problems, 0) };
       }
       return parseYaml(text, { ...options, template });
     };
@@ -360,7 +360,7 @@ export class YamlFile {
  * pieces `parse` cuts a new file into, or the whole text when it reads it at once (JSON, directives).
  */
 export function firstPieceTexts(original: string): string[] {
-  const text = original.includes('\r') ? original.replace(/\r(?!\n)/g, '\n') : original;
+  const text = loneCrAsLf(original);
   const split = splitFrom(text, 0, true);
   if (!split) return [text];
   const ends = [...split.starts.slice(1), split.synced ?? text.length];
