@@ -12,11 +12,11 @@
  */
 export type { ScalarValue, YScalar, YPair, YMap, YSeq, YNode, YDocument, YamlParseResult } from './yaml/tree';
 export { get, getValue, asMap, asSeq, asScalar, scalarString, scalarText } from './yaml/tree';
-export { YAML_LIMITS, type YamlParseOptions } from './yaml/limits';
+export { YAML_LIMITS, optionsKeyOf, type YamlParseOptions } from './yaml/limits';
 export { parseYaml } from './yaml/read';
 export { isTemplateText, blankControlLines, type ControlLines } from './yaml/template-text';
 export { documentStarts } from './yaml/split';
 export { YamlFile, firstPieceTexts, type ChangedSince, type DocumentMove, type TextChangeRange, type YamlFileStats } from './yaml/yaml-file';
-export { setParsesAhead, willRead, packParse, unpackParse, optionsKeyOf, type ParsesAhead, type PackedParse, type ReadAhead } from './yaml/ahead';
+export { setParsesAhead, willRead, packParse, unpackParse, type ParsesAhead, type PackedParse, type ReadAhead } from './yaml/ahead';
 export { readCounted } from './yaml/read';
 export type { CountedParse } from './yaml/tree';

@@ -7,7 +7,7 @@
  * A result crosses threads as numbers (`pack.ts`: shared nodes stay shared, a document's membership of `SHARED`
  * travels as a flag) plus its problems as plain data.
  */
-import { YAML_LIMITS, type YamlParseOptions } from './limits';
+import { optionsKeyOf, type YamlParseOptions } from './limits';
 import type { ParseProblem } from '../problem';
 import { packDocuments, unpackDocuments, type PackedTrees } from './pack';
 import type { CountedParse } from './tree';
@@ -45,12 +45,6 @@ export function setParsesAhead(source: ParsesAhead | undefined, announced?: (rea
 /** The engine is about to read these texts (a host that parses ahead may start on them now). */
 export function willRead(reads: readonly ReadAhead[]): void {
   announce?.(reads);
-}
-
-/** The options of a parse that change its result (the time limit aside), as a key. */
-export function optionsKeyOf(options: YamlParseOptions, template: boolean): string {
-  return `${template}|${options.maxNodes ?? YAML_LIMITS.maxNodes}|${options.maxDepth ?? YAML_LIMITS.maxDepth}|`
-    + `${options.maxAliasExpansion ?? YAML_LIMITS.maxAliasExpansion}|${options.maxDocuments ?? YAML_LIMITS.maxDocuments}|${!!options.headersOnly}`;
 }
 
 /** A parse made ahead for this text and these options; undefined when there is none (then read it here). */

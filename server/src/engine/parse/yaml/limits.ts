@@ -32,3 +32,9 @@ export const YAML_LIMITS = {
 
 /** The limits of one parse, every one of them set. */
 export type Limits = { maxNodes: number; maxDepth: number; maxAliasExpansion: number; maxMillis: number; maxDocuments: number };
+
+/** The options of a parse that change its result (the time limit aside), as a key. */
+export function optionsKeyOf(options: YamlParseOptions, template: boolean): string {
+  return `${template}|${options.maxNodes ?? YAML_LIMITS.maxNodes}|${options.maxDepth ?? YAML_LIMITS.maxDepth}|`
+    + `${options.maxAliasExpansion ?? YAML_LIMITS.maxAliasExpansion}|${options.maxDocuments ?? YAML_LIMITS.maxDocuments}|${!!options.headersOnly}`;
+}

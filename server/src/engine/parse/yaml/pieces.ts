@@ -6,7 +6,7 @@
  */
 import type { ParseProblem } from '../problem';
 import { isSpaceCode } from './chars';
-import { YAML_LIMITS, type YamlParseOptions } from './limits';
+import { optionsKeyOf, YAML_LIMITS, type YamlParseOptions } from './limits';
 import { copyDocument, movedProblems, moveSpans, sameNode, sameProblems, spansOf } from './move';
 import type { Span } from '../../text/span';
 import { parseCounted, type CountedParse } from './read';
@@ -51,10 +51,6 @@ export interface Piece {
   generation: number;
   /** the options it was parsed with (template or not, limits) */
   optionsKey: string;
-}
-
-export function optionsKey(o: YamlParseOptions): string {
-  return `${o.template}|${o.maxNodes}|${o.maxDepth}|${o.maxAliasExpansion}|${o.maxDocuments}|${!!o.headersOnly}`;
 }
 
 function suspectPiece(text: string, parse: CountedParse): boolean {
@@ -103,7 +99,7 @@ export function parsePiece(text: string, base: number, firstIndex: number, optio
     moveSpans(spans, base);
   }
   return {
-    text: own, documents, stats, base, firstIndex, treeBase: base, treeFirstIndex: firstIndex, spans, generation, suspect: suspectPiece(own, stats), optionsKey: optionsKey(options),
+    text: own, documents, stats, base, firstIndex, treeBase: base, treeFirstIndex: firstIndex, spans, generation, suspect: suspectPiece(own, stats), optionsKey: optionsKeyOf(options, !!options.template),
     problems: base === 0 ? problems : movedProblems(problems, base),
   };
 }

@@ -4,9 +4,9 @@
  */
 import { lineEnd, loneCrAsLf } from './chars';
 import { isTemplateText } from './template-text';
-import { YAML_LIMITS, type YamlParseOptions } from './limits';
+import { optionsKeyOf, YAML_LIMITS, type YamlParseOptions } from './limits';
 import { copyDocument, movedProblems } from './move';
-import { copyPiece, movePiece, optionsKey, parsePiece, sameAsPieces, settlePiece, type Piece } from './pieces';
+import { copyPiece, movePiece, parsePiece, sameAsPieces, settlePiece, type Piece } from './pieces';
 import { parseCounted, parseYaml } from './read';
 import { splitFrom, type Split } from './split';
 import type { YDocument, YamlParseResult } from './tree';
@@ -189,7 +189,7 @@ export class YamlFile {
     const pieceOptions = () => ({ ...options, template, maxMillis: Math.max(1, maxMillis - (Date.now() - started)) });
     const generation = ++this.generation;
     const before = this.layout;
-    const wanted = optionsKey({ ...options, template });
+    const wanted = optionsKeyOf(options, template);
     const whole = (): YamlParseResult => {
       this.stats.wholeFile++;
       this.moves = [];
