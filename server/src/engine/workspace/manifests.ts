@@ -13,6 +13,15 @@ import { serviceOf, type ServiceModel } from '../k8s/service';
 import type { FileEntry } from './files';
 import type { ParsedManifest, WorkspaceStats } from './types';
 
+/**
+ * How a manifest's text is read: as a template when it holds template syntax (worked out once per text), and
+ * kinds whose body no analysis reads (CustomResourceDefinitions) kept as their header. What a host parses ahead
+ * for the manifests (`reads-ahead.ts`) is read with these options too.
+ */
+export function manifestReadOptions(f: FileEntry): YamlParseOptions {
+  return { template: f.memo('manifest-template', () => isTemplateText(f.text, (w) => f.words.has(w))), headersOnly: true };
+}
+
 export class ManifestReader {
   /** per manifest path: its documents, parsed one at a time and kept while their text does not change */
   private readonly yamlFiles = new Map<string, YamlFile>();
@@ -29,13 +38,10 @@ export class ManifestReader {
   /** The documents and objects of a manifest's text (parsed once per text; kept on the entry). */
   parsed(f: FileEntry): ParsedManifest {
     if (!f.manifest) {
-      const yaml = this.readText(f);
-      const before = yaml.stats.piecesMoved;
-      const parsed = yaml.result();
-      this.counters.yamlDocumentsMoved += yaml.stats.piecesMoved - before;
+      const parsed = this.moving(this.readText(f), (yaml) => yaml.result());
       const objects: K8sObject[] = [];
       for (const d of parsed.documents) for (const o of this.objectsIn(f.path, d)) objects.push(o);
-      f.manifest = { documents: parsed.documents, objects, problems: parsed.problems, template: this.options(f).template! };
+      f.manifest = { documents: parsed.documents, objects, problems: parsed.problems, template: manifestReadOptions(f).template! };
     }
     return f.manifest;
   }
@@ -46,11 +52,7 @@ export class ManifestReader {
    */
   documentsAround(f: FileEntry, offset: number): YDocument[] {
     if (f.manifest) return f.manifest.documents;
-    const yaml = this.readText(f);
-    const before = yaml.stats.piecesMoved;
-    const documents = yaml.documentsAround(offset);
-    this.counters.yamlDocumentsMoved += yaml.stats.piecesMoved - before;
-    return documents;
+    return this.moving(this.readText(f), (yaml) => yaml.documentsAround(offset));
   }
 
   /**
@@ -59,10 +61,7 @@ export class ManifestReader {
    */
   prepare(f: FileEntry, limit: number): boolean {
     if (f.manifest) return true;
-    const yaml = this.readText(f);
-    const before = yaml.stats.piecesMoved;
-    const done = yaml.settleSome(limit);
-    this.counters.yamlDocumentsMoved += yaml.stats.piecesMoved - before;
+    const done = this.moving(this.readText(f), (yaml) => yaml.settleSome(limit));
     if (done) this.parsed(f);
     return done;
   }
@@ -84,9 +83,12 @@ export class ManifestReader {
     return true;
   }
 
-  /** kinds whose body no analysis reads (CustomResourceDefinitions) are kept as their header */
-  private options(f: FileEntry): YamlParseOptions {
-    return { template: f.memo('manifest-template', () => isTemplateText(f.text, (w) => f.words.has(w))), headersOnly: true };
+  /** A read of the file's trees, the pieces whose tree it moved counted (`yamlDocumentsMoved`). */
+  private moving<T>(yaml: YamlFile, read: (yaml: YamlFile) => T): T {
+    const before = yaml.stats.piecesMoved;
+    const out = read(yaml);
+    this.counters.yamlDocumentsMoved += yaml.stats.piecesMoved - before;
+    return out;
   }
 
   /** The path's `YamlFile`, having read the entry's text (once per entry: its moves are pending from then on). */
@@ -96,7 +98,7 @@ export class ManifestReader {
     if (!this.read.has(f)) {
       this.read.add(f);
       const before = { ...yaml.stats };
-      yaml.update(f.text, this.options(f), (b) => f.changedSince(b));
+      yaml.update(f.text, manifestReadOptions(f), (b) => f.changedSince(b));
       this.counters.yamlDocumentsParsed += yaml.stats.piecesParsed - before.piecesParsed;
       this.counters.yamlWholeFileParses += yaml.stats.wholeFile - before.wholeFile;
       const moves = this.pendingMoves.get(f.path) ?? [];

@@ -8,9 +8,10 @@
  * thread gets there is read there. A text listed and never read costs the other thread only; a text read and
  * not listed is parsed where it is read.
  */
-import { firstPieceTexts, isTemplateText, type ReadAhead } from '../parse/yaml';
+import { firstPieceTexts, type ReadAhead } from '../parse/yaml';
 import { baseName, dirName } from '../util/paths';
 import type { FileEntry } from './files';
+import { manifestReadOptions } from './manifests';
 
 export type { ReadAhead };
 
@@ -28,8 +29,8 @@ export function yamlReadsAhead(paths: readonly string[], file: (path: string) =>
       continue;
     }
     if (inTemplatesOfChart(p, chartDirs) || !f.isManifest()) continue;
-    const template = isTemplateText(f.text, (w) => f.words.has(w));
-    for (const text of firstPieceTexts(f.text)) manifests.push({ text, template, headersOnly: true });
+    const { template, headersOnly } = manifestReadOptions(f);
+    for (const text of firstPieceTexts(f.text)) manifests.push({ text, template: !!template, headersOnly: !!headersOnly });
   }
   return [...manifests, ...values];
 }
