@@ -7,12 +7,8 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 // the YAML reader alone: the worker never loads the rest of the engine (a third of a second)
 import { packParse, readCounted, type ReadAhead } from '../engine/parse/yaml';
-import type { WorkerMessage, WorkerSetup } from './parse-ahead';
+import { DONE, HANDED, NEXT, PENDING, STOPPED, WORKER, type WorkerMessage, type WorkerSetup } from './parse-ahead-protocol';
 import { useEnvironmentCopy } from './plain-env';
-
-const PENDING = 0;
-const WORKER = 1;
-const DONE = 2;
 
 type Handed = { i: number; job?: ReadAhead };
 
@@ -33,18 +29,18 @@ for (;;) {
   if (!handed) {
     handed = next.shift();
     // where the worker reads in the list: the engine hands over what follows it
-    if (handed) Atomics.store(control, 2, handed.i + 1);
+    if (handed) Atomics.store(control, NEXT, handed.i + 1);
   }
   if (!handed) {
-    if (!told && Atomics.load(control, 2) >= listedCount) {
+    if (!told && Atomics.load(control, NEXT) >= listedCount) {
       told = true;
       parentPort?.postMessage('listed-read');
     }
-    if (Atomics.load(control, 0) !== 0) break;
-    const seen = Atomics.load(control, 1);
+    if (Atomics.load(control, STOPPED) !== 0) break;
+    const seen = Atomics.load(control, HANDED);
     take(announced, soon);
     take(listed, next);
-    if (soon.length === 0 && next.length === 0) Atomics.wait(control, 1, seen, 1000);
+    if (soon.length === 0 && next.length === 0) Atomics.wait(control, HANDED, seen, 1000);
     continue;
   }
   const { i, job } = handed;

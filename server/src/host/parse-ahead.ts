@@ -14,12 +14,8 @@
  */
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { optionsKeyOf, setParsesAhead, unpackParse, type CountedParse, type PackedParse, type ReadAhead } from '../engine';
-
-const PENDING = 0;
-const WORKER = 1;
-const DONE = 2;
-const ENGINE = 3;
+import { optionsKeyOf, setParsesAhead, unpackParse, type CountedParse, type ReadAhead } from '../engine';
+import { ENGINE, NEXT, PENDING, STOPPED, wake, WORKER, type WorkerMessage, type WorkerSetup } from './parse-ahead-protocol';
 
 /** Below this much text a second thread costs more than it saves. */
 export const MIN_TEXT_AHEAD = 2_000_000;
@@ -35,28 +31,6 @@ export interface ParsesAheadHandle {
   readonly listedRead: Promise<void>;
   /** Stop the worker and let the engine parse everything itself again. */
   stop(): Promise<void>;
-}
-
-export interface WorkerMessage {
-  i: number;
-  packed?: PackedParse;
-  error?: string;
-}
-
-/** What the worker is handed: the shared words, how many texts are listed, and the ports the texts and results use. */
-export interface WorkerSetup {
-  listedCount: number;
-  state: Int32Array;
-  /**
-   * [0]: 1 once the engine is done; [1]: bumped at every hand-over (the worker waits on it when idle); [2]: the
-   * listed text the worker reads next
-   */
-  control: Int32Array;
-  results: import('node:worker_threads').MessagePort;
-  /** listed texts, in order, a few MB ahead of the worker (`{ i, job }`; no job: the engine took it) */
-  listed: import('node:worker_threads').MessagePort;
-  /** texts the engine announced, read first */
-  announced: import('node:worker_threads').MessagePort;
 }
 
 /**
@@ -96,15 +70,12 @@ export function startParsesAhead(reads: readonly ReadAhead[], minText = MIN_TEXT
   jobs.forEach((j, i) => { upTo[i + 1] = upTo[i] + j.text.length; });
   let handed = 0;
   const handOver = (): void => {
-    const from = upTo[Math.min(Atomics.load(control, 2), jobs.length)];
+    const from = upTo[Math.min(Atomics.load(control, NEXT), jobs.length)];
     const before = handed;
     for (; handed < jobs.length && upTo[handed] - from < HANDED_AHEAD; handed++) {
       listed.port1.postMessage(Atomics.load(state, handed) === PENDING ? { i: handed, job: jobs[handed] } : { i: handed });
     }
-    if (handed > before) {
-      Atomics.add(control, 1, 1);
-      Atomics.notify(control, 1);
-    }
+    if (handed > before) wake(control);
   };
   const setup: WorkerSetup = { listedCount: jobs.length, state, control, results: results.port2, listed: listed.port2, announced: announced.port2 };
   const worker = new Worker(path.join(__dirname, 'parse-ahead-worker.js'), {
@@ -204,10 +175,7 @@ export function startParsesAhead(reads: readonly ReadAhead[], minText = MIN_TEXT
       added++;
     }
     counts.jobs += added;
-    if (added > 0) {
-      Atomics.add(control, 1, 1);
-      Atomics.notify(control, 1);
-    }
+    if (added > 0) wake(control);
   };
 
   setParsesAhead(lookup, announce);
@@ -219,9 +187,8 @@ export function startParsesAhead(reads: readonly ReadAhead[], minText = MIN_TEXT
       // whatever the worker has not started stays unread
       for (let i = 0; i < state.length; i++) Atomics.compareExchange(state, i, PENDING, ENGINE);
       received.clear();
-      Atomics.store(control, 0, 1);
-      Atomics.add(control, 1, 1);
-      Atomics.notify(control, 1);
+      Atomics.store(control, STOPPED, 1);
+      wake(control);
       results.port1.close();
       listed.port1.close();
       announced.port1.close();
