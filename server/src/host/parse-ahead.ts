@@ -48,14 +48,14 @@ export function startParsesAhead(reads: readonly ReadAhead[], minText = MIN_TEXT
   // one job per text and options (a text twice in the workspace is parsed once here; the engine copies it)
   const byText = new Map<string, { key: string; index: number }[]>();
   const jobs: ReadAhead[] = [];
-  const indexOf = (r: ReadAhead): number | undefined => byText.get(r.text)?.find((x) => x.key === keyOf(r))?.index;
+  const indexOf = (text: string, key: string): number | undefined => byText.get(text)?.find((x) => x.key === key)?.index;
   const add = (r: ReadAhead, index: number) => {
     const list = byText.get(r.text) ?? [];
     list.push({ key: keyOf(r), index });
     byText.set(r.text, list);
   };
   for (const r of reads) {
-    if (indexOf(r) !== undefined) continue;
+    if (indexOf(r.text, keyOf(r)) !== undefined) continue;
     add(r, jobs.length);
     jobs.push(r);
   }
@@ -120,7 +120,7 @@ export function startParsesAhead(reads: readonly ReadAhead[], minText = MIN_TEXT
 
   const lookup = (text: string, key: string): CountedParse | undefined => {
     if (!dead) handOver();
-    const index = byText.get(text)?.find((x) => x.key === key)?.index;
+    const index = indexOf(text, key);
     if (index === undefined) return undefined;
     let waited = 0;
     for (;;) {
@@ -168,7 +168,7 @@ export function startParsesAhead(reads: readonly ReadAhead[], minText = MIN_TEXT
     handOver();
     let added = 0;
     for (const r of soon) {
-      if (announcedCount >= ANNOUNCED_SLOTS || indexOf(r) !== undefined) continue;
+      if (announcedCount >= ANNOUNCED_SLOTS || indexOf(r.text, keyOf(r)) !== undefined) continue;
       const index = jobs.length + announcedCount++;
       add(r, index);
       announced.port1.postMessage({ i: index, job: r });
