@@ -10,6 +10,11 @@ import type { ParseProblem } from '../problem';
 export const HEADER_ONLY_KINDS = new Set(['CustomResourceDefinition']);
 export const HEADER_KEYS = new Set(['apiVersion', 'kind', 'metadata']);
 
+/** A map key's identity among its map's keys: by type and value (`1` and `"1"` are two keys). */
+export function keyId(value: unknown): string {
+  return `${typeof value}:${String(value)}`;
+}
+
 export function clampSpan(start: number, end: number, length: number): Span {
   const s = Math.max(0, Math.min(start, length));
   return { start: s, end: Math.max(s, Math.min(end, length)) };

@@ -21,7 +21,7 @@ import { COLON, HASH, isBlankCode, isSpaceCode, lineEnd, loneCrAsLf } from './ch
 import { actionIn, blankControlLines, controlLineFrom, controlLineIn, isTemplateText, type ControlLines } from './template-text';
 import { YAML_LIMITS, type Limits, type YamlParseOptions } from './limits';
 import { parsedAhead } from './ahead';
-import { clampSpan, firstLine, HEADER_KEYS, HEADER_ONLY_KINDS, limitProblem, type Budget } from './read-support';
+import { clampSpan, firstLine, HEADER_KEYS, HEADER_ONLY_KINDS, keyId, limitProblem, type Budget } from './read-support';
 import { SHARED, type CountedParse, type ScalarValue, type YDocument, type YMap, type YNode, type YPair, type YamlParseResult, type YScalar, type YSeq } from './tree';
 
 /**
@@ -365,7 +365,7 @@ class Converter {
       if (keyNode.anchor) this.anchors.set(keyNode.anchor, keyNode);
       const key = this.scalar(keyNode);
       const raw = keyNode.value;
-      const id = `${typeof raw}:${String(raw)}`;
+      const id = keyId(raw);
       if (keys.has(id) && this.syntax && this.syntax.length < YAML_LIMITS.maxProblems && !(typeof raw === 'number' && Number.isNaN(raw))) {
         const at = keyNode.range?.[0] ?? 0;
         this.syntax.push({ message: 'Map keys must be unique', span: this.span(at, at + 1) });
@@ -438,15 +438,12 @@ class Converter {
       if (isSeq(n)) {
         for (const i of n.items) stack.push(i as YamlLibNode | null);
       } else if (isMap(n)) {
-        // string keys by themselves (nearly all of them: no key text built), others by type and text
-        const strings = new Set<string>();
-        let others: Set<string> | undefined;
+        const keys = new Set<string>();
         for (const item of n.items) {
           stack.push(item.value as YamlLibNode | null);
           const k = item.key as YamlLibNode | null;
           if (!k || !isScalar(k) || typeof k.value === 'symbol') continue;
-          const keys = typeof k.value === 'string' ? strings : (others ??= new Set());
-          const id = typeof k.value === 'string' ? k.value : `${typeof k.value}:${String(k.value)}`;
+          const id = keyId(k.value);
           const at = k.range?.[0] ?? 0;
           if (keys.has(id) && !Number.isNaN(k.value)) this.syntax.push({ message: 'Map keys must be unique', span: this.span(at, at + 1) });
           keys.add(id);
