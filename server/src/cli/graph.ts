@@ -8,14 +8,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { classify, initEngine, type Analysis, type ServiceAnalysis } from '../engine';
-import { readHclGrammar } from '../host/hcl-grammar';
-import { nodeGunzip } from '../host/gunzip';
+import type { Analysis, ServiceAnalysis } from '../engine';
 import { diagramOf, overlayDiagramOf, overlayServices, serviceDisplayName, type OverlayService } from '../engine/features/diagram';
 import { pickService, servicesInFile, type ServiceQuery } from '../engine/features/pick-service';
 import { diagramToSvg, type ColorScheme } from '../render';
 import { markedRoot, toWorkspacePath, UsageError, DEFAULT_MAX_FILE_SIZE } from './load';
-import { readWorkspace } from './read-workspace';
+import { initEngineFor, readWorkspace } from './read-workspace';
 import type { CliIo } from './io';
 import { textLine } from './format';
 
@@ -156,9 +154,7 @@ export async function graphMain(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
 
-  // the HCL parser (WebAssembly, some 30 MB of memory) only where there is Terraform to read
-  const terraform = loaded.files.some((f) => classify(f.path) === 'terraform');
-  await initEngine({ hcl: terraform ? readHclGrammar() : undefined, gunzip: nodeGunzip() });
+  await initEngineFor(loaded);
   const ws = loaded.ws;
   const wsPath = toWorkspacePath(loaded.root, fileAbs);
   if (!ws.hasFile(wsPath)) {

@@ -4,13 +4,10 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { classify, initEngine } from '../engine';
-import { readHclGrammar } from '../host/hcl-grammar';
-import { nodeGunzip } from '../host/gunzip';
 import { startParsesAhead } from '../host/parse-ahead';
 import { isUnder } from '../engine/fixes';
 import { UsageError, DEFAULT_MAX_FILE_SIZE, ROOT_MARKERS, toWorkspacePath } from './load';
-import { readWorkspace, scopeIn, workspaceFor } from './read-workspace';
+import { initEngineFor, readWorkspace, scopeIn, workspaceFor } from './read-workspace';
 import { formatJson, formatSarif, formatText, place, summarize, textLine } from './format';
 import { ruleCounts } from '../engine/checks/not-evaluated';
 import { topologyLines } from '../engine/features/topology';
@@ -104,9 +101,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     throw err;
   }
 
-  // the HCL parser (WebAssembly, some 30 MB of memory) only where there is Terraform to read
-  const terraform = loaded.files.some((f) => classify(f.path) === 'terraform');
-  await initEngine({ hcl: terraform ? readHclGrammar() : undefined, gunzip: nodeGunzip() });
+  await initEngineFor(loaded);
   const { root, ws } = loaded;
   // a file given inside a larger workspace: only what is under the given paths is fixed and reported
   const scope = target.scope && scopeIn(root, target.scope);

@@ -9,8 +9,10 @@
  *   that a config naming it (or a file under it) gets `config-path-outside-workspace`;
  * - unreadable: a line on stderr.
  */
-import { Workspace } from '../engine';
+import { classify, initEngine, Workspace } from '../engine';
 import * as path from 'node:path';
+import { nodeGunzip } from '../host/gunzip';
+import { readHclGrammar } from '../host/hcl-grammar';
 import { isDir, loadFiles, markedRoot, toWorkspacePath, type LoadResult } from './load';
 
 export interface ReadOptions {
@@ -21,6 +23,12 @@ export interface ReadOptions {
 
 export interface ReadWorkspace extends LoadResult {
   ws: Workspace;
+}
+
+/** The engine set up for a workspace read: the HCL parser (WebAssembly, some 30 MB of memory) only where there is Terraform to read. */
+export async function initEngineFor(loaded: LoadResult): Promise<void> {
+  const terraform = loaded.files.some((f) => classify(f.path) === 'terraform');
+  await initEngine({ hcl: terraform ? readHclGrammar() : undefined, gunzip: nodeGunzip() });
 }
 
 /** `skipped PATH: DETAIL` for each file the user should hear about, in the order they were met. */
