@@ -39,6 +39,9 @@ interface Kept {
 
 const chartYamlOf = (dir: string): string => (dir ? `${dir}/Chart.yaml` : 'Chart.yaml');
 
+/** How a chart's rendered output is read (and announced to a host that parses ahead): YAML, CRDs as headers. */
+const RENDERED_READ = { template: false, headersOnly: true } as const;
+
 export class ChartPhase {
   private charts: string[] = [];
   private readonly kept = new Map<string, Kept>();
@@ -101,7 +104,7 @@ export class ChartPhase {
         ? { dir, name, templates: [], paths: new Map(), failure: { message: `the values file ${missing.path} is not in the workspace`, file: chartYamlOf(dir), start: 0, end: 0, limit: false } }
         : renderChart(ws, dir, { valuesFiles, release });
       inputs.set(chartYamlOf(dir), get(chartYamlOf(dir)));
-      willRead(render.templates.map((t) => ({ text: t.text, template: false, headersOnly: true })));
+      willRead(render.templates.map((t) => ({ text: t.text, ...RENDERED_READ })));
       rendered.push({ dir, kept: { inputs, settings: key }, render, release, values: valuesFiles.map((v) => v.path) });
     }
     for (const r of rendered) this.kept.set(r.dir, { ...r.kept, result: this.resultOf(r.dir, r.render, r.release, r.values, get) });
@@ -203,7 +206,7 @@ export class ChartPhase {
       seen.add(virtual);
       let p = this.parsed.get(virtual);
       if (!p || p.text !== t.text) {
-        const r = parseYaml(t.text, { template: false, headersOnly: true });
+        const r = parseYaml(t.text, RENDERED_READ);
         const first = r.problems.find((x) => !x.limit) ?? r.problems[0];
         p = { text: t.text, documents: r.documents, problems: first?.message };
         this.parsed.set(virtual, p);
