@@ -10,6 +10,9 @@ import { resolvePlain } from './yaml11';
 
 export interface YamlRead { value: Value; error?: string }
 
+/** How a values text is parsed (and listed to a host that parses ahead: `workspace/reads-ahead.ts`). */
+export const VALUES_READ = { template: false, headersOnly: false } as const;
+
 function scalarValue(text: string, n: Extract<YNode, { kind: 'scalar' }>): Value {
   if (n.style !== 'plain') return n.value === null ? '' : String(n.value);
   const src = text.slice(n.span.start, n.span.end);
@@ -59,7 +62,7 @@ export function readYaml(text: string, maxNodes = 1_000_000): YamlRead {
 }
 
 function readYamlUncached(text: string, maxNodes: number): YamlRead {
-  const parsed = parseYaml(text, { template: false });
+  const parsed = parseYaml(text, VALUES_READ);
   const problem = parsed.problems.find((p) => !/duplicate|unique/i.test(p.message));
   if (problem) return { value: null, error: problem.message };
   const doc = parsed.documents[0];

@@ -12,6 +12,7 @@ import { firstPieceTexts, type ReadAhead } from '../parse/yaml';
 import { baseName, dirName } from '../util/paths';
 import type { FileEntry } from './files';
 import { manifestReadOptions } from './manifests';
+import { VALUES_READ } from '../helm/yaml-values';
 
 export type { ReadAhead };
 
@@ -25,7 +26,7 @@ export function yamlReadsAhead(paths: readonly string[], file: (path: string) =>
     if (!f) continue;
     const dir = dirName(p);
     if (baseName(p) === 'values.yaml' && chartDirs.has(dir)) {
-      values.push({ text: f.text, template: false, headersOnly: false });
+      values.push({ text: f.text, ...VALUES_READ });
       continue;
     }
     if (inTemplatesOfChart(p, chartDirs) || !f.isManifest()) continue;
